@@ -1,0 +1,106 @@
+"""The workshop domain model: Persona and Workshop, and their plain-data form.
+
+A :class:`Workshop` is a value: operations return a new one (see ``operations``), the store saves
+it as YAML. ``to_dict``/``from_dict`` are exact inverses, so save and load round-trip exactly.
+Nothing here is personal data: respondent ids are pseudonymous survey ids, free text is scrubbed.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+SCHEMA_VERSION = 1
+NARRATIVE_TEXT_FIELDS = ("quote", "story")
+NARRATIVE_LIST_FIELDS = ("goals", "frustrations", "needs", "levers")
+NARRATIVE_FIELDS = NARRATIVE_TEXT_FIELDS + NARRATIVE_LIST_FIELDS
+DEFAULT_MIN_GROUP_SIZE = 10
+
+
+@dataclass
+class Note:
+    id: str
+    service: str
+    text: str
+    created: str  # ISO 8601, UTC
+
+
+@dataclass
+class Persona:
+    id: str
+    name: str
+    archetype: str | None = None
+    archetype_fit: float | None = None
+    size: int = 0
+    share: float = 0.0
+    stability: float | None = None
+    traits: dict[str, float] = field(default_factory=dict)
+    channel_mix: dict[str, float] = field(default_factory=dict)
+    contacts_per_person: float = 0.0
+    digital_share: float = 0.0
+    avoidable_share: float = 0.0
+    avoidable_per_year: float = 0.0
+    repeat_rate: float = 0.0
+    distinguishing: list[dict[str, Any]] = field(default_factory=list)
+    defining_traits: list[str] = field(default_factory=list)
+    prevalence: int = 0
+    prevalence_share: float = 0.0
+    representatives: list[str] = field(default_factory=list)
+    centroid: list[float] = field(default_factory=list)
+    quote: str = ""
+    quote_candidates: list[str] = field(default_factory=list)
+    story: str = ""
+    goals: list[str] = field(default_factory=list)
+    frustrations: list[str] = field(default_factory=list)
+    needs: list[str] = field(default_factory=list)
+    levers: list[str] = field(default_factory=list)
+    notes: list[Note] = field(default_factory=list)
+    validated: bool = False
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Persona":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["notes"] = [Note(**n) for n in data.get("notes") or []]
+        return cls(**values)
+
+
+@dataclass
+class Workshop:
+    title: str
+    personas: list[Persona]
+    assignments: dict[str, str]                    # respondent id -> persona id
+    lang: str = "fr"
+    schema_version: int = SCHEMA_VERSION
+    created: str = ""
+    updated: str = ""
+    revision: int = 0                              # bumped by every saved edit (conflict check)
+    sources: list[dict[str, Any]] = field(default_factory=list)   # role, name, sha256, rows
+    codebook: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)        # method, k, seed, features, weights
+    k_table: list[dict[str, Any]] = field(default_factory=list)
+    model: dict[str, Any] = field(default_factory=dict)           # encoder state for new waves
+    privacy: dict[str, Any] = field(default_factory=dict)         # what intake removed, and why
+    min_group_size: int = DEFAULT_MIN_GROUP_SIZE
+    history: list[dict[str, Any]] = field(default_factory=list)   # applied edits, oldest first
+    redo: list[dict[str, Any]] = field(default_factory=list)      # undone edits, most recent last
+
+    def persona(self, persona_id: str) -> Persona:
+        for persona in self.personas:
+            if persona.id == persona_id:
+                return persona
+        raise KeyError(persona_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out = {"schema_version": out.pop("schema_version"), **out}
+        return out
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Workshop":
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["personas"] = [Persona.from_dict(p) for p in data.get("personas") or []]
+        return cls(**values)

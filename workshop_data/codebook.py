@@ -1,0 +1,247 @@
+"""The codebook: what each survey column means, and how to read the contact log.
+
+The codebook is the one place where people tell the toolkit about their data. It is a YAML file
+(see DESIGN.md) that ``persona-workshop codebook`` drafts and people correct. Validation happens
+here, once; the rest of the toolkit trusts a :class:`Codebook`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import yaml
+
+from .errors import CodebookError
+
+COLUMN_TYPES = ("likert", "numeric", "categorical", "boolean", "text", "pii", "ignore")
+DIMENSIONS = ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access")
+CHANNELS = ("phone", "counter", "email", "web", "mail", "chat", "social", "other")
+DIGITAL_CHANNELS = ("email", "web", "chat")
+
+
+@dataclass
+class ColumnSpec:
+    """One survey column. ``levels`` (ordered labels) or ``scale`` (min, max) for Likert items."""
+
+    name: str
+    type: str
+    levels: list[str] | None = None
+    scale: tuple[float, float] | None = None
+    reverse: bool = False
+    dimension: str | None = None
+    label: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def n_levels(self) -> int | None:
+        if self.levels:
+            return len(self.levels)
+        if self.scale:
+            return int(self.scale[1] - self.scale[0]) + 1
+        return None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"type": self.type}
+        if self.levels is not None:
+            out["levels"] = list(self.levels)
+        if self.scale is not None:
+            out["scale"] = [_plain_number(v) for v in self.scale]
+        if self.reverse:
+            out["reverse"] = True
+        if self.dimension:
+            out["dimension"] = self.dimension
+        if self.label:
+            out["label"] = dict(self.label)
+        return out
+
+
+@dataclass
+class ContactMapping:
+    """How to read a contact log: its column names and how its channel values map to ours."""
+
+    respondent_id: str
+    timestamp: str
+    channel: str
+    topic: str | None = None
+    online_available: str | None = None
+    channels: dict[str, str] = field(default_factory=dict)
+
+    def canonical_channel(self, value: str) -> str:
+        return self.channels.get(value, value if value in CHANNELS else "other")
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "respondent_id": self.respondent_id,
+            "timestamp": self.timestamp,
+            "channel": self.channel,
+        }
+        if self.topic:
+            out["topic"] = self.topic
+        if self.online_available:
+            out["online_available"] = self.online_available
+        out["channels"] = dict(self.channels)
+        return out
+
+
+@dataclass
+class Codebook:
+    respondent_id: str
+    columns: dict[str, ColumnSpec]
+    weight: str | None = None
+    contacts: ContactMapping | None = None
+
+    def of_type(self, *types: str) -> list[ColumnSpec]:
+        return [c for c in self.columns.values() if c.type in types]
+
+    def by_dimension(self) -> dict[str, list[ColumnSpec]]:
+        out: dict[str, list[ColumnSpec]] = {}
+        for spec in self.columns.values():
+            if spec.dimension and spec.type in ("likert", "numeric", "boolean"):
+                out.setdefault(spec.dimension, []).append(spec)
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"respondent_id": self.respondent_id}
+        if self.weight:
+            out["weight"] = self.weight
+        out["columns"] = {name: spec.to_dict() for name, spec in self.columns.items()}
+        if self.contacts is not None:
+            out["contacts"] = self.contacts.to_dict()
+        return out
+
+    def to_yaml(self) -> str:
+        return yaml.safe_dump(self.to_dict(), allow_unicode=True, sort_keys=False, width=100)
+
+    @classmethod
+    def from_dict(cls, data: Any, *, file: str | None = None) -> "Codebook":
+        return _parse_codebook(data, file)
+
+    def check_columns(self, available: Iterable[str], *, file: str | None = None) -> None:
+        """Refuse a codebook that names columns the survey does not have."""
+        present = set(available)
+        wanted = [self.respondent_id, *(c for c in [self.weight] if c), *self.columns]
+        missing = [c for c in wanted if c not in present]
+        if missing:
+            raise CodebookError(
+                f"the codebook names {len(missing)} column(s) the survey does not have: "
+                + ", ".join(missing[:10]),
+                file=file,
+                column=missing[0],
+                expected="a column of the survey",
+            )
+
+
+def load_codebook(path: str | Path) -> Codebook:
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise CodebookError("file not found", file=str(path)) from None
+    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
+        raise CodebookError(f"cannot read the codebook: {exc.__class__.__name__}", file=str(path)) from None
+    from .yaml_safe import safe_load_text
+
+    return Codebook.from_dict(safe_load_text(text, file=str(path), error=CodebookError), file=str(path))
+
+
+def save_codebook(codebook: Codebook, path: str | Path) -> None:
+    from .files import atomic_write_text
+
+    atomic_write_text(Path(path), codebook.to_yaml())
+
+
+def _plain_number(value: float) -> float | int:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _parse_codebook(data: Any, file: str | None) -> Codebook:
+    def fail(message: str, **kw: Any) -> CodebookError:
+        return CodebookError(message, file=file, **kw)
+
+    if not isinstance(data, dict):
+        raise fail("a codebook is a mapping with respondent_id and columns", found=type(data).__name__)
+    rid = data.get("respondent_id")
+    if not isinstance(rid, str) or not rid:
+        raise fail("respondent_id is missing", expected="the name of the respondent id column")
+    weight = data.get("weight")
+    if weight is not None and not isinstance(weight, str):
+        raise fail("weight must be a column name", found=weight)
+    raw_columns = data.get("columns")
+    if not isinstance(raw_columns, dict) or not raw_columns:
+        raise fail("columns is missing or empty", expected="a mapping of column name to its type")
+    columns: dict[str, ColumnSpec] = {}
+    for name, raw in raw_columns.items():
+        columns[str(name)] = _parse_column(str(name), raw, fail)
+    contacts = _parse_contacts(data["contacts"], fail) if data.get("contacts") is not None else None
+    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts)
+
+
+def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
+    if isinstance(raw, str):
+        raw = {"type": raw}
+    if not isinstance(raw, dict):
+        raise fail("a column is described by a mapping with a type", column=name, found=raw)
+    ctype = raw.get("type")
+    if ctype not in COLUMN_TYPES:
+        raise fail("unknown column type", column=name, expected=" | ".join(COLUMN_TYPES), found=ctype)
+    levels = raw.get("levels")
+    scale = raw.get("scale")
+    if levels is not None:
+        if not isinstance(levels, list) or len(levels) < 2:
+            raise fail("levels must be a list of at least two labels", column=name, found=levels)
+        levels = [str(v) for v in levels]
+        if len(set(levels)) != len(levels):
+            raise fail("levels must be distinct", column=name, found=levels)
+    if scale is not None:
+        if (
+            not isinstance(scale, (list, tuple))
+            or len(scale) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in scale)
+            or scale[0] >= scale[1]
+        ):
+            raise fail("scale must be [min, max] with min < max", column=name, found=scale)
+        scale = (float(scale[0]), float(scale[1]))
+    if ctype == "likert" and levels is None and scale is None:
+        raise fail("a likert column needs levels or a scale", column=name, expected="levels: [...] or scale: [1, 5]")
+    dimension = raw.get("dimension")
+    if dimension is not None and dimension not in DIMENSIONS:
+        raise fail("unknown trait dimension", column=name, expected=" | ".join(DIMENSIONS), found=dimension)
+    label = raw.get("label") or {}
+    if isinstance(label, str):
+        label = {"fr": label, "en": label}
+    if not isinstance(label, dict):
+        raise fail("label must be a mapping of language to text", column=name, found=label)
+    reverse = raw.get("reverse", False)
+    if not isinstance(reverse, bool):
+        raise fail("reverse must be true or false", column=name, found=reverse)
+    return ColumnSpec(
+        name=name,
+        type=ctype,
+        levels=levels,
+        scale=scale,
+        reverse=reverse,
+        dimension=dimension,
+        label={str(k): str(v) for k, v in label.items()},
+    )
+
+
+def _parse_contacts(raw: Any, fail: Any) -> ContactMapping:
+    if not isinstance(raw, dict):
+        raise fail("contacts must be a mapping", column="contacts", found=raw)
+    for key in ("respondent_id", "timestamp", "channel"):
+        if not isinstance(raw.get(key), str) or not raw.get(key):
+            raise fail(f"contacts.{key} is missing", expected="a column name of the contact log")
+    channels = raw.get("channels") or {}
+    if not isinstance(channels, dict):
+        raise fail("contacts.channels must map log values to channels", found=channels)
+    bad = {str(k): v for k, v in channels.items() if v not in CHANNELS}
+    if bad:
+        raise fail("unknown channel in contacts.channels", expected=" | ".join(CHANNELS), found=bad)
+    return ContactMapping(
+        respondent_id=raw["respondent_id"],
+        timestamp=raw["timestamp"],
+        channel=raw["channel"],
+        topic=raw.get("topic"),
+        online_available=raw.get("online_available"),
+        channels={str(k): str(v) for k, v in channels.items()},
+    )
