@@ -1,0 +1,478 @@
+"""``persona-workshop``: the command-line edge over the toolkit.
+
+Parse, call the packages, print. Every domain error becomes one line on stderr and exit code 2;
+outputs are written atomically at the end, so a failed command leaves no partial file behind.
+Imports of the packages are inside the commands: ``persona-workshop --help`` stays instant.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any, Callable
+
+import click
+
+EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml")
+EDIT_FIELDS = ("quote", "story", "goals", "frustrations", "needs", "levers")
+
+
+class _Group(click.Group):
+    """Keeps the order commands are declared in (the order of a workshop) in ``--help``."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.commands)
+
+
+def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn the toolkit's domain errors into one message on stderr and exit code 2."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from workshop_data.errors import DataError
+
+        try:
+            return command(*args, **kwargs)
+        except DataError as exc:
+            click.echo(f"Error: {exc}", err=True)
+            sys.exit(2)
+        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
+            click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
+            sys.exit(2)
+
+    return wrapper
+
+
+class ProgressBar:
+    """A progress callback (fraction, message) drawn on stderr, only when it is a terminal."""
+
+    def __init__(self, label: str) -> None:
+        self.label = label
+        self.enabled = sys.stderr.isatty()
+        self.last = -1
+
+    def __call__(self, fraction: float, message: str = "") -> None:
+        percent = int(max(0.0, min(1.0, fraction)) * 100)
+        if not self.enabled or percent == self.last:
+            return
+        self.last = percent
+        filled = percent // 4
+        click.echo(f"\r{self.label} [{'#' * filled}{'.' * (25 - filled)}] {percent:3d}% {message[:40]:<40}",
+                   err=True, nl=False)
+        if percent >= 100:
+            click.echo("", err=True)
+
+
+def _parse_k(value: str) -> int | str:
+    if value == "auto":
+        return "auto"
+    try:
+        k = int(value)
+    except ValueError:
+        raise click.BadParameter("expected 'auto' or a whole number from 2 to 20", param_hint="--k") from None
+    if not 2 <= k <= 20:
+        raise click.BadParameter("expected 'auto' or a whole number from 2 to 20", param_hint="--k")
+    return k
+
+
+def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool):
+    from workshop_data.intake import load_inputs
+
+    return load_inputs(survey, codebook, contacts, lenient=lenient)
+
+
+def _report_inputs(inputs: Any) -> None:
+    """Soft problems and privacy measures, on stderr: people must see them, scripts can ignore them."""
+    privacy = inputs.survey.privacy
+    for removed in privacy.removed_columns:
+        click.echo(f"Privacy: column '{removed['column']}' removed ({removed['reason']})", err=True)
+    for kind, count in sorted(privacy.scrubbed.items()):
+        if count:
+            click.echo(f"Privacy: {count} {kind} replaced in free text", err=True)
+    for warning in inputs.survey.quality.warnings:
+        click.echo(f"Warning: {warning}", err=True)
+    if inputs.contacts is not None:
+        report = inputs.contacts.report
+        for warning in getattr(report, "warnings", []):
+            click.echo(f"Warning: {warning}", err=True)
+        if report.unmatched_rows:
+            click.echo(
+                f"Warning: {report.unmatched_rows} contact(s) from {report.unmatched_ids} id(s) match no respondent",
+                err=True,
+            )
+
+
+survey_arg = click.argument("survey", type=click.Path(path_type=Path))
+codebook_opt = click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML (inferred when absent).")
+contacts_opt = click.option("--contacts", type=click.Path(path_type=Path), help="Contact log: CSV, Parquet or a glob.")
+lenient_opt = click.option("--lenient", is_flag=True, help="Values that do not fit the codebook become missing.")
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="persona-workshop")
+def main() -> None:
+    """Persona workshops for public services: from a survey and a contact log to persona sheets."""
+
+
+@main.command()
+@click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--respondents", type=click.IntRange(20, 1_000_000), default=1500, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@domain_errors
+def demo(out_dir: Path, respondents: int, seed: int, lang: str) -> None:
+    """Write a sample survey, its codebook, a contact log and the planted truth."""
+    from workshop_data.sample import generate_demo, write_demo
+
+    written = write_demo(generate_demo(respondents, seed=seed, lang=lang), out_dir, lang=lang)
+    for path in written.values():
+        click.echo(str(path))
+
+
+@main.command()
+@survey_arg
+@contacts_opt
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@domain_errors
+def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
+    """Draft a codebook from the data alone, for people to correct."""
+    from workshop_data.codebook import save_codebook
+    from workshop_data.infer import infer_codebook
+    from workshop_data.intake import infer_mapping
+    from workshop_data.readers import read_table
+
+    book = infer_codebook(read_table(survey))
+    if contacts is not None:
+        book.contacts = infer_mapping(contacts)
+    save_codebook(book, out)
+    counts: dict[str, int] = {}
+    for spec in book.columns.values():
+        counts[spec.type] = counts.get(spec.type, 0) + 1
+    summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
+    click.echo(f"{out}: {len(book.columns)} columns ({summary}); id column '{book.respondent_id}'")
+
+
+@main.command()
+@survey_arg
+@codebook_opt
+@contacts_opt
+@lenient_opt
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="FEATURES.parquet or FEATURES.csv")
+@domain_errors
+def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, out: Path) -> None:
+    """Write one row per respondent: the encoded survey and the contact features."""
+    from clustering.encoding import encode
+    from workshop_data.errors import DataError
+    from workshop_data.files import atomic_write_bytes
+
+    if out.suffix.lower() not in (".parquet", ".csv"):
+        raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
+    inputs = _inputs(survey, codebook, contacts, lenient)
+    _report_inputs(inputs)
+    frame = encode(inputs.survey, inputs.contact_table).frame()
+    if inputs.contacts is not None:
+        extra = inputs.contacts.table.drop(columns=[c for c in inputs.contacts.table.columns if c in frame.columns])
+        frame = frame.join(extra, on="respondent_id") if "respondent_id" in frame.columns else frame.join(extra)
+    if "respondent_id" not in frame.columns:
+        frame = frame.rename_axis("respondent_id").reset_index()
+    if out.suffix.lower() == ".csv":
+        data = frame.to_csv(index=False).encode("utf-8")
+    else:
+        import io
+
+        buffer = io.BytesIO()
+        frame.to_parquet(buffer, index=False)
+        data = buffer.getvalue()
+    atomic_write_bytes(out, data)
+    click.echo(f"{out}: {len(frame)} respondents, {len(frame.columns) - 1} features")
+
+
+@main.command()
+@survey_arg
+@codebook_opt
+@contacts_opt
+@lenient_opt
+@click.option("--k", "k_value", default="auto", show_default=True, help="'auto' (2..10) or a number of personas.")
+@click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--min-size", type=click.IntRange(1, 10_000), default=10, show_default=True,
+              help="Smallest persona; smaller clusters are merged into their nearest.")
+@click.option("--bootstrap", type=click.IntRange(0, 1000), default=20, show_default=True,
+              help="Resamples for stability (0 to skip).")
+@click.option("--title", default=None, help="Workshop title.")
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@domain_errors
+def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, k_value: str,
+            method: str, seed: int, lang: str, min_size: int, bootstrap: int, title: str | None,
+            out: Path) -> None:
+    """Cluster respondents into usage profiles and write the workshop file."""
+    from clustering.methods import METHODS
+    from personas.build import build_workshop
+    from personas.store import save_workshop
+
+    k = _parse_k(k_value)
+    if method not in METHODS:
+        raise click.BadParameter(f"expected one of {', '.join(sorted(METHODS))}", param_hint="--method")
+    inputs = _inputs(survey, codebook, contacts, lenient)
+    _report_inputs(inputs)
+    workshop = build_workshop(
+        inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang, title=title,
+        min_size=min_size, bootstrap=bootstrap, progress=ProgressBar("Clustering"),
+    )
+    save_workshop(workshop, out)
+    click.echo(f"{out}: {len(workshop.personas)} personas from {len(workshop.assignments)} respondents")
+    _print_personas(workshop)
+
+
+def _print_personas(workshop: Any) -> None:
+    for persona in workshop.personas:
+        stability = "-" if persona.stability is None else f"{persona.stability:.2f}"
+        archetype = persona.archetype or "-"
+        click.echo(
+            f"  {persona.id:<4} {persona.name:<32} {archetype:<16} n={persona.size:<6} "
+            f"share={persona.share * 100:5.1f}%  stability={stability}"
+        )
+
+
+workshop_arg = click.argument("workshop", type=click.Path(path_type=Path, dir_okay=False))
+
+
+@main.command()
+@workshop_arg
+@domain_errors
+def show(workshop: Path) -> None:
+    """Print the personas, their evidence and the table of k tried."""
+    from personas.store import load_workshop
+
+    ws = load_workshop(workshop)
+    settings = ws.settings
+    click.echo(f"{ws.title}  ({len(ws.assignments)} respondents, revision {ws.revision})")
+    click.echo(f"method={settings.get('method')} k={settings.get('k')} seed={settings.get('seed')}")
+    click.echo("")
+    click.echo(f"  {'id':<4} {'name':<32} {'archetype':<16} {'size':<8} {'share':>6}  {'stab.':>5}  "
+               f"{'prevalence':>10}  validated")
+    for p in ws.personas:
+        stability = "-" if p.stability is None else f"{p.stability:.2f}"
+        fit = "" if p.archetype_fit is None else f" ({p.archetype_fit:.2f})"
+        click.echo(
+            f"  {p.id:<4} {p.name:<32} {(p.archetype or '-') + fit:<16} {p.size:<8} {p.share * 100:5.1f}%  "
+            f"{stability:>5}  {p.prevalence:>10}  {'yes' if p.validated else 'no'}"
+        )
+        for note in p.notes:
+            click.echo(f"        [{note.service}] {note.text}")
+    if ws.k_table:
+        click.echo("")
+        click.echo("k table:")
+        keys = [key for key in ws.k_table[0] if key != "k"]
+        click.echo("  " + "k".rjust(3) + "".join(f"{key:>14}" for key in keys))
+        for row in ws.k_table:
+            cells = "".join(f"{_cell(row.get(key)):>14}" for key in keys)
+            click.echo(f"  {row.get('k'):>3}{cells}")
+    if ws.history:
+        click.echo("")
+        click.echo(f"{len(ws.history)} edit(s) in the history, {len(ws.redo)} to redo")
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, bool):
+        return "*" if value else ""
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    return "-" if value is None else str(value)
+
+
+@main.group(cls=_Group)
+@click.argument("workshop", type=click.Path(path_type=Path, dir_okay=False))
+@click.pass_context
+def edit(ctx: click.Context, workshop: Path) -> None:
+    """Change WORKSHOP: every edit is saved at once and recorded, so undo and redo survive a restart."""
+    ctx.obj = workshop
+
+
+def _edit(operation: Callable[[Any], Any], done: str) -> None:
+    from personas.store import edit_workshop
+
+    workshop: Path = click.get_current_context().obj
+    ws = edit_workshop(workshop, operation)
+    click.echo(f"{workshop}: {done} (revision {ws.revision})")
+
+
+def _features(survey: Path | None, contacts: Path | None):
+    from personas.build import load_features
+    from personas.store import load_workshop
+
+    workshop: Path = click.get_current_context().obj
+    return load_features(load_workshop(workshop), workshop.parent, survey_path=survey, contacts_path=contacts)
+
+
+def _with_data_opts(command: Callable[..., Any]) -> Callable[..., Any]:
+    command = click.option("--contacts", type=click.Path(path_type=Path),
+                           help="Contact log, if not next to the workshop.")(command)
+    return click.option("--survey", type=click.Path(path_type=Path),
+                        help="Survey file, if not next to the workshop.")(command)
+
+
+@edit.command()
+@click.argument("persona")
+@click.argument("name")
+@domain_errors
+def rename(persona: str, name: str) -> None:
+    """Rename persona P."""
+    from personas import operations
+
+    _edit(lambda ws: operations.rename(ws, persona, name), f"{persona} renamed")
+
+
+@edit.command(name="set")
+@click.argument("persona")
+@click.argument("field", type=click.Choice(EDIT_FIELDS))
+@click.argument("value")
+@domain_errors
+def set_(persona: str, field: str, value: str) -> None:
+    """Set a narrative field of persona P (lists: one item per line)."""
+    from personas import operations
+
+    _edit(lambda ws: operations.set_field(ws, persona, field, value), f"{persona}.{field} set")
+
+
+@edit.command()
+@click.argument("persona")
+@click.argument("service")
+@click.argument("text")
+@domain_errors
+def note(persona: str, service: str, text: str) -> None:
+    """Add a note to persona P, signed by SERVICE."""
+    from personas import operations
+
+    _edit(lambda ws: operations.add_note(ws, persona, service, text), f"note added to {persona}")
+
+
+@edit.command()
+@click.argument("keep")
+@click.argument("other")
+@_with_data_opts
+@domain_errors
+def merge(keep: str, other: str, survey: Path | None, contacts: Path | None) -> None:
+    """Merge persona P2 into P1 (statistics recomputed from the members when the data is at hand)."""
+    from personas import operations
+    from workshop_data.errors import DataError
+
+    try:
+        features = _features(survey, contacts)
+    except DataError as exc:
+        click.echo(f"Note: source data not available ({exc}); statistics combined from the two personas.", err=True)
+        features = None
+    _edit(lambda ws: operations.merge(ws, keep, other, features=features), f"{other} merged into {keep}")
+
+
+@edit.command()
+@click.argument("persona")
+@click.option("--seed", type=int, default=0, show_default=True)
+@_with_data_opts
+@domain_errors
+def split(persona: str, seed: int, survey: Path | None, contacts: Path | None) -> None:
+    """Split persona P in two by re-clustering its members (needs the source data)."""
+    from personas import operations
+
+    features = _features(survey, contacts)
+    _edit(lambda ws: operations.split(ws, persona, features=features, seed=seed), f"{persona} split")
+
+
+@edit.command()
+@domain_errors
+def undo() -> None:
+    """Undo the last edit."""
+    from personas import operations
+
+    _edit(operations.undo, "undone")
+
+
+@edit.command()
+@domain_errors
+def redo() -> None:
+    """Redo the last undone edit."""
+    from personas import operations
+
+    _edit(operations.redo, "redone")
+
+
+@main.command()
+@workshop_arg
+@click.argument("new_survey", type=click.Path(path_type=Path))
+@codebook_opt
+@contacts_opt
+@lenient_opt
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@domain_errors
+def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool,
+           out: Path) -> None:
+    """Put a new survey wave into the existing personas, without re-clustering."""
+    from personas.assign import assign_wave
+    from personas.store import load_workshop, save_workshop
+    from workshop_data.codebook import Codebook
+
+    ws = load_workshop(workshop)
+    book = codebook if codebook is not None else Codebook.from_dict(ws.codebook, file=str(workshop))
+    inputs = _inputs(new_survey, book, contacts, lenient)
+    _report_inputs(inputs)
+    new_ws, movement = assign_wave(ws, inputs.survey, inputs.contacts)
+    save_workshop(new_ws, out)
+    click.echo(f"{out}: {len(new_ws.assignments)} new respondents assigned")
+    click.echo(f"  {'id':<4} {'name':<32} {'before':>7} {'now':>7} {'moved':>7}")
+    for row in movement:
+        click.echo(
+            f"  {row['persona_id']:<4} {row['name']:<32} {row['old_share'] * 100:6.1f}% "
+            f"{row['new_share'] * 100:6.1f}% {row['delta_points']:+6.1f}"
+        )
+
+
+@main.command()
+@workshop_arg
+@click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Defaults to the workshop's language.")
+@click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="Branding YAML: organisation, colours, logo.")
+@domain_errors
+def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None) -> None:
+    """Export persona sheets (PDF, HTML, Markdown), the assignments (CSV) or the workshop (YAML)."""
+    from exports import load_theme, write_export
+    from personas.store import load_workshop
+
+    ws = load_workshop(workshop)
+    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None)
+    click.echo(str(written))
+
+
+@main.command()
+@click.argument("workshop", required=False, type=click.Path(path_type=Path, dir_okay=False))
+@click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
+def app(workshop: Path | None, port: int, host: str) -> None:
+    """Open the workshop app in the browser (the bundled sample when no workshop is given)."""
+    script = Path(__file__).resolve().with_name("app.py")
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(script),
+        "--server.address", host, "--server.port", str(port),
+        "--browser.gatherUsageStats", "false",
+    ]
+    if os.environ.get("CI") or not sys.stdout.isatty():
+        command += ["--server.headless", "true"]
+    if workshop is not None:
+        if not workshop.is_file():
+            click.echo(f"Error: {workshop}: file not found", err=True)
+            sys.exit(2)
+        command += ["--", "--workshop", str(workshop.resolve())]
+    click.echo(f"Opening http://{host}:{port} (Ctrl+C to stop)")
+    try:
+        sys.exit(subprocess.call(command))
+    except KeyboardInterrupt:
+        sys.exit(0)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,90 @@
+"""One call from file paths to everything the analysis needs: the typed survey and contact features.
+
+Edges (command line, app) call :func:`load_inputs` instead of chaining readers themselves, so the
+order that privacy depends on (PII dropped before anything else, contacts matched to survey ids)
+is written once.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .codebook import Codebook, load_codebook
+from .errors import CodebookError, DataError
+from .survey import Survey, load_survey
+
+CONTACT_SAMPLE_ROWS = 20_000
+
+
+@dataclass
+class Inputs:
+    survey: Survey
+    contacts: Any | None  # workshop_data.contacts.ContactFeatures
+
+    @property
+    def contact_table(self):
+        return None if self.contacts is None else self.contacts.table
+
+    @property
+    def period_days(self) -> float | None:
+        return None if self.contacts is None else self.contacts.report.period_days
+
+    def sources(self) -> list[dict]:
+        out = [self.survey.source]
+        if self.contacts is not None:
+            out.append(self.contacts.report.source)
+        return out
+
+
+def resolve_codebook(
+    survey_path: str | Path, codebook: Codebook | str | Path | None, contacts_path: str | Path | None
+) -> Codebook | None:
+    """Load the given codebook; without one, return None (load_survey infers it)."""
+    if codebook is None or isinstance(codebook, Codebook):
+        return codebook
+    return load_codebook(codebook)
+
+
+def sample_contacts(contacts_path: str | Path, rows: int = CONTACT_SAMPLE_ROWS):
+    """The first rows of a contact log as text, enough to infer its mapping without loading it all."""
+    from .contacts import read_contacts
+
+    return read_contacts(contacts_path).head(rows).to_pandas().astype("string")
+
+
+def infer_mapping(contacts_path: str | Path):
+    from .infer import infer_contact_mapping
+
+    return infer_contact_mapping(sample_contacts(contacts_path))
+
+
+def load_inputs(
+    survey_path: str | Path,
+    codebook: Codebook | str | Path | None = None,
+    contacts_path: str | Path | Any = None,
+    *,
+    lenient: bool = False,
+    min_respondents: int = 20,
+) -> Inputs:
+    """Read, check and scrub the survey, then aggregate the contact log onto its respondents."""
+    book = resolve_codebook(survey_path, codebook, contacts_path)
+    survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents)
+    if contacts_path is None:
+        return Inputs(survey=survey, contacts=None)
+    from .contacts import contact_features
+
+    mapping = survey.codebook.contacts
+    if mapping is None:
+        mapping = infer_mapping(contacts_path)
+        survey.codebook.contacts = mapping
+    if mapping is None:
+        raise CodebookError(
+            "cannot tell how to read the contact log", file=str(contacts_path),
+            expected="a 'contacts:' section in the codebook",
+        )
+    features = contact_features(contacts_path, mapping, survey.data.index.to_list())
+    return Inputs(survey=survey, contacts=features)
+
+
+__all__ = ["Inputs", "load_inputs", "infer_mapping", "sample_contacts", "DataError"]
