@@ -104,3 +104,28 @@ class Workshop:
         values = {k: v for k, v in data.items() if k in known}
         values["personas"] = [Persona.from_dict(p) for p in data.get("personas") or []]
         return cls(**values)
+
+
+def invariant_problems(workshop: Workshop) -> list[str]:
+    """What breaks the workshop invariant, in words (empty when it holds).
+
+    The invariant: persona ids are unique, every respondent in ``assignments`` belongs to exactly one
+    existing persona, and each persona's ``size`` equals its number of assignments.
+    """
+    problems: list[str] = []
+    ids = [p.id for p in workshop.personas]
+    duplicated = sorted({i for i in ids if ids.count(i) > 1})
+    if duplicated:
+        problems.append(f"duplicate persona ids: {', '.join(duplicated)}")
+    counts: dict[str, int] = {}
+    for persona_id in workshop.assignments.values():
+        counts[persona_id] = counts.get(persona_id, 0) + 1
+    unknown = sorted(set(counts) - set(ids))
+    if unknown:
+        problems.append(f"respondents assigned to unknown personas: {', '.join(map(str, unknown))}")
+    for persona in workshop.personas:
+        if persona.size != counts.get(persona.id, 0):
+            problems.append(
+                f"persona {persona.id} has size {persona.size} but {counts.get(persona.id, 0)} assigned respondents"
+            )
+    return problems

@@ -1,0 +1,129 @@
+"""Test helpers for the workshop model: a small, valid Workshop built without any clustering.
+
+Other test files may import :func:`make_workshop` (``from personas_helpers import make_workshop``);
+it is deterministic for a given seed and satisfies the workshop invariant (every respondent in
+exactly one persona, sizes equal assignment counts).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from personas.model import Note, Persona, Workshop
+from workshop_data.codebook import CHANNELS, DIMENSIONS
+
+ARCHETYPES = (
+    ("agile", "Agile"),
+    ("poorly_informed", "Mal informé·e"),
+    ("distrustful", "Méfiant·e"),
+    ("needs_support", "À accompagner"),
+    ("disconnected", "Éloigné·e du numérique"),
+    ("human_contact", "Attaché·e au contact humain"),
+)
+QUOTES = (
+    "Je préfère appeler, au moins quelqu'un me répond.",
+    "Je ne savais pas que c'était possible en ligne !",
+    "Le site me demande toujours des papiers que je n'ai pas.",
+    "Ma fille m'aide pour les démarches sur internet.",
+    "Je fais tout sur mon téléphone, c'est plus rapide.",
+)
+STAMP = "2026-01-05T09:30:00Z"
+
+
+def _sizes(rng: np.random.Generator, n: int, k: int) -> list[int]:
+    raw = rng.dirichlet(np.full(k, 2.0)) * (n - k)
+    sizes = np.floor(raw).astype(int) + 1
+    sizes[int(np.argmax(raw))] += n - int(sizes.sum())
+    return [int(s) for s in sizes]
+
+
+def _r(value: float, digits: int = 3) -> float:
+    return float(round(float(value), digits))
+
+
+def make_persona(pid: str, index: int, members: list[str], n_total: int, rng: np.random.Generator) -> Persona:
+    archetype, name = ARCHETYPES[index % len(ARCHETYPES)]
+    if index >= len(ARCHETYPES):
+        name = f"{name} {index // len(ARCHETYPES) + 1}"
+    mix = rng.dirichlet(np.ones(len(CHANNELS)))
+    traits = {d: _r(rng.uniform(5, 95), 1) for d in DIMENSIONS}
+    low = min(traits, key=traits.get)
+    high = max(traits, key=traits.get)
+    size = len(members)
+    contacts = _r(rng.uniform(0.5, 8.0), 2)
+    avoidable = _r(rng.uniform(0.05, 0.7))
+    return Persona(
+        id=pid,
+        name=name,
+        archetype=archetype,
+        archetype_fit=_r(rng.uniform(0.5, 0.95)),
+        size=size,
+        share=size / n_total,
+        stability=_r(rng.uniform(0.5, 0.95)),
+        traits=traits,
+        channel_mix={c: _r(v) for c, v in zip(CHANNELS, mix)},
+        contacts_per_person=contacts,
+        digital_share=_r(mix[2] + mix[3] + mix[5]),
+        avoidable_share=avoidable,
+        avoidable_per_year=_r(contacts * avoidable * size, 1),
+        repeat_rate=_r(rng.uniform(0.0, 0.4)),
+        distinguishing=[
+            {"feature": f"trait:{high}", "label": {"fr": high, "en": high},
+             "value": traits[high], "overall": 50.0, "effect": _r((traits[high] - 50) / 20)},
+            {"feature": f"trait:{low}", "label": {"fr": low, "en": low},
+             "value": traits[low], "overall": 50.0, "effect": _r((traits[low] - 50) / 20)},
+        ],
+        defining_traits=[f"{high}:high", f"{low}:low"],
+        prevalence=max(1, size // 2),
+        prevalence_share=_r(max(1, size // 2) / size),
+        representatives=members[:3],
+        centroid=[_r(v) for v in rng.normal(size=5)],
+        quote=QUOTES[index % len(QUOTES)],
+        quote_candidates=[QUOTES[(index + j) % len(QUOTES)] for j in range(3)],
+        story=f"{name} utilise les services de la ville à sa manière.",
+        goals=["Faire ses démarches sans perdre de temps"],
+        frustrations=["Attendre au téléphone"],
+        needs=["Une information claire"],
+        levers=["Envoyer le lien par SMS après un appel"],
+        notes=[Note(id="N1", service="Accueil", text="On les voit souvent au guichet.", created=STAMP)]
+        if index == 0 else [],
+        validated=False,
+    )
+
+
+def make_workshop(n_personas: int = 4, n_respondents: int = 60, seed: int = 0) -> Workshop:
+    """A valid workshop with plausible statistics, no clustering needed."""
+    if not 1 <= n_personas <= n_respondents:
+        raise ValueError("need 1 <= n_personas <= n_respondents")
+    rng = np.random.default_rng(seed)
+    ids = [f"R{i:04d}" for i in range(1, n_respondents + 1)]
+    order = [ids[i] for i in rng.permutation(n_respondents)]
+    sizes = _sizes(rng, n_respondents, n_personas)
+    personas: list[Persona] = []
+    assignments: dict[str, str] = {}
+    start = 0
+    for index, size in enumerate(sizes):
+        pid = f"P{index + 1}"
+        members = sorted(order[start:start + size])
+        start += size
+        for rid in members:
+            assignments[rid] = pid
+        personas.append(make_persona(pid, index, members, n_respondents, rng))
+    assignments = dict(sorted(assignments.items()))
+    return Workshop(
+        title="Atelier personas — test",
+        personas=personas,
+        assignments=assignments,
+        lang="fr",
+        created=STAMP,
+        updated=STAMP,
+        revision=0,
+        sources=[{"role": "survey", "name": "survey.csv", "sha256": "0" * 64, "rows": n_respondents}],
+        codebook={"respondent_id": "id", "columns": {"q1": {"type": "likert", "scale": [1, 5],
+                                                            "dimension": "awareness"}}},
+        settings={"method": "default", "k": n_personas, "seed": seed, "bootstrap": 0, "min_size": 1},
+        k_table=[{"k": n_personas, "validity": 0.5, "stability": 0.8, "archetypes": n_personas,
+                  "recommended": True}],
+        model={},
+        privacy={"removed_columns": [{"column": "courriel", "reason": "email"}], "scrubbed": {"email": 2}},
+        min_group_size=1,
+    )
