@@ -1,0 +1,216 @@
+"""The command-line contract: exit 0 on success, exit 2 with one clear message on bad input,
+no traceback, and no partial output file left behind."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+DATA = Path(__file__).resolve().parent / "data" / "cli"
+
+
+@pytest.fixture()
+def data(tmp_path: Path) -> Path:
+    for name in ("survey.csv", "codebook.yaml", "contacts.csv"):
+        shutil.copy(DATA / name, tmp_path / name)
+    return tmp_path
+
+
+def run(*args: str | Path):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+def assert_refused(result, *fragments: str) -> None:
+    assert result.exit_code == 2, (result.exit_code, result.output, result.stderr)
+    assert "Traceback" not in result.stderr
+    message = result.stderr.lower()
+    for fragment in fragments:
+        assert fragment.lower() in message, (fragment, result.stderr)
+
+
+def features(data: Path, survey: str = "survey.csv", *extra: str | Path):
+    out = data / "features.csv"
+    result = run("features", data / survey, "--codebook", data / "codebook.yaml", "--out", out, *extra)
+    return result, out
+
+
+def rewrite(path: Path, transform) -> None:
+    path.write_text(transform(path.read_text(encoding="utf-8")), encoding="utf-8")
+
+
+# --- what works ---------------------------------------------------------------------------------
+
+def test_features_writes_one_row_per_respondent_with_contact_features(data: Path) -> None:
+    result, out = features(data, "survey.csv", "--contacts", data / "contacts.csv")
+    assert result.exit_code == 0, result.stderr
+    import pandas as pd
+
+    frame = pd.read_csv(out)
+    assert len(frame) == 30
+    for column in ("respondent_id", "contacts_total", "contacts_phone", "contacts_web", "avoidable_share",
+                   "repeat_contacts"):
+        assert column in frame.columns
+    assert frame["contacts_total"].sum() == 76  # four contacts belong to no respondent
+    assert "match no respondent" in result.stderr
+
+
+def test_codebook_drafts_a_codebook_that_reads_back(data: Path) -> None:
+    out = data / "draft.yaml"
+    result = run("codebook", data / "survey.csv", "--contacts", data / "contacts.csv", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    from workshop_data.codebook import load_codebook
+
+    book = load_codebook(out)
+    assert book.respondent_id == "id_repondant"
+    assert book.columns["commentaire"].type == "text"
+    assert book.contacts is not None and book.contacts.channel == "canal_contact"
+
+
+# --- bad inputs: each refused with exit 2 and a message -----------------------------------------
+
+def test_missing_file(data: Path) -> None:
+    result, out = features(data, "nowhere.csv")
+    assert_refused(result, "nowhere.csv")
+    assert not out.exists()
+
+
+def test_empty_file(data: Path) -> None:
+    (data / "empty.csv").write_bytes(b"")
+    result, out = features(data, "empty.csv")
+    assert_refused(result, "empty.csv", "empty")
+    assert not out.exists()
+
+
+def test_header_only(data: Path) -> None:
+    header = (data / "survey.csv").read_text(encoding="utf-8").splitlines()[0]
+    (data / "header.csv").write_text(header + "\n", encoding="utf-8")
+    result, out = features(data, "header.csv")
+    assert_refused(result, "header.csv")
+    assert not out.exists()
+
+
+def test_binary_file(data: Path) -> None:
+    (data / "binary.csv").write_bytes(bytes(range(256)) * 40)
+    result, out = features(data, "binary.csv")
+    assert_refused(result, "binary.csv")
+    assert not out.exists()
+
+
+def test_ragged_rows(data: Path) -> None:
+    rewrite(data / "survey.csv", lambda text: text.replace("R005;", "R005;extra;cells;", 1))
+    result, out = features(data)
+    assert_refused(result, "survey.csv")
+    assert "line" in result.stderr or "row" in result.stderr
+    assert not out.exists()
+
+
+def test_duplicate_respondent_ids(data: Path) -> None:
+    rewrite(data / "survey.csv", lambda text: text.replace("R007;", "R006;", 1))
+    result, out = features(data)
+    assert_refused(result, "id_repondant", "R006")
+    assert not out.exists()
+
+
+def test_codebook_naming_absent_columns(data: Path) -> None:
+    rewrite(data / "codebook.yaml", lambda text: text.replace("  age: {type: categorical}",
+                                                              "  age: {type: categorical}\n  revenu: {type: numeric}"))
+    result, out = features(data)
+    assert_refused(result, "revenu")
+    assert not out.exists()
+
+
+def test_value_outside_declared_scale_names_column_and_rows(data: Path) -> None:
+    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[3].split(";")
+    cells[1] = "9"
+    lines[3] = ";".join(cells)
+    (data / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, out = features(data)
+    assert_refused(result, "aisance_ordinateur", "3")
+    assert not out.exists()
+
+
+def test_value_outside_scale_is_missing_when_lenient(data: Path) -> None:
+    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[3].split(";")
+    cells[1] = "9"
+    lines[3] = ";".join(cells)
+    (data / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, out = features(data, "survey.csv", "--lenient")
+    assert result.exit_code == 0, result.stderr
+    assert "aisance_ordinateur" in result.stderr
+    assert out.exists()
+
+
+def test_column_entirely_missing_is_a_warning(data: Path) -> None:
+    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
+    out_lines = [lines[0]]
+    for line in lines[1:]:
+        cells = line.split(";")
+        cells[5] = ""
+        out_lines.append(";".join(cells))
+    (data / "survey.csv").write_text("\n".join(out_lines) + "\n", encoding="utf-8")
+    result, out = features(data)
+    assert result.exit_code == 0, result.stderr
+    assert "commentaire" in result.stderr
+    assert out.exists()
+
+
+def test_fewer_respondents_than_the_analysis_needs(data: Path) -> None:
+    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
+    (data / "survey.csv").write_text("\n".join(lines[:6]) + "\n", encoding="utf-8")
+    result, out = features(data)
+    assert_refused(result, "respondents")
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("column", ["usager", "canal_contact"])
+def test_contact_log_without_id_or_channel_column(data: Path, column: str) -> None:
+    rewrite(data / "contacts.csv", lambda text: text.replace(column, "autre_colonne", 1))
+    result, out = features(data, "survey.csv", "--contacts", data / "contacts.csv")
+    assert_refused(result, column)
+    assert not out.exists()
+
+
+def test_some_unparseable_timestamps_are_counted_and_reported(data: Path) -> None:
+    lines = (data / "contacts.csv").read_text(encoding="utf-8").splitlines()
+    for i in (1, 2, 3):
+        cells = lines[i].split(";")
+        cells[1] = "pas une date"
+        lines[i] = ";".join(cells)
+    (data / "contacts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, out = features(data, "survey.csv", "--contacts", data / "contacts.csv")
+    assert result.exit_code == 0, result.stderr
+    assert "3" in result.stderr and "timestamp" in result.stderr.lower()
+    assert out.exists()
+
+
+def test_mostly_unparseable_timestamps_are_refused(data: Path) -> None:
+    lines = (data / "contacts.csv").read_text(encoding="utf-8").splitlines()
+    for i in range(1, len(lines) - 5):
+        cells = lines[i].split(";")
+        cells[1] = "31/31/31 99h"
+        lines[i] = ";".join(cells)
+    (data / "contacts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result, out = features(data, "survey.csv", "--contacts", data / "contacts.csv")
+    assert_refused(result, "horodatage")
+    assert not out.exists()
+
+
+def test_bad_k_is_a_usage_error(data: Path) -> None:
+    out = data / "w.yaml"
+    result = run("cluster", data / "survey.csv", "--k", "many", "--out", out)
+    assert_refused(result, "--k")
+    assert not out.exists()
+
+
+def test_unknown_export_format_is_a_usage_error(data: Path) -> None:
+    result = run("export", data / "w.yaml", "--format", "docx", "--out", data / "x.docx")
+    assert_refused(result, "docx")
