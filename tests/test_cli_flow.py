@@ -1,0 +1,136 @@
+"""A whole workshop through the command line, on a small demo: the contract of DESIGN.md end to end."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cli import main
+
+ARCHETYPES = {"agile", "poorly_informed", "distrustful", "needs_support", "disconnected", "human_contact"}
+
+
+def run(*args: str | Path):
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result
+
+
+@pytest.fixture(scope="module")
+def flow(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    folder = tmp_path_factory.mktemp("flow")
+    result = run("demo", folder, "--respondents", "400", "--seed", "3")
+    assert result.exit_code == 0, result.stderr
+    result = run(
+        "cluster", folder / "survey.csv", "--codebook", folder / "codebook.yaml",
+        "--contacts", folder / "contacts.csv", "--k", "6", "--bootstrap", "5", "--seed", "1",
+        "--out", folder / "workshop.yaml",
+    )
+    assert result.exit_code == 0, result.stderr
+    return folder
+
+
+def test_demo_writes_the_four_files_and_the_six_planted_archetypes(flow: Path) -> None:
+    for name in ("survey.csv", "codebook.yaml", "contacts.csv", "truth.csv"):
+        assert (flow / name).stat().st_size > 0
+    with open(flow / "truth.csv", encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert len(rows) == 400
+    assert {row["profile"] for row in rows} == ARCHETYPES
+
+
+def test_show_prints_personas_and_the_k_table(flow: Path) -> None:
+    result = run("show", flow / "workshop.yaml")
+    assert result.exit_code == 0, result.stderr
+    assert "P1" in result.output and "k table" in result.output
+
+
+def test_edits_are_saved_and_undo_redo_survive_a_restart(flow: Path) -> None:
+    workshop = flow / "workshop.yaml"
+    assert run("edit", workshop, "rename", "P1", "Léa « pressée » & <b>co</b>").exit_code == 0
+    assert run("edit", workshop, "note", "P1", "Centre d'appels", "Rappelle souvent").exit_code == 0
+    shown = run("show", workshop).output
+    assert "Léa « pressée » & <b>co</b>" in shown and "Rappelle souvent" in shown
+    assert run("edit", workshop, "undo").exit_code == 0
+    assert "Rappelle souvent" not in run("show", workshop).output
+    assert run("edit", workshop, "redo").exit_code == 0
+    assert "Rappelle souvent" in run("show", workshop).output
+
+
+def test_set_a_list_field_one_item_per_line(flow: Path) -> None:
+    workshop = flow / "workshop.yaml"
+    assert run("edit", workshop, "set", "P2", "goals", "Aller vite\nNe pas se déplacer").exit_code == 0
+    from personas.store import load_workshop
+
+    assert load_workshop(workshop).persona("P2").goals == ["Aller vite", "Ne pas se déplacer"]
+
+
+def test_merge_then_undo_keeps_every_respondent_in_one_persona(flow: Path) -> None:
+    from personas.store import load_workshop
+
+    workshop = flow / "workshop.yaml"
+    before = load_workshop(workshop)
+    result = run("edit", workshop, "merge", "P3", "P4")
+    assert result.exit_code == 0, result.stderr
+    merged = load_workshop(workshop)
+    assert len(merged.personas) == len(before.personas) - 1
+    assert merged.persona("P3").size == before.persona("P3").size + before.persona("P4").size
+    assert sorted(merged.assignments) == sorted(before.assignments)
+    assert run("edit", workshop, "undo").exit_code == 0
+    restored = load_workshop(workshop)
+    assert restored.assignments == before.assignments
+    assert [p.to_dict() for p in restored.personas] == [p.to_dict() for p in before.personas]
+
+
+def test_unknown_persona_is_refused_with_the_valid_ids(flow: Path) -> None:
+    result = run("edit", flow / "workshop.yaml", "rename", "P99", "x")
+    assert result.exit_code == 2
+    assert "P99" in result.stderr and "P1" in result.stderr
+
+
+def test_export_csv_assignments_match_the_contract(flow: Path) -> None:
+    out = flow / "assignments.csv"
+    result = run("export", flow / "workshop.yaml", "--format", "csv", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    with open(out, encoding="utf-8-sig", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == ["respondent_id", "persona_id", "persona_name", "archetype"]
+    assert len(rows) == 400
+    assert {row["archetype"] for row in rows} - {""} <= ARCHETYPES
+
+
+@pytest.mark.parametrize("fmt,suffix", [("md", ".md"), ("html", ".html"), ("yaml", ".yaml")])
+def test_text_exports_carry_the_persona_names(flow: Path, fmt: str, suffix: str) -> None:
+    from personas.store import load_workshop
+
+    out = flow / f"export{suffix}"
+    result = run("export", flow / "workshop.yaml", "--format", fmt, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    text = out.read_text(encoding="utf-8")
+    name = load_workshop(flow / "workshop.yaml").personas[-1].name
+    assert name in text or name.replace("&", "&amp;") in text
+
+
+def test_assign_a_second_wave_reports_share_movements(flow: Path, tmp_path: Path) -> None:
+    assert run("demo", tmp_path, "--respondents", "300", "--seed", "9").exit_code == 0
+    out = tmp_path / "wave2.yaml"
+    result = run("assign", flow / "workshop.yaml", tmp_path / "survey.csv", "--contacts", tmp_path / "contacts.csv",
+                 "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "300 new respondents" in result.output
+    assert "P1" in result.output
+
+
+def test_features_from_the_demo(flow: Path) -> None:
+    out = flow / "features.parquet"
+    result = run("features", flow / "survey.csv", "--codebook", flow / "codebook.yaml",
+                 "--contacts", flow / "contacts.csv", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    import pandas as pd
+
+    frame = pd.read_parquet(out)
+    assert len(frame) == 400
+    assert {"respondent_id", "contacts_total", "avoidable_share", "repeat_contacts"} <= set(frame.columns)
