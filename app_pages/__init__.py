@@ -1,0 +1,65 @@
+"""The workshop app's pages (one module per workshop step) and the few helpers they share.
+
+Pages are thin: they read :mod:`app_pages.state`, call the packages (workshop_data, clustering,
+personas, exports) and draw. Plotly figures are built by the pure functions of
+:mod:`app_pages.charts`. Every word on screen comes from ``app_pages/locales``.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable
+
+import streamlit as st
+
+from app_pages import state
+
+
+def show_problem(exc: BaseException) -> None:
+    """A refused input or a missing capability as one clear sentence, never a traceback."""
+    if isinstance(exc, ImportError):
+        st.warning(state.t("app.missing_package", name=getattr(exc, "name", None) or str(exc)))
+    elif isinstance(exc, KeyError) and exc.args:
+        st.error(state.t("app.error", message=str(exc.args[0])))
+    else:
+        st.error(state.t("app.error", message=str(exc)))
+
+
+def progress_callback(label: str) -> Callable[[float, str], None]:
+    """A progress bar under ``label``, and the ``progress(fraction, message)`` callback that moves it."""
+    bar = st.progress(0.0, text=f"{label} 0 %")
+
+    def report(fraction: float, message: str = "") -> None:
+        value = min(max(float(fraction), 0.0), 1.0)
+        bar.progress(value, text=f"{label} {round(value * 100)} %")
+
+    return report
+
+
+def workshop_badge() -> None:
+    """Sidebar summary of the open workshop: its file, version and persona count."""
+    session = state.get()
+    ws = session.workshop
+    if ws is None:
+        st.caption(state.t("app.no_workshop"))
+        return
+    from pathlib import Path
+
+    st.caption(state.t("app.workshop"))
+    st.markdown(f"**{_escape_md(ws.title or Path(session.workshop_path or '').stem)}**")
+    st.caption(
+        f"{state.t('app.personas_count', n=len(ws.personas))} · {state.t('app.revision', n=ws.revision)}"
+    )
+
+
+def _escape_md(text: str) -> str:
+    """User text shown through markdown: markup characters are escaped so they print as typed."""
+    out = []
+    for char in str(text):
+        if char in "\\`*_{}[]()#+-.!|<>~$:":
+            out.append("\\" + char)
+        else:
+            out.append(char)
+    return "".join(out)
+
+
+def escape_md(text: Any) -> str:
+    return _escape_md(str(text))

@@ -1,0 +1,213 @@
+"""Data step: open the sample or upload a survey and a contact log, correct the codebook, see the reports."""
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import show_problem, state
+
+SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
+CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
+LEVEL_SEPARATOR = " | "
+
+
+def use_sample() -> None:
+    session = state.get()
+    try:
+        paths = state.sample_paths()
+        session.survey_path = str(paths["survey"])
+        session.contacts_path = str(paths["contacts"]) if "contacts" in paths else None
+        session.codebook = state.codebook_of(paths["codebook"]) if "codebook" in paths else None
+        session.survey_error = None
+    except Exception as exc:  # shown as a sentence: a bad bundled file must not crash the page
+        session.survey_error = str(exc)
+
+
+def read_uploads(survey: Any, contacts: Any) -> None:
+    session = state.get()
+    if survey is None:
+        return
+    session.survey_path = str(state.save_upload(survey.name, survey.getvalue()))
+    session.contacts_path = str(state.save_upload(contacts.name, contacts.getvalue())) if contacts else None
+    session.codebook = None
+    session.survey_error = None
+
+
+def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
+    """The codebook's columns as an editable table (one row per survey column)."""
+    rows = []
+    for name, spec in (codebook.get("columns") or {}).items():
+        levels = spec.get("levels")
+        scale = spec.get("scale")
+        rows.append({
+            "column": name,
+            "type": spec.get("type", "ignore"),
+            "dimension": spec.get("dimension") or "",
+            "reverse": bool(spec.get("reverse", False)),
+            "levels": LEVEL_SEPARATOR.join(map(str, levels)) if levels else (
+                f"{scale[0]} – {scale[1]}" if scale else ""),
+        })
+    return pd.DataFrame(rows, columns=["column", "type", "dimension", "reverse", "levels"])
+
+
+def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict[str, Any]:
+    """The codebook with the table's corrections; validated by ``Codebook.from_dict`` (raises CodebookError)."""
+    from workshop_data.codebook import Codebook
+
+    columns = {name: dict(spec) for name, spec in (codebook.get("columns") or {}).items()}
+    for row in edited.to_dict("records"):
+        name = str(row["column"])
+        spec = columns.setdefault(name, {})
+        spec["type"] = str(row["type"] or "ignore")
+        dimension = str(row.get("dimension") or "").strip()
+        if dimension:
+            spec["dimension"] = dimension
+        else:
+            spec.pop("dimension", None)
+        spec["reverse"] = bool(row.get("reverse") or False)
+        text = str(row.get("levels") or "").strip()
+        if "|" in text:
+            spec["levels"] = [part.strip() for part in text.split("|") if part.strip()]
+            spec.pop("scale", None)
+        if spec["type"] not in ("likert", "categorical"):
+            spec.pop("levels", None)
+        if spec["type"] != "likert":
+            spec.pop("scale", None)
+            spec.pop("reverse", None)
+    out = {**codebook, "columns": columns}
+    return Codebook.from_dict(out, file="codebook").to_dict()
+
+
+def _codebook_editor(codebook: dict[str, Any]) -> None:
+    from workshop_data.codebook import COLUMN_TYPES, DIMENSIONS
+
+    t = state.t
+    tr = state.translator()
+    st.subheader(t("data.codebook_header"))
+    st.caption(t("data.codebook_help"))
+    frame = codebook_frame(codebook)
+    edited = st.data_editor(
+        frame,
+        hide_index=True,
+        width="stretch",
+        key="w_codebook",
+        disabled=["column"],
+        column_config={
+            "column": st.column_config.TextColumn(t("data.col_name")),
+            "type": st.column_config.SelectboxColumn(
+                t("data.col_type"), options=list(COLUMN_TYPES), required=True,
+                format_func=lambda v: tr(f"type.{v}")),
+            "dimension": st.column_config.SelectboxColumn(
+                t("data.col_dimension"), options=["", *DIMENSIONS],
+                format_func=lambda v: tr(f"trait.{v}") if v else "—"),
+            "reverse": st.column_config.CheckboxColumn(t("data.col_reverse")),
+            "levels": st.column_config.TextColumn(t("data.col_levels"), width="large"),
+        },
+    )
+    if st.button(t("data.codebook_apply"), key="w_codebook_apply"):
+        try:
+            state.get().codebook = apply_codebook_edits(codebook, edited)
+            state.flash("success", t("data.codebook_applied"))
+            st.rerun()
+        except Exception as exc:
+            show_problem(exc)
+
+
+def _reports(survey: Any) -> None:
+    t = state.t
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("data.quality_header"))
+        quality = survey.quality
+        warnings = [str(w) for w in quality.warnings]
+        if not warnings and not quality.made_missing:
+            st.success(t("data.quality_ok"))
+        for text in warnings:
+            st.warning(text)
+        if quality.made_missing:
+            st.caption(t("data.made_missing"))
+            st.dataframe(_count_table(quality.made_missing, t("data.col_name")), hide_index=True)
+        if quality.skipped:
+            with st.expander(t("data.skipped")):
+                st.dataframe(_count_table(quality.skipped, t("data.col_name")), hide_index=True)
+    with right:
+        st.subheader(t("data.privacy_header"))
+        privacy = survey.privacy
+        if not privacy.removed_columns and not any(privacy.scrubbed.values()):
+            st.info(t("data.privacy_none"))
+        if privacy.removed_columns:
+            st.caption(t("data.privacy_removed"))
+            st.dataframe(
+                pd.DataFrame(privacy.removed_columns).rename(
+                    columns={"column": t("data.col_name"), "reason": t("data.privacy_reason")}),
+                hide_index=True,
+            )
+        if any(privacy.scrubbed.values()):
+            st.caption(t("data.privacy_scrubbed"))
+            st.dataframe(_count_table(privacy.scrubbed, t("data.kind")), hide_index=True)
+
+
+def _count_table(counts: dict[str, int], label: str) -> pd.DataFrame:
+    return pd.DataFrame({label: list(counts), state.t("data.count"): list(counts.values())})
+
+
+def render() -> None:
+    t = state.t
+    session = state.get()
+    st.title(t("data.title"))
+    st.caption(t("data.intro"))
+    state.show_flashes()
+
+    left, right = st.columns(2, border=True)
+    with left:
+        st.subheader(t("data.sample_header"))
+        st.write(t("data.sample_help"))
+        if st.button(t("data.open_sample"), key="w_sample", icon=":material/dataset:"):
+            use_sample()
+    with right:
+        st.subheader(t("data.upload_header"))
+        survey_file = st.file_uploader(t("data.survey_upload"), type=SURVEY_TYPES, key="w_survey_file")
+        contacts_file = st.file_uploader(t("data.contacts_upload"), type=CONTACT_TYPES, key="w_contacts_file")
+        lenient = st.checkbox(t("data.lenient"), key="w_lenient")
+        if st.button(t("data.read_files"), key="w_read", type="primary", disabled=survey_file is None):
+            read_uploads(survey_file, contacts_file)
+    session.lenient = bool(lenient)
+
+    if session.survey_error:
+        st.error(t("data.bad_file", message=session.survey_error))
+    if not session.survey_path:
+        st.info(t("data.no_survey"))
+        return
+    from pathlib import Path
+
+    from workshop_data.errors import DataError
+
+    try:
+        with st.spinner(t("data.reading")):
+            inputs = state.load_inputs(session.survey_path, session.contacts_path, session.codebook,
+                                       lenient=session.lenient)
+    except DataError as exc:
+        st.error(t("data.bad_file", message=str(exc)))
+        return
+    except (ImportError, NotImplementedError) as exc:
+        show_problem(exc)
+        return
+    survey = inputs.survey
+    if session.codebook is None:
+        session.codebook = survey.codebook.to_dict()
+    st.success(t("data.current_survey", name=Path(session.survey_path).name.split("-", 1)[-1]))
+    st.write(t("data.read_ok", rows=len(survey.data), columns=len(survey.data.columns)))
+    if inputs.contacts is not None:
+        report = inputs.contacts.report
+        rows = getattr(report, "rows", None) or getattr(report, "contacts", None)
+        if rows is not None:
+            st.write(t("data.contacts_ok", rows=rows))
+    _reports(survey)
+    _codebook_editor(session.codebook)
+    st.info(t("data.next"))
+
+
+if __name__ == "__main__":
+    render()

@@ -1,0 +1,157 @@
+"""Profiles step: run the clustering with visible progress, then see who the profiles are."""
+from __future__ import annotations
+
+import time
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from app_pages import charts, progress_callback, show_problem, state
+
+K_CHOICES: list[Any] = ["auto", *range(2, 11)]
+FALLBACK_METHODS = ("default", "kmeans", "gmm", "lca")
+
+
+def methods() -> list[str]:
+    try:
+        from clustering.methods import METHODS
+    except ImportError:
+        return list(FALLBACK_METHODS)
+    names = list(METHODS)
+    return sorted(names, key=lambda m: (m != "default", m))
+
+
+def method_label(method: str) -> str:
+    key = f"profiles.method_{method}"
+    tr = state.translator()
+    return tr(key) if tr.has(key) else method
+
+
+def run_clustering(k: Any, method: str, seed: int) -> None:
+    """Cluster the current survey into a new workshop, showing progress; the result opens at once."""
+    session = state.get()
+    t = state.t
+    started = time.perf_counter()
+    with st.status(t("profiles.running"), expanded=True) as status:
+        report = progress_callback(t("profiles.running"))
+        path = state.build_workshop(
+            session.survey_path, session.contacts_path, session.codebook,
+            k=k, method=method, seed=int(seed), lang=session.lang, progress=report,
+            lenient=session.lenient,
+        )
+        seconds = time.perf_counter() - started
+        done = t("profiles.done", n=len(session.workshop.personas), seconds=f"{seconds:.1f}".replace(".", "," if session.lang == "fr" else "."))
+        status.update(label=done, state="complete", expanded=False)
+    state.flash("success", done)
+    return path
+
+
+def _settings() -> None:
+    t = state.t
+    session = state.get()
+    with st.expander(t("profiles.settings"), expanded=session.workshop is None, icon=":material/tune:"):
+        if not session.survey_path:
+            st.info(t("profiles.need_survey"))
+            return
+        cols = st.columns(3)
+        method = cols[0].selectbox(t("profiles.method"), methods(), format_func=method_label, key="w_method")
+        k = cols[1].selectbox(t("profiles.k"), K_CHOICES, key="w_k",
+                              format_func=lambda v: t("profiles.k_auto") if v == "auto" else str(v))
+        seed = cols[2].number_input(t("profiles.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="w_seed")
+        if session.workshop is not None:
+            st.caption(t("profiles.replace_warning"))
+        if st.button(t("profiles.run"), type="primary", key="w_run", icon=":material/play_arrow:"):
+            from workshop_data.errors import DataError
+
+            try:
+                run_clustering(k, method, int(seed))
+                st.rerun()
+            except (DataError, ImportError, NotImplementedError, ValueError) as exc:
+                show_problem(exc)
+
+
+def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFrame:
+    t = state.t
+    return pd.DataFrame({
+        t("profiles.col_persona"): [p.name for p in personas],
+        t("profiles.col_size"): [p.size for p in personas],
+        t("profiles.col_share"): [round(100 * p.share, 1) for p in personas],
+        t("profiles.col_archetype"): [archetypes.get(p.archetype, p.archetype) if p.archetype else t("profiles.none")
+                                      for p in personas],
+        t("profiles.col_fit"): [p.archetype_fit for p in personas],
+        t("profiles.col_stability"): [p.stability for p in personas],
+        t("profiles.col_prevalence"): [round(100 * min(p.prevalence_share, 1.0), 1) for p in personas],
+        t("profiles.col_contacts"): [round(p.contacts_per_person, 1) for p in personas],
+        t("profiles.col_avoidable"): [round(100 * p.avoidable_share, 1) for p in personas],
+    })
+
+
+def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
+    """The per-k table with translated headers (unknown columns keep their name)."""
+    t = state.t
+    tr = state.translator()
+    frame = pd.DataFrame(k_table)
+    if "recommended" in frame.columns:
+        frame["recommended"] = frame["recommended"].map(lambda v: "✔" if v else "")
+    return frame.rename(columns={c: tr(f"profiles.kcol_{c}") for c in frame.columns if tr.has(f"profiles.kcol_{c}")})
+
+
+def render() -> None:
+    t = state.t
+    session = state.get()
+    st.title(t("profiles.title"))
+    st.caption(t("profiles.intro"))
+    state.show_flashes()
+    _settings()
+    ws = session.workshop
+    if ws is None:
+        return
+    from workshop_data.codebook import CHANNELS, DIMENSIONS
+
+    archetypes = state.archetype_names(session.lang)
+    personas = list(ws.personas)
+    st.subheader(t("profiles.summary"))
+    pct = "%.1f %%"
+    st.dataframe(summary_table(personas, archetypes), hide_index=True, width="stretch", column_config={
+        t("profiles.col_share"): st.column_config.NumberColumn(format=pct),
+        t("profiles.col_prevalence"): st.column_config.NumberColumn(format=pct),
+        t("profiles.col_avoidable"): st.column_config.NumberColumn(format=pct),
+        t("profiles.col_fit"): st.column_config.NumberColumn(format="%.2f"),
+        t("profiles.col_stability"): st.column_config.NumberColumn(format="%.2f"),
+    })
+    if ws.k_table:
+        st.subheader(t("profiles.k_table"))
+        st.caption(t("profiles.k_table_help"))
+        left, right = st.columns([3, 2])
+        with left:
+            st.dataframe(k_frame(ws.k_table), hide_index=True, width="stretch")
+        with right:
+            st.plotly_chart(charts.k_table_chart(ws.k_table, t), key="c_k")
+        chosen = (ws.settings or {}).get("k")
+        if chosen:
+            st.caption(t("profiles.chosen", k=chosen))
+
+    survey_path = state.survey_of(ws)
+    st.subheader(t("profiles.map"))
+    st.caption(t("profiles.map_help"))
+    if survey_path is None:
+        st.info(t("profiles.map_unavailable"))
+    else:
+        try:
+            coords = state.survey_map(survey_path, ws.codebook or None)
+            st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map")
+        except Exception as exc:  # the map is a view: a survey that no longer reads must not block the page
+            show_problem(exc)
+    left, right = st.columns(2)
+    with left:
+        st.plotly_chart(charts.trait_heatmap(personas, DIMENSIONS, t), key="c_traits")
+    with right:
+        st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels")
+    st.plotly_chart(charts.evidence_chart(personas, t), key="c_evidence")
+    st.caption(t("profiles.evidence_help"))
+    st.plotly_chart(charts.archetype_fit(personas, archetypes, t), key="c_archetypes")
+
+
+if __name__ == "__main__":
+    render()
