@@ -1,13 +1,22 @@
 """Survey intake: one public entry, :func:`load_survey`, from a file to a typed, scrubbed table."""
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .codebook import Codebook
+from .codebook import Codebook, ColumnSpec
+from .errors import DataError, DataWarning
+from .files import sha256_of
+from .infer import ROW_NUMBER_ID, boolean_values, fold_label, infer_codebook, missing_labels
+from .pii import detect_pii_columns, scrub_series
+from .readers import parse_number, read_table
 from .reports import PrivacyReport, QualityReport
+
+_SCALE_PREFIX_NUMBER = r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–=:.)]\s*\S.*)?$"
 
 
 @dataclass
@@ -30,5 +39,224 @@ class Survey:
     quality: QualityReport
 
 
-def load_survey(path: str | Path, codebook: Codebook | None = None, *, lenient: bool = False) -> Survey:
-    raise NotImplementedError
+def load_survey(
+    path: str | Path,
+    codebook: Codebook | None = None,
+    *,
+    lenient: bool = False,
+    min_respondents: int = 20,
+) -> Survey:
+    """Read a survey file and hand back typed, scrubbed data, refusing what cannot be trusted.
+
+    Order matters for privacy: personal columns are dropped right after reading, before ids are
+    checked or values typed, so that no error message or report can quote them.
+    """
+    path = Path(path)
+    frame = read_table(path)
+    name = path.name
+    privacy = PrivacyReport()
+    quality = QualityReport()
+
+    if codebook is None:
+        book = infer_codebook(frame)
+        for column, spec in book.columns.items():
+            if spec.type == "ignore" and frame[column].isna().all():
+                quality.warnings.append(DataWarning("column is entirely empty; ignored", file=name, column=column))
+    else:
+        book = copy.deepcopy(codebook)
+    if book.respondent_id == ROW_NUMBER_ID and ROW_NUMBER_ID not in frame.columns:
+        frame.insert(0, ROW_NUMBER_ID, pd.array([str(i) for i in range(1, len(frame) + 1)], dtype="string"))
+    if codebook is not None:
+        book.check_columns(frame.columns, file=name)
+
+    frame = _drop_pii(frame, book, privacy)
+    ids = _respondent_ids(frame[book.respondent_id], book.respondent_id, name)
+    data = {}
+    for column, spec in book.columns.items():
+        if spec.type in ("pii", "ignore"):
+            continue
+        values = frame[column]
+        if values.isna().all():
+            quality.warnings.append(DataWarning("column is entirely empty", file=name, column=column))
+        typed = _typed(values, spec, name, lenient, quality)
+        if spec.type in ("text", "categorical"):
+            typed, counts = scrub_series(typed)
+            for kind, n in counts.items():
+                privacy.scrubbed[kind] = privacy.scrubbed.get(kind, 0) + n
+        skipped = int(typed.isna().sum()) - quality.made_missing.get(column, 0)
+        if skipped:
+            quality.skipped[column] = skipped
+        data[column] = typed.set_axis(ids)
+    weights = _weights(frame, book, name, ids)
+    if len(ids) < min_respondents:
+        raise DataError(
+            f"only {len(ids)} respondent(s); the analysis needs at least {min_respondents}",
+            file=name, expected=f"at least {min_respondents} respondents", found=len(ids),
+        )
+    table = pd.DataFrame(data, index=ids)
+    table.index.name = "respondent_id"
+    source = {"role": "survey", "name": name, "sha256": sha256_of(path), "rows": int(len(table))}
+    return Survey(data=table, weights=weights, codebook=book, source=source, privacy=privacy, quality=quality)
+
+
+def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd.DataFrame:
+    """Drop declared and detected personal columns, noting why (never what they held)."""
+    protected = {book.respondent_id, *(c for c in [book.weight] if c)}
+    drop: dict[str, str] = {}
+    candidates = frame[[c for c in frame.columns if c not in protected]]
+    for item in detect_pii_columns(candidates):
+        drop[item["column"]] = item["reason"]
+    for column, spec in book.columns.items():
+        if spec.type == "pii" and column in frame.columns:
+            drop.setdefault(column, "declared as personal data in the codebook")
+    for column in drop:
+        spec = book.columns.get(column)
+        if spec is not None and spec.type != "pii":
+            book.columns[column] = ColumnSpec(name=spec.name, type="pii", label=dict(spec.label))
+    for column, reason in drop.items():
+        privacy.removed_columns.append({"column": column, "reason": reason})
+    return frame.drop(columns=list(drop))
+
+
+def _respondent_ids(values: pd.Series, column: str, name: str) -> pd.Index:
+    missing = [i + 1 for i, v in enumerate(values.isna().to_numpy()) if v]
+    if missing:
+        raise DataError(
+            f"{len(missing)} row(s) have no respondent id", file=name, column=column, rows=missing,
+            expected="an id on every row",
+        )
+    duplicated = values.duplicated(keep=False).to_numpy()
+    if duplicated.any():
+        rows = [i + 1 for i, v in enumerate(duplicated) if v]
+        repeated = list(dict.fromkeys(values[duplicated].tolist()))
+        raise DataError(
+            f"{len(repeated)} respondent id(s) appear more than once", file=name, column=column, rows=rows,
+            expected="a unique id per row", found=", ".join(map(str, repeated[:5])),
+        )
+    return pd.Index([str(v) for v in values.to_numpy()], dtype=object)
+
+
+def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, quality: QualityReport) -> pd.Series:
+    """Convert one text column to its declared type; values that do not fit are an error or, leniently, NA."""
+    raw = values.to_numpy(dtype=object, na_value=None)
+    skipped_labels = missing_labels()
+    if spec.type == "likert":
+        out, expected = _likert(raw, spec, skipped_labels)
+    elif spec.type == "numeric":
+        out = [_number_or_bad(v) for v in raw]
+        expected = "a number"
+    elif spec.type == "boolean":
+        out, expected = _boolean(raw, skipped_labels)
+    else:
+        out, expected = list(raw), ""
+        if spec.type == "categorical" and spec.levels:
+            allowed = {fold_label(level): level for level in spec.levels}
+            out = [v if v is None else allowed.get(fold_label(v), _Bad) for v in raw]
+            expected = "one of: " + " | ".join(spec.levels)
+    bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
+    if bad_rows:
+        found = list(dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows))[:3]
+        if not lenient:
+            raise DataError(
+                f"{len(bad_rows)} value(s) do not fit the declared {spec.type} type", file=name, column=spec.name,
+                rows=bad_rows, expected=expected, found=", ".join(found),
+            )
+        quality.made_missing[spec.name] = len(bad_rows)
+        quality.warnings.append(DataWarning(
+            f"{len(bad_rows)} value(s) that do not fit ({expected}) read as missing",
+            file=name, column=spec.name, rows=bad_rows[:50], count=len(bad_rows),
+        ))
+        out = [None if v is _Bad else v for v in out]
+    if spec.type in ("likert", "numeric"):
+        return pd.Series(np.array([np.nan if v is None else float(v) for v in out], dtype="float64"))
+    if spec.type == "boolean":
+        return pd.Series(pd.array([pd.NA if v is None else bool(v) for v in out], dtype="boolean"))
+    return pd.Series(pd.array([pd.NA if v is None else str(v) for v in out], dtype="string"))
+
+
+class _Bad:
+    """Marker for a value that does not fit its column's type."""
+
+
+def _number_or_bad(value: str | None) -> float | None | type[_Bad]:
+    if value is None:
+        return None
+    number = parse_number(value)
+    if number is None:
+        return None if fold_label(value) in missing_labels() else _Bad
+    return number
+
+
+def _likert(raw: list, spec: ColumnSpec, skipped_labels: frozenset[str]) -> tuple[list, str]:
+    import re
+
+    if spec.levels:
+        positions = {fold_label(level): i + 1 for i, level in enumerate(spec.levels)}
+        out = []
+        for value in raw:
+            if value is None:
+                out.append(None)
+                continue
+            key = fold_label(value)
+            if key in positions:
+                out.append(positions[key])
+            elif key in skipped_labels:
+                out.append(None)
+            else:
+                out.append(_Bad)
+        return out, "one of the levels: " + " | ".join(spec.levels)
+    low, high = spec.scale
+    out = []
+    for value in raw:
+        if value is None:
+            out.append(None)
+            continue
+        number = parse_number(value)
+        if number is None:
+            match = re.match(_SCALE_PREFIX_NUMBER, str(value))
+            number = parse_number(match.group(1)) if match else None
+        if number is None and fold_label(value) in skipped_labels:
+            out.append(None)
+        elif number is None or not low <= number <= high:
+            out.append(_Bad)
+        else:
+            out.append(number)
+    return out, f"a number from {_plain(low)} to {_plain(high)}"
+
+
+def _plain(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _boolean(raw: list, skipped_labels: frozenset[str]) -> tuple[list, str]:
+    table = boolean_values()
+    out = []
+    for value in raw:
+        if value is None:
+            out.append(None)
+            continue
+        key = fold_label(value)
+        if key in table:
+            out.append(table[key])
+        elif key in skipped_labels:
+            out.append(None)
+        else:
+            out.append(_Bad)
+    return out, "yes or no (oui/non, vrai/faux, true/false, 1/0)"
+
+
+def _weights(frame: pd.DataFrame, book: Codebook, name: str, ids: pd.Index) -> pd.Series:
+    if not book.weight:
+        return pd.Series(np.ones(len(ids)), index=ids, name="weight", dtype="float64").rename_axis("respondent_id")
+    raw = frame[book.weight].to_numpy(dtype=object, na_value=None)
+    numbers = [None if v is None else parse_number(v) for v in raw]
+    bad = [i + 1 for i, v in enumerate(numbers) if v is None or v <= 0]
+    if bad:
+        found = list(dict.fromkeys(str(raw[r - 1]) for r in bad))[:3]
+        raise DataError(
+            f"{len(bad)} weight(s) are missing, zero, negative or not numbers", file=name, column=book.weight,
+            rows=bad, expected="a positive number on every row", found=", ".join(found),
+        )
+    weights = np.array(numbers, dtype="float64")
+    weights = weights / weights.mean()
+    return pd.Series(weights, index=ids, name="weight").rename_axis("respondent_id")

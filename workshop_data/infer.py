@@ -1,0 +1,397 @@
+"""Drafting a codebook from the data alone, for people to correct.
+
+The draft must be right often enough that correcting it is quicker than writing it: an export's
+id, weights, Likert items (text labels put back in scale order, or small integer ranges), yes/no
+answers, categories, free text and personal data, plus how to read the contact log. Dimensions are
+people's call; the draft guesses one only when a header says it plainly.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping
+from .errors import DataError
+from .pii import detect_pii_columns
+from .readers import fold, parse_number
+from .yaml_safe import safe_load_text
+
+_VOCAB = Path(__file__).with_name("vocab")
+ROW_NUMBER_ID = "_row"  # respondent_id of a codebook whose survey has no id column: rows are numbered
+MAX_CATEGORIES = 30
+TEXT_MIN_MEAN_LENGTH = 30
+NOMINAL_TOPS = (3, 4, 5, 6, 7, 10)  # common scale ends: data 2..5 reads as a 1-5 scale, 1..9 as 1-10
+
+_ID_HEADER = re.compile(
+    r"^(?:id|ids|identifiant|identifiant repondant|identifiant usager|id repondant|id reponse|id usager|"
+    r"id participant|id personne|repondant|respondent|respondent id|response id|responseid|participant|"
+    r"participant id|n|no|num|numero|n repondant|numero repondant|numero questionnaire|n questionnaire|"
+    r"questionnaire|uid|uuid|code|code repondant|ref|reference|usager|user id|record id|index)$"
+)
+_WEIGHT_HEADER = re.compile(r"^(?:poids|ponderation|pond|weight|weights|wgt|wt|coef|coefficient|poids final|final weight|redressement|coef redressement|poids redresse)(?: .*)?$")
+_SUBMISSION_HEADER = re.compile(
+    r"^(?:submitdate|startdate|datestamp|date soumission|date de soumission|date d'envoi|date envoi|date de reponse|"
+    r"date reponse|date de saisie|horodateur|horodatage|timestamp|heure de debut|heure de fin|"
+    r"heure de la derniere modification|date de debut|date de fin|date of submission|submitted at|submission date|"
+    r"start time|end time|completion time|date de derniere action|date de la derniere action|date de lancement|"
+    r"date de debut de saisie|date)$"
+)
+_TECHNICAL_HEADER = re.compile(
+    r"^(?:lastpage|startlanguage|seed|refurl|interviewtime|grouptime.*|.*time$|token|ipaddr|"
+    r"derniere page|langue de depart|tete de serie|langue|statut|status|completed|complete|finished|progress|duration.*|"
+    r"duree.*|response type|distribution channel|user language|recordeddate|responseid)$"
+)
+_COUNT_HEADER = re.compile(
+    r"\b(?:nombre|nb|nbre|combien|taille|age|annee|annees|montant|revenu|revenus|euros|heures|minutes|jours|"
+    r"count|number|size|how many|amount|income|years|hours|km|distance|personnes|enfants)\b"
+)
+_BOOL_HEADER = re.compile(
+    r"(?:\?|^(?:est|a|as|avez|possede|possedez|dispose|disposez|has|is|have|do|does|did|etes|utilisez|connaissez)\b|"
+    r"\b(?:oui non|yes no|flag|indicateur|case)\b)"
+)
+_DIMENSION_HINTS = (
+    ("digital_skill", r"\b(?:a l'aise|competence|competences|maitrise|savoir utiliser|ordinateur|informatique)\b"),
+    ("online_use", r"\b(?:demarches? en ligne|utilise internet|usage d'internet|en ligne)\b"),
+    ("awareness", r"\b(?:connais|connaissez|savez-vous|saviez|connaissance|informe|au courant)\b"),
+    ("trust", r"\b(?:confiance|securite|securise|donnees personnelles|mefian)\b"),
+    ("human_contact", r"\b(?:contact humain|parler a une personne|une vraie personne|parler a quelqu'un|interlocuteur|conseiller|agent)\b"),
+    ("autonomy", r"\b(?:seul|seule|aide|autonom|accompagn)\b"),
+    ("access", r"\b(?:connexion|equipement|equipe|smartphone|box|acces a internet|ordinateur a domicile)\b"),
+)
+
+
+@dataclass(frozen=True)
+class Scale:
+    id: str
+    kind: str
+    levels: tuple[tuple[str, ...], ...]  # each level: canonical label first, then variants
+
+    @property
+    def labels(self) -> list[str]:
+        return [variants[0] for variants in self.levels]
+
+
+@lru_cache(maxsize=200_000)
+def fold_label(text: str) -> str:
+    """A label folded for matching: also drops '(e)' endings and a leading code like '1 - ' or 'A3.'."""
+    s = fold(text)
+    s = re.sub(r"\(\s*e\s*\)|\(\s*es\s*\)|\(\s*s\s*\)|[·.]e\b|[·.]es\b", "", s)
+    s = re.sub(r"^(?:[a-z]?\d{1,2}\s*[-–=:.)]\s*)(?=\D)", "", s)
+    s = re.sub(r"[\s.!;,]+$", "", s)
+    s = re.sub(r"\s+", " ", s).strip()
+    return s
+
+
+@lru_cache(maxsize=None)
+def _scales_vocab() -> dict:
+    return safe_load_text((_VOCAB / "scales.yaml").read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=None)
+def known_scales() -> tuple[Scale, ...]:
+    return tuple(
+        Scale(id=s["id"], kind=s["kind"], levels=tuple(tuple(str(v) for v in level) for level in s["levels"]))
+        for s in _scales_vocab()["scales"]
+    )
+
+
+@lru_cache(maxsize=None)
+def missing_labels() -> frozenset[str]:
+    """Answers meaning "no answer" (Ne sait pas, NSP...), folded."""
+    return frozenset(fold_label(v) for v in _scales_vocab()["missing_labels"])
+
+
+@lru_cache(maxsize=None)
+def boolean_values() -> dict[str, bool]:
+    vocab = {str(k).lower(): v for k, v in _scales_vocab()["booleans"].items()}
+    out = {fold_label(v): True for v in vocab["true"]}
+    out.update({fold_label(v): False for v in vocab["false"]})
+    out.update({"1": True, "0": False})
+    return out
+
+
+def match_scale(values: list[str]) -> tuple[Scale, dict[str, int]] | None:
+    """The known scale whose labels cover every value, and each folded value's position (0-based)."""
+    observed = {fold_label(v) for v in values} - missing_labels()
+    if len(observed) < 2:
+        return None
+    best: tuple[tuple[float, int], Scale, dict[str, int]] | None = None
+    for scale in known_scales():
+        positions: dict[str, int] = {}
+        for i, variants in enumerate(scale.levels):
+            for variant in variants:
+                positions.setdefault(fold_label(variant), i)
+        if not observed <= positions.keys():
+            continue
+        covered = len({positions[v] for v in observed})
+        score = (covered / len(scale.levels), len(scale.levels))
+        if best is None or score > best[0]:
+            best = (score, scale, {v: positions[v] for v in observed})
+    return None if best is None else (best[1], best[2])
+
+
+def _levels_from_data(scale: Scale, values: pd.Series) -> list[str]:
+    """Scale levels spelled as the data spells them (most frequent spelling), canonical otherwise."""
+    spellings: dict[int, dict[str, int]] = {}
+    positions = {fold_label(v): i for i, variants in enumerate(scale.levels) for v in variants}
+    for raw, n in values.value_counts().items():
+        pos = positions.get(fold_label(raw))
+        if pos is not None:
+            spellings.setdefault(pos, {})[str(raw)] = int(n)
+    levels = []
+    for i, variants in enumerate(scale.levels):
+        seen = spellings.get(i)
+        levels.append(max(seen, key=seen.get) if seen else variants[0])
+    if len({fold_label(v) for v in levels}) != len(levels):
+        return scale.labels
+    return levels
+
+
+def _integer_scale(numbers: pd.Series, header: str) -> tuple[int, int] | None:
+    if numbers.empty or not (numbers == numbers.round()).all():
+        return None
+    low, high = int(numbers.min()), int(numbers.max())
+    if low < 0 or high > 10 or high - low < 2 or numbers.nunique() < 3:
+        return None
+    if _COUNT_HEADER.search(fold(header)):
+        return None
+    bottom = 0 if low == 0 else 1
+    top = next(t for t in NOMINAL_TOPS if t >= high)
+    return bottom, top
+
+
+def _header_words(header: str) -> str:
+    text = re.sub(r"[_\-]+", " ", fold(header))
+    text = re.sub(r"[^\w' ]+", " ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _is_datetime_values(values: pd.Series) -> bool:
+    sample = values.head(200)
+    if sample.empty or not sample.str.contains(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", regex=True).all():
+        return False
+    parsed = _parse_dates(sample)
+    return parsed.notna().mean() >= 0.9
+
+
+def _parse_dates(values: pd.Series) -> pd.Series:
+    text = values.astype("string").str.strip()
+    iso = pd.to_datetime(text, errors="coerce", format="ISO8601")
+    if iso.notna().mean() >= 0.9:
+        return iso
+    for fmt in ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y", "%d.%m.%Y"):
+        parsed = pd.to_datetime(text, errors="coerce", format=fmt)
+        if parsed.notna().mean() >= 0.9:
+            return parsed
+    return pd.to_datetime(text, errors="coerce", dayfirst=True, format="mixed")
+
+
+def _guess_dimension(header: str) -> str | None:
+    words = fold(header)
+    hits = [dim for dim, pattern in _DIMENSION_HINTS if re.search(pattern, words)]
+    return hits[0] if len(hits) == 1 else None
+
+
+def _find_id(frame: pd.DataFrame, skip: set[str]) -> str:
+    complete = [
+        c for c in frame.columns
+        if c not in skip and frame[c].notna().all() and frame[c].is_unique and len(frame) > 1
+    ]
+    for column in complete:
+        if _ID_HEADER.match(_header_words(column)) or re.match(r"^(?:id|n°|no\.?)[\s_]", fold(column)):
+            return column
+    for column in complete:
+        words = _header_words(column)
+        if re.search(r"\b(?:id|identifiant|repondant|respondent)\b", words):
+            return column
+    for column in complete[:1]:
+        values = frame[column]
+        if frame.columns.get_loc(column) == 0 and values.str.len().max() <= 40 and not values.str.contains(" ").any():
+            return column
+    return ROW_NUMBER_ID
+
+
+def _find_weight(frame: pd.DataFrame, skip: set[str]) -> str | None:
+    for column in frame.columns:
+        if column in skip or not _WEIGHT_HEADER.match(_header_words(column)):
+            continue
+        values = frame[column].dropna()
+        numbers = values.map(parse_number)
+        if len(values) and numbers.notna().all() and (numbers.astype(float) > 0).all():
+            mean = float(numbers.astype(float).mean())
+            if 0.01 <= mean <= 10_000:
+                return column
+    return None
+
+
+def infer_column(name: str, values: pd.Series) -> ColumnSpec:
+    """Draft the spec of one column from its header and non-empty values."""
+    label = {"fr": name, "en": name}
+    header = _header_words(name)
+    present = values.dropna()
+    distinct = present.unique()
+    if present.empty or len(distinct) == 1:
+        return ColumnSpec(name=name, type="ignore", label=label)
+    if _SUBMISSION_HEADER.match(header) or _TECHNICAL_HEADER.match(header):
+        return ColumnSpec(name=name, type="ignore", label=label)
+    if _is_datetime_values(present):
+        return ColumnSpec(name=name, type="ignore", label=label)
+    dimension = _guess_dimension(name)
+    texts = [str(v) for v in distinct]
+    folded = {fold_label(v) for v in texts} - missing_labels()
+    matched = match_scale(texts)
+    if matched is not None:
+        scale, _ = matched
+        return ColumnSpec(
+            name=name, type="likert", levels=_levels_from_data(scale, present), dimension=dimension, label=label
+        )
+    booleans = boolean_values()
+    if folded and folded <= booleans.keys() and len({booleans[v] for v in folded}) == 2:
+        if not folded <= {"0", "1"} or _BOOL_HEADER.search(fold(name)):
+            return ColumnSpec(name=name, type="boolean", dimension=dimension, label=label)
+    kept = present[~present.map(lambda v: fold_label(v) in missing_labels())]
+    numbers = kept.map(parse_number)
+    if len(kept) and numbers.notna().all():
+        numbers = numbers.astype(float)
+        scale_range = _integer_scale(numbers, name)
+        if scale_range is not None:
+            return ColumnSpec(
+                name=name, type="likert", scale=(float(scale_range[0]), float(scale_range[1])),
+                dimension=dimension, label=label,
+            )
+        return ColumnSpec(name=name, type="numeric", dimension=dimension, label=label)
+    mean_length = float(present.str.len().mean())
+    n_distinct = len(distinct)
+    if mean_length >= TEXT_MIN_MEAN_LENGTH and (
+        n_distinct > min(MAX_CATEGORIES, 0.3 * len(present)) or (mean_length >= 40 and n_distinct > 12)
+    ):
+        return ColumnSpec(name=name, type="text", label=label)
+    if n_distinct <= MAX_CATEGORIES or n_distinct <= 0.05 * len(present):
+        return ColumnSpec(name=name, type="categorical", label=label)
+    if mean_length >= 15 or present.str.contains(r"\s", regex=True).mean() > 0.5:
+        return ColumnSpec(name=name, type="text", label=label)
+    return ColumnSpec(name=name, type="ignore", label=label)
+
+
+def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None) -> Codebook:
+    """Draft a codebook for a survey read as text (see :func:`workshop_data.readers.read_table`)."""
+    if frame.columns.empty:
+        raise DataError("the survey has no columns", file=frame.attrs.get("file"), expected="survey columns")
+    frame = frame.astype("string")
+    pii = {item["column"]: item for item in detect_pii_columns(frame)}
+    respondent_id = _find_id(frame, set(pii))
+    weight = _find_weight(frame, set(pii) | {respondent_id})
+    columns: dict[str, ColumnSpec] = {}
+    for name in frame.columns:
+        if name in (respondent_id, weight):
+            continue
+        if name in pii:
+            columns[name] = ColumnSpec(name=name, type="pii", label={"fr": name, "en": name})
+            continue
+        columns[name] = infer_column(name, frame[name])
+    mapping = infer_contact_mapping(contacts) if contacts is not None else None
+    return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping)
+
+
+# --- contact logs -------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=None)
+def _channel_vocab() -> tuple[dict[str, str], tuple[tuple[str, str], ...]]:
+    data = safe_load_text((_VOCAB / "channel_values.yaml").read_text(encoding="utf-8"))
+    table = {}
+    for channel, labels in data["values"].items():
+        for label in labels:
+            table[_fold_channel(str(label))] = channel
+    keywords = tuple((_fold_channel(str(k)), str(v)) for k, v in data["keywords"])
+    return table, keywords
+
+
+def _fold_channel(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", fold(text)).strip()
+
+
+def canonical_channel(value: str) -> str:
+    """The canonical channel (phone, counter, email, web, mail, chat, social, other) of a log label."""
+    key = _fold_channel(value)
+    if key in CHANNELS:
+        return key
+    table, keywords = _channel_vocab()
+    if key in table:
+        return table[key]
+    for word, channel in keywords:
+        if word in key:
+            return channel
+    return "other"
+
+
+_CONTACT_ID = re.compile(r"\b(?:id|usager|repondant|respondent|identifiant|user|client|citoyen|personne|beneficiaire)\b")
+_CONTACT_TIME = re.compile(r"\b(?:date|horodatage|horodateur|timestamp|heure|time|datetime|jour|quand|created|cree)\b")
+_CONTACT_CHANNEL = re.compile(r"\b(?:canal|canaux|channel|mode|media|moyen|type contact|source|origine|via)\b")
+_CONTACT_TOPIC = re.compile(r"\b(?:objet|motif|theme|sujet|topic|demarche|categorie|nature|raison|reason|subject|service)\b")
+_CONTACT_ONLINE = re.compile(r"(?:en ligne|online|dematerialis|dispo|teleservice|available|digital)")
+
+
+def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
+    """Guess which contact-log columns hold the respondent id, timestamp, channel, topic and online flag."""
+    frame = contacts.astype("string")
+    columns = list(frame.columns)
+    file = frame.attrs.get("file")
+    headers = {c: _header_words(c) for c in columns}
+    used: set[str] = set()
+
+    def pick(candidates: list[str]) -> str | None:
+        for c in candidates:
+            if c not in used:
+                used.add(c)
+                return c
+        return None
+
+    def channel_share(c: str) -> float:
+        values = frame[c].dropna()
+        distinct = values.unique()
+        if values.empty or len(distinct) > 60:
+            return 0.0
+        known = sum(1 for v in distinct if canonical_channel(str(v)) != "other")
+        return known / len(distinct)
+
+    timestamp = pick([c for c in columns if _CONTACT_TIME.search(headers[c]) and _dates_share(frame[c]) >= 0.5]
+                     + [c for c in columns if _dates_share(frame[c]) >= 0.8])
+    channel = pick([c for c in columns if _CONTACT_CHANNEL.search(headers[c]) and channel_share(c) >= 0.3]
+                   + sorted((c for c in columns if channel_share(c) >= 0.6), key=channel_share, reverse=True))
+    online = pick([c for c in columns if _CONTACT_ONLINE.search(headers[c]) and _boolean_share(frame[c]) >= 0.9])
+    respondent = pick([c for c in columns if _CONTACT_ID.search(headers[c]) and c not in used and not _CONTACT_TOPIC.search(headers[c])])
+    topic = pick([c for c in columns if _CONTACT_TOPIC.search(headers[c])])
+    missing = [k for k, v in (("respondent id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
+    if missing:
+        raise DataError(
+            "cannot find the " + " and ".join(missing) + " column(s) of the contact log",
+            file=file, expected="columns for the respondent id, the date and the channel of each contact",
+        )
+    values = frame[channel].dropna().unique()
+    channels = {str(v): canonical_channel(str(v)) for v in sorted(map(str, values))[:200]}
+    return ContactMapping(
+        respondent_id=respondent, timestamp=timestamp, channel=channel, topic=topic,
+        online_available=online, channels=channels,
+    )
+
+
+def _dates_share(values: pd.Series) -> float:
+    sample = values.dropna().head(500)
+    if sample.empty or not sample.str.contains(r"\d", regex=True).all():
+        return 0.0
+    if not sample.str.contains(r"\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4}", regex=True).mean() >= 0.5:
+        return 0.0
+    return float(_parse_dates(sample).notna().mean())
+
+
+def _boolean_share(values: pd.Series) -> float:
+    sample = values.dropna().head(500)
+    if sample.empty:
+        return 0.0
+    booleans = boolean_values()
+    return float(sample.map(lambda v: fold_label(v) in booleans).mean())

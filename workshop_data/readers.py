@@ -1,0 +1,395 @@
+"""Reading survey tables (CSV/TSV/TXT, XLSX, Parquet) as text, refusing bad files with a clear error.
+
+Everything comes back as text: typing is the codebook's job, and reading numbers too early loses
+the difference between "3" and "3,0" or the leading zero of an id. Exports from French tools are
+';'-separated, cp1252-encoded and use decimal commas, so those are detected rather than assumed.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+import zipfile
+from collections import Counter
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable
+
+import pandas as pd
+
+from .errors import DataError
+
+DELIMITERS = (",", ";", "\t", "|")
+SNIFF_RECORDS = 200
+MAX_CELL_CHARS = 1_000_000
+MAX_XLSX_ROWS = 2_000_000
+MAX_XLSX_CELLS = 50_000_000
+MAX_UNZIPPED_BYTES = 2_000_000_000
+_MAX_BAD_LINES = 10
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def parse_number(text: str) -> float | None:
+    """Read a number as people type it in France or elsewhere: '1 234,5', '12,5 %', '1,234.5'.
+
+    A trailing '%' is dropped (12,5 % -> 12.5): a share stays in the unit people typed it in.
+    Returns None for anything that is not one finite number.
+    """
+    if text is None:
+        return None
+    s = str(text).strip().replace("\u2212", "-")
+    if not s:
+        return None
+    if s.endswith("%"):
+        s = s[:-1].rstrip()
+    s = _SPACES.sub("", s)
+    if not s:
+        return None
+    commas, dots = s.count(","), s.count(".")
+    if commas and dots:
+        if s.rfind(",") > s.rfind("."):
+            s = s.replace(".", "").replace(",", ".")
+        else:
+            s = s.replace(",", "")
+    elif commas > 1:
+        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", s):
+            return None
+        s = s.replace(",", "")
+    elif commas == 1:
+        s = s.replace(",", ".")
+    elif dots > 1:
+        if not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", s):
+            return None
+        s = s.replace(".", "")
+    if not _NUMBER.fullmatch(s):
+        return None
+    value = float(s)
+    return value if math.isfinite(value) else None
+
+
+def read_table(path: str | Path, *, max_bytes: int = 200_000_000, max_columns: int = 5_000) -> pd.DataFrame:
+    """Read a survey file into a frame of text columns (pandas string dtype, NA for empty cells)."""
+    path = Path(path)
+    name = path.name
+    if not path.exists():
+        raise DataError("file not found", file=str(path), expected="an existing survey file")
+    if path.is_dir():
+        raise DataError("this is a folder, not a file", file=str(path), expected="a survey file")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise DataError(
+            f"file too large ({size:,} bytes)", file=name, expected=f"at most {max_bytes:,} bytes"
+        )
+    if size == 0:
+        raise DataError("the file is empty", file=name, expected="a header line and data rows")
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    suffix = path.suffix.lower()
+    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
+        fmt = "xlsx"
+        header, rows, info = _read_xlsx(path, name, max_columns)
+    elif head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
+        fmt = "parquet"
+        header, rows, info = _read_parquet(path, name, max_columns)
+    elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
+        raise DataError(
+            "old Excel (.xls) files are not read", file=name, expected="XLSX, CSV or Parquet (save as .xlsx)"
+        )
+    else:
+        fmt = "csv"
+        header, rows, info = _read_text(path.read_bytes(), name, max_columns)
+    frame = _to_frame(header, rows, name)
+    frame.attrs.update({"file": name, "format": fmt, **info})
+    return frame
+
+
+# --- text files ---------------------------------------------------------------------------------
+
+
+def _decode(raw: bytes, name: str) -> tuple[str, str]:
+    if raw.startswith(b"\xef\xbb\xbf"):
+        return _strict(raw[3:], "utf-8", name), "utf-8-sig"
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return _strict(raw, "utf-16", name), "utf-16"
+    if b"\x00" in raw:
+        raise DataError("binary file, not a text table", file=name, expected="a CSV/TSV text file, XLSX or Parquet")
+    try:
+        return raw.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    return _strict(raw, "cp1252", name), "cp1252"
+
+
+def _strict(raw: bytes, encoding: str, name: str) -> str:
+    try:
+        return raw.decode(encoding)
+    except UnicodeDecodeError as exc:
+        raise DataError(
+            f"cannot decode the file as {encoding} (byte {exc.start})",
+            file=name,
+            expected="UTF-8, UTF-16 with BOM or Windows-1252 text",
+        ) from None
+
+
+def _read_text(raw: bytes, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    text, encoding = _decode(raw, name)
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    sample = text[:200_000]
+    controls = len(_CONTROL.findall(sample))
+    if controls > max(3, len(sample) // 1000):
+        raise DataError("binary file, not a text table", file=name, expected="a CSV/TSV text file, XLSX or Parquet")
+    delimiter = _sniff_delimiter(sample, name)
+    header, rows = _parse_csv(text, delimiter, name, max_columns)
+    return header, rows, {"encoding": encoding, "delimiter": delimiter}
+
+
+def _records(text: str, delimiter: str) -> Iterable[list[str]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    return reader
+
+
+def _sniff_delimiter(sample: str, name: str) -> str:
+    """Pick the delimiter that splits the first records into the same number (> 1) of fields."""
+    cut = sample.rfind("\n")
+    if 0 < cut < len(sample) - 1 and len(sample) >= 200_000:
+        sample = sample[:cut]
+    best, best_score = ",", (0.0, 0)
+    for delimiter in DELIMITERS:
+        counts = []
+        try:
+            for record in _records(sample, delimiter):
+                if record:
+                    counts.append(len(record))
+                if len(counts) >= SNIFF_RECORDS:
+                    break
+        except csv.Error:
+            continue
+        if not counts or counts[0] < 2:
+            continue
+        consistent = sum(1 for c in counts if c == counts[0]) / len(counts)
+        score = (round(consistent, 2), counts[0])
+        if score > best_score:
+            best, best_score = delimiter, score
+    return best
+
+
+def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[list[str], list[list[str]]]:
+    first_line = text.split("\n", 1)[0]
+    if first_line.count(delimiter) + 1 > max_columns:
+        raise DataError(
+            f"too many columns ({first_line.count(delimiter) + 1:,})", file=name, line=1,
+            expected=f"at most {max_columns:,} columns",
+        )
+    csv.field_size_limit(MAX_CELL_CHARS)
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
+    header: list[str] | None = None
+    rows: list[list[str]] = []
+    bad: list[int] = []
+    found: list[int] = []
+    try:
+        for record in reader:
+            if not record or (len(record) == 1 and not record[0].strip()):
+                continue
+            if header is None:
+                if len(record) > max_columns:
+                    raise DataError(
+                        f"too many columns ({len(record):,})", file=name, line=reader.line_num,
+                        expected=f"at most {max_columns:,} columns",
+                    )
+                header = record
+                continue
+            if len(record) != len(header):
+                if len(record) < len(header) and not any(v.strip() for v in record):
+                    continue
+                bad.append(reader.line_num)
+                found.append(len(record))
+                continue
+            rows.append(record)
+    except csv.Error as exc:
+        raise DataError(
+            f"not a readable CSV table: {exc}", file=name, line=reader.line_num,
+            expected=f"cells under {MAX_CELL_CHARS:,} characters, properly quoted",
+        ) from None
+    if header is None:
+        raise DataError("the file is empty", file=name, expected="a header line and data rows")
+    if bad:
+        lines = ", ".join(str(n) for n in bad[:_MAX_BAD_LINES]) + (" ..." if len(bad) > _MAX_BAD_LINES else "")
+        raise DataError(
+            f"{len(bad)} line(s) do not have the same number of fields as the header: lines {lines}",
+            file=name, line=bad[0], expected=f"{len(header)} fields separated by {_show(delimiter)}",
+            found=f"{found[0]} fields",
+        )
+    return header, rows
+
+
+def _show(delimiter: str) -> str:
+    return {"\t": "tabs", ",": "','", ";": "';'", "|": "'|'"}[delimiter]
+
+
+# --- XLSX ---------------------------------------------------------------------------------------
+
+
+def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            unzipped = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
+        raise DataError("not a readable XLSX workbook", file=name, expected="an .xlsx file saved by a spreadsheet") from None
+    if unzipped > MAX_UNZIPPED_BYTES:
+        raise DataError("workbook too large once unzipped", file=name, expected=f"at most {MAX_UNZIPPED_BYTES:,} bytes")
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as exc:  # openpyxl raises many types on corrupt files; all mean the same here
+        raise DataError(
+            f"not a readable XLSX workbook ({exc.__class__.__name__})", file=name,
+            expected="an .xlsx file saved by a spreadsheet",
+        ) from None
+    try:
+        if not book.worksheets:
+            raise DataError("the workbook has no sheet", file=name, expected="a sheet with a header row")
+        sheet = book.worksheets[0]
+        try:
+            declared_cols, declared_rows = sheet.max_column, sheet.max_row
+        except Exception:
+            declared_cols = declared_rows = None
+        if declared_cols is not None and declared_cols > max_columns:
+            raise DataError(
+                f"the sheet declares {declared_cols:,} columns", file=name,
+                expected=f"at most {max_columns:,} columns",
+            )
+        if declared_rows is not None and declared_rows > MAX_XLSX_ROWS:
+            raise DataError(
+                f"the sheet declares {declared_rows:,} rows", file=name, expected=f"at most {MAX_XLSX_ROWS:,} rows"
+            )
+        rows = _xlsx_rows(sheet, name, max_columns)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(
+            f"not a readable XLSX workbook ({exc.__class__.__name__})", file=name,
+            expected="an .xlsx file saved by a spreadsheet",
+        ) from None
+    finally:
+        book.close()
+    rows = [r for r in rows if any(v for v in r)]
+    if not rows:
+        raise DataError("the sheet is empty", file=name, expected="a header row and data rows")
+    width = max(len(r) for r in rows)
+    rows = [r + [""] * (width - len(r)) for r in rows]
+    return rows[0], rows[1:], {"encoding": None, "delimiter": None}
+
+
+def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
+    out: list[list[str]] = []
+    cells = 0
+    for values in sheet.iter_rows(values_only=True):
+        if len(values) > max_columns:
+            raise DataError(
+                f"too many columns ({len(values):,})", file=name, expected=f"at most {max_columns:,} columns"
+            )
+        row = [_cell_text(v) for v in values]
+        while row and row[-1] == "":
+            row.pop()
+        cells += len(values)
+        if cells > MAX_XLSX_CELLS or len(out) > MAX_XLSX_ROWS:
+            raise DataError("the sheet is too large", file=name, expected=f"at most {MAX_XLSX_CELLS:,} cells")
+        out.append(row)
+    return out
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
+            return str(int(value))
+        return repr(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat(sep=" ") if hasattr(value, "hour") and hasattr(value, "date") else value.isoformat()
+    return str(value)
+
+
+# --- Parquet ------------------------------------------------------------------------------------
+
+
+def _read_parquet(path: Path, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.ParquetFile(path)
+        if meta.metadata.num_columns > max_columns:
+            raise DataError(
+                f"too many columns ({meta.metadata.num_columns:,})", file=name,
+                expected=f"at most {max_columns:,} columns",
+            )
+        table = meta.read()
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(
+            f"not a readable Parquet file ({exc.__class__.__name__})", file=name, expected="a Parquet file"
+        ) from None
+    header = [str(c) for c in table.column_names]
+    columns = []
+    for column in table.columns:
+        columns.append([_cell_text(v) for v in column.to_pylist()])
+    rows = [list(r) for r in zip(*columns)] if columns else []
+    return header, rows, {"encoding": None, "delimiter": None}
+
+
+# --- common -------------------------------------------------------------------------------------
+
+
+def _to_frame(header: list[str], rows: list[list[str]], name: str) -> pd.DataFrame:
+    header = [str(h).strip().lstrip("\ufeff").strip() for h in header]
+    columns = list(zip(*rows)) if rows else [() for _ in header]
+    keep = [i for i, h in enumerate(header) if h or any(str(v).strip() for v in columns[i])]
+    unnamed = [i + 1 for i in keep if not header[i]]
+    if unnamed:
+        raise DataError(
+            f"column {unnamed[0]} has no name in the header", file=name, line=1,
+            expected="a non-empty name for every column",
+        )
+    names = [header[i] for i in keep]
+    duplicated = [h for h, n in Counter(names).items() if n > 1]
+    if duplicated:
+        raise DataError(
+            "column names appear more than once: " + ", ".join(duplicated[:10]), file=name, line=1,
+            column=duplicated[0], expected="unique column names",
+        )
+    if not names:
+        raise DataError("the header is empty", file=name, line=1, expected="column names")
+    if not rows:
+        raise DataError("the file has a header but no data rows", file=name, expected="at least one data row")
+    data = {}
+    for i in keep:
+        series = pd.Series(columns[i], dtype="string").str.strip()
+        data[header[i]] = series.mask(series == "")
+    frame = pd.DataFrame(data)
+    frame = frame.astype("string")
+    return frame
+
+
+@lru_cache(maxsize=200_000)
+def fold(text: str) -> str:
+    """Fold a label for comparison: lower case, no accents, one apostrophe, single spaces.
+
+    Exports spell the same answer 'Plutôt d’accord', 'plutot d'accord ' or 'PLUTÔT D'ACCORD'; people
+    mean one thing, so matching must too.
+    """
+    import unicodedata
+
+    s = unicodedata.normalize("NFKD", str(text))
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
+    s = re.sub(r"[\u2019\u2018\u02bc`´]", "'", s).lower()
+    s = re.sub(r"[\u00a0\u202f\s]+", " ", s)
+    return s.strip()
