@@ -157,7 +157,7 @@ def _integer_scale(numbers: pd.Series, header: str) -> tuple[int, int] | None:
     low, high = int(numbers.min()), int(numbers.max())
     if low < 0 or high > 10 or high - low < 2 or numbers.nunique() < 3:
         return None
-    if _COUNT_HEADER.search(fold(header)):
+    if _COUNT_HEADER.search(_header_words(header)):
         return None
     bottom = 0 if low == 0 else 1
     top = next(t for t in NOMINAL_TOPS if t >= high)
@@ -318,11 +318,11 @@ def _fold_channel(text: str) -> str:
 def canonical_channel(value: str) -> str:
     """The canonical channel (phone, counter, email, web, mail, chat, social, other) of a log label."""
     key = _fold_channel(value)
-    if key in CHANNELS:
-        return key
     table, keywords = _channel_vocab()
     if key in table:
         return table[key]
+    if key in CHANNELS:
+        return key
     for word, channel in keywords:
         if word in key:
             return channel

@@ -202,9 +202,9 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
                     )
                 header = record
                 continue
+            if not any(v.strip() for v in record):
+                continue
             if len(record) != len(header):
-                if len(record) < len(header) and not any(v.strip() for v in record):
-                    continue
                 bad.append(reader.line_num)
                 found.append(len(record))
                 continue
