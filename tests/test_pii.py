@@ -1,0 +1,102 @@
+"""PII: columns found by header and by content; free text scrubbed of e-mails, phones, numbers, names."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from workshop_data.pii import detect_pii_columns, header_kind, scrub_series, scrub_text
+
+
+def _frame(**columns: list) -> pd.DataFrame:
+    return pd.DataFrame({k: pd.array(v, dtype="string") for k, v in columns.items()})
+
+
+def test_columns_found_by_content() -> None:
+    n = 12
+    frame = _frame(
+        contact=[f"user{i}@example.org" for i in range(n)],
+        joignable=["06 12 34 56 78", "+33 6 12 34 56 78", "0033 1 45 67 89 10", "01.45.67.89.10"] * 3,
+        secu=["1 84 12 75 123 456 78", "284127512345678", "1 84 12 2A 123 456 78"] * 4,
+        banque=["FR76 3000 6000 0112 3456 7890 189", "FR7630006000011234567890189"] * 6,
+        domicile=["12 rue des Lilas", "3 bis avenue Jean Jaurès", "45, boulevard Victor Hugo"] * 4,
+        qui=["Martin", "Marie Durand", "Bernard", "Petit", "Sophie Leroy", "Thomas"] * 2,
+        quartier=["Centre", "Gare", "Les Coteaux", "Neudorf"] * 3,
+        note=[str(i % 5 + 1) for i in range(n)],
+    )
+    found = {item["column"]: item for item in detect_pii_columns(frame)}
+    assert {k: v["kind"] for k, v in found.items()} == {
+        "contact": "email", "joignable": "phone", "secu": "nir", "banque": "iban", "domicile": "address", "qui": "name",
+    }
+    assert all(item["reason"] and item["column"] in frame.columns for item in found.values())
+    assert "quartier" not in found and "note" not in found
+
+
+@pytest.mark.parametrize(
+    ("header", "kind"),
+    [
+        ("Nom", "name"), ("Prénom", "name"), ("NOM DE FAMILLE", "name"), ("Adresse e-mail", "email"),
+        ("Courriel (facultatif)", "email"), ("Adresse de messagerie", "email"), ("Téléphone", "phone"),
+        ("Tél.", "phone"), ("Adresse", "address"), ("NIR", "nir"), ("Numéro de sécurité sociale", "nir"),
+        ("IBAN", "iban"), ("Date de naissance", "birth"), ("ipaddr", "network"),
+        ("Q3. Avez-vous contacté la mairie par téléphone ?", None), ("Nombre de personnes", None),
+        ("Nom du quartier", None), ("Quartier", None), ("Utilisez-vous le mail pour vos démarches ?", None),
+    ],
+)
+def test_header_kind(header: str, kind: str | None) -> None:
+    assert header_kind(header) == kind
+
+
+def test_empty_column_with_a_personal_header_is_flagged() -> None:
+    frame = _frame(Téléphone=[None, None, None], age=["18-24 ans", "25-34 ans", "18-24 ans"])
+    found = detect_pii_columns(frame)
+    assert found == [{"column": "Téléphone", "kind": "header", "reason": "header names personal data (phone)"}]
+
+
+def test_scrub_text_replaces_each_kind_and_counts() -> None:
+    text = (
+        "Je m'appelle Marie Durand, écrivez à marie.durand@example.fr ou au 06 12 34 56 78 "
+        "(+33 7 98 76 54 32). Dossier 123456789, NIR 1 84 12 75 123 456 78, IBAN FR76 3000 6000 0112 3456 7890 189."
+    )
+    clean, counts = scrub_text(text)
+    assert "Durand" not in clean and "example.fr" not in clean and "56 78" not in clean
+    assert "123456789" not in clean and "FR76" not in clean and "456 78" not in clean
+    assert counts == {"email": 1, "phone": 2, "id_number": 3, "name": 1}
+    assert "[courriel]" in clean and "[téléphone]" in clean and "[numéro]" in clean and "[nom]" in clean
+
+
+def test_scrub_text_keeps_ordinary_text() -> None:
+    text = "Le 12/03/2024 à Paris, j'ai payé 1 250 € au guichet de la Gare ; très bon accueil."
+    assert scrub_text(text) == (text, {})
+
+
+def test_scrub_names_by_list_and_civility() -> None:
+    clean, counts = scrub_text("Merci à Pierre Martin et à Mme Lefebvre, ainsi qu'à M. Dupont.")
+    assert clean == "Merci à [nom] et à Mme [nom], ainsi qu'à M. [nom]."
+    assert counts == {"name": 3}
+
+
+def test_scrub_series_keeps_missing() -> None:
+    series = pd.Series(["écrire à a.b@c.fr", None, "rien"], dtype="string", index=["r1", "r2", "r3"])
+    clean, counts = scrub_series(series)
+    assert clean.tolist()[0] == "écrire à [courriel]"
+    assert pd.isna(clean["r2"])
+    assert clean.index.tolist() == ["r1", "r2", "r3"]
+    assert counts == {"email": 1}
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    prefix=st.text(max_size=30),
+    suffix=st.text(max_size=30),
+    user=st.from_regex(r"[a-z]{1,8}(\.[a-z]{1,8})?", fullmatch=True),
+    digits=st.lists(st.integers(0, 99), min_size=4, max_size=4),
+)
+def test_planted_email_and_phone_never_survive(prefix: str, suffix: str, user: str, digits: list[int]) -> None:
+    email = f"{user}@mairie-exemple.fr"
+    phone = "06 " + " ".join(f"{d:02d}" for d in digits)
+    clean, counts = scrub_text(f"{prefix} {email} {phone} {suffix}")
+    assert email not in clean
+    assert phone not in clean
+    assert counts.get("email", 0) >= 1 and counts.get("phone", 0) >= 1
