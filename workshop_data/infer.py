@@ -329,7 +329,9 @@ def canonical_channel(value: str) -> str:
     return "other"
 
 
-_CONTACT_ID = re.compile(r"\b(?:id|usager|repondant|respondent|identifiant|user|client|citoyen|personne|beneficiaire)\b")
+_CONTACT_PERSON = re.compile(r"\b(?:usager|usagers|repondant|respondent|user|client|citoyen|personne|beneficiaire|demandeur|administre|person)\b")
+_CONTACT_ID = re.compile(r"\b(?:id|identifiant|ident)\b")
+_CONTACT_EVENT = re.compile(r"\b(?:contact|ticket|appel|demande|dossier|event|interaction|call|message|ligne|row)\b")
 _CONTACT_TIME = re.compile(r"\b(?:date|horodatage|horodateur|timestamp|heure|time|datetime|jour|quand|created|cree)\b")
 _CONTACT_CHANNEL = re.compile(r"\b(?:canal|canaux|channel|mode|media|moyen|type contact|source|origine|via)\b")
 _CONTACT_TOPIC = re.compile(r"\b(?:objet|motif|theme|sujet|topic|demarche|categorie|nature|raison|reason|subject|service)\b")
@@ -364,7 +366,10 @@ def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
     channel = pick([c for c in columns if _CONTACT_CHANNEL.search(headers[c]) and channel_share(c) >= 0.3]
                    + sorted((c for c in columns if channel_share(c) >= 0.6), key=channel_share, reverse=True))
     online = pick([c for c in columns if _CONTACT_ONLINE.search(headers[c]) and _boolean_share(frame[c]) >= 0.9])
-    respondent = pick([c for c in columns if _CONTACT_ID.search(headers[c]) and c not in used and not _CONTACT_TOPIC.search(headers[c])])
+    respondent = pick(
+        [c for c in columns if _CONTACT_PERSON.search(headers[c])]
+        + [c for c in columns if _CONTACT_ID.search(headers[c]) and not _CONTACT_EVENT.search(headers[c])]
+    )
     topic = pick([c for c in columns if _CONTACT_TOPIC.search(headers[c])])
     missing = [k for k, v in (("respondent id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
     if missing:

@@ -1,0 +1,201 @@
+"""Codebook drafting from data alone: a French export comes back typed, scales in order, PII found."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from intake_helpers import EXPECTED, codebook_score, contact_log_frame, write_french_export
+from workshop_data.codebook import Codebook
+from workshop_data.errors import DataError
+from workshop_data.infer import (
+    ROW_NUMBER_ID,
+    canonical_channel,
+    infer_codebook,
+    infer_column,
+    infer_contact_mapping,
+    match_scale,
+)
+from workshop_data.readers import read_table
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return write_french_export(tmp_path_factory.mktemp("intake") / "export.csv", n=240, seed=3)
+
+
+@pytest.fixture(scope="module")
+def drafted(export: Path) -> Codebook:
+    return infer_codebook(read_table(export))
+
+
+def test_french_export_types_and_level_order(drafted: Codebook) -> None:
+    score, wrong = codebook_score(drafted)
+    assert score >= 0.9, wrong
+
+
+def test_french_export_id_pii_and_text_found(drafted: Codebook) -> None:
+    assert drafted.respondent_id == "ID de la réponse"
+    assert drafted.weight == "Pondération"
+    pii = {spec.name for spec in drafted.of_type("pii")}
+    assert {"Adresse e-mail", "Téléphone", "Nom"} <= pii
+    assert [spec.name for spec in drafted.of_type("text")] == ["Commentaires"]
+
+
+def test_draft_round_trips_through_yaml(drafted: Codebook) -> None:
+    from workshop_data.yaml_safe import safe_load_text
+
+    again = Codebook.from_dict(safe_load_text(drafted.to_yaml()))
+    assert again.to_dict() == drafted.to_dict()
+    spec = again.columns["Q1. Je me sens à l'aise avec un ordinateur"]
+    assert spec.label == {"fr": "Q1. Je me sens à l'aise avec un ordinateur",
+                          "en": "Q1. Je me sens à l'aise avec un ordinateur"}
+
+
+def test_other_seeds_and_utf8_comma_export_score_as_well(tmp_path: Path) -> None:
+    for seed, encoding, sep in ((11, "utf-8", ","), (12, "cp1252", ";")):
+        path = write_french_export(tmp_path / f"e{seed}.csv", n=150, seed=seed, encoding=encoding, sep=sep)
+        score, wrong = codebook_score(infer_codebook(read_table(path)))
+        assert score >= 0.9, (seed, wrong)
+
+
+def _text(values: list) -> pd.Series:
+    return pd.Series(values, dtype="string")
+
+
+@pytest.mark.parametrize(
+    ("values", "levels"),
+    [
+        (["plutôt d’accord", "PAS DU TOUT D'ACCORD", "Tout à fait d'accord", "Plutot pas d'accord"],
+         ["PAS DU TOUT D'ACCORD", "Plutot pas d'accord", "plutôt d’accord", "Tout à fait d'accord"]),
+        (["Souvent", "Jamais", "Parfois", "Rarement", "Toujours", "Ne sait pas"],
+         ["Jamais", "Rarement", "Parfois", "Souvent", "Toujours"]),
+        (["Very satisfied", "Dissatisfied", "Satisfied", "Very dissatisfied", "Neutral"],
+         ["Very dissatisfied", "Dissatisfied", "Neutral", "Satisfied", "Very satisfied"]),
+        (["Très facile", "Facile", "Difficile", "Très difficile"],
+         ["Très difficile", "Difficile", "Facile", "Très facile"]),
+        (["1 - Pas du tout d'accord", "5 - Tout à fait d'accord", "3 - Ni d'accord ni pas d'accord"],
+         ["1 - Pas du tout d'accord", "Plutôt pas d'accord", "3 - Ni d'accord ni pas d'accord", "Plutôt d'accord",
+          "5 - Tout à fait d'accord"]),
+    ],
+)
+def test_text_scales_put_in_order(values: list[str], levels: list[str]) -> None:
+    spec = infer_column("item", _text(values * 5))
+    assert spec.type == "likert"
+    assert spec.levels == levels
+
+
+@pytest.mark.parametrize(
+    ("values", "scale"),
+    [
+        ([1, 2, 3, 4, 5], (1.0, 5.0)),
+        ([2, 3, 4, 5], (1.0, 5.0)),
+        ([0, 3, 7, 9], (0.0, 10.0)),
+        ([1, 4, 6, 7], (1.0, 7.0)),
+    ],
+)
+def test_integer_scales_use_the_nominal_range(values: list[int], scale: tuple[float, float]) -> None:
+    spec = infer_column("Q5", _text([str(v) for v in values] * 4))
+    assert (spec.type, spec.scale) == ("likert", scale)
+
+
+@pytest.mark.parametrize(
+    ("header", "values", "kind"),
+    [
+        ("Nombre d'enfants", ["0", "1", "2", "3", "4"], "numeric"),
+        ("revenu", ["1 200,50", "2 300", "950,25", "3 100"], "numeric"),
+        ("internet", ["Oui", "Non", "oui", "NON"], "boolean"),
+        ("uses_web", ["yes", "no", "Yes"], "boolean"),
+        ("Possédez-vous un smartphone ?", ["1", "0", "1"], "boolean"),
+        ("code", ["1", "0", "1"], "numeric"),
+        ("Quartier", ["Centre", "Gare", "Neudorf", "Centre"], "categorical"),
+        ("Statut", ["fini", "fini", "fini"], "ignore"),
+        ("lastpage", ["3", "4", "5", "2"], "ignore"),
+        ("seed", ["123", "456", "789", "101"], "ignore"),
+        ("Horodateur", ["2024/03/01 10:00:00", "2024/03/02 11:00:00", "2024/03/03 12:00:00"], "ignore"),
+        ("vide", [None, None, None], "ignore"),
+    ],
+)
+def test_column_kinds(header: str, values: list, kind: str) -> None:
+    assert infer_column(header, _text(values * 3)).type == kind
+
+
+def test_free_text_is_text() -> None:
+    comments = [f"Commentaire numéro {i} : le service était {'lent' if i % 2 else 'rapide'} ce jour-là." for i in range(40)]
+    assert infer_column("Vos remarques", _text(comments)).type == "text"
+
+
+def test_no_id_column_numbers_rows() -> None:
+    frame = pd.DataFrame({"a": ["1", "2", "1"], "b": ["x y", "x y", "z z"]}, dtype="string")
+    assert infer_codebook(frame).respondent_id == ROW_NUMBER_ID
+
+
+def test_id_found_by_header_not_by_position() -> None:
+    frame = pd.DataFrame({
+        "Date de soumission": ["2024-01-01 10:00", "2024-01-02 10:00", "2024-01-03 10:00"],
+        "N° répondant": ["R1", "R2", "R3"],
+        "poids": ["1,2", "0,8", "1,0"],
+        "q": ["Oui", "Non", "Oui"],
+    }, dtype="string")
+    book = infer_codebook(frame)
+    assert (book.respondent_id, book.weight) == ("N° répondant", "poids")
+
+
+def test_match_scale_refuses_unknown_labels() -> None:
+    assert match_scale(["Rouge", "Vert", "Bleu"]) is None
+    assert match_scale(["Jamais"]) is None
+
+
+@pytest.mark.parametrize(
+    ("label", "channel"),
+    [
+        ("Appel", "phone"), ("Téléphone", "phone"), ("Guichet", "counter"), ("Accueil", "counter"),
+        ("Mail", "email"), ("Courriel", "email"), ("E-mail", "email"), ("Téléservice", "web"),
+        ("Formulaire en ligne", "web"), ("Courrier", "mail"), ("Lettre", "mail"), ("Tchat", "chat"),
+        ("Facebook", "social"), ("Pigeon voyageur", "other"), ("appel entrant", "phone"), ("web", "web"),
+    ],
+)
+def test_canonical_channels(label: str, channel: str) -> None:
+    assert canonical_channel(label) == channel
+
+
+def test_contact_mapping_from_a_log() -> None:
+    log = contact_log_frame([f"R{i}" for i in range(50)])
+    mapping = infer_contact_mapping(log)
+    assert (mapping.respondent_id, mapping.timestamp, mapping.channel) == ("usager", "horodatage", "canal_contact")
+    assert (mapping.topic, mapping.online_available) == ("objet", "dispo_en_ligne")
+    assert mapping.channels == {
+        "Appel": "phone", "Courriel": "email", "Courrier": "mail", "Facebook": "social", "Guichet": "counter",
+        "Pigeon voyageur": "other", "Tchat": "chat", "Téléservice": "web",
+    }
+
+
+def test_contact_mapping_with_english_headers_and_iso_dates() -> None:
+    log = pd.DataFrame({
+        "contact_id": ["1", "2", "3", "4"],
+        "respondent": ["a", "b", "a", "c"],
+        "created_at": ["2024-01-02T10:00:00", "2024-01-03T11:00:00", "2024-02-01T09:00:00", "2024-03-01T08:00:00"],
+        "channel": ["phone", "web", "Counter", "email"],
+        "subject": ["tax", "waste", "tax", "school"],
+    }, dtype="string")
+    mapping = infer_contact_mapping(log)
+    assert (mapping.respondent_id, mapping.timestamp, mapping.channel, mapping.topic) == (
+        "respondent", "created_at", "channel", "subject")
+    assert mapping.online_available is None
+    assert mapping.channels["Counter"] == "counter"
+
+
+def test_contact_log_without_channel_is_refused() -> None:
+    log = pd.DataFrame({"usager": ["a", "b"], "horodatage": ["01/02/2024 10:00", "02/02/2024 11:00"]}, dtype="string")
+    with pytest.raises(DataError) as info:
+        infer_contact_mapping(log)
+    assert "channel" in info.value.message
+
+
+def test_codebook_with_contacts(drafted: Codebook, export: Path) -> None:
+    frame = read_table(export)
+    log = contact_log_frame(frame["ID de la réponse"].tolist()[:20], rows=100)
+    book = infer_codebook(frame, contacts=log)
+    assert book.contacts is not None and book.contacts.channel == "canal_contact"
+    assert EXPECTED  # the export's expectations are shared with the survey tests
