@@ -204,6 +204,10 @@ def _find_id(frame: pd.DataFrame, skip: set[str]) -> str:
     for column in complete:
         if _ID_HEADER.match(_header_words(column)) or re.match(r"^(?:id|n°|no\.?)[\s_]", fold(column)):
             return column
+    for column in frame.columns:
+        if column not in skip and re.fullmatch(r"id|identifiant|id repondant|respondent id|respondent|repondant|"
+                                               r"n repondant|numero repondant", _header_words(column)):
+            return column  # ids with duplicates or gaps: load_survey will say which rows
     for column in complete:
         words = _header_words(column)
         if re.search(r"\b(?:id|identifiant|repondant|respondent)\b", words):
