@@ -65,16 +65,21 @@ class ProgressBar:
             click.echo("", err=True)
 
 
-def _parse_k(value: str) -> int | str:
-    if value == "auto":
-        return "auto"
-    try:
-        k = int(value)
-    except ValueError:
-        raise click.BadParameter("expected 'auto' or a whole number from 2 to 20", param_hint="--k") from None
-    if not 2 <= k <= 20:
-        raise click.BadParameter("expected 'auto' or a whole number from 2 to 20", param_hint="--k")
-    return k
+class KChoice(click.ParamType):
+    """``auto`` or a number of personas from 2 to 20, checked while parsing."""
+
+    name = "auto|N"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int | str:
+        if value == "auto" or isinstance(value, int):
+            return value
+        try:
+            k = int(value)
+        except ValueError:
+            k = 0
+        if not 2 <= k <= 20:
+            self.fail(f"expected 'auto' or a whole number from 2 to 20, got {value!r}", param, ctx)
+        return k
 
 
 def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool):
@@ -195,7 +200,8 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient
 @codebook_opt
 @contacts_opt
 @lenient_opt
-@click.option("--k", "k_value", default="auto", show_default=True, help="'auto' (2..10) or a number of personas.")
+@click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
+              help="'auto' (2..10) or a number of personas.")
 @click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
@@ -206,7 +212,7 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient
 @click.option("--title", default=None, help="Workshop title.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, k_value: str,
+def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, k: int | str,
             method: str, seed: int, lang: str, min_size: int, bootstrap: int, title: str | None,
             out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
@@ -214,7 +220,6 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient:
     from personas.build import build_workshop
     from personas.store import save_workshop
 
-    k = _parse_k(k_value)
     if method not in METHODS:
         raise click.BadParameter(f"expected one of {', '.join(sorted(METHODS))}", param_hint="--method")
     inputs = _inputs(survey, codebook, contacts, lenient)
