@@ -1,0 +1,455 @@
+"""Contact-log features per respondent, computed where the log lives (DuckDB by default).
+
+A relationship service's contact log has millions of rows; the survey has a few thousand
+respondents. So the log is never loaded into pandas: :func:`read_contacts` opens it lazily as an
+Ibis table (CSV, Parquet, or many files), :func:`features_expr` is the one Ibis expression that
+aggregates it per respondent (the same expression runs on a database or Spark when the logs live
+there), and only the final table, one row per respondent, comes back into pandas.
+
+Encodings: UTF-8 (with or without BOM) and UTF-16 with BOM are read by DuckDB as they are. A file
+that is not valid UTF-8 is taken as Windows cp1252, the usual French export: DuckDB reads it as
+latin-1, which is cp1252 except for bytes 0x80-0x9F (’ œ € … and friends); when such bytes occur
+in the file, string values are translated to the characters cp1252 means, inside the query. No
+copy of the file is made.
+
+Timestamps: ISO (``2025-03-14 09:32:00``, ``2025-03-14T09:32``, a date alone) and French
+(``14/03/2025 09:32``, with or without seconds, or a date alone). A contact whose timestamp cannot
+be read is left out of every feature, counted, and reported; when more than
+``max_bad_timestamp_share`` of them are bad the log is refused.
+"""
+from __future__ import annotations
+
+import codecs
+import glob as globmod
+import hashlib
+import re
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Sequence
+
+import pandas as pd
+
+from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
+from .errors import DataError, DataWarning
+
+FEATURE_COLUMNS: tuple[str, ...] = (
+    "contacts_total",
+    *(f"contacts_{channel}" for channel in CHANNELS),
+    "digital_share",
+    "avoidable_share",
+    "avoidable_contacts",
+    "repeat_contacts",
+    "distinct_topics",
+    "active_months",
+)
+COUNT_COLUMNS = tuple(c for c in FEATURE_COLUMNS if not c.endswith("_share"))
+REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
+FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M")
+TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
+PARQUET_SUFFIXES = (".parquet", ".pq")
+_CHUNK = 8 << 20
+_CP1252_ONLY = bytes(range(0x80, 0xA0))
+_CP1252_FROM = _CP1252_ONLY.decode("latin-1")
+# Bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) keep their latin-1 reading.
+_CP1252_TO = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in _CP1252_ONLY)
+
+
+@dataclass
+class ContactReport:
+    """What reading the log found: shown to people and stored (source) in the workshop."""
+
+    rows: int
+    matched_rows: int
+    unmatched_rows: int
+    unmatched_ids: int
+    bad_timestamps: int
+    period_days: float
+    source: dict  # {"role": "contacts", "name", "sha256", "rows"}
+    warnings: list[DataWarning] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        out["warnings"] = [str(w) for w in self.warnings]
+        return out
+
+
+@dataclass
+class ContactFeatures:
+    table: pd.DataFrame  # indexed by respondent_id (str), FEATURE_COLUMNS, zeros for no contact
+    report: ContactReport
+
+
+@dataclass
+class _LogFile:
+    path: Path
+    kind: str  # "csv" | "parquet"
+    sha256: str
+    encoding: str | None = None  # DuckDB encoding name for CSV
+    delimiter: str | None = None
+    cp1252_bytes: bool = False   # cp1252 file holding bytes 0x80-0x9F: translate strings
+
+
+def read_contacts(source: str | Path | Sequence[str | Path], *, con: Any = None) -> Any:
+    """Open a contact log lazily as an Ibis table: one file, a glob, or a list of files."""
+    table, _, _ = _open_log(source, con)
+    return table
+
+
+def features_expr(table: Any, mapping: ContactMapping) -> Any:
+    """The per-respondent aggregation, as one Ibis expression over a raw contact table.
+
+    One row per respondent id found in the log (ids as trimmed strings) with FEATURE_COLUMNS, plus
+    ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``, ``first_contact``
+    and ``last_contact`` (epoch seconds), which :func:`contact_features` turns into the report.
+    A contact is a repeat when the same respondent had a contact on the same topic at most 7×24 h
+    (inclusive) before it.
+    """
+    import ibis
+
+    _check_columns(table, mapping, file=None)
+    log = _normalised(table, mapping)
+    previous = log.seconds.lag().over(group_by=[log.rid, log.topic], order_by=log.seconds)
+    log = log.mutate(
+        repeat=log.topic.notnull() & ((log.seconds - previous) <= REPEAT_WINDOW_SECONDS).fill_null(False)
+    )
+    valid = log.seconds.notnull()
+    counts = {
+        f"contacts_{channel}": log.count(where=valid & (log.channel == channel)) for channel in CHANNELS
+    }
+    grouped = log.group_by("rid").aggregate(
+        rows=log.count(),
+        bad_timestamps=log.count(where=~valid),
+        contacts_total=log.count(where=valid),
+        **counts,
+        digital=log.count(where=valid & log.channel.isin(DIGITAL_CHANNELS)),
+        avoidable_contacts=log.count(where=valid & log.online),
+        repeat_contacts=log.count(where=valid & log.repeat),
+        distinct_topics=log.topic.nunique(where=valid),
+        active_months=log.month.nunique(where=valid),
+        first_contact=log.seconds.min(),
+        last_contact=log.seconds.max(),
+    )
+    total = grouped.contacts_total
+    share = lambda part: ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)  # noqa: E731
+    return grouped.select(
+        respondent_id=grouped.rid,
+        **{name: grouped[name] for name in FEATURE_COLUMNS[: 1 + len(CHANNELS)]},
+        digital_share=share(grouped.digital),
+        avoidable_share=share(grouped.avoidable_contacts),
+        avoidable_contacts=grouped.avoidable_contacts,
+        repeat_contacts=grouped.repeat_contacts,
+        distinct_topics=grouped.distinct_topics,
+        active_months=grouped.active_months,
+        rows=grouped.rows,
+        bad_timestamps=grouped.bad_timestamps,
+        first_contact=grouped.first_contact,
+        last_contact=grouped.last_contact,
+    )
+
+
+def contact_features(
+    source: str | Path | Sequence[str | Path],
+    mapping: ContactMapping,
+    respondent_ids: Sequence[str],
+    *,
+    max_bad_timestamp_share: float = 0.5,
+    con: Any = None,
+) -> ContactFeatures:
+    """Aggregate the log onto the survey's respondents: every respondent gets a row (zeros if none)."""
+    import ibis
+
+    table, files, backend = _open_log(source, con)
+    name = _source_name(source, files)
+    _check_columns(table, mapping, file=name)
+    per_id_name = f"_contact_features_{id(table):x}"
+    try:
+        per_id = backend.create_table(per_id_name, features_expr(table, mapping), temp=True)
+    except DataError:
+        raise
+    except Exception as exc:  # a CSV DuckDB cannot parse, a column of the wrong type
+        raise DataError(f"cannot read the contact log: {_first_line(exc)}", file=name,
+                        expected="a CSV or Parquet contact log") from None
+    try:
+        ids = pd.Index(pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object)), dtype="str")
+        wanted = ibis.memtable(pd.DataFrame({"respondent_id": ids.to_numpy(dtype=object), "_order": range(len(ids))}))
+        joined = wanted.left_join(per_id, wanted.respondent_id == per_id.respondent_id)
+        matched = joined.select(
+            "_order",
+            **{col: joined[col].fill_null(0) for col in FEATURE_COLUMNS},
+        ).order_by("_order")
+        result = backend.to_pandas(matched)
+        unmatched = per_id.anti_join(wanted, per_id.respondent_id == wanted.respondent_id)
+        totals = backend.to_pandas(
+            per_id.aggregate(
+                rows=per_id.rows.sum(),
+                bad=per_id.bad_timestamps.sum(),
+                first=per_id.first_contact.min(),
+                last=per_id.last_contact.max(),
+            )
+        ).iloc[0]
+        missing = backend.to_pandas(unmatched.aggregate(rows=unmatched.rows.sum(), ids=unmatched.count())).iloc[0]
+    finally:
+        _drop_temp(backend, per_id_name)
+
+    table_out = result.drop(columns="_order")
+    table_out.index = pd.Index(ids, name="respondent_id")
+    for col in COUNT_COLUMNS:
+        table_out[col] = table_out[col].astype("int64")
+    for col in FEATURE_COLUMNS:
+        if col not in COUNT_COLUMNS:
+            table_out[col] = table_out[col].astype("float64")
+    table_out = table_out[list(FEATURE_COLUMNS)]
+
+    rows = int(_zero(totals["rows"]))
+    bad = int(_zero(totals["bad"]))
+    unmatched_rows = int(_zero(missing["rows"]))
+    warnings: list[DataWarning] = []
+    if rows and bad / rows > max_bad_timestamp_share:
+        raise DataError(
+            f"{bad} of {rows} contacts have a timestamp that cannot be read",
+            file=name, column=mapping.timestamp,
+            expected="dates such as 2025-03-14 09:32:00 or 14/03/2025 09:32",
+        )
+    if bad:
+        warnings.append(DataWarning(f"{bad} contact(s) left out: timestamp cannot be read",
+                                    file=name, column=mapping.timestamp, count=bad))
+    if unmatched_rows:
+        warnings.append(DataWarning(
+            f"{unmatched_rows} contact(s) from {int(missing['ids'])} id(s) match no respondent",
+            file=name, column=mapping.respondent_id, count=unmatched_rows))
+    if rows == 0:
+        warnings.append(DataWarning("the contact log has no rows", file=name))
+    first, last = totals["first"], totals["last"]
+    period = float(last - first) / 86400 if pd.notna(first) and pd.notna(last) else 0.0
+    report = ContactReport(
+        rows=rows,
+        matched_rows=rows - unmatched_rows,
+        unmatched_rows=unmatched_rows,
+        unmatched_ids=int(_zero(missing["ids"])),
+        bad_timestamps=bad,
+        period_days=period,
+        source={"role": "contacts", "name": name, "sha256": _combined_hash(files), "rows": rows},
+        warnings=warnings,
+    )
+    return ContactFeatures(table=table_out, report=report)
+
+
+def _drop_temp(backend: Any, name: str) -> None:
+    """Drop the temporary per-id table (raw SQL where Ibis' own DROP is broken by sqlglot >= 30)."""
+    try:
+        backend.drop_table(name, force=True)
+    except Exception:
+        raw_sql = getattr(backend, "raw_sql", None)
+        if raw_sql is not None:
+            raw_sql(f'DROP TABLE IF EXISTS "{name}"')
+
+
+def _zero(value: Any) -> Any:
+    return 0 if pd.isna(value) else value
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else exc.__class__.__name__
+
+
+# -- reading -----------------------------------------------------------------------------------
+
+
+def _resolve(source: str | Path | Sequence[str | Path]) -> list[Path]:
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    if not items:
+        raise DataError("no contact log given", expected="a CSV or Parquet file, a glob or a list of files")
+    paths: list[Path] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            found = sorted(Path(p) for p in globmod.glob(text, recursive=True) if Path(p).is_file())
+            if not found:
+                raise DataError("no file matches this pattern", file=text, expected="at least one contact log file")
+            paths.extend(found)
+            continue
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv", *PARQUET_SUFFIXES))
+            if not found:
+                raise DataError("no contact log file in this folder", file=text, expected="CSV or Parquet files")
+            paths.extend(found)
+        elif not path.is_file():
+            raise DataError("file not found", file=text, expected="a contact log file")
+        else:
+            paths.append(path)
+    return paths
+
+
+def _inspect(path: Path) -> _LogFile:
+    """Hash the file and, for text, find its encoding and delimiter in the same single pass."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            digest.update(head)
+            while block := handle.read(_CHUNK):
+                digest.update(block)
+        if head != b"PAR1":
+            raise DataError("not a Parquet file", file=str(path), expected="a Parquet file (or a .csv name)")
+        return _LogFile(path, "parquet", digest.hexdigest())
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok = True
+    cp1252_bytes = False
+    head = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(_CHUNK):
+            digest.update(block)
+            if not head:
+                head = block[:65536]
+            if utf8_ok:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            if not utf8_ok and not cp1252_bytes:
+                cp1252_bytes = re.search(rb"[\x80-\x9f]", block) is not None
+    if not head.strip(b"\xef\xbb\xbf\r\n\t "):
+        raise DataError("the contact log is empty", file=str(path), expected="a header line and contact rows")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, text = "utf-16", head.decode("utf-16", errors="ignore")
+    else:
+        if utf8_ok:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8_ok = False
+        if b"\x00" in head:
+            raise DataError("binary file, not a text contact log", file=str(path), expected="a CSV or Parquet file")
+        encoding = "utf-8" if utf8_ok else "latin-1"
+        text = head.decode("utf-8" if utf8_ok else "latin-1", errors="ignore").lstrip("\ufeff")
+    header = text.splitlines()[0] if text.splitlines() else ""
+    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
+    return _LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok)
+
+
+def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any, list[_LogFile], Any]:
+    import ibis
+
+    paths = _resolve(source)
+    files = []
+    for path in paths:
+        try:
+            files.append(_inspect(path))
+        except (OSError, IsADirectoryError) as exc:
+            raise DataError(f"cannot read the file: {exc.__class__.__name__}", file=str(path)) from None
+    if con is None:
+        con = ibis.duckdb.connect()
+    kinds = {f.kind for f in files}
+    if len(kinds) > 1:
+        raise DataError("a contact log mixes CSV and Parquet files", file=_source_name(source, files),
+                        expected="files of one kind")
+    groups: dict[tuple, list[_LogFile]] = {}
+    for f in files:
+        groups.setdefault((f.kind, f.encoding, f.delimiter, f.cp1252_bytes), []).append(f)
+    tables = []
+    for (kind, encoding, delimiter, translate), members in groups.items():
+        names = [str(f.path) for f in members]
+        try:
+            if kind == "parquet":
+                table = con.read_parquet(names)
+            else:
+                table = con.read_csv(names, delim=delimiter, header=True, all_varchar=True,
+                                     encoding=encoding, quote='"', escape='"')
+        except Exception as exc:
+            raise DataError(f"cannot read the contact log: {_first_line(exc)}", file=names[0],
+                            expected="a CSV or Parquet contact log") from None
+        if translate:
+            table = table.mutate(**{c: table[c].translate(_CP1252_FROM, _CP1252_TO) for c in table.columns})
+        tables.append((members, table))
+    first_members, first = tables[0]
+    columns = list(first.columns)
+    for members, table in tables[1:]:
+        if set(table.columns) != set(columns):
+            raise DataError("contact log files do not share the same columns", file=str(members[0].path),
+                            expected=", ".join(columns), found=list(table.columns))
+    if len(tables) == 1:
+        return first, files, con
+    unified = [t.select(*(t[c].cast("string") for c in columns)) for _, t in tables]
+    return ibis.union(*unified), files, con
+
+
+def _source_name(source: Any, files: list[_LogFile]) -> str:
+    if isinstance(source, (str, Path)):
+        return Path(source).name if len(files) == 1 else str(source)
+    return files[0].path.name if len(files) == 1 else f"{len(files)} files: " + ", ".join(f.path.name for f in files[:5])
+
+
+def _combined_hash(files: list[_LogFile]) -> str:
+    if len(files) == 1:
+        return files[0].sha256
+    digest = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.path.name):
+        digest.update(f"{f.path.name}:{f.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> None:
+    present = list(table.columns)
+    wanted = [
+        (mapping.respondent_id, "the respondent id column"),
+        (mapping.channel, "the contact channel column"),
+        (mapping.timestamp, "the timestamp column"),
+        (mapping.topic, "the topic column"),
+        (mapping.online_available, "the online-available column"),
+    ]
+    for column, role in wanted:
+        if column and column not in present:
+            raise DataError(
+                f"the contact log has no column '{column}' ({role} in the codebook)",
+                file=file, column=column,
+                expected=f"{role} among: " + ", ".join(present[:20]),
+            )
+
+
+def _normalised(table: Any, mapping: ContactMapping) -> Any:
+    """Trimmed string id, canonical channel, topic, online flag, epoch seconds and month of each contact."""
+    import ibis
+    import ibis.expr.datatypes as dt
+
+    @ibis.udf.scalar.builtin(name="try_strptime", signature=((dt.string, dt.Array(dt.string)), dt.timestamp))
+    def try_strptime(text, formats):
+        """DuckDB's strptime that gives NULL instead of failing."""
+
+    rid = table[mapping.respondent_id].cast("string").strip().fill_null("")
+    raw_channel = table[mapping.channel].cast("string").strip()
+    known = {value: value for value in CHANNELS}
+    known.update({str(k).strip(): v for k, v in mapping.channels.items()})
+    channel = raw_channel.substitute(known, else_="other").fill_null("other")
+
+    stamp = table[mapping.timestamp]
+    if stamp.type().is_timestamp():
+        moment = stamp
+    elif stamp.type().is_date():
+        moment = stamp.cast("timestamp")
+    else:
+        text = stamp.cast("string").strip()
+        formats = ibis.literal(list(FRENCH_TIMESTAMP_FORMATS), type="array<string>")
+        moment = ibis.coalesce(text.try_cast("timestamp"), try_strptime(text, formats))
+
+    if mapping.topic:
+        topic = table[mapping.topic].cast("string").strip()
+        topic = ibis.ifelse(topic == "", ibis.null("string"), topic)
+    else:
+        topic = ibis.null("string")
+    if mapping.online_available:
+        flag = table[mapping.online_available]
+        if flag.type().is_boolean():
+            online = flag.fill_null(False)
+        else:
+            online = flag.cast("string").strip().lower().isin(TRUE_VALUES).fill_null(False)
+    else:
+        online = ibis.literal(False)
+    log = table.select(rid=rid, channel=channel, topic=topic, online=online, moment=moment)
+    return log.select(
+        "rid", "channel", "topic", "online",
+        seconds=log.moment.epoch_seconds(),
+        month=log.moment.year() * 12 + log.moment.month(),
+    )
