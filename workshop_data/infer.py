@@ -53,6 +53,11 @@ _BOOL_HEADER = re.compile(
     r"(?:\?|^(?:est|a|as|avez|possede|possedez|dispose|disposez|has|is|have|do|does|did|etes|utilisez|connaissez)\b|"
     r"\b(?:oui non|yes no|flag|indicateur|case)\b)"
 )
+_TEXT_HEADER = re.compile(
+    r"\b(?:commentaires?|remarques?|suggestions?|observations?|precisez|preciser|pourquoi|expliquez|verbatim|"
+    r"texte libre|avis libre|message|comments?|remarks?|feedback|please specify|explain|why|open answer|"
+    r"qu'aimeriez|que pensez|en quelques mots|autres? precision)\b"
+)
 _DIMENSION_HINTS = (
     ("digital_skill", r"\b(?:a l'aise|competence|competences|maitrise|savoir utiliser|ordinateur|informatique)\b"),
     ("online_use", r"\b(?:demarches? en ligne|utilise internet|usage d'internet|en ligne)\b"),
@@ -270,6 +275,8 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
         return ColumnSpec(name=name, type="numeric", dimension=dimension, label=label)
     mean_length = float(present.str.len().mean())
     n_distinct = len(distinct)
+    if _TEXT_HEADER.search(header) and present.str.contains(r"[^\W\d_]{2,}\s", regex=True).mean() >= 0.3:
+        return ColumnSpec(name=name, type="text", label=label)
     if mean_length >= TEXT_MIN_MEAN_LENGTH and (
         n_distinct > min(MAX_CATEGORIES, 0.3 * len(present)) or (mean_length >= 40 and n_distinct > 12)
     ):
