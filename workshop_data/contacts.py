@@ -7,10 +7,12 @@ aggregates it per respondent (the same expression runs on a database or Spark wh
 there), and only the final table, one row per respondent, comes back into pandas.
 
 Encodings: UTF-8 (with or without BOM) and UTF-16 with BOM are read by DuckDB as they are. A file
-that is not valid UTF-8 is taken as Windows cp1252, the usual French export: DuckDB reads it as
-latin-1, which is cp1252 except for bytes 0x80-0x9F (’ œ € … and friends); when such bytes occur
-in the file, string values are translated to the characters cp1252 means, inside the query. No
-copy of the file is made.
+that is not valid UTF-8 is taken as Windows cp1252, the usual French export. DuckDB reads latin-1
+natively, and latin-1 is cp1252 except for bytes 0x80-0x9F (’ œ € … and friends), which DuckDB's
+latin-1 reader refuses; cp1252 itself needs a DuckDB extension that cannot be downloaded here. So a
+cp1252 file without such bytes (é, è, à, ç, ô are all in latin-1) is read in place as latin-1, and
+one with them is transcoded to a temporary UTF-8 file in streaming chunks (removed when the
+connection goes away; for :func:`contact_features`, at once).
 
 Timestamps: ISO (``2025-03-14 09:32:00``, ``2025-03-14T09:32``, a date alone) and French
 (``14/03/2025 09:32``, with or without seconds, or a date alone). A contact whose timestamp cannot
@@ -23,6 +25,9 @@ import codecs
 import glob as globmod
 import hashlib
 import re
+import shutil
+import tempfile
+import weakref
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
@@ -48,10 +53,9 @@ FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "
 TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CHUNK = 8 << 20
-_CP1252_ONLY = bytes(range(0x80, 0xA0))
-_CP1252_FROM = _CP1252_ONLY.decode("latin-1")
-# Bytes cp1252 leaves undefined (0x81, 0x8D, 0x8F, 0x90, 0x9D) keep their latin-1 reading.
-_CP1252_TO = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in _CP1252_ONLY)
+# cp1252 as a 256-character decoding table; the five bytes cp1252 leaves undefined keep their
+# latin-1 reading, so any byte string decodes.
+_CP1252_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
 
 
 @dataclass
@@ -86,12 +90,12 @@ class _LogFile:
     sha256: str
     encoding: str | None = None  # DuckDB encoding name for CSV
     delimiter: str | None = None
-    cp1252_bytes: bool = False   # cp1252 file holding bytes 0x80-0x9F: translate strings
+    transcode: bool = False      # cp1252 file holding bytes 0x80-0x9F: copy it to UTF-8 first
 
 
 def read_contacts(source: str | Path | Sequence[str | Path], *, con: Any = None) -> Any:
     """Open a contact log lazily as an Ibis table: one file, a glob, or a list of files."""
-    table, _, _ = _open_log(source, con)
+    table, _, _, _ = _open_log(source, con)
     return table
 
 
@@ -158,7 +162,7 @@ def contact_features(
     """Aggregate the log onto the survey's respondents: every respondent gets a row (zeros if none)."""
     import ibis
 
-    table, files, backend = _open_log(source, con)
+    table, files, backend, cleanup = _open_log(source, con)
     name = _source_name(source, files)
     _check_columns(table, mapping, file=name)
     per_id_name = f"_contact_features_{id(table):x}"
@@ -190,6 +194,8 @@ def contact_features(
         missing = backend.to_pandas(unmatched.aggregate(rows=unmatched.rows.sum(), ids=unmatched.count())).iloc[0]
     finally:
         _drop_temp(backend, per_id_name)
+        if cleanup is not None:
+            cleanup()
 
     table_out = result.drop(columns="_order")
     table_out.index = pd.Index(ids, name="respondent_id")
@@ -330,7 +336,17 @@ def _inspect(path: Path) -> _LogFile:
     return _LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok)
 
 
-def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any, list[_LogFile], Any]:
+def _transcode(log: _LogFile, folder: Path) -> Path:
+    """Copy a cp1252 file to UTF-8, chunk by chunk (single-byte: chunks never split a character)."""
+    target = folder / f"{len(list(folder.iterdir()))}-{log.path.stem}.csv"
+    with open(log.path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
+        while block := source.read(_CHUNK):
+            out.write(codecs.charmap_decode(block, "strict", _CP1252_TABLE)[0])
+    return target
+
+
+def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any, list[_LogFile], Any, Any]:
+    """The lazy table, what was found about each file, the backend, and the clean-up of temporary copies."""
     import ibis
 
     paths = _resolve(source)
@@ -348,10 +364,18 @@ def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any,
                         expected="files of one kind")
     groups: dict[tuple, list[_LogFile]] = {}
     for f in files:
-        groups.setdefault((f.kind, f.encoding, f.delimiter, f.cp1252_bytes), []).append(f)
+        groups.setdefault((f.kind, "utf-8" if f.transcode else f.encoding, f.delimiter, f.transcode), []).append(f)
+    folder: Path | None = None
+    cleanup = None
     tables = []
-    for (kind, encoding, delimiter, translate), members in groups.items():
-        names = [str(f.path) for f in members]
+    for (kind, encoding, delimiter, transcode), members in groups.items():
+        if transcode:
+            if folder is None:
+                folder = Path(tempfile.mkdtemp(prefix="contacts-utf8-"))
+                cleanup = weakref.finalize(con, shutil.rmtree, folder, True)
+            names = [str(_transcode(f, folder)) for f in members]
+        else:
+            names = [str(f.path) for f in members]
         try:
             if kind == "parquet":
                 table = con.read_parquet(names)
@@ -361,8 +385,6 @@ def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any,
         except Exception as exc:
             raise DataError(f"cannot read the contact log: {_first_line(exc)}", file=names[0],
                             expected="a CSV or Parquet contact log") from None
-        if translate:
-            table = table.mutate(**{c: table[c].translate(_CP1252_FROM, _CP1252_TO) for c in table.columns})
         tables.append((members, table))
     first_members, first = tables[0]
     columns = list(first.columns)
@@ -371,9 +393,9 @@ def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any,
             raise DataError("contact log files do not share the same columns", file=str(members[0].path),
                             expected=", ".join(columns), found=list(table.columns))
     if len(tables) == 1:
-        return first, files, con
+        return first, files, con, cleanup
     unified = [t.select(*(t[c].cast("string") for c in columns)) for _, t in tables]
-    return ibis.union(*unified), files, con
+    return ibis.union(*unified), files, con, cleanup
 
 
 def _source_name(source: Any, files: list[_LogFile]) -> str:

@@ -1,0 +1,207 @@
+"""Contact features: exact counts on a hand-computed log, whatever the file format, and refusals."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from workshop_data.codebook import CHANNELS, ContactMapping
+from workshop_data.contacts import FEATURE_COLUMNS, contact_features, features_expr, read_contacts
+from workshop_data.errors import DataError
+from workshop_data.sample import generate_demo
+
+DATA = Path(__file__).resolve().parent / "data" / "contacts"
+LOG = DATA / "contacts_cp1252.csv"
+MAPPING = ContactMapping(
+    respondent_id="usager",
+    timestamp="horodatage",
+    channel="canal_contact",
+    topic="objet",
+    online_available="dispo_en_ligne",
+    channels={"Appel": "phone", "Guichet": "counter", "Mail": "email", "Téléservice": "web",
+              "Courrier": "mail", "Tchat": "chat"},
+)
+RESPONDENTS = ["A", "B", "C"]
+
+# Worked by hand from tests/data/contacts/contacts_cp1252.csv:
+# A: État civil at 03-01 10:00, 03-08 10:00 (exactly 7x24 h later: a repeat), 03-15 10:00:01
+#    (7x24 h + 1 s after the previous: not a repeat); Déchets by e-mail then web 17 days apart.
+# B: Œuvres sociales on 14/03 (French date) and 15/03 (repeat); Stationnement by chat 05-01 08:00
+#    then by fax (unmapped: other) on 02/05 10:00 (repeat); one row with an unreadable date.
+# C: no contact. X and Y: ids that match no respondent.
+EXPECTED = pd.DataFrame(
+    {
+        "contacts_total": [5, 4, 0],
+        "contacts_phone": [2, 0, 0],
+        "contacts_counter": [1, 1, 0],
+        "contacts_email": [1, 0, 0],
+        "contacts_web": [1, 0, 0],
+        "contacts_mail": [0, 1, 0],
+        "contacts_chat": [0, 1, 0],
+        "contacts_social": [0, 0, 0],
+        "contacts_other": [0, 1, 0],
+        "digital_share": [0.4, 0.25, 0.0],
+        "avoidable_share": [0.8, 0.5, 0.0],
+        "avoidable_contacts": [4, 2, 0],
+        "repeat_contacts": [1, 2, 0],
+        "distinct_topics": [2, 2, 0],
+        "active_months": [2, 2, 0],
+    },
+    index=pd.Index(RESPONDENTS, name="respondent_id", dtype="str"),
+)
+
+
+def log_frame() -> pd.DataFrame:
+    return pd.read_csv(LOG, sep=";", encoding="cp1252", dtype=str)
+
+
+def check_expected(features) -> None:
+    assert list(features.table.columns) == list(FEATURE_COLUMNS)
+    pd.testing.assert_frame_equal(features.table, EXPECTED, check_index_type=False)
+    report = features.report
+    assert (report.rows, report.matched_rows, report.unmatched_rows, report.unmatched_ids) == (12, 10, 2, 2)
+    assert report.bad_timestamps == 1
+
+
+def test_hand_computed_log_cp1252_semicolon():
+    features = contact_features(LOG, MAPPING, RESPONDENTS)
+    check_expected(features)
+    report = features.report
+    assert report.source["role"] == "contacts" and report.source["name"] == LOG.name
+    assert report.source["rows"] == 12 and len(report.source["sha256"]) == 64
+    assert 90 < report.period_days < 93  # 2025-03-01 10:00 to 2025-06-01 10:00
+    messages = " | ".join(str(w) for w in report.warnings)
+    assert "match no respondent" in messages and "timestamp cannot be read" in messages
+    assert report.to_dict()["unmatched_ids"] == 2
+
+
+def test_zeros_not_missing_for_people_without_contacts():
+    table = contact_features(LOG, MAPPING, ["C", "Z", "A"]).table
+    assert list(table.index) == ["C", "Z", "A"]
+    assert not table.isna().any().any()
+    assert (table.loc[["C", "Z"]] == 0).all().all()
+    assert table.loc["A", "contacts_total"] == 5
+
+
+def test_parquet_and_glob_of_two_files_give_identical_results(tmp_path):
+    frame = log_frame()
+    parquet = frame.copy()
+    parquet["horodatage"] = [
+        pd.to_datetime(v, format="%d/%m/%Y %H:%M" if "/" in v else "%Y-%m-%d %H:%M:%S", errors="coerce")
+        for v in frame["horodatage"]
+    ]
+    parquet.to_parquet(tmp_path / "log.parquet")
+    check_expected(contact_features(tmp_path / "log.parquet", MAPPING, RESPONDENTS))
+
+    parts = tmp_path / "parts"
+    parts.mkdir()
+    frame.iloc[:6].to_csv(parts / "part1.csv", index=False, encoding="utf-8-sig")            # ',' UTF-8 BOM
+    frame.iloc[6:].to_csv(parts / "part2.csv", index=False, sep=";", encoding="cp1252")      # ';' cp1252
+    check_expected(contact_features(str(parts / "part*.csv"), MAPPING, RESPONDENTS))
+    check_expected(contact_features([parts / "part1.csv", parts / "part2.csv"], MAPPING, RESPONDENTS))
+
+
+def test_utf16_and_tab_separated(tmp_path):
+    path = tmp_path / "log.tsv"
+    log_frame().to_csv(path, index=False, sep="\t", encoding="utf-16")
+    check_expected(contact_features(path, MAPPING, RESPONDENTS))
+
+
+def test_cp1252_characters_come_back_as_text():
+    table = read_contacts(LOG)
+    topics = set(table.select("objet").distinct().to_pandas()["objet"])
+    assert "Œuvres sociales" in topics and "État civil" in topics
+
+
+def test_features_expr_is_one_lazy_ibis_expression():
+    import ibis.expr.types as ir
+
+    expr = features_expr(read_contacts(LOG), MAPPING)
+    assert isinstance(expr, ir.Table)
+    assert set(FEATURE_COLUMNS) <= set(expr.columns)
+
+
+def test_too_many_bad_timestamps_refused():
+    with pytest.raises(DataError) as caught:
+        contact_features(LOG, MAPPING, RESPONDENTS, max_bad_timestamp_share=0.05)
+    assert caught.value.column == "horodatage"
+    assert "1 of 12" in str(caught.value)
+
+
+@pytest.mark.parametrize("field", ["respondent_id", "channel"])
+def test_missing_id_or_channel_column_refused(field):
+    mapping = ContactMapping(**{**MAPPING.to_dict(), field: "absente"})
+    with pytest.raises(DataError) as caught:
+        contact_features(LOG, mapping, RESPONDENTS)
+    assert caught.value.column == "absente"
+    assert caught.value.file == LOG.name
+    assert "usager" in caught.value.expected
+
+
+def test_missing_unreadable_or_empty_files_refused(tmp_path):
+    with pytest.raises(DataError, match="not found"):
+        contact_features(tmp_path / "nowhere.csv", MAPPING, RESPONDENTS)
+    with pytest.raises(DataError, match="no file matches"):
+        contact_features(str(tmp_path / "none*.csv"), MAPPING, RESPONDENTS)
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    with pytest.raises(DataError, match="empty"):
+        contact_features(empty, MAPPING, RESPONDENTS)
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(bytes(range(256)) * 10)
+    with pytest.raises(DataError):
+        contact_features(binary, MAPPING, RESPONDENTS)
+    fake = tmp_path / "fake.parquet"
+    fake.write_text("usager;horodatage\n")
+    with pytest.raises(DataError, match="Parquet"):
+        contact_features(fake, MAPPING, RESPONDENTS)
+
+
+def test_header_only_gives_zeros(tmp_path):
+    path = tmp_path / "header.csv"
+    path.write_text("usager;horodatage;canal_contact;objet;dispo_en_ligne\n", encoding="utf-8")
+    features = contact_features(path, MAPPING, RESPONDENTS)
+    assert (features.table == 0).all().all()
+    assert features.report.rows == 0
+
+
+def reference_features(log: pd.DataFrame, mapping: ContactMapping, ids: list[str]) -> pd.DataFrame:
+    """The same features in plain pandas, written from the definitions, to cross-check the expression."""
+    frame = pd.DataFrame({
+        "rid": log[mapping.respondent_id].astype(str),
+        "channel": log[mapping.channel].map(lambda v: mapping.canonical_channel(v)),
+        "topic": log[mapping.topic],
+        "online": log[mapping.online_available].str.lower().isin(["oui", "yes"]),
+        "ts": pd.to_datetime(log[mapping.timestamp], format="%Y-%m-%d %H:%M:%S"),
+    })
+    frame = frame.sort_values(["rid", "topic", "ts"])
+    gap = frame.groupby(["rid", "topic"])["ts"].diff()
+    frame["repeat"] = gap <= pd.Timedelta(days=7)
+    frame["month"] = frame["ts"].dt.to_period("M")
+    grouped = frame.groupby("rid")
+    out = pd.DataFrame({"contacts_total": grouped.size()})
+    for channel in CHANNELS:
+        out[f"contacts_{channel}"] = (frame["channel"] == channel).groupby(frame["rid"]).sum()
+    out["avoidable_contacts"] = grouped["online"].sum()
+    out["repeat_contacts"] = grouped["repeat"].sum()
+    out["distinct_topics"] = grouped["topic"].nunique()
+    out["active_months"] = grouped["month"].nunique()
+    return out.reindex(ids, fill_value=0).astype("int64")
+
+
+def test_matches_a_pandas_reference_on_demo_data(tmp_path):
+    demo = generate_demo(300, seed=5)
+    path = tmp_path / "contacts.csv"
+    demo.contacts.to_csv(path, index=False, sep=";", encoding="cp1252")
+    mapping = demo.codebook.contacts
+    ids = demo.truth["respondent_id"].tolist()
+    features = contact_features(path, mapping, ids)
+    expected = reference_features(demo.contacts, mapping, ids)
+    got = features.table[expected.columns]
+    pd.testing.assert_frame_equal(got, expected, check_names=False, check_index_type=False)
+    assert features.table["repeat_contacts"].sum() > 50
+    share = features.table["avoidable_contacts"] / features.table["contacts_total"].replace(0, np.nan)
+    np.testing.assert_allclose(features.table["avoidable_share"], share.fillna(0.0))
+    assert features.report.unmatched_rows == (~demo.contacts[mapping.respondent_id].isin(ids)).sum()
