@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import state, workshop_badge
+from app_pages import page_style, state, workshop_badge
 from personas.i18n import LANGUAGES
 
 st.set_page_config(page_title="Atelier personas", page_icon=":material/groups:", layout="wide")
@@ -33,6 +33,7 @@ pages = [
     st.Page("app_pages/export.py", title=state.t("nav.export"), icon=":material/download:", url_path="exporter"),
 ]
 navigation = st.navigation(pages)
+page_style()
 state.restore()
 with st.sidebar:
     workshop_badge()

@@ -63,3 +63,35 @@ def _escape_md(text: str) -> str:
 
 def escape_md(text: Any) -> str:
     return _escape_md(str(text))
+
+
+def page_style() -> None:
+    """Streamlit's own file-uploader words are English: show ours instead (static CSS, no user text)."""
+    drop = _css_text(state.t("data.drop_here"))
+    browse = _css_text(state.t("data.browse"))
+    limit = _css_text(state.t("data.limit"))
+    st.html(
+        "<style>"
+        "[data-testid='stFileUploaderDropzoneInstructions'] > div > span:first-child{font-size:0}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] > div > span:first-child::after{{content:'{drop}';font-size:1rem}}"
+        "[data-testid='stFileUploaderDropzoneInstructions'] > div > small, "
+        "[data-testid='stFileUploaderDropzoneInstructions'] > div > span:last-child{font-size:0}"
+        f"[data-testid='stFileUploaderDropzoneInstructions'] > div > span:last-child::after{{content:'{limit}';font-size:.8rem}}"
+        "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0}"
+        f"[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after{{content:'{browse}';font-size:1rem}}"
+        "</style>"
+    )
+
+
+def _css_text(text: str) -> str:
+    return "".join(ch if ch.isalnum() or ch in " ,.;:()-–·'’«»éèêàâîôûùçÉÀ" else " " for ch in text).replace("'", "\\'")
+
+
+def number(value: Any, digits: int = 2, suffix: str = "") -> str:
+    """A number as people read it in the session's language (French: decimal comma, thin spaces)."""
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    text = f"{float(value):,.{digits}f}"
+    if state.get().lang == "fr":
+        text = text.replace(",", "\u202f").replace(".", ",")
+    return f"{text}{suffix}"

@@ -26,7 +26,9 @@ def _names(personas: Sequence[Any]) -> list[str]:
     return [plain(p.name) for p in personas]
 
 
-def _layout(fig: Any, title: str, x: str, y: str, *, height: int = 420) -> Any:
+def _layout(fig: Any, title: str, x: str, y: str, *, height: int = 420, t: Translate | None = None) -> Any:
+    if t is not None:
+        fig.update_layout(separators=t("chart.separators"))
     fig.update_layout(
         title={"text": title}, height=height, margin={"l": 10, "r": 10, "t": 60, "b": 10},
         legend={"title": {"text": ""}}, font={"family": "DejaVu Sans, sans-serif", "size": 13},
@@ -78,23 +80,34 @@ def respondent_map(coords: pd.DataFrame, assignments: Mapping[str, str], persona
             marker={"size": 6, "opacity": 0.7, "color": PALETTE[index % len(PALETTE)]},
             hovertemplate=f"{names[persona.id]}<extra></extra>",
         ))
-    return _layout(fig, t("profiles.map"), t("chart.pc1"), t("chart.pc2"), height=480)
+    return _layout(fig, t("profiles.map"), t("chart.pc1"), t("chart.pc2"), height=480, t=t)
 
 
 def trait_heatmap(personas: Sequence[Any], dimensions: Iterable[str], t: Translate) -> Any:
-    """Trait scores (0-100) per persona: personas in rows, traits in columns."""
+    """Trait scores (0-100) per persona: traits in rows (long labels read across), personas in columns."""
     import plotly.graph_objects as go
 
     dims = [d for d in dimensions if any(d in p.traits for p in personas)]
-    z = [[p.traits.get(d, np.nan) for d in dims] for p in personas]
+    z = [[p.traits.get(d, np.nan) for p in personas] for d in dims]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[t(f"trait.{d}") for d in dims], y=_names(personas), zmin=0, zmax=100,
+        z=z, x=[wrap(name) for name in _names(personas)], y=[t(f"trait.{d}") for d in dims], zmin=0, zmax=100,
         colorscale="Blues", colorbar={"title": {"text": t("chart.score")}},
         text=[[("" if np.isnan(v) else f"{v:.0f}") for v in row] for row in z],
-        texttemplate="%{text}", hovertemplate="%{y} · %{x}: %{z:.0f}<extra></extra>",
+        texttemplate="%{text}", hovertemplate="%{x} · %{y}: %{z:.0f}<extra></extra>", xgap=2, ygap=2,
     ))
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("profiles.heatmap"), t("chart.trait"), t("chart.persona"), height=120 + 48 * len(personas))
+    return _layout(fig, t("profiles.heatmap"), t("chart.persona"), t("chart.trait"), height=160 + 52 * len(dims), t=t)
+
+
+def wrap(text: str, width: int = 16) -> str:
+    """Break a long label on spaces with plotly's <br> (the text itself is already escaped)."""
+    lines: list[str] = []
+    for word in text.split(" "):
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return "<br>".join(lines)
 
 
 def channel_mix(personas: Sequence[Any], channels: Iterable[str], t: Translate) -> Any:
@@ -113,7 +126,7 @@ def channel_mix(personas: Sequence[Any], channels: Iterable[str], t: Translate) 
     fig.update_layout(barmode="stack")
     fig.update_xaxes(range=[0, 100], ticksuffix=" %")
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("profiles.channels"), t("chart.share"), t("chart.persona"), height=140 + 44 * len(personas))
+    return _layout(fig, t("profiles.channels"), t("chart.share"), t("chart.persona"), height=140 + 44 * len(personas), t=t)
 
 
 def evidence_chart(personas: Sequence[Any], t: Translate) -> Any:
@@ -135,7 +148,7 @@ def evidence_chart(personas: Sequence[Any], t: Translate) -> Any:
     fig.update_xaxes(range=[0, 100], ticksuffix=" %", title_text=t("chart.prevalence"), row=1, col=2)
     fig.update_yaxes(autorange="reversed", title_text=t("chart.persona"), row=1, col=1)
     fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
-    fig.update_layout(showlegend=False, title={"text": t("profiles.evidence")},
+    fig.update_layout(showlegend=False, title={"text": t("profiles.evidence")}, separators=t("chart.separators"),
                       height=160 + 44 * len(personas), margin={"l": 10, "r": 10, "t": 80, "b": 10},
                       font={"family": "DejaVu Sans, sans-serif", "size": 13})
     return fig
@@ -156,7 +169,7 @@ def archetype_fit(personas: Sequence[Any], archetype_names: Mapping[str, str], t
     ))
     fig.update_xaxes(range=[0, 1])
     fig.update_yaxes(autorange="reversed")
-    return _layout(fig, t("profiles.archetypes"), t("chart.fit"), t("chart.persona"), height=140 + 44 * len(personas))
+    return _layout(fig, t("profiles.archetypes"), t("chart.fit"), t("chart.persona"), height=140 + 44 * len(personas), t=t)
 
 
 def k_table_chart(k_table: Sequence[Mapping[str, Any]], t: Translate) -> Any:
@@ -172,4 +185,4 @@ def k_table_chart(k_table: Sequence[Mapping[str, Any]], t: Translate) -> Any:
         best = frame.loc[frame["recommended"].astype(bool), "k"].iloc[0]
         fig.add_vline(x=best, line_dash="dash", line_color=PALETTE[3],
                       annotation_text=t("profiles.recommended"))
-    return _layout(fig, t("profiles.k_table"), t("chart.k"), t("profiles.kcol_value"), height=320)
+    return _layout(fig, t("profiles.k_table"), t("chart.k"), t("profiles.kcol_value"), height=320, t=t)

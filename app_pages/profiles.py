@@ -7,7 +7,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, progress_callback, show_problem, state
+from app_pages import charts, number, progress_callback, show_problem, state
 
 K_CHOICES: list[Any] = ["auto", *range(2, 11)]
 FALLBACK_METHODS = ("default", "kmeans", "gmm", "lca")
@@ -72,18 +72,19 @@ def _settings() -> None:
 
 
 def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFrame:
+    """One row per persona, numbers written as people read them in the session's language."""
     t = state.t
     return pd.DataFrame({
         t("profiles.col_persona"): [p.name for p in personas],
         t("profiles.col_size"): [p.size for p in personas],
-        t("profiles.col_share"): [round(100 * p.share, 1) for p in personas],
+        t("profiles.col_share"): [number(100 * p.share, 1, " %") for p in personas],
         t("profiles.col_archetype"): [archetypes.get(p.archetype, p.archetype) if p.archetype else t("profiles.none")
                                       for p in personas],
-        t("profiles.col_fit"): [p.archetype_fit for p in personas],
-        t("profiles.col_stability"): [p.stability for p in personas],
-        t("profiles.col_prevalence"): [round(100 * min(p.prevalence_share, 1.0), 1) for p in personas],
-        t("profiles.col_contacts"): [round(p.contacts_per_person, 1) for p in personas],
-        t("profiles.col_avoidable"): [round(100 * p.avoidable_share, 1) for p in personas],
+        t("profiles.col_fit"): [number(p.archetype_fit) for p in personas],
+        t("profiles.col_stability"): [number(p.stability) for p in personas],
+        t("profiles.col_prevalence"): [number(100 * min(p.prevalence_share, 1.0), 0, " %") for p in personas],
+        t("profiles.col_contacts"): [number(p.contacts_per_person, 1) for p in personas],
+        t("profiles.col_avoidable"): [number(100 * p.avoidable_share, 0, " %") for p in personas],
     })
 
 
@@ -92,8 +93,11 @@ def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
     t = state.t
     tr = state.translator()
     frame = pd.DataFrame(k_table)
-    if "recommended" in frame.columns:
-        frame["recommended"] = frame["recommended"].map(lambda v: "✔" if v else "")
+    for column in frame.columns:
+        if column == "recommended":
+            frame[column] = frame[column].map(lambda v: "✔" if v else "")
+        elif column != "k" and pd.api.types.is_float_dtype(frame[column]):
+            frame[column] = frame[column].map(lambda v: number(v, 2))
     return frame.rename(columns={c: tr(f"profiles.kcol_{c}") for c in frame.columns if tr.has(f"profiles.kcol_{c}")})
 
 
@@ -112,14 +116,7 @@ def render() -> None:
     archetypes = state.archetype_names(session.lang)
     personas = list(ws.personas)
     st.subheader(t("profiles.summary"))
-    pct = "%.1f %%"
-    st.dataframe(summary_table(personas, archetypes), hide_index=True, width="stretch", column_config={
-        t("profiles.col_share"): st.column_config.NumberColumn(format=pct),
-        t("profiles.col_prevalence"): st.column_config.NumberColumn(format=pct),
-        t("profiles.col_avoidable"): st.column_config.NumberColumn(format=pct),
-        t("profiles.col_fit"): st.column_config.NumberColumn(format="%.2f"),
-        t("profiles.col_stability"): st.column_config.NumberColumn(format="%.2f"),
-    })
+    st.dataframe(summary_table(personas, archetypes), hide_index=True, width="stretch")
     if ws.k_table:
         st.subheader(t("profiles.k_table"))
         st.caption(t("profiles.k_table_help"))
@@ -143,11 +140,8 @@ def render() -> None:
             st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map")
         except Exception as exc:  # the map is a view: a survey that no longer reads must not block the page
             show_problem(exc)
-    left, right = st.columns(2)
-    with left:
-        st.plotly_chart(charts.trait_heatmap(personas, DIMENSIONS, t), key="c_traits")
-    with right:
-        st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels")
+    st.plotly_chart(charts.trait_heatmap(personas, DIMENSIONS, t), key="c_traits")
+    st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels")
     st.plotly_chart(charts.evidence_chart(personas, t), key="c_evidence")
     st.caption(t("profiles.evidence_help"))
     st.plotly_chart(charts.archetype_fit(personas, archetypes, t), key="c_archetypes")

@@ -159,7 +159,7 @@ def _toolbar(ws: Any) -> None:
     with cols[3]:
         st.selectbox(
             t("refine.your_service"), [*services, OTHER_SERVICE], index=None, key="w_service",
-            help=t("refine.your_service_help"), placeholder=t("refine.your_service"),
+            help=t("refine.your_service_help"), placeholder=t("refine.service_placeholder"),
             format_func=lambda s: t("refine.other_service") if s == OTHER_SERVICE else s,
         )
         if st.session_state.get("w_service") == OTHER_SERVICE:
@@ -223,16 +223,16 @@ def _notes(persona: Any) -> None:
     if not persona.notes:
         st.caption(t("refine.no_notes"))
     for note in persona.notes:
-        cols = st.columns([6, 1, 1])
+        cols = st.columns([5, 2, 2])
         with cols[0]:
-            st.markdown(f"**{escape_md(note.service)}** · {escape_md(note.created[:10])}")
+            st.markdown(f"**{escape_md(note.service)}** · {escape_md(_date(note.created))}")
             st.text(note.text)
-        with cols[1].popover(t("refine.edit_note"), icon=":material/edit:"):
+        with cols[1].popover(t("refine.edit_note"), icon=":material/edit:", width="stretch"):
             key = _key(f"note_{note.id}", pid)
             st.text_area(t("refine.edit_note"), value=note.text, key=key,
                          on_change=on_edit_note, args=(pid, note.id, key))
         cols[2].button(t("refine.remove_note"), key=_key(f"rm_{note.id}", pid), icon=":material/delete:",
-                       on_click=on_remove_note, args=(pid, note.id))
+                       on_click=on_remove_note, args=(pid, note.id), width="stretch")
     key = _key("new_note", pid)
     cols = st.columns([6, 2])
     cols[0].text_area(t("refine.note_text"), key=key, height=80, max_chars=1000)
@@ -282,6 +282,13 @@ def _reopen() -> None:
             path.write_bytes(upload.getvalue())
             _open(path)
             st.rerun()
+
+
+def _date(iso: str) -> str:
+    day = str(iso)[:10]
+    if state.get().lang == "fr" and len(day) == 10 and day[4] == "-":
+        return f"{day[8:10]}/{day[5:7]}/{day[0:4]}"
+    return day
 
 
 def _num(value: float, digits: int = 2) -> str:

@@ -1,0 +1,74 @@
+"""Data page: open the sample, upload files, refuse a bad file with a sentence, correct the codebook."""
+from __future__ import annotations
+
+import pytest
+
+from app_helpers import (  # noqa: F401  (fixtures)
+    app_home, assert_clean, button, fake_workshop, put_workshop, shown, small_sample, small_sample_dir, start,
+    widget,
+)
+
+
+@pytest.fixture
+def opened(app_home, small_sample):
+    """A session with a workshop already open, so the first run does not cluster."""
+    put_workshop(app_home, fake_workshop())
+    return app_home
+
+
+def test_sample_opens_with_reports_in_french(opened, small_sample):
+    pytest.importorskip("workshop_data.contacts")
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    assert_clean(at)
+    text = shown(at)
+    assert "Enquête lue : 240 répondants" in text
+    assert "Protection des données personnelles" in text
+    assert at.session_state["app"].codebook["respondent_id"]
+    assert len(at.data_editor) == 1
+
+
+def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, small_sample):
+    at = start("data")
+    survey = (small_sample / "survey.csv").read_bytes()
+    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
+    at.run()
+    button(at, "Lire les fichiers").click().run()
+    assert_clean(at)
+    assert "Enquête en cours : enquete.csv" in shown(at)
+    session = at.session_state["app"]
+    assert session.survey_path.endswith("enquete.csv")
+    assert (opened / "uploads").glob("*enquete.csv")
+    types = {spec["type"] for spec in session.codebook["columns"].values()}
+    assert "likert" in types
+    frame = at.data_editor[0].value
+    row = int(list(frame["type"]).index("likert"))
+    column = frame["column"].iloc[row]
+    at.session_state["w_codebook"] = {
+        "edited_rows": {row: {"dimension": "trust", "reverse": True}}, "added_rows": [], "deleted_rows": [],
+    }
+    at.run()
+    button(at, "Appliquer les corrections").click().run()
+    assert_clean(at)
+    spec = at.session_state["app"].codebook["columns"][column]
+    assert spec["dimension"] == "trust" and spec["reverse"] is True
+    assert "Dictionnaire mis à jour." in shown(at)
+
+
+def test_bad_file_is_refused_with_a_sentence(opened, small_sample):
+    at = start("data")
+    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("vide.csv", b"", "text/csv"))
+    at.run()
+    button(at, "Lire les fichiers").click().run()
+    assert not at.exception
+    errors = [e.value for e in at.error]
+    assert errors and errors[0].startswith("Fichier refusé :"), errors
+    assert "Traceback" not in errors[0]
+
+
+def test_language_follows_the_browser_and_the_switch(opened):
+    at = start("data", lang="en")
+    assert at.title[0].value == "Workshop data"
+    at.segmented_control[0].set_value("fr").run()
+    assert at.title[0].value == "Données de l'atelier"
+    assert_clean(at)

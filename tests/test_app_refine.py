@@ -1,0 +1,113 @@
+"""Refine page: rename, note, merge, undo, validate; every edit saved at once and back after a reload."""
+from __future__ import annotations
+
+import pytest
+
+from app_helpers import (  # noqa: F401  (fixtures)
+    app_home, assert_clean, button, fake_workshop, put_workshop, shown, small_sample, small_sample_dir, start,
+    widget,
+)
+
+pytest.importorskip("personas.operations")
+
+
+@pytest.fixture
+def workshop_file(app_home, small_sample):
+    return put_workshop(app_home, fake_workshop(4, 60))
+
+
+def _load(path):
+    from personas.store import load_workshop
+
+    return load_workshop(path)
+
+
+def test_rename_is_saved_at_once_and_survives_a_reload(workshop_file):
+    at = start("refine")
+    assert_clean(at)
+    first = at.session_state["app"].workshop.personas[0]
+    name = widget(at, "text_input", "Nom")
+    assert name.value == first.name
+    name.set_value("Léa « pressée » <b>& co</b>").run()
+    assert_clean(at)
+    assert at.session_state["app"].workshop.persona(first.id).name == "Léa « pressée » <b>& co</b>"
+    assert _load(workshop_file).persona(first.id).name == "Léa « pressée » <b>& co</b>"
+    assert "Persona renommé." in shown(at)
+    again = start("refine")
+    assert widget(again, "text_input", "Nom").value == "Léa « pressée » <b>& co</b>"
+
+
+def test_note_signed_by_the_chosen_service(workshop_file):
+    at = start("refine")
+    pid = at.session_state["app"].workshop.personas[1].id
+    at.radio(key="w_pick").set_value(pid).run()
+    at.selectbox(key="w_service").set_value("État civil").run()
+    widget(at, "text_area", "Nouvelle note").set_value("Beaucoup d'appels pour les actes de naissance.")
+    button(at, "Ajouter la note").click().run()
+    assert_clean(at)
+    notes = _load(workshop_file).persona(pid).notes
+    assert [(n.service, n.text) for n in notes][-1] == ("État civil", "Beaucoup d'appels pour les actes de naissance.")
+    assert "Beaucoup d'appels pour les actes de naissance." in shown(at)
+
+
+def test_note_needs_a_service(workshop_file):
+    at = start("refine")
+    before = len(at.session_state["app"].workshop.personas[0].notes)
+    widget(at, "text_area", "Nouvelle note").set_value("Sans service")
+    button(at, "Ajouter la note").click().run()
+    assert "Choisissez votre service avant d'ajouter une note." in shown(at)
+    assert len(_load(workshop_file).personas[0].notes) == before
+
+
+def test_merge_then_undo_then_redo(workshop_file):
+    at = start("refine")
+    ws = at.session_state["app"].workshop
+    keep, other = ws.personas[0].id, ws.personas[1].id
+    total = ws.personas[0].size + ws.personas[1].size
+    at.selectbox(key="w_merge_a").set_value(keep)
+    at.selectbox(key="w_merge_b").set_value(other)
+    button(at, "Fusionner").click().run()
+    assert_clean(at)
+    merged = _load(workshop_file)
+    assert len(merged.personas) == 3 and merged.persona(keep).size == total
+    assert "Personas fusionnés." in shown(at)
+    button(at, "Annuler").click().run()
+    restored = _load(workshop_file)
+    assert [p.id for p in restored.personas] == [p.id for p in ws.personas]
+    assert "Modification annulée." in shown(at)
+    button(at, "Rétablir").click().run()
+    assert len(_load(workshop_file).personas) == 3
+
+
+def test_validate_and_archetype_change(workshop_file):
+    at = start("refine")
+    pid = at.session_state["app"].workshop.personas[0].id
+    widget(at, "toggle", "Validé par le groupe").set_value(True).run()
+    assert _load(workshop_file).persona(pid).validated is True
+    at.selectbox(key=next(k for k in at.session_state if str(k).startswith(f"w_arch_{pid}_"))).set_value("").run()
+    assert _load(workshop_file).persona(pid).archetype is None
+    assert_clean(at)
+
+
+def test_conflicting_save_is_reported_not_lost(workshop_file):
+    from personas import operations
+    from personas.store import edit_workshop
+
+    at = start("refine")
+    pid = at.session_state["app"].workshop.personas[0].id
+    edit_workshop(workshop_file, lambda ws: operations.rename(ws, pid, "Renommé ailleurs"))
+    widget(at, "text_input", "Nom").set_value("Renommé ici").run()
+    assert "Quelqu'un d'autre a enregistré cet atelier" in shown(at)
+    assert _load(workshop_file).persona(pid).name == "Renommé ailleurs"
+    assert at.session_state["app"].workshop.persona(pid).name == "Renommé ailleurs"
+
+
+def test_reopen_a_saved_workshop(workshop_file, app_home):
+    other = put_workshop(app_home, fake_workshop(3, 40), name="autre.yaml")
+    (app_home / "last-workshop.txt").write_text(str(workshop_file), encoding="utf-8")
+    at = start("refine")
+    assert len(at.session_state["app"].workshop.personas) == 4
+    at.selectbox(key="w_reopen").set_value(str(other))
+    button(at, "Ouvrir").click().run()
+    assert len(at.session_state["app"].workshop.personas) == 3
+    assert "Atelier ouvert : autre.yaml" in shown(at)

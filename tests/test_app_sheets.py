@@ -1,0 +1,33 @@
+"""Sheets page: the preview is exactly the export HTML, user text escaped."""
+from __future__ import annotations
+
+import base64
+
+from app_helpers import (  # noqa: F401  (fixtures)
+    app_home, assert_clean, fake_workshop, put_workshop, small_sample, small_sample_dir, start,
+)
+
+
+def _iframe_html(at) -> str:
+    frames = at.get("iframe")
+    assert frames, "no preview iframe"
+    src = frames[0].proto.src if hasattr(frames[0], "proto") else frames[0].src
+    prefix = "data:text/html;charset=utf-8;base64,"
+    assert src.startswith(prefix)
+    return base64.b64decode(src[len(prefix):]).decode("utf-8")
+
+
+def test_sheet_preview_is_the_export_html(app_home, small_sample):
+    from exports import render_html
+
+    ws = fake_workshop(3, 45)
+    ws.personas[0].name = "Zoé <script>alert(1)</script> & cie"
+    put_workshop(app_home, ws)
+    at = start("sheets")
+    assert_clean(at)
+    assert at.title[0].value == "Fiches personas"
+    overview = _iframe_html(at)
+    assert overview == render_html(at.session_state["app"].workshop, lang="fr")
+    at.selectbox(key="w_sheet").set_value(ws.personas[0].id).run()
+    sheet = _iframe_html(at)
+    assert "Zoé &lt;script&gt;" in sheet and "<script>alert(1)</script>" not in sheet

@@ -1,0 +1,162 @@
+"""The whole workshop in a real browser: upload, cluster, rename, reload, export, a PDF downloaded.
+
+Starts ``streamlit run app.py`` on a free local port with its working folder in ``tmp_path``, and
+drives Debian's chromium with Playwright (no browser download). A screenshot of each step goes to
+``tests/artifacts/`` (gitignored) so a person can look at what the test saw.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from app_helpers import ROOT, small_sample_dir  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+NEW_NAME = "Léa, pressée & connectée"
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {process.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+@pytest.fixture
+def server(tmp_path: Path, small_sample_dir: Path):
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    port = _free_port()
+    env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(tmp_path / "home"),
+           "PERSONA_WORKSHOP_SAMPLE": str(small_sample_dir)}
+    log = open(tmp_path / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _shot(page, name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+
+
+def _wait_idle(page) -> None:
+    """Until Streamlit has finished the current run (no 'running' indicator)."""
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+
+
+def _nav(page, label: str) -> None:
+    page.get_by_role("link", name=label, exact=True).click()
+    _wait_idle(page)
+
+
+def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from workshop_data.sample import sample_paths
+
+    bundled = sample_paths()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fr-FR", accept_downloads=True, viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(server)
+        expect(page.get_by_role("heading", name="Données de l'atelier")).to_be_visible()
+        _wait_idle(page)
+        _shot(page, "01-data")
+
+        # Upload the bundled sample's survey and contact log through the file chooser.
+        for index, path in enumerate((bundled["survey"], bundled["contacts"])):
+            with page.expect_file_chooser() as chooser:
+                page.locator("[data-testid='stFileUploaderDropzone']").nth(index).click()
+            chooser.value.set_files(str(path))
+            expect(page.get_by_text(Path(path).name, exact=True)).to_be_visible()
+        _wait_idle(page)
+        page.get_by_role("button", name="Lire les fichiers", exact=True).click()
+        expect(page.get_by_text("Enquête en cours : survey.csv", exact=True)).to_be_visible()
+        _wait_idle(page)
+        _shot(page, "02-uploaded")
+
+        # Cluster with k=auto, progress shown.
+        _nav(page, "Profils")
+        page.get_by_text("Réglages du regroupement", exact=True).click()
+        page.get_by_role("button", name="Lancer le regroupement", exact=True).click()
+        expect(page.get_by_text("Regroupement terminé", exact=False).first).to_be_visible(timeout=90_000)
+        _wait_idle(page)
+        _shot(page, "03-profiles")
+
+        # Rename the first persona; the edit is saved at once.
+        _nav(page, "Affiner")
+        name = page.get_by_label("Nom", exact=True)
+        name.fill(NEW_NAME)
+        name.press("Enter")
+        expect(page.get_by_text("Persona renommé.", exact=True)).to_be_visible()
+        _wait_idle(page)
+        _shot(page, "04-renamed")
+
+        # A browser reload opens a fresh session: the rename is still there.
+        page.reload()
+        _wait_idle(page)
+        expect(page.get_by_label("Nom", exact=True)).to_have_value(NEW_NAME)
+        _shot(page, "05-reloaded")
+
+        _nav(page, "Fiches")
+        expect(page.frame_locator("iframe").first.get_by_text(NEW_NAME).first).to_be_visible()
+        _shot(page, "06-sheets")
+
+        # Export: prepare the PDF, download it.
+        _nav(page, "Exporter")
+        page.get_by_role("button", name="Préparer le PDF", exact=True).click()
+        button = page.get_by_role("button", name="Télécharger", exact=True).first
+        expect(button).to_be_visible(timeout=90_000)
+        _wait_idle(page)
+        _shot(page, "07-export")
+        with page.expect_download() as download:
+            button.click()
+        pdf = Path(download.value.path()).read_bytes()
+        assert pdf.startswith(b"%PDF")
+        assert download.value.suggested_filename.endswith(".pdf")
+        browser.close()
