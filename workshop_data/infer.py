@@ -229,9 +229,9 @@ def _find_weight(frame: pd.DataFrame, skip: set[str]) -> str | None:
         if column in skip or not _WEIGHT_HEADER.match(_header_words(column)):
             continue
         values = frame[column].dropna()
-        numbers = values.map(parse_number)
-        if len(values) and numbers.notna().all() and (numbers.astype(float) > 0).all():
-            mean = float(numbers.astype(float).mean())
+        numbers = pd.Series([parse_number(v) for v in values.to_numpy()], dtype="float64")
+        if len(values) and numbers.notna().all() and (numbers > 0).all():
+            mean = float(numbers.mean())
             if 0.01 <= mean <= 10_000:
                 return column
     return None
@@ -262,10 +262,10 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
     if folded and folded <= booleans.keys() and len({booleans[v] for v in folded}) == 2:
         if not folded <= {"0", "1"} or _BOOL_HEADER.search(fold(name)):
             return ColumnSpec(name=name, type="boolean", dimension=dimension, label=label)
-    kept = present[~present.map(lambda v: fold_label(v) in missing_labels())]
-    numbers = kept.map(parse_number)
-    if len(kept) and numbers.notna().all():
-        numbers = numbers.astype(float)
+    kept = [str(v) for v in distinct if fold_label(str(v)) not in missing_labels()]
+    parsed = [parse_number(v) for v in kept]
+    if kept and all(v is not None for v in parsed):
+        numbers = pd.Series(parsed, dtype="float64")
         scale_range = _integer_scale(numbers, name)
         if scale_range is not None:
             return ColumnSpec(

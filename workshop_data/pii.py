@@ -194,11 +194,15 @@ def scrub_series(series: pd.Series) -> tuple[pd.Series, dict[str, int]]:
     """Scrub every non-missing value of a text column; missing stays missing."""
     totals: dict[str, int] = {}
     out: list[object] = []
+    done: dict[str, tuple[str, dict[str, int]]] = {}
     for value in series.to_numpy(dtype=object, na_value=None):
         if value is None:
             out.append(pd.NA)
             continue
-        clean, counts = scrub_text(str(value))
+        text = str(value)
+        if text not in done:
+            done[text] = scrub_text(text)
+        clean, counts = done[text]
         for kind, n in counts.items():
             totals[kind] = totals.get(kind, 0) + n
         out.append(clean)

@@ -32,6 +32,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
 _NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
 
 
+@lru_cache(maxsize=100_000)
 def parse_number(text: str) -> float | None:
     """Read a number as people type it in France or elsewhere: '1 234,5', '12,5 %', '1,234.5'.
 
@@ -369,13 +370,15 @@ def _to_frame(header: list[str], rows: list[list[str]], name: str) -> pd.DataFra
         raise DataError("the header is empty", file=name, line=1, expected="column names")
     if not rows:
         raise DataError("the file has a header but no data rows", file=name, expected="at least one data row")
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     data = {}
     for i in keep:
-        series = pd.Series(columns[i], dtype="string").str.strip()
-        data[header[i]] = series.mask(series == "")
-    frame = pd.DataFrame(data)
-    frame = frame.astype("string")
-    return frame
+        values = pc.utf8_trim_whitespace(pa.array(columns[i], type=pa.large_string()))
+        values = pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.large_string()), values)
+        data[header[i]] = pd.array(values, dtype="string")
+    return pd.DataFrame(data)
 
 
 @lru_cache(maxsize=200_000)

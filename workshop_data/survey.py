@@ -139,20 +139,23 @@ def _respondent_ids(values: pd.Series, column: str, name: str) -> pd.Index:
 def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, quality: QualityReport) -> pd.Series:
     """Convert one text column to its declared type; values that do not fit are an error or, leniently, NA."""
     raw = values.to_numpy(dtype=object, na_value=None)
+    distinct = list(dict.fromkeys(raw))  # convert each distinct answer once: surveys repeat them a lot
     skipped_labels = missing_labels()
     if spec.type == "likert":
-        out, expected = _likert(raw, spec, skipped_labels)
+        converted, expected = _likert(distinct, spec, skipped_labels)
     elif spec.type == "numeric":
-        out = [_number_or_bad(v) for v in raw]
+        converted = [_number_or_bad(v) for v in distinct]
         expected = "a number"
     elif spec.type == "boolean":
-        out, expected = _boolean(raw, skipped_labels)
+        converted, expected = _boolean(distinct, skipped_labels)
     else:
-        out, expected = list(raw), ""
+        converted, expected = list(distinct), ""
         if spec.type == "categorical" and spec.levels:
             allowed = {fold_label(level): level for level in spec.levels}
-            out = [v if v is None else allowed.get(fold_label(v), _Bad) for v in raw]
+            converted = [v if v is None else allowed.get(fold_label(v), _Bad) for v in distinct]
             expected = "one of: " + " | ".join(spec.levels)
+    lookup = dict(zip(distinct, converted))
+    out = [lookup[v] for v in raw]
     bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
     if bad_rows:
         found = list(dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows))[:3]
