@@ -1,0 +1,57 @@
+"""Workshop -> HTML: the printable document (overview, one A4 sheet per persona, method page).
+
+The same HTML is the app's preview and the PDF's source, so what people see is what prints. User
+text is always escaped (Jinja2 autoescape); the stylesheet is inlined so the document stands alone.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from markupsafe import Markup
+
+from personas.model import Workshop
+from workshop_data.errors import DataError
+
+from .theme import Theme, load_theme
+from .view import document_view
+
+_HERE = Path(__file__).resolve().parent
+
+
+def css_string(value: object) -> Markup:
+    """A CSS string literal no text can break out of: everything but ASCII letters and digits is escaped.
+
+    Spaces too, because CSS swallows one whitespace after a hex escape.
+    """
+    out = []
+    for char in str(value or ""):
+        out.append(char if char.isascii() and char.isalnum() else f"\\{ord(char):06x}")
+    return Markup('"' + "".join(out) + '"')
+
+
+@lru_cache(maxsize=1)
+def _environment():
+    from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+    env = Environment(loader=FileSystemLoader(str(_HERE / "templates")), autoescape=True,
+                      undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True)
+    env.filters["css_string"] = css_string
+    return env
+
+
+@lru_cache(maxsize=1)
+def _stylesheet() -> str:
+    return (_HERE / "static" / "sheet.css").read_text(encoding="utf-8")
+
+
+def render_html(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None,
+                persona_id: str | None = None) -> str:
+    """The whole document, or only ``persona_id``'s sheet (the app's preview of one sheet)."""
+    if persona_id is not None and persona_id not in {p.id for p in ws.personas}:
+        raise DataError("no such persona", column="persona_id", found=persona_id,
+                        expected=f"one of {', '.join(p.id for p in ws.personas)}")
+    doc = document_view(ws, lang=lang, persona_id=persona_id)
+    template = _environment().get_template("document.html.j2")
+    return template.render(doc=doc, t=doc["t"], theme=theme or load_theme(), css=Markup(_stylesheet()),
+                           single=persona_id is not None)

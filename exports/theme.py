@@ -1,0 +1,105 @@
+"""Branding of the exported documents: organisation name, two colours and an optional logo.
+
+A user's theme is a small YAML file validated here, once, so that the templates can trust it:
+colours go into CSS as they are, and the logo is embedded as a data URI (the PDF step fetches
+nothing from disk or network).
+"""
+from __future__ import annotations
+
+import base64
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from workshop_data.errors import DataError
+from workshop_data.yaml_safe import safe_load_text
+
+DEFAULT_THEME_PATH = Path(__file__).resolve().parent / "theme.yaml"
+MAX_LOGO_BYTES = 1024 * 1024
+MAX_ORGANISATION_CHARS = 120
+_HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
+_LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
+_KEYS = ("organisation", "primary", "accent", "logo")
+
+
+@dataclass(frozen=True)
+class Theme:
+    organisation: str = ""
+    primary: str = "#1f3a5f"
+    accent: str = "#b5462f"
+    logo_data_uri: str | None = None
+
+    @property
+    def on_primary(self) -> str:
+        """Text colour readable on the primary colour (WCAG relative luminance)."""
+        return "#000000" if _luminance(self.primary) > 0.35 else "#ffffff"
+
+
+def _luminance(colour: str) -> float:
+    digits = colour[1:]
+    if len(digits) == 3:
+        digits = "".join(c * 2 for c in digits)
+    channels = []
+    for i in (0, 2, 4):
+        c = int(digits[i:i + 2], 16) / 255
+        channels.append(c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4)
+    r, g, b = channels
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def _colour(data: dict, key: str, default: str, file: str) -> str:
+    value = data.get(key, default)
+    if not isinstance(value, str) or not _HEX.match(value.strip()):
+        raise DataError(f"'{key}' is not a colour", file=file, expected="a hex colour such as #1f3a5f",
+                        found=value)
+    return value.strip().lower()
+
+
+def _logo(value: object, folder: Path, file: str) -> str | None:
+    if value in (None, ""):
+        return None
+    if not isinstance(value, str):
+        raise DataError("'logo' is not a file path", file=file, expected="a PNG, JPEG or SVG path", found=value)
+    path = (folder / value).resolve()
+    media = _LOGO_TYPES.get(path.suffix.lower())
+    if media is None:
+        raise DataError("unsupported logo format", file=file, expected="a .png, .jpg or .svg file", found=value)
+    if not path.is_file():
+        raise DataError("logo file not found", file=file, expected="an existing file", found=str(path))
+    data = path.read_bytes()
+    if len(data) > MAX_LOGO_BYTES:
+        raise DataError("logo file too large", file=file, expected=f"at most {MAX_LOGO_BYTES} bytes",
+                        found=len(data))
+    return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def load_theme(path: str | Path | None = None) -> Theme:
+    """The default theme, or the user's branding file validated (bad file -> DataError)."""
+    defaults = Theme()
+    if path is None:
+        path = DEFAULT_THEME_PATH
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DataError(f"cannot read the theme file: {exc.__class__.__name__}", file=name,
+                        expected="a UTF-8 YAML file") from None
+    data = safe_load_text(text, file=name) or {}
+    if not isinstance(data, dict):
+        raise DataError("a theme is a mapping of keys to values", file=name,
+                        expected=f"keys among {', '.join(_KEYS)}", found=type(data).__name__)
+    unknown = sorted(str(k) for k in data if k not in _KEYS)
+    if unknown:
+        raise DataError("unknown theme keys", file=name, expected=f"keys among {', '.join(_KEYS)}",
+                        found=unknown)
+    organisation = data.get("organisation") or ""
+    if not isinstance(organisation, str) or len(organisation) > MAX_ORGANISATION_CHARS:
+        raise DataError("'organisation' must be a short text", file=name,
+                        expected=f"at most {MAX_ORGANISATION_CHARS} characters", found=organisation)
+    return Theme(
+        organisation=organisation.strip(),
+        primary=_colour(data, "primary", defaults.primary, name),
+        accent=_colour(data, "accent", defaults.accent, name),
+        logo_data_uri=_logo(data.get("logo"), path.resolve().parent, name),
+    )

@@ -1,0 +1,112 @@
+"""Hand-made workshops for the export tests: realistic, deterministic, with hostile names.
+
+Built directly from personas.model (no clustering), so the export tests run alone and fast.
+"""
+from __future__ import annotations
+
+from personas.model import Note, Persona, Workshop
+
+HOSTILE_NAME = "« Léa & Œdipe <b> »"
+ARCHETYPES = ("agile", "poorly_informed", "distrustful", "needs_support", "disconnected", "human_contact")
+NAMES = (
+    HOSTILE_NAME, "Karim, pressé et exigeant", "Odile ne se fie qu'au papier", "Jean-Michel & sa fille",
+    "Maëlle, loin du numérique", "Gérard <i>au guichet</i>", "Sœur Anne", "Chloé l'autonome",
+    "Yusuf, 3 démarches/an", "Bérénice & Co",
+)
+MIN_GROUP = 10
+
+
+def _persona(i: int, name: str) -> Persona:
+    base = 15 + (i * 37) % 70
+    traits = {dim: float((base + 11 * j * (i + 1)) % 101) for j, dim in enumerate(
+        ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access"))}
+    mix_raw = {"phone": 3 + i % 4, "counter": 1 + (i * 3) % 5, "email": 2, "web": 1 + (i * 7) % 9, "mail": i % 2}
+    total = sum(mix_raw.values())
+    size = 40 + i * 23
+    return Persona(
+        id=f"p{i + 1}",
+        name=name,
+        archetype=ARCHETYPES[i] if i < len(ARCHETYPES) else None,
+        archetype_fit=round(0.9 - i * 0.05, 2) if i < len(ARCHETYPES) else None,
+        size=size,
+        share=round(size / 1500, 4),
+        stability=(0.42, 0.63, 0.81, 0.92, 0.55, 0.77, None, 0.88, 0.49, 0.7)[i % 10],
+        traits=traits,
+        channel_mix={c: round(v / total, 4) for c, v in mix_raw.items()},
+        contacts_per_person=2.5 + i / 4,
+        digital_share=0.3,
+        avoidable_share=round(0.1 + 0.05 * i, 3),
+        avoidable_per_year=120.0 * (i + 1),
+        repeat_rate=0.1,
+        defining_traits=["awareness:low", "human_contact:high", "access:fair"],
+        prevalence=size // 2 + 3,
+        prevalence_share=0.55,
+        representatives=[f"R-SECRET-{i}-1", f"R-SECRET-{i}-2"],
+        centroid=[0.1, 0.2],
+        quote="Je préfère qu'on m'explique au téléphone, en ligne je ne sais jamais si c'est bien parti.",
+        quote_candidates=["Autre réponse <script>alert(1)</script>"],
+        story="Vit seule dans le quartier nord, se déplace au guichet pour les démarches de l'état civil "
+              "et les inscriptions scolaires de ses petits-enfants.",
+        goals=["Obtenir une réponse du premier coup", "Savoir où en est sa demande"],
+        frustrations=["Les sites changent tout le temps", "Attendre 20 minutes au téléphone"],
+        needs=["Un interlocuteur identifié", "Un récapitulatif papier"],
+        levers=["Mentionner le téléservice sur le message d'attente", "Envoyer le lien par SMS après l'appel"],
+        notes=[Note(id=f"n{i}", service="Accueil", text="Vient souvent le lundi matin.",
+                    created="2026-11-02T09:00:00Z")],
+        validated=i % 3 == 0,
+    )
+
+
+def ten_persona_workshop(lang: str = "fr") -> Workshop:
+    personas = [_persona(i, name) for i, name in enumerate(NAMES)]
+    assignments = {}
+    for persona in personas:
+        for j in range(persona.size):
+            assignments[f"R{persona.id}-{j:04d}"] = persona.id
+    return Workshop(
+        title="Atelier personas — Ville de Saint-Exemple",
+        personas=personas,
+        assignments=assignments,
+        lang=lang,
+        created="2026-10-01T08:00:00Z",
+        updated="2026-11-20T16:30:00Z",
+        sources=[
+            {"role": "survey", "name": "enquete_usagers_2026.csv", "sha256": "ab12" * 16, "rows": 1500},
+            {"role": "contacts", "name": "journal_contacts.parquet", "sha256": "cd34" * 16, "rows": 48210},
+        ],
+        settings={"method": "famd_kmeans", "k": 10, "seed": 42,
+                  "features": [f"q{i}" for i in range(24)], "weights": {"traits": 1.0, "contacts": 1.0},
+                  "bootstrap": 20, "min_size": MIN_GROUP},
+        k_table=[{"k": k, "validity": round(0.2 + k / 50, 3), "stability": round(0.9 - k / 30, 3),
+                  "archetypes": min(k, 6), "recommended": k == 6} for k in range(2, 11)],
+        privacy={"removed_columns": [{"column": "courriel", "reason": "email"},
+                                     {"column": "telephone", "reason": "phone"}],
+                 "scrubbed": {"email": 12, "phone": 7}},
+        min_group_size=MIN_GROUP,
+    )
+
+
+LONG = ("Cette personne raconte très longuement son parcours administratif, ses allers-retours entre "
+        "le guichet et le téléphone, ses doutes sur la sécurité des données et ses difficultés. ")
+
+
+def long_text_workshop() -> Workshop:
+    """Ten personas whose every text field is far too long for a page."""
+    ws = ten_persona_workshop()
+    for persona in ws.personas:
+        persona.quote = LONG * 4
+        persona.story = LONG * 20
+        for key in ("goals", "frustrations", "needs", "levers"):
+            setattr(persona, key, [f"{key} {n} : " + LONG * 3 for n in range(12)])
+        persona.notes = [Note(id=f"x{n}", service=f"Service n°{n} de la direction des usagers",
+                              text=LONG * 5, created="2026-11-02T09:00:00Z") for n in range(10)]
+        persona.defining_traits = ["awareness:low"] * 9
+    return ws
+
+
+def small_group_workshop() -> Workshop:
+    """Ten personas, the last one under the minimum group size."""
+    ws = ten_persona_workshop()
+    ws.personas[-1].size = MIN_GROUP - 3
+    ws.personas[-1].share = 0.004
+    return ws
