@@ -304,3 +304,11 @@ def test_fuzz_damaged_xlsx(tmp_path: Path, cut: int, flip: int) -> None:
     damaged = tmp_path / "damaged.xlsx"
     damaged.write_bytes(bytes(data[: max(cut, position + 1)]))
     _read_or_refuse(damaged)
+
+
+def test_excel_sep_hint_line(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("sep=;\nid;note\n1;2,5\n2;3\n", encoding="cp1252")
+    frame = read_table(path)
+    assert list(frame.columns) == ["id", "note"]
+    assert frame.attrs["delimiter"] == ";"

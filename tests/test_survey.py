@@ -265,3 +265,12 @@ def test_xlsx_survey(tmp_path: Path) -> None:
     assert survey.data["Q1"].tolist()[:5] == [1.0, 2.0, 3.0, 4.0, 5.0]
     assert "Courriel" not in survey.data
     assert not survey.data.astype(str).apply(lambda c: c.str.contains("06 12")).any().any()
+
+
+def test_error_messages_never_quote_personal_data(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "id;q\n" + "".join(f"{i};{i % 5 + 1}\n" for i in range(5)) + "9;écrire à a.b@c.fr\n")
+    book = _book({"respondent_id": "id", "columns": {"q": {"type": "likert", "scale": [1, 5]}}})
+    with pytest.raises(DataError) as info:
+        load_survey(path, book, min_respondents=1)
+    assert "a.b@c.fr" not in str(info.value)
+    assert "[courriel]" in str(info.value)

@@ -133,6 +133,8 @@ def match_scale(values: list[str]) -> tuple[Scale, dict[str, int]] | None:
         if not observed <= positions.keys():
             continue
         covered = len({positions[v] for v in observed})
+        if covered < len(observed):
+            continue  # two different answers cannot be one level of this scale
         score = (covered / len(scale.levels), len(scale.levels))
         if best is None or score > best[0]:
             best = (score, scale, {v: positions[v] for v in observed})

@@ -143,7 +143,12 @@ def _read_text(raw: bytes, name: str, max_columns: int) -> tuple[list[str], list
     controls = len(_CONTROL.findall(sample))
     if controls > max(3, len(sample) // 1000):
         raise DataError("binary file, not a text table", file=name, expected="a CSV/TSV text file, XLSX or Parquet")
-    delimiter = _sniff_delimiter(sample, name)
+    hint = re.match(r"sep=([,;\t|])\r?\n", text)  # Excel's "sep=;" first line
+    if hint:
+        delimiter = hint.group(1)
+        text = text[hint.end():]
+    else:
+        delimiter = _sniff_delimiter(sample, name)
     header, rows = _parse_csv(text, delimiter, name, max_columns)
     return header, rows, {"encoding": encoding, "delimiter": delimiter}
 

@@ -12,7 +12,7 @@ from .codebook import Codebook, ColumnSpec
 from .errors import DataError, DataWarning
 from .files import sha256_of
 from .infer import ROW_NUMBER_ID, boolean_values, fold_label, infer_codebook, missing_labels
-from .pii import detect_pii_columns, scrub_series
+from .pii import detect_pii_columns, scrub_series, scrub_text
 from .readers import parse_number, read_table
 from .reports import PrivacyReport, QualityReport
 
@@ -158,7 +158,7 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
     out = [lookup[v] for v in raw]
     bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
     if bad_rows:
-        found = list(dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows))[:3]
+        found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows)][:3]
         if not lenient:
             raise DataError(
                 f"{len(bad_rows)} value(s) do not fit the declared {spec.type} type", file=name, column=spec.name,
@@ -255,7 +255,7 @@ def _weights(frame: pd.DataFrame, book: Codebook, name: str, ids: pd.Index) -> p
     numbers = [None if v is None else parse_number(v) for v in raw]
     bad = [i + 1 for i, v in enumerate(numbers) if v is None or v <= 0]
     if bad:
-        found = list(dict.fromkeys(str(raw[r - 1]) for r in bad))[:3]
+        found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad)][:3]
         raise DataError(
             f"{len(bad)} weight(s) are missing, zero, negative or not numbers", file=name, column=book.weight,
             rows=bad, expected="a positive number on every row", found=", ".join(found),
