@@ -199,3 +199,35 @@ def test_codebook_with_contacts(drafted: Codebook, export: Path) -> None:
     book = infer_codebook(frame, contacts=log)
     assert book.contacts is not None and book.contacts.channel == "canal_contact"
     assert EXPECTED  # the export's expectations are shared with the survey tests
+
+
+@pytest.mark.parametrize(
+    ("header", "dimension", "reverse"),
+    [
+        ("Q1. Je me sens à l'aise avec un ordinateur", "digital_skill", False),
+        ("Je fais mes démarches administratives en ligne", "online_use", False),
+        ("Je connais les services en ligne de la ville", "awareness", False),
+        ("Je n'ai pas confiance dans les sites publics", "trust", True),
+        ("Je préfère parler à une personne", "human_contact", False),
+        ("J'ai besoin d'aide pour remplir un formulaire", "autonomy", True),
+        ("Avez-vous un accès à internet à domicile ?", "access", False),
+        ("L'agent était aimable", None, False),
+        ("L'aide en ligne est claire", None, False),
+    ],
+)
+def test_dimension_guessed_only_when_the_header_names_it(header: str, dimension: str | None, reverse: bool) -> None:
+    spec = infer_column(header, _text(AGREE * 4))
+    assert (spec.dimension, spec.reverse) == (dimension, reverse)
+
+
+AGREE = ["Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord", "Tout à fait d'accord"]
+
+
+@pytest.mark.parametrize(
+    ("values", "is_id"),
+    [(["17", "18", "19"], True), (["R-042", "R-043", "R-044"], True), (["216.67", "12.5", "3"], False),
+     (["a b", "c", "d"], False)],
+)
+def test_first_column_of_codes_is_the_id(values: list[str], is_id: bool) -> None:
+    frame = pd.DataFrame({"x": values, "y": ["1", "1", "2"]}, dtype="string")
+    assert (infer_codebook(frame).respondent_id == "x") is is_id

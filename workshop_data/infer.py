@@ -58,14 +58,18 @@ _TEXT_HEADER = re.compile(
     r"texte libre|avis libre|message|comments?|remarks?|feedback|please specify|explain|why|open answer|"
     r"qu'aimeriez|que pensez|en quelques mots|autres? precision)\b"
 )
-_DIMENSION_HINTS = (
-    ("digital_skill", r"\b(?:a l'aise|competence|competences|maitrise|savoir utiliser|ordinateur|informatique)\b"),
-    ("online_use", r"\b(?:demarches? en ligne|utilise internet|usage d'internet|en ligne)\b"),
-    ("awareness", r"\b(?:connais|connaissez|savez-vous|saviez|connaissance|informe|au courant)\b"),
-    ("trust", r"\b(?:confiance|securite|securise|donnees personnelles|mefian)\b"),
-    ("human_contact", r"\b(?:contact humain|parler a une personne|une vraie personne|parler a quelqu'un|interlocuteur|conseiller|agent)\b"),
-    ("autonomy", r"\b(?:seul|seule|aide|autonom|accompagn)\b"),
-    ("access", r"\b(?:connexion|equipement|equipe|smartphone|box|acces a internet|ordinateur a domicile)\b"),
+_DIMENSION_HINTS = (  # only phrases that name a trait plainly; anything vaguer is left to people
+    ("digital_skill", r"\ba l'aise avec (?:un |l'|les |le )?(?:ordinateur|informatique|internet|numerique|outils? numeriques?)|"
+                      r"\bcompetences? (?:numeriques?|informatiques?)|\bmaitris\w* (?:de )?(?:l'informatique|l'ordinateur|internet)"),
+    ("online_use", r"\b(?:fais|faites|effectue|effectuez|realise|realisez)\w* (?:mes |vos |les )?demarches? "
+                   r"(?:administratives? )?(?:en ligne|sur internet)|\butilise\w* (?:les )?(?:services|teleservices) en ligne"),
+    ("awareness", r"\b(?:connais|connaissez|saviez|savez)\w* (?:-vous )?(?:les |l'existence |que )?(?:des |les )?"
+                  r"(?:services|demarches|teleservices|site|possibilite)"),
+    ("trust", r"\bconfiance\b|\bdonnees personnelles\b|\bsecurite des (?:sites|donnees)"),
+    ("human_contact", r"\bparler a (?:une personne|quelqu'un|un agent|un conseiller)|\bcontact humain|\binterlocuteur"),
+    ("autonomy", r"\bseule?s? pour\b|\bsans aide\b|\bbesoin d'(?:aide|etre aide)|\bme debrouille|\bautonom"),
+    ("access", r"\bacces a internet|\bconnexion (?:a )?internet|\bequipe\w* d'un (?:ordinateur|smartphone)|"
+               r"\bordinateur a (?:la maison|domicile)|\bsmartphone\b"),
 )
 
 
@@ -197,10 +201,16 @@ def _parse_dates(values: pd.Series) -> pd.Series:
     return pd.to_datetime(text, errors="coerce", dayfirst=True, format="mixed")
 
 
-def _guess_dimension(header: str) -> str | None:
+_REVERSED = re.compile(r"\b(?:ne|n')\s?\w+(?: \w+)? (?:pas|jamais|plus)\b|\bbesoin d'(?:aide|etre aide)|\bmefi")
+
+
+def _guess_dimension(header: str) -> tuple[str | None, bool]:
+    """A trait dimension the header names plainly, and whether agreeing means less of it."""
     words = fold(header)
     hits = [dim for dim, pattern in _DIMENSION_HINTS if re.search(pattern, words)]
-    return hits[0] if len(hits) == 1 else None
+    if len(hits) != 1:
+        return None, False
+    return hits[0], bool(_REVERSED.search(words))
 
 
 def _find_id(frame: pd.DataFrame, skip: set[str]) -> str:
@@ -221,8 +231,9 @@ def _find_id(frame: pd.DataFrame, skip: set[str]) -> str:
             return column
     for column in complete[:1]:
         values = frame[column]
-        if frame.columns.get_loc(column) == 0 and values.str.len().max() <= 40 and not values.str.contains(" ").any():
-            return column
+        codes = values.str.fullmatch(r"[A-Za-z]*[-_]?\d+|[0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27}")
+        if frame.columns.get_loc(column) == 0 and bool(codes.all()):
+            return column  # a first column of codes like 17, R-042 or a UUID, all different
     return ROW_NUMBER_ID
 
 
@@ -251,19 +262,21 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
         return ColumnSpec(name=name, type="ignore", label=label)
     if _is_datetime_values(present):
         return ColumnSpec(name=name, type="ignore", label=label)
-    dimension = _guess_dimension(name)
+    dimension, reverse = _guess_dimension(name)
     texts = [str(v) for v in distinct]
     folded = {fold_label(v) for v in texts} - missing_labels()
     matched = match_scale(texts)
     if matched is not None:
         scale, _ = matched
         return ColumnSpec(
-            name=name, type="likert", levels=_levels_from_data(scale, present), dimension=dimension, label=label
+            name=name, type="likert", levels=_levels_from_data(scale, present), dimension=dimension,
+            reverse=reverse and dimension is not None, label=label,
         )
     booleans = boolean_values()
     if folded and folded <= booleans.keys() and len({booleans[v] for v in folded}) == 2:
         if not folded <= {"0", "1"} or _BOOL_HEADER.search(fold(name)):
-            return ColumnSpec(name=name, type="boolean", dimension=dimension, label=label)
+            return ColumnSpec(name=name, type="boolean", dimension=dimension, reverse=reverse and dimension is not None,
+                              label=label)
     kept = [str(v) for v in distinct if fold_label(str(v)) not in missing_labels()]
     parsed = [parse_number(v) for v in kept]
     if kept and all(v is not None for v in parsed):
@@ -272,9 +285,9 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
         if scale_range is not None:
             return ColumnSpec(
                 name=name, type="likert", scale=(float(scale_range[0]), float(scale_range[1])),
-                dimension=dimension, label=label,
+                dimension=dimension, reverse=reverse and dimension is not None, label=label,
             )
-        return ColumnSpec(name=name, type="numeric", dimension=dimension, label=label)
+        return ColumnSpec(name=name, type="numeric", label=label)
     mean_length = float(present.str.len().mean())
     n_distinct = len(distinct)
     if _TEXT_HEADER.search(header) and present.str.contains(r"[^\W\d_]{2,}\s", regex=True).mean() >= 0.3:
