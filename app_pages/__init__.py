@@ -16,11 +16,11 @@ from app_pages import state
 def show_problem(exc: BaseException) -> None:
     """A refused input or a missing capability as one clear sentence, never a traceback."""
     if isinstance(exc, ImportError):
-        st.warning(state.t("app.missing_package", name=getattr(exc, "name", None) or str(exc)))
+        st.warning(state.t("app.missing_package", name=escape_md(getattr(exc, "name", None) or exc)))
     elif isinstance(exc, KeyError) and exc.args:
-        st.error(state.t("app.error", message=str(exc.args[0])))
+        st.error(state.t("app.error", message=escape_md(exc.args[0])))
     else:
-        st.error(state.t("app.error", message=str(exc)))
+        st.error(state.t("app.error", message=escape_md(exc)))
 
 
 def progress_callback(label: str) -> Callable[[float, str], None]:

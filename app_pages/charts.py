@@ -38,11 +38,12 @@ def _layout(fig: Any, title: str, x: str, y: str, *, height: int = 420, t: Trans
     return fig
 
 
-def pca_coordinates(data: pd.DataFrame, codebook: Any = None) -> pd.DataFrame:
+def pca_coordinates(data: pd.DataFrame, codebook: Any = None, *, standardise: bool = True) -> pd.DataFrame:
     """Two principal components of the numeric answers, one row per respondent (index kept).
 
-    Likert, numeric and boolean columns are used, each standardised; a skipped answer takes the
-    column's median so nobody is dropped from the map.
+    Likert, numeric and boolean columns are used, each standardised (unless the matrix is already
+    the clustering's weighted, scaled features); a skipped answer takes the column's median so
+    nobody is dropped from the map.
     """
     numeric = pd.DataFrame(index=data.index)
     for name in data.columns:
@@ -56,8 +57,10 @@ def pca_coordinates(data: pd.DataFrame, codebook: Any = None) -> pd.DataFrame:
     values = numeric.to_numpy(dtype="float64", na_value=np.nan)
     medians = np.nanmedian(np.where(np.isnan(values).all(axis=0), 0.0, values), axis=0)
     values = np.where(np.isnan(values), medians, values)
-    std = values.std(axis=0)
-    values = (values - values.mean(axis=0)) / np.where(std > 0, std, 1.0)
+    values = values - values.mean(axis=0)
+    if standardise:
+        std = values.std(axis=0)
+        values = values / np.where(std > 0, std, 1.0)
     _, _, components = np.linalg.svd(values, full_matrices=False)
     projected = values @ components[:2].T
     if projected.shape[1] < 2:

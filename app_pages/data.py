@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import show_problem, state
+from app_pages import escape_md, show_problem, state
 
 SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
 CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
@@ -125,7 +125,7 @@ def _reports(survey: Any) -> None:
         if not warnings and not quality.made_missing:
             st.success(t("data.quality_ok"))
         for text in warnings:
-            st.warning(text)
+            st.warning(escape_md(text))
         if quality.made_missing:
             st.caption(t("data.made_missing"))
             st.dataframe(_count_table(quality.made_missing, t("data.col_name")), hide_index=True)
@@ -176,7 +176,7 @@ def render() -> None:
     session.lenient = bool(lenient)
 
     if session.survey_error:
-        st.error(t("data.bad_file", message=session.survey_error))
+        st.error(t("data.bad_file", message=escape_md(session.survey_error)))
     if not session.survey_path:
         st.info(t("data.no_survey"))
         return
@@ -189,7 +189,7 @@ def render() -> None:
             inputs = state.load_inputs(session.survey_path, session.contacts_path, session.codebook,
                                        lenient=session.lenient)
     except DataError as exc:
-        st.error(t("data.bad_file", message=str(exc)))
+        st.error(t("data.bad_file", message=escape_md(exc)))
         return
     except (ImportError, NotImplementedError) as exc:
         show_problem(exc)
@@ -197,7 +197,7 @@ def render() -> None:
     survey = inputs.survey
     if session.codebook is None:
         session.codebook = survey.codebook.to_dict()
-    st.success(t("data.current_survey", name=Path(session.survey_path).name.split("-", 1)[-1]))
+    st.success(t("data.current_survey", name=escape_md(Path(session.survey_path).name.split("-", 1)[-1])))
     st.write(t("data.read_ok", rows=len(survey.data), columns=len(survey.data.columns)))
     if inputs.contacts is not None:
         report = inputs.contacts.report

@@ -129,17 +129,17 @@ def render() -> None:
         if chosen:
             st.caption(t("profiles.chosen", k=chosen))
 
-    survey_path = state.survey_of(ws)
     st.subheader(t("profiles.map"))
     st.caption(t("profiles.map_help"))
-    if survey_path is None:
+    try:
+        coords = state.respondent_map()
+    except Exception as exc:  # the map is a view: data that no longer reads must not block the page
+        coords = None
+        show_problem(exc)
+    if coords is None:
         st.info(t("profiles.map_unavailable"))
     else:
-        try:
-            coords = state.survey_map(survey_path, ws.codebook or None)
-            st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map")
-        except Exception as exc:  # the map is a view: a survey that no longer reads must not block the page
-            show_problem(exc)
+        st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map")
     st.plotly_chart(charts.trait_heatmap(personas, DIMENSIONS, t), key="c_traits")
     st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels")
     st.plotly_chart(charts.evidence_chart(personas, t), key="c_evidence")

@@ -112,19 +112,28 @@ def on_merge() -> None:
 
 def on_split(persona_id: str) -> None:
     features = state.features_of_open_workshop()
-    if state.apply_edit(_ops().split, persona_id, features=features, seed=0):
+    if features is None:
+        state.flash("warning", state.t("refine.needs_data"))
+    elif state.apply_edit(_ops().split, persona_id, features=features, seed=0):
         state.flash("success", state.t("refine.split_done"))
 
 
 def on_move(persona_id: str) -> None:
     target = st.session_state.get("w_move_to")
-    trait = st.session_state.get("w_move_trait")
-    low, high = st.session_state.get("w_move_range", (0, 100))
-    if not target or target == persona_id or not trait:
+    if not target or target == persona_id:
         state.flash("warning", state.t("refine.merge_same"))
         return
-    rule = {"trait": trait, "min": float(low), "max": float(high)}
-    if state.apply_edit(_ops().move, persona_id, target, rule, features=state.features_of_open_workshop()):
+    features = state.features_of_open_workshop()
+    if features is None:
+        state.flash("warning", state.t("refine.needs_data"))
+        return
+    rule = {
+        "trait": st.session_state.get("w_move_trait"),
+        "op": st.session_state.get("w_move_op", "<"),
+        "value": float(st.session_state.get("w_move_value", 30)),
+        "from": persona_id,
+    }
+    if state.apply_edit(_ops().move, rule, target, features=features):
         state.flash("success", state.t("refine.moved"))
 
 
@@ -139,9 +148,9 @@ def _open(path: str | Path) -> None:
 
     try:
         state.open_workshop(path)
-        state.flash("success", state.t("app.opened", name=Path(path).name))
+        state.flash("success", state.t("app.opened", name=escape_md(Path(path).name)))
     except DataError as exc:
-        state.flash("error", state.t("app.error", message=str(exc)))
+        state.flash("error", state.t("app.error", message=escape_md(exc)))
 
 
 # --- drawing ------------------------------------------------------------------------------------
@@ -258,14 +267,15 @@ def _merge_and_move(ws: Any, persona: Any) -> None:
         from workshop_data.codebook import DIMENSIONS
 
         tr = state.translator()
-        cols = st.columns([2, 2, 3, 1])
-        cols[0].selectbox(t("refine.move_to"), [i for i in ids if i != persona.id] or ids, key="w_move_to",
-                          format_func=names.get)
+        cols = st.columns([3, 3, 1, 2])
         dims = [d for d in DIMENSIONS if d in persona.traits] or list(DIMENSIONS)
-        cols[1].selectbox(t("refine.move_trait"), dims, key="w_move_trait", format_func=lambda d: tr(f"trait.{d}"))
-        cols[2].slider(t("refine.move_range"), 0, 100, (0, 30), key="w_move_range")
-        cols[3].button(t("refine.move"), key="w_move", on_click=on_move, args=(persona.id,),
-                       icon=":material/move_down:")
+        cols[0].selectbox(t("refine.move_trait"), dims, key="w_move_trait", format_func=lambda d: tr(f"trait.{d}"))
+        cols[1].selectbox(t("refine.move_op"), ["<", ">="], key="w_move_op",
+                          format_func=lambda op: t("refine.op_below") if op == "<" else t("refine.op_above"))
+        cols[2].number_input(t("refine.move_value"), 0, 100, 30, step=5, key="w_move_value")
+        cols[3].selectbox(t("refine.move_to"), [i for i in ids if i != persona.id] or ids, key="w_move_to",
+                          format_func=names.get)
+        st.button(t("refine.move"), key="w_move", on_click=on_move, args=(persona.id,), icon=":material/move_down:")
 
 
 def _reopen() -> None:

@@ -28,6 +28,7 @@ SAMPLE_ENV = "PERSONA_WORKSHOP_SAMPLE"   # a folder with survey.csv, codebook.ya
 LOCALES = Path(__file__).resolve().parent / "locales"
 STATE_KEY = "app"
 LAST_FILE = "last-workshop.txt"
+KEEP_WIDGETS = ("w_lang", "w_service", "w_service_other")  # the person, not the workshop
 
 
 @dataclass
@@ -245,6 +246,34 @@ def survey_map(path: str | Path, codebook: dict[str, Any] | None) -> Any:
     return _survey_map(str(path), _file_key(path), codebook)
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _feature_map(workshop_path: str, survey_key: str, contacts_key: str, _features: Any) -> Any:
+    import pandas as pd
+
+    from app_pages.charts import pca_coordinates
+
+    frame = pd.DataFrame(_features.X, index=[str(i) for i in _features.respondent_ids])
+    return pca_coordinates(frame, standardise=False)
+
+
+def respondent_map() -> Any:
+    """2-D coordinates of the open workshop's respondents: PCA of the clustering's feature matrix,
+    or of the survey answers when the features cannot be rebuilt; None when the data is not at hand."""
+    session = get()
+    ws = session.workshop
+    if ws is None:
+        return None
+    survey = survey_of(ws)
+    if survey is None:
+        return None
+    features = features_of_open_workshop()
+    if features is not None:
+        contacts = source_of(ws, "contacts")
+        return _feature_map(session.workshop_path or "", _file_key(survey),
+                            _file_key(contacts) if contacts else "", features)
+    return survey_map(survey, ws.codebook or None)
+
+
 @st.cache_data(show_spinner=False)
 def archetype_names(lang: str) -> dict[str, str]:
     """Archetype id -> name in ``lang`` (the library is read-only data)."""
@@ -373,7 +402,7 @@ def apply_edit(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> bool
         flash("warning", t("app.conflict"))
         return False
     except (DataError, KeyError, ValueError) as exc:
-        flash("error", t("app.error", message=_message(exc)))
+        flash("error", t("app.error", message=_escape(_message(exc))))
         return False
     state.workshop = saved if saved is not None and hasattr(saved, "personas") else _reloaded(after, before)
     return True
@@ -391,10 +420,16 @@ def _message(exc: BaseException) -> str:
     return str(exc)
 
 
+def _escape(text: str) -> str:
+    from app_pages import escape_md
+
+    return escape_md(text)
+
+
 def _clear_widgets() -> None:
     """Forget widget values tied to the previous workshop (they are keyed by ``w_``)."""
     for key in [k for k in st.session_state.keys() if str(k).startswith("w_")]:
-        if not str(key).startswith("w_lang"):
+        if key not in KEEP_WIDGETS:
             del st.session_state[key]
 
 
@@ -439,7 +474,7 @@ def _restore() -> None:
             state.survey_path, state.contacts_path, state.codebook,
             lang=state.lang, progress=progress_callback(t("profiles.running")), out=sample,
         )
-        status.update(label=t("app.opened", name=sample.name), state="complete", expanded=False)
+        status.update(label=t("app.opened", name=_escape(sample.name)), state="complete", expanded=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -110,7 +110,9 @@ def shown(at: Any) -> str:
     for kind in ("button", "text_input", "text_area", "selectbox", "radio", "checkbox", "toggle",
                  "download_button", "file_uploader", "number_input", "slider"):
         parts.extend(str(getattr(el, "label", "")) for el in at.get(kind))
-    return "\n".join(parts)
+    import re
+
+    return re.sub(r"\\(.)", r"\1", "\n".join(parts))  # markdown escapes of user text, as read
 
 
 def assert_clean(at: Any) -> None:

@@ -1,0 +1,102 @@
+"""App speed on the bundled sample: clustering with k=auto (progress shown), and an edit's re-render.
+
+Targets (issue 5): clustering with k=auto finishes in under 10 s with progress shown; an edit (rename,
+note) re-renders in under 0.3 s. The re-render is measured with Streamlit's AppTest, which runs the
+real script in-process: a fair proxy for the server's work (the browser's paint is not included).
+
+    python benchmarks/app_speed.py [--repeat 5]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+
+def cluster_sample(home: Path) -> tuple[Path, float, int, float]:
+    """Cluster the bundled sample as the app does on first open; returns path, seconds, progress calls."""
+    from personas.build import build_workshop
+    from personas.store import save_workshop
+    from workshop_data.intake import load_inputs
+    from workshop_data.sample import sample_paths
+
+    paths = sample_paths()
+    calls: list[float] = []
+    started = time.perf_counter()
+    inputs = load_inputs(paths["survey"], paths["codebook"], paths["contacts"])
+    read = time.perf_counter() - started
+    ws = build_workshop(inputs.survey, inputs.contacts, k="auto", seed=0, lang="fr",
+                        progress=lambda fraction, message: calls.append(fraction))
+    seconds = time.perf_counter() - started
+    path = home / "workshops" / "exemple.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    save_workshop(ws, path)
+    (home / "last-workshop.txt").write_text(str(path), encoding="utf-8")
+    return path, seconds, len(calls), read
+
+
+def edit_timings(repeat: int) -> dict[str, list[float]]:
+    from streamlit.testing.v1 import AppTest
+
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=120)
+    at.context = {"locale": "fr-FR"}
+    at.run()
+    at.switch_page("app_pages/refine.py").run()
+    at.selectbox(key="w_service").set_value("Accueil").run()
+    out: dict[str, list[float]] = {"idle rerun": [], "rename": [], "note": []}
+    for i in range(repeat):
+        started = time.perf_counter()
+        at.run()
+        out["idle rerun"].append(time.perf_counter() - started)
+
+        name = next(w for w in at.text_input if w.label == "Nom")
+        name.set_value(f"Persona renommé {i}")
+        started = time.perf_counter()
+        at.run()
+        out["rename"].append(time.perf_counter() - started)
+        assert at.session_state["app"].workshop.personas[0].name == f"Persona renommé {i}"
+
+        note = next(w for w in at.text_area if w.label == "Nouvelle note")
+        note.set_value(f"Note de test {i}")
+        button = next(b for b in at.button if b.label == "Ajouter la note")
+        button.click()
+        started = time.perf_counter()
+        at.run()
+        out["note"].append(time.perf_counter() - started)
+    assert not at.exception, [e.value for e in at.exception]
+    return out
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        home = Path(tmp)
+        os.environ["PERSONA_WORKSHOP_HOME"] = str(home)
+        path, seconds, progress_calls, read = cluster_sample(home)
+        from personas.store import load_workshop
+
+        ws = load_workshop(path)
+        print(f"sample: {len(ws.assignments)} respondents, {len(ws.personas)} personas (k=auto)")
+        print(f"{'step':<34}{'median s':>10}{'max s':>10}{'target s':>10}  ok")
+        print(f"{'read survey + contact log':<34}{read:>10.2f}{read:>10.2f}{'':>10}")
+        ok = seconds < 10 and progress_calls > 0
+        print(f"{'cluster k=auto (incl. reading)':<34}{seconds:>10.2f}{seconds:>10.2f}{10:>10}  "
+              f"{'yes' if ok else 'NO'} ({progress_calls} progress updates)")
+        for step, values in edit_timings(args.repeat).items():
+            target = 0.3 if step != "idle rerun" else None
+            median, worst = statistics.median(values), max(values)
+            flag = "" if target is None else ("  yes" if median < target else "  NO")
+            print(f"{'re-render after ' + step:<34}{median:>10.3f}{worst:>10.3f}{target or '':>10}{flag}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,47 @@
+"""Profiles page: clustering from the app with progress, then the charts and the per-k table."""
+from __future__ import annotations
+
+import pytest
+
+from app_helpers import (  # noqa: F401  (fixtures)
+    app_home, assert_clean, button, built_workshop_file, fake_workshop, put_workshop, shown, small_sample,
+    small_sample_dir, start,
+)
+
+pytest.importorskip("personas.build")
+
+
+def test_first_open_clusters_the_sample_and_saves_it(app_home, small_sample):
+    at = start("profiles")
+    assert_clean(at)
+    saved = app_home / "workshops" / "exemple.yaml"
+    assert saved.is_file()
+    ws = at.session_state["app"].workshop
+    assert ws is not None and 2 <= len(ws.personas) <= 10
+    assert (app_home / "last-workshop.txt").read_text(encoding="utf-8").strip() == str(saved.resolve())
+    assert "Synthèse" in shown(at)
+
+
+def test_cluster_with_chosen_k_shows_charts(app_home, small_sample, built_workshop_file):
+    put_workshop(app_home, built_workshop_file)
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    at.switch_page("app_pages/profiles.py").run()
+    at.selectbox(key="w_k").set_value(3)
+    button(at, "Lancer le regroupement").click().run()
+    assert_clean(at)
+    ws = at.session_state["app"].workshop
+    assert len(ws.personas) == 3
+    assert "Regroupement terminé : 3 profils" in shown(at)
+    assert at.session_state["app"].workshop_path.startswith(str(app_home / "workshops"))
+    charts = at.get("plotly_chart")
+    assert len(charts) >= 5, len(charts)
+    names = [p.name for p in ws.personas]
+    assert names[0] in at.dataframe[0].value.iloc[:, 0].tolist()
+
+
+def test_profiles_page_without_source_data_says_so(app_home, small_sample):
+    put_workshop(app_home, fake_workshop())
+    at = start("profiles")
+    assert_clean(at)
+    assert "La carte demande l'enquête d'origine" in shown(at)
