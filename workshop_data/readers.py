@@ -25,7 +25,7 @@ SNIFF_RECORDS = 200
 MAX_CELL_CHARS = 1_000_000
 MAX_XLSX_ROWS = 2_000_000
 MAX_XLSX_CELLS = 50_000_000
-MAX_UNZIPPED_BYTES = 2_000_000_000
+MAX_UNZIPPED_BYTES = 1_000_000_000
 _MAX_BAD_LINES = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
@@ -245,7 +245,8 @@ def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise DataError("not a readable XLSX workbook", file=name, expected="an .xlsx file saved by a spreadsheet") from None
-    if unzipped > MAX_UNZIPPED_BYTES:
+    compressed = max(path.stat().st_size, 1)
+    if unzipped > MAX_UNZIPPED_BYTES or (unzipped > 100_000_000 and unzipped > 200 * compressed):
         raise DataError("workbook too large once unzipped", file=name, expected=f"at most {MAX_UNZIPPED_BYTES:,} bytes")
     import openpyxl
 
