@@ -274,3 +274,44 @@ def test_error_messages_never_quote_personal_data(tmp_path: Path) -> None:
         load_survey(path, book, min_respondents=1)
     assert "a.b@c.fr" not in str(info.value)
     assert "[courriel]" in str(info.value)
+
+
+# --- any table: a survey or a DataError, never another exception ---------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_CELL = st.one_of(
+    st.sampled_from(["", "1", "2,5", "-3", "oui", "Non", "Jamais", "Toujours", "Plutôt d'accord", "Ne sait pas",
+                     "a@b.fr", "06 12 34 56 78", "2024-03-01 10:00", "Marie Martin", "NaN", "1e400", "0", "%"]),
+    st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), max_size=12),
+)
+
+
+@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    header=st.lists(st.sampled_from(["id", "poids", "Nom", "q1", "Commentaires", "Quartier", "note", "x"]),
+                    min_size=1, max_size=5, unique=True),
+    cells=st.lists(st.lists(_CELL, min_size=5, max_size=5), min_size=1, max_size=12),
+    lenient=st.booleans(),
+)
+def test_fuzz_load_survey(tmp_path: Path, header: list[str], cells: list[list[str]], lenient: bool) -> None:
+    import csv
+    import io
+
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(header)
+    for row in cells:
+        writer.writerow(row[: len(header)])
+    path = tmp_path / "fuzz.csv"
+    path.write_text(buffer.getvalue(), encoding="utf-8")
+    try:
+        survey = load_survey(path, lenient=lenient, min_respondents=1)
+    except DataError as err:
+        assert err.message
+        return
+    assert survey.data.index.is_unique
+    assert survey.weights.mean() == pytest.approx(1.0)
+    for column in survey.data.columns:
+        assert not survey.data[column].astype(str).str.contains("a@b.fr", regex=False).any()
