@@ -231,3 +231,28 @@ AGREE = ["Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord", "To
 def test_first_column_of_codes_is_the_id(values: list[str], is_id: bool) -> None:
     frame = pd.DataFrame({"x": values, "y": ["1", "1", "2"]}, dtype="string")
     assert (infer_codebook(frame).respondent_id == "x") is is_id
+
+
+def test_microsoft_forms_xlsx_export(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["ID", "Heure de début", "Heure de fin", "Adresse de messagerie", "Nom",
+                  "Heure de la dernière modification", "Comment jugez-vous l'accueil ?",
+                  "Utilisez-vous internet ?", "Votre âge", "Vos suggestions"])
+    scale = ["Très difficile", "Plutôt difficile", "Plutôt facile", "Très facile"]
+    for i in range(30):
+        sheet.append([i + 1, f"3/{i % 28 + 1}/24 10:15:32", f"3/{i % 28 + 1}/24 10:19:02", "anonymous", None, None,
+                      scale[i % 4], "Oui" if i % 3 else "Non", 20 + i, f"Proposition {i} : ouvrir le samedi matin"])
+    path = tmp_path / "forms.xlsx"
+    book.save(path)
+    drafted = infer_codebook(read_table(path))
+    assert drafted.respondent_id == "ID"
+    types = {name: spec.type for name, spec in drafted.columns.items()}
+    assert types == {
+        "Heure de début": "ignore", "Heure de fin": "ignore", "Adresse de messagerie": "pii", "Nom": "pii",
+        "Heure de la dernière modification": "ignore", "Comment jugez-vous l'accueil ?": "likert",
+        "Utilisez-vous internet ?": "boolean", "Votre âge": "numeric", "Vos suggestions": "text",
+    }
+    assert drafted.columns["Comment jugez-vous l'accueil ?"].levels == scale
