@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import escape_md, show_problem, state
+from app_pages import escape_md, number, show_problem, state
 
 SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
 CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
@@ -198,12 +198,15 @@ def render() -> None:
     if session.codebook is None:
         session.codebook = survey.codebook.to_dict()
     st.success(t("data.current_survey", name=escape_md(Path(session.survey_path).name.split("-", 1)[-1])))
-    st.write(t("data.read_ok", rows=len(survey.data), columns=len(survey.data.columns)))
+    st.write(t("data.read_ok", rows=number(len(survey.data), 0), columns=len(survey.data.columns)))
     if inputs.contacts is not None:
         report = inputs.contacts.report
-        rows = getattr(report, "rows", None) or getattr(report, "contacts", None)
-        if rows is not None:
-            st.write(t("data.contacts_ok", rows=rows))
+        st.write(t("data.contacts_ok", rows=number(report.rows, 0)))
+        if report.unmatched_rows or report.bad_timestamps:
+            st.warning(t("data.contacts_issues", unmatched=number(report.unmatched_rows, 0),
+                         ids=number(report.unmatched_ids, 0), bad=number(report.bad_timestamps, 0)))
+        for warning in report.warnings:
+            st.warning(escape_md(warning))
     _reports(survey)
     _codebook_editor(session.codebook)
     st.info(t("data.next"))

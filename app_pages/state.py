@@ -452,6 +452,27 @@ def _restore() -> None:
     state = get()
     if state.workshop is not None:
         return
+    try:
+        _open_initial()
+    finally:
+        if state.workshop is not None and not state.survey_path:
+            adopt_sources(state.workshop)
+
+
+def adopt_sources(workshop: Any) -> None:
+    """Make the workshop's own survey and contact log (when still at hand) the data of this session."""
+    state = get()
+    survey = survey_of(workshop)
+    if survey is None:
+        return
+    contacts = source_of(workshop, "contacts")
+    state.survey_path = str(survey)
+    state.contacts_path = str(contacts) if contacts else None
+    state.codebook = dict(workshop.codebook) or None
+
+
+def _open_initial() -> None:
+    state = get()
     arg = cli_workshop()
     if arg:
         _register_cli_workshop(str(Path(arg).resolve()))
