@@ -315,3 +315,13 @@ def test_fuzz_load_survey(tmp_path: Path, header: list[str], cells: list[list[st
     assert survey.weights.mean() == pytest.approx(1.0)
     for column in survey.data.columns:
         assert not survey.data[column].astype(str).str.contains("a@b.fr", regex=False).any()
+
+
+def test_personal_data_as_respondent_id_is_refused(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "courriel;q\n" + "".join(f"p{i}@example.fr;{i % 5 + 1}\n" for i in range(25)))
+    book = _book({"respondent_id": "courriel", "columns": {"q": {"type": "likert", "scale": [1, 5]}}})
+    with pytest.raises(DataError) as info:
+        load_survey(path, book)
+    assert info.value.column == "courriel"
+    assert "personal data" in info.value.message
+    assert "@" not in str(info.value)

@@ -103,9 +103,15 @@ def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd
     """Drop declared and detected personal columns, noting why (never what they held)."""
     protected = {book.respondent_id, *(c for c in [book.weight] if c)}
     drop: dict[str, str] = {}
-    candidates = frame[[c for c in frame.columns if c not in protected]]
+    candidates = frame[[c for c in frame.columns if c not in protected and c != ROW_NUMBER_ID]]
     for item in detect_pii_columns(candidates):
         drop[item["column"]] = item["reason"]
+    for item in detect_pii_columns(frame[[book.respondent_id]]):
+        if item["kind"] != "header":
+            raise DataError(
+                f"the respondent id column holds personal data ({item['reason']})", file=frame.attrs.get("file"),
+                column=book.respondent_id, expected="a pseudonymous id (a number or code), not a name, e-mail or phone",
+            )
     for column, spec in book.columns.items():
         if spec.type == "pii" and column in frame.columns:
             drop.setdefault(column, "declared as personal data in the codebook")
