@@ -127,3 +127,39 @@ def make_workshop(n_personas: int = 4, n_respondents: int = 60, seed: int = 0) -
         privacy={"removed_columns": [{"column": "courriel", "reason": "email"}], "scrubbed": {"email": 2}},
         min_group_size=1,
     )
+
+
+def make_features(ws: Workshop, seed: int = 0, *, noise: float = 8.0):
+    """A clustering FeatureMatrix for the workshop's respondents, drawn around each persona's traits.
+
+    Lets merge/split/move tests run without a survey: trait scores and contact counts are planted
+    per persona, X is the standardised trait scores.
+    """
+    import pandas as pd
+
+    from clustering.encoding import FeatureMatrix
+
+    rng = np.random.default_rng(seed)
+    ids = sorted(ws.assignments)
+    by_id = {p.id: p for p in ws.personas}
+    scores = np.array([[by_id[ws.assignments[r]].traits[d] for d in DIMENSIONS] for r in ids])
+    scores = np.clip(scores + rng.normal(0, noise, scores.shape), 0, 100)
+    index = pd.Index(ids, name="respondent_id")
+    traits = pd.DataFrame(scores, index=index, columns=list(DIMENSIONS))
+    X = (scores - scores.mean(axis=0)) / (scores.std(axis=0) + 1e-9)
+    columns = [f"trait:{d}" for d in DIMENSIONS]
+    raw = pd.DataFrame(scores, index=index, columns=columns)
+    counts = {}
+    for channel in CHANNELS:
+        lam = np.array([by_id[ws.assignments[r]].channel_mix.get(channel, 0.0) * 4 for r in ids])
+        counts[f"contacts_{channel}"] = rng.poisson(lam).astype(float)
+    contacts = pd.DataFrame(counts, index=index)
+    contacts["contacts_total"] = contacts.sum(axis=1)
+    contacts["avoidable_contacts"] = np.floor(contacts["contacts_total"] * rng.uniform(0, 0.8, len(ids)))
+    contacts["repeat_contacts"] = np.floor(contacts["contacts_total"] * rng.uniform(0, 0.3, len(ids)))
+    return FeatureMatrix(
+        X=X, columns=columns, groups={c: "traits" for c in columns}, respondent_ids=index,
+        sample_weight=np.ones(len(ids)), trait_scores=traits, contacts=contacts,
+        labels={c: {"fr": c, "en": c} for c in columns}, state={}, raw=raw,
+        items=pd.DataFrame(index=index),
+    )

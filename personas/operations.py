@@ -1,0 +1,557 @@
+"""Workshop edits: pure functions that return a new workshop and record themselves in its history.
+
+Each edit stores an exact inverse patch (the touched personas before and after, the persona order
+before and after, the respondents it moved), so undo and redo are plain data that survive a save
+and a restart, and restore the workshop exactly. Entries stay small: a rename stores one persona
+twice, never the whole assignment table; a merge stores the ids of the respondents it moved.
+
+Invariant kept by every edit: each respondent in ``assignments`` belongs to exactly one existing
+persona, and each persona's ``size`` is its number of assigned respondents.
+"""
+from __future__ import annotations
+
+import copy
+import math
+import operator
+import re
+from dataclasses import asdict, replace
+from typing import TYPE_CHECKING, Any, Callable
+
+from workshop_data.errors import DataError
+
+from .model import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, Note, Persona, Workshop
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from clustering.encoding import FeatureMatrix
+    from clustering.result import ClusterProfile
+
+#: Fields copied from a clustering profile into a persona: its numbers, never its words.
+STAT_FIELDS = (
+    "size", "share", "stability", "traits", "channel_mix", "contacts_per_person", "digital_share",
+    "avoidable_share", "avoidable_per_year", "repeat_rate", "distinguishing", "defining_traits",
+    "prevalence", "prevalence_share", "representatives", "centroid",
+)
+RULE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
+    "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
+    "==": operator.eq, "!=": operator.ne,
+}
+
+
+class UnknownPersonaError(DataError):
+    """An edit names a persona id the workshop does not have."""
+
+
+class UnknownNoteError(DataError):
+    """An edit names a note id the persona does not have."""
+
+
+class EditError(DataError):
+    """An edit that cannot be applied as asked (nothing to undo, a merge with itself, ...)."""
+
+
+# --------------------------------------------------------------------------------------------
+# Helpers
+
+
+def _now() -> str:
+    from .store import now_iso
+
+    return now_iso()
+
+
+def _persona(ws: Workshop, pid: str) -> Persona:
+    for persona in ws.personas:
+        if persona.id == pid:
+            return persona
+    valid = ", ".join(p.id for p in ws.personas)
+    raise UnknownPersonaError(f"unknown persona '{pid}'", expected=f"one of {valid}", found=pid)
+
+
+def _members(ws: Workshop, pid: str) -> list[str]:
+    return [rid for rid, p in ws.assignments.items() if p == pid]
+
+
+def _number(value: Any) -> float:
+    value = float(value)
+    return value if math.isfinite(value) else 0.0
+
+
+def profile_stats(profile: "ClusterProfile") -> dict[str, Any]:
+    """A clustering profile as persona fields: plain, finite numbers (YAML-able, comparable)."""
+    stability = profile.stability
+    return {
+        "size": int(profile.size),
+        "share": _number(profile.share),
+        "stability": None if stability is None or not math.isfinite(float(stability)) else float(stability),
+        "traits": {str(k): float(v) for k, v in profile.traits.items() if math.isfinite(float(v))},
+        "channel_mix": {str(k): _number(v) for k, v in profile.channel_mix.items()},
+        "contacts_per_person": _number(profile.contacts_per_person),
+        "digital_share": _number(profile.digital_share),
+        "avoidable_share": _number(profile.avoidable_share),
+        "avoidable_per_year": _number(profile.avoidable_per_year),
+        "repeat_rate": _number(profile.repeat_rate),
+        "distinguishing": [
+            {"feature": str(d.feature), "label": {str(k): str(v) for k, v in d.label.items()},
+             "value": _number(d.value), "overall": _number(d.overall), "effect": _number(d.effect)}
+            for d in profile.distinguishing
+        ],
+        "defining_traits": [str(t) for t in profile.defining_traits],
+        "prevalence": int(profile.prevalence),
+        "prevalence_share": _number(profile.prevalence_share),
+        "representatives": [str(r) for r in profile.representatives],
+        "centroid": [_number(v) for v in profile.centroid],
+    }
+
+
+def _used_ids(ws: Workshop) -> set[str]:
+    ids = {p.id for p in ws.personas}
+    for entry in ws.history + ws.redo:
+        for side in ("before", "after"):
+            ids.update(entry.get(side, {}).get("order", []))
+    return ids
+
+
+def _fresh_persona_id(ws: Workshop) -> str:
+    numbers = [int(m.group(1)) for i in _used_ids(ws) if (m := re.fullmatch(r"P(\d+)", i))]
+    return f"P{max(numbers, default=0) + 1}"
+
+
+def _fresh_note_id(ws: Workshop) -> str:
+    numbers = [int(m.group(1)) for p in ws.personas for n in p.notes if (m := re.fullmatch(r"N(\d+)", n.id))]
+    return f"N{max(numbers, default=0) + 1}"
+
+
+def _text(value: Any, what: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise EditError(f"{what} must be text", found=type(value).__name__)
+    if not allow_empty and not value.strip():
+        raise EditError(f"{what} is empty", expected="some text")
+    return value
+
+
+# --------------------------------------------------------------------------------------------
+# The history: commit an edit, apply a patch either way
+
+
+#: List fields patched as a slice (an edit touches one note; storing the whole list would grow the
+#: history quadratically in the number of notes).
+_SLICED = ("notes",)
+
+
+def _slice_patch(old: list[Any], new: list[Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    start = 0
+    while start < min(len(old), len(new)) and old[start] == new[start]:
+        start += 1
+    end = 0
+    while end < min(len(old), len(new)) - start and old[-1 - end] == new[-1 - end]:
+        end += 1
+    old_mid, new_mid = old[start:len(old) - end], new[start:len(new) - end]
+    return ({"at": start, "items": old_mid, "replaces": len(new_mid)},
+            {"at": start, "items": new_mid, "replaces": len(old_mid)})
+
+
+def _diff(old: dict[str, Any] | None, new: dict[str, Any] | None) -> tuple[dict | None, dict | None]:
+    """The two sides of a persona's change: only the fields that differ when it exists on both."""
+    if old is None or new is None:
+        return old, new
+    before, after = {"id": old["id"]}, {"id": new["id"]}
+    for key in old:
+        if old[key] == new.get(key):
+            continue
+        if key in _SLICED:
+            before[key], after[key] = _slice_patch(old[key], new[key])
+        else:
+            before[key], after[key] = old[key], new[key]
+    return before, after
+
+
+def _patched(current: dict[str, Any], data: dict[str, Any]) -> dict[str, Any]:
+    out = dict(current)
+    for key, value in data.items():
+        if key in _SLICED and isinstance(value, dict):
+            items = current[key]
+            out[key] = items[:value["at"]] + list(value["items"]) + items[value["at"] + value["replaces"]:]
+        else:
+            out[key] = value
+    return out
+
+
+def _matches(current: dict[str, Any], data: dict[str, Any]) -> bool:
+    for key, value in data.items():
+        if key in _SLICED and isinstance(value, dict):
+            at, items = value["at"], value["items"]
+            if current.get(key, [])[at:at + len(items)] != items:
+                return False
+        elif current.get(key) != value:
+            return False
+    return True
+
+
+def _commit(ws: Workshop, op: str, args: dict[str, Any], personas: list[Persona],
+            moves: list[dict[str, Any]] | None = None) -> Workshop:
+    """Record the change from ``ws`` to (``personas``, ``moves``) and return the new workshop."""
+    old = {p.id: asdict(p) for p in ws.personas}
+    new = {p.id: asdict(p) for p in personas}
+    before: list[dict[str, Any]] = []
+    after: list[dict[str, Any]] = []
+    for pid in list(old) + [i for i in new if i not in old]:
+        if old.get(pid) != new.get(pid):
+            a, b = _diff(old.get(pid), new.get(pid))
+            if a is not None:
+                before.append(a)
+            if b is not None:
+                after.append(b)
+    moves = [m for m in (moves or []) if m["ids"]]
+    assignments = dict(ws.assignments)
+    for move in moves:
+        for rid in move["ids"]:
+            assignments[rid] = move["to"]
+    entry = {
+        "op": op,
+        "args": copy.deepcopy(args),
+        "time": _now(),
+        "before": {"personas": before, "order": [p.id for p in ws.personas]},
+        "after": {"personas": after, "order": [p.id for p in personas]},
+        "moved": [{"from": m["from"], "to": m["to"], "ids": list(m["ids"])} for m in moves],
+    }
+    return replace(ws, personas=personas, assignments=assignments, history=[*ws.history, entry], redo=[])
+
+
+def _apply(ws: Workshop, entry: dict[str, Any], side: str) -> Workshop:
+    """Put the workshop in the state on ``side`` ("before" or "after") of a history entry."""
+    other = "after" if side == "before" else "before"
+    current = {p.id: asdict(p) for p in ws.personas}
+    if [p.id for p in ws.personas] != entry[other]["order"] or any(
+        p["id"] not in current or not _matches(current[p["id"]], p) for p in entry[other]["personas"]
+    ):
+        raise EditError(
+            f"cannot {'undo' if side == 'before' else 'redo'} '{entry.get('op')}': the workshop was changed "
+            "outside its history", expected="the personas as the edit left them",
+        )
+    by_id = {p.id: p for p in ws.personas}
+    for data in entry[side]["personas"]:
+        full = _patched(current[data["id"]], data) if data["id"] in current else data
+        by_id[data["id"]] = Persona.from_dict(copy.deepcopy(full))
+    personas = [by_id[i] for i in entry[side]["order"]]
+    assignments = dict(ws.assignments)
+    for move in entry["moved"]:
+        target = move["from"] if side == "before" else move["to"]
+        for rid in move["ids"]:
+            assignments[rid] = target
+    return replace(ws, personas=personas, assignments=assignments)
+
+
+def undo(ws: Workshop) -> Workshop:
+    """Undo the last edit; it goes to the redo list."""
+    if not ws.history:
+        raise EditError("nothing to undo")
+    entry = ws.history[-1]
+    out = _apply(ws, entry, "before")
+    return replace(out, history=ws.history[:-1], redo=[*ws.redo, entry])
+
+
+def redo(ws: Workshop) -> Workshop:
+    """Redo the last undone edit."""
+    if not ws.redo:
+        raise EditError("nothing to redo")
+    entry = ws.redo[-1]
+    out = _apply(ws, entry, "after")
+    return replace(out, history=[*ws.history, entry], redo=ws.redo[:-1])
+
+
+def _replaced(ws: Workshop, persona: Persona) -> list[Persona]:
+    return [persona if p.id == persona.id else p for p in ws.personas]
+
+
+# --------------------------------------------------------------------------------------------
+# Words: name, narrative, notes, archetype, validation
+
+
+def rename(ws: Workshop, pid: str, name: str) -> Workshop:
+    persona = _persona(ws, pid)
+    name = _text(name, "the persona name")
+    return _commit(ws, "rename", {"persona": pid, "name": name}, _replaced(ws, replace(persona, name=name)))
+
+
+def _field_value(field: str, value: Any) -> str | list[str]:
+    if field not in NARRATIVE_FIELDS:
+        raise EditError("unknown narrative field", expected=" | ".join(NARRATIVE_FIELDS), found=field)
+    if field in NARRATIVE_LIST_FIELDS:
+        if isinstance(value, str):
+            return [line.strip() for line in value.splitlines() if line.strip()]
+        if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
+            return list(value)
+        raise EditError(f"{field} takes a list of texts, or a text with one item per line",
+                        found=type(value).__name__)
+    return _text(value, field, allow_empty=True)
+
+
+def set_field(ws: Workshop, pid: str, field: str, value: str | list[str]) -> Workshop:
+    """Set a narrative field; list fields accept a list or a text with one item per line."""
+    persona = _persona(ws, pid)
+    clean = _field_value(field, value)
+    changed = replace(persona, **{field: clean})
+    return _commit(ws, "set", {"persona": pid, "field": field, "value": clean}, _replaced(ws, changed))
+
+
+def add_note(ws: Workshop, pid: str, service: str, text: str) -> Workshop:
+    """Add a note signed by a service (the new note is the persona's last)."""
+    persona = _persona(ws, pid)
+    note = Note(id=_fresh_note_id(ws), service=_text(service, "the service"), text=_text(text, "the note"),
+                created=_now())
+    changed = replace(persona, notes=[*persona.notes, note])
+    return _commit(ws, "note", {"persona": pid, "note": note.id, "service": service, "text": text},
+                   _replaced(ws, changed))
+
+
+def _note_index(persona: Persona, note_id: str) -> int:
+    for index, note in enumerate(persona.notes):
+        if note.id == note_id:
+            return index
+    valid = ", ".join(n.id for n in persona.notes) or "none"
+    raise UnknownNoteError(f"persona {persona.id} has no note '{note_id}'", expected=f"one of {valid}", found=note_id)
+
+
+def edit_note(ws: Workshop, pid: str, note_id: str, text: str) -> Workshop:
+    persona = _persona(ws, pid)
+    index = _note_index(persona, note_id)
+    notes = list(persona.notes)
+    notes[index] = replace(notes[index], text=_text(text, "the note"))
+    return _commit(ws, "edit_note", {"persona": pid, "note": note_id, "text": text},
+                   _replaced(ws, replace(persona, notes=notes)))
+
+
+def remove_note(ws: Workshop, pid: str, note_id: str) -> Workshop:
+    persona = _persona(ws, pid)
+    index = _note_index(persona, note_id)
+    notes = persona.notes[:index] + persona.notes[index + 1:]
+    return _commit(ws, "remove_note", {"persona": pid, "note": note_id},
+                   _replaced(ws, replace(persona, notes=notes)))
+
+
+def set_archetype(ws: Workshop, pid: str, archetype_id: str | None) -> Workshop:
+    """Change the archetype (its fit is unknown until the next clustering: set to None)."""
+    persona = _persona(ws, pid)
+    if archetype_id is not None:
+        from .archetypes import load_archetypes
+
+        ids = [a.id for a in load_archetypes()]
+        if archetype_id not in ids:
+            raise EditError("unknown archetype", expected=" | ".join(ids), found=archetype_id)
+    changed = replace(persona, archetype=archetype_id, archetype_fit=None)
+    return _commit(ws, "archetype", {"persona": pid, "archetype": archetype_id}, _replaced(ws, changed))
+
+
+def set_validated(ws: Workshop, pid: str, validated: bool) -> Workshop:
+    persona = _persona(ws, pid)
+    if not isinstance(validated, bool):
+        raise EditError("validated is true or false", found=validated)
+    return _commit(ws, "validate", {"persona": pid, "validated": validated},
+                   _replaced(ws, replace(persona, validated=validated)))
+
+
+# --------------------------------------------------------------------------------------------
+# Membership: merge, split, move
+
+
+def _labels(ws: Workshop, moves: list[dict[str, Any]]) -> "pd.Series":
+    import pandas as pd
+
+    labels = dict(ws.assignments)
+    for move in moves:
+        for rid in move["ids"]:
+            labels[rid] = move["to"]
+    return pd.Series(labels, dtype=object)
+
+
+def _check_features(ws: Workshop, features: "FeatureMatrix", pids: list[str]) -> None:
+    import pandas as pd
+
+    wanted = pd.Index([rid for rid, p in ws.assignments.items() if p in pids])
+    missing = wanted.difference(features.respondent_ids)
+    if len(missing):
+        raise EditError(
+            f"the source data does not hold {len(missing)} respondent(s) of the personas edited "
+            f"({', '.join(map(str, missing[:5]))}): it is not the data this workshop was built from",
+            expected="the survey and contact log named in the workshop sources",
+        )
+
+
+def _profiles(ws: Workshop, features: "FeatureMatrix", moves: list[dict[str, Any]],
+              pids: list[str]) -> dict[str, "ClusterProfile"]:
+    from clustering.profiles import profile_clusters
+
+    _check_features(ws, features, pids)
+    profiles = profile_clusters(features, _labels(ws, moves), period_days=ws.settings.get("period_days"))
+    return {str(p.cluster): p for p in profiles if str(p.cluster) in pids}
+
+
+def _interleave(*lists: list[str], limit: int | None = None) -> list[str]:
+    out: list[str] = []
+    for index in range(max((len(x) for x in lists), default=0)):
+        for items in lists:
+            if index < len(items) and items[index] not in out:
+                out.append(items[index])
+    return out[:limit] if limit is not None else out
+
+
+def _combined_stats(a: Persona, b: Persona) -> dict[str, Any]:
+    """Statistics of the union of two personas from theirs alone (no respondent-level data).
+
+    Means (traits, contacts per person, centroid) are weighted by share (the weighted size, equal
+    to the size in an unweighted survey); contact-level ratios (channel mix, digital, avoidable,
+    repeat) by each persona's contact volume; counts add up. What cannot be combined (distinguishing
+    features, defining traits, prevalence, stability) is cleared rather than guessed.
+    """
+    wa, wb = (a.share, b.share) if a.share > 0 and b.share > 0 else (float(a.size), float(b.size))
+    total = wa + wb or 1.0
+
+    def mean(x: float, y: float) -> float:
+        return (x * wa + y * wb) / total
+
+    va, vb = wa * a.contacts_per_person, wb * b.contacts_per_person
+    volume = va + vb
+
+    def ratio(x: float, y: float) -> float:
+        return (x * va + y * vb) / volume if volume > 0 else mean(x, y)
+
+    traits = {d: mean(a.traits[d], b.traits[d]) for d in a.traits if d in b.traits}
+    channels = {c: ratio(a.channel_mix.get(c, 0.0), b.channel_mix.get(c, 0.0))
+                for c in list(a.channel_mix) + [c for c in b.channel_mix if c not in a.channel_mix]}
+    centroid = ([mean(x, y) for x, y in zip(a.centroid, b.centroid)]
+                if len(a.centroid) == len(b.centroid) else list(a.centroid))
+    return {
+        "size": a.size + b.size,
+        "share": a.share + b.share,
+        "stability": None,
+        "traits": traits,
+        "channel_mix": channels,
+        "contacts_per_person": mean(a.contacts_per_person, b.contacts_per_person),
+        "digital_share": ratio(a.digital_share, b.digital_share),
+        "avoidable_share": ratio(a.avoidable_share, b.avoidable_share),
+        "avoidable_per_year": a.avoidable_per_year + b.avoidable_per_year,
+        "repeat_rate": ratio(a.repeat_rate, b.repeat_rate),
+        "distinguishing": [],
+        "defining_traits": [],
+        "prevalence": 0,
+        "prevalence_share": 0.0,
+        "representatives": _interleave(a.representatives, b.representatives,
+                                       limit=max(len(a.representatives), len(b.representatives))),
+        "centroid": centroid,
+    }
+
+
+def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatrix | None" = None) -> Workshop:
+    """Merge ``other`` into ``keep``: members, notes and quote candidates join; statistics recomputed.
+
+    With ``features`` the statistics are those of the merged members, exactly; without, a
+    size-weighted combination of the two personas' statistics (see :func:`_combined_stats`).
+    ``keep`` keeps its name, archetype and narrative; it needs validating again.
+    """
+    keep, other = _persona(ws, keep_pid), _persona(ws, other_pid)
+    if keep_pid == other_pid:
+        raise EditError("cannot merge a persona with itself", found=keep_pid)
+    moves = [{"from": other_pid, "to": keep_pid, "ids": _members(ws, other_pid)}]
+    if features is not None:
+        stats = profile_stats(_profiles(ws, features, moves, [keep_pid, other_pid])[keep_pid])
+        stats["stability"] = None
+    else:
+        stats = _combined_stats(keep, other)
+    merged = replace(
+        keep, **stats,
+        quote_candidates=_interleave(keep.quote_candidates, other.quote_candidates),
+        notes=[*keep.notes, *other.notes],
+        archetype_fit=None,
+        validated=False,
+    )
+    personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
+    return _commit(ws, "merge", {"keep": keep_pid, "other": other_pid, "exact": features is not None},
+                   personas, moves)
+
+
+def _new_persona(pid: str, profile: "ClusterProfile", lang: str) -> Persona:
+    from .archetypes import fallback_name
+    from .narrative import draft_narrative
+
+    persona = Persona(id=pid, name=fallback_name(profile, lang), **profile_stats(profile))
+    return replace(persona, **draft_narrative(persona, None, lang))
+
+
+def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -> Workshop:
+    """Split a persona in two by re-clustering its members with the workshop's method.
+
+    The larger part keeps the id, name, narrative and notes; the smaller becomes a new persona with
+    a fresh id, a data-driven name and a drafted narrative, placed right after it.
+    """
+    from clustering.pipeline import split_cluster
+
+    persona = _persona(ws, pid)
+    members = _members(ws, pid)
+    _check_features(ws, features, [pid])
+    parts = split_cluster(features, members, method=ws.settings.get("method", "default"), seed=seed)
+    moved = [str(rid) for rid, part in parts.items() if part == 1]
+    if not moved or len(moved) == len(members):
+        raise EditError(f"persona {pid} could not be split: its members form a single group", found=len(members))
+    new_id = _fresh_persona_id(ws)
+    moves = [{"from": pid, "to": new_id, "ids": sorted(moved)}]
+    profiles = _profiles(ws, features, moves, [pid, new_id])
+    kept = replace(persona, **{**profile_stats(profiles[pid]), "stability": None}, archetype_fit=None, validated=False)
+    created = replace(_new_persona(new_id, profiles[new_id], ws.lang), stability=None)
+    personas: list[Persona] = []
+    for p in ws.personas:
+        personas.extend([kept, created] if p.id == pid else [p])
+    return _commit(ws, "split", {"persona": pid, "new": new_id, "seed": seed}, personas, moves)
+
+
+def _rule_mask(rule: dict[str, Any], features: "FeatureMatrix") -> "pd.Series":
+    import pandas as pd
+
+    if not isinstance(rule, dict):
+        raise EditError("a rule is a mapping: trait, op, value (and optionally from)", found=rule)
+    trait, op, value = rule.get("trait"), rule.get("op"), rule.get("value")
+    columns = list(features.trait_scores.columns)
+    if trait not in columns:
+        raise EditError("the rule names an unknown trait", expected=" | ".join(map(str, columns)), found=trait)
+    if op not in RULE_OPERATORS:
+        raise EditError("the rule has an unknown operator", expected=" | ".join(RULE_OPERATORS), found=op)
+    if not isinstance(value, (int, float)) or isinstance(value, bool):
+        raise EditError("the rule's value must be a number (trait scores are 0-100)", found=value)
+    scores = features.trait_scores[trait]
+    return pd.Series(RULE_OPERATORS[op](scores.to_numpy(dtype=float), float(value)), index=features.respondent_ids)
+
+
+def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureMatrix") -> Workshop:
+    """Move the respondents matching ``rule`` (e.g. ``{"trait": "awareness", "op": "<", "value": 40,
+    "from": "P2"}``) into ``to_pid``; without ``from``, from every other persona.
+
+    A move that matches nobody, or would empty a persona (use merge for that), is refused.
+    """
+    _persona(ws, to_pid)
+    source = rule.get("from") if isinstance(rule, dict) else None
+    if source is not None:
+        _persona(ws, source)
+        if source == to_pid:
+            raise EditError("a move needs two different personas", found=source)
+    mask = _rule_mask(rule, features)
+    matching = set(mask.index[mask.to_numpy()])
+    by_source: dict[str, list[str]] = {}
+    for rid, pid in ws.assignments.items():
+        if pid != to_pid and (source is None or pid == source) and rid in matching:
+            by_source.setdefault(pid, []).append(rid)
+    if not by_source:
+        raise EditError("no respondent matches the rule", found=rule)
+    for pid, ids in by_source.items():
+        if len(ids) == len(_members(ws, pid)):
+            raise EditError(f"the move would empty persona {pid}: merge it instead", found=rule)
+    moves = [{"from": pid, "to": to_pid, "ids": sorted(by_source[pid])}
+             for pid in [p.id for p in ws.personas] if pid in by_source]
+    touched = [to_pid, *(m["from"] for m in moves)]
+    profiles = _profiles(ws, features, moves, touched)
+    personas = [
+        replace(p, **{**profile_stats(profiles[p.id]), "stability": None}, archetype_fit=None, validated=False)
+        if p.id in touched else p
+        for p in ws.personas
+    ]
+    return _commit(ws, "move", {"rule": dict(rule), "to": to_pid}, personas, moves)

@@ -1,0 +1,440 @@
+"""The workshop file: YAML written atomically under a lock, read safely, validated, migrated.
+
+A workshop lives for weeks and several people edit it, from the command line and the app. So a save
+never leaves a half-written file (temporary file, then rename), two processes never lose an edit
+(a file lock around read-modify-write, and a revision number for callers that hold a workshop in
+memory), and loading trusts nothing: safe YAML only, every field checked, the invariant checked,
+older schema versions migrated step by step and newer ones refused rather than misread.
+
+The file ends with the YAML document end marker ``...``: a file cut short (a full disk, a copy
+interrupted) is refused as truncated instead of being read as a smaller workshop.
+"""
+from __future__ import annotations
+
+import re
+from contextlib import contextmanager
+from dataclasses import fields, replace
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import yaml
+
+from workshop_data.codebook import CHANNELS, DIMENSIONS
+from workshop_data.errors import ConflictError, WorkshopFileError
+from workshop_data.files import atomic_write_text
+from workshop_data.yaml_safe import safe_load_text
+
+from .model import SCHEMA_VERSION, Note, Persona, Workshop, invariant_problems
+
+LOCK_TIMEOUT_SECONDS = 60.0
+_END_MARKER = re.compile(r"(?:^|\n)\.\.\.[ \t]*\n?\Z")
+
+#: Top-level keys in the order they are written: the short header first, the long lists last.
+_TOP_ORDER = (
+    "schema_version", "title", "lang", "revision", "created", "updated", "min_group_size",
+    "sources", "settings", "codebook", "k_table", "privacy", "model", "personas", "assignments",
+    "history", "redo",
+)
+
+
+class NewerSchemaError(WorkshopFileError):
+    """The file was written by a newer version of the toolkit: refused, never misread or overwritten."""
+
+
+def now_iso() -> str:
+    """UTC time to the second, as written in the file."""
+    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
+# --------------------------------------------------------------------------------------------
+# Text form
+
+
+def _plain(value: Any) -> Any:
+    """Plain YAML-able values: numpy scalars to Python numbers, tuples to lists, keys to text."""
+    if isinstance(value, dict):
+        return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, (bool, str, int, float)) or value is None:
+        return value
+    item = getattr(value, "item", None)  # numpy scalar
+    if callable(item):
+        return _plain(item())
+    raise WorkshopFileError(
+        "a value in the workshop cannot be written to YAML", expected="text, numbers, lists or mappings",
+        found=type(value).__name__,
+    )
+
+
+def _canonical_keys(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
+    known = [k for k in order if k in mapping]
+    rest = sorted(k for k in mapping if k not in order)
+    return {k: mapping[k] for k in known + rest}
+
+
+def _canonical(ws: Workshop) -> dict[str, Any]:
+    data = _plain(ws.to_dict())
+    personas = []
+    for persona in data["personas"]:
+        for key, kind in _PERSONA_TYPES.items():
+            value = persona[key]
+            if kind in (_NUMBER, _OPT_NUMBER) and value is not None:
+                persona[key] = float(value)
+            elif kind == _NUMBERS:
+                persona[key] = [float(v) for v in value]
+            elif kind == _NUM_MAP:
+                persona[key] = {k: float(v) for k, v in value.items()}
+        persona["traits"] = _canonical_keys(persona["traits"], DIMENSIONS)
+        persona["channel_mix"] = _canonical_keys(persona["channel_mix"], CHANNELS)
+        personas.append(persona)
+    data["personas"] = personas
+    data["assignments"] = dict(sorted(data["assignments"].items()))
+    return {k: data[k] for k in _TOP_ORDER}
+
+
+class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[misc]
+    """Safe dumper that double-quotes text holding line breaks YAML would fold away on reading."""
+
+
+def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+    style = '"' if any(ch in value for ch in _FRAGILE) else None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_FRAGILE = "\x85\u2028\u2029\r"
+_Dumper.add_representer(str, _represent_text)
+
+
+def dump_workshop(ws: Workshop) -> str:
+    """YAML text of the workshop; identical workshops give identical bytes."""
+    return yaml.dump(
+        _canonical(ws), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=100, explicit_end=True,
+    )
+
+
+def parse_workshop(text: str, *, file: str | None = None) -> Workshop:
+    """Read a workshop from YAML text: safe loader, schema version, migrations, fields, invariant."""
+    data = safe_load_text(text, file=file, error=WorkshopFileError)
+    if not isinstance(data, dict):
+        raise WorkshopFileError(
+            "not a workshop file", file=file, expected="a YAML mapping with schema_version, title, personas",
+            found=type(data).__name__,
+        )
+    version = data.get("schema_version")
+    if version is None:
+        raise WorkshopFileError(
+            "not a workshop file: schema_version is missing", file=file,
+            expected=f"schema_version: {SCHEMA_VERSION}",
+        )
+    if not isinstance(version, int) or isinstance(version, bool):
+        raise WorkshopFileError("schema_version must be a whole number", file=file, found=version)
+    if version > SCHEMA_VERSION:
+        raise NewerSchemaError(
+            f"this workshop file uses schema version {version}, written by a newer version of "
+            f"persona-workshop; this version reads up to schema version {SCHEMA_VERSION}. "
+            "Upgrade persona-workshop to open it (the file was left untouched)",
+            file=file, expected=f"schema_version <= {SCHEMA_VERSION}", found=version,
+        )
+    if version < SCHEMA_VERSION:
+        data = migrate(data, file=file)
+    elif not _END_MARKER.search(text):
+        raise WorkshopFileError(
+            "the workshop file is truncated: it does not end with the end marker '...' "
+            "(was it cut short while saving or copying?)", file=file, expected="a last line '...'",
+        )
+    return _validate(data, file)
+
+
+# --------------------------------------------------------------------------------------------
+# Migrations: one function per step, from version n to n + 1, on plain data.
+
+
+def _v0_to_v1(data: dict[str, Any]) -> dict[str, Any]:
+    """Version 0 kept members inside each persona and notes as {service: [texts]}."""
+    out = dict(data)
+    assignments: dict[str, str] = {}
+    personas = []
+    for raw in data.get("personas") or []:
+        persona = dict(raw) if isinstance(raw, dict) else raw
+        if isinstance(persona, dict):
+            members = persona.pop("members", None) or []
+            for rid in members:
+                assignments[str(rid)] = persona.get("id")
+            persona.setdefault("size", len(members))
+            notes = persona.get("notes") or {}
+            if isinstance(notes, dict):
+                flat = []
+                for service, texts in notes.items():
+                    for text in texts or []:
+                        flat.append({"id": f"N{len(flat) + 1}", "service": str(service), "text": str(text),
+                                     "created": data.get("created", "")})
+                persona["notes"] = flat
+        personas.append(persona)
+    out["personas"] = personas
+    out.setdefault("assignments", assignments)
+    out["schema_version"] = 1
+    return out
+
+
+MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {0: _v0_to_v1}
+
+
+def migrate(data: dict[str, Any], *, file: str | None = None) -> dict[str, Any]:
+    """Apply the migration chain from the file's version up to :data:`SCHEMA_VERSION`."""
+    version = data["schema_version"]
+    while version < SCHEMA_VERSION:
+        step = MIGRATIONS.get(version)
+        if step is None:
+            raise WorkshopFileError(
+                f"unknown schema version {data['schema_version']}: no migration from version {version}",
+                file=file, expected=f"schema_version between {min(MIGRATIONS)} and {SCHEMA_VERSION}",
+                found=data["schema_version"],
+            )
+        data = step(data)
+        if data.get("schema_version") != version + 1:
+            raise AssertionError(f"migration from {version} did not reach {version + 1}")
+        version += 1
+    return data
+
+
+# --------------------------------------------------------------------------------------------
+# Validation of plain data
+
+
+_NUMBER = "number"
+_OPT_NUMBER = "number or null"
+_INT = "whole number"
+_TEXT = "text"
+_OPT_TEXT = "text or null"
+_BOOL = "true or false"
+_TEXTS = "list of texts"
+_NUMBERS = "list of numbers"
+_NUM_MAP = "mapping of names to numbers"
+_MAPS = "list of mappings"
+_MAP = "mapping"
+
+_PERSONA_TYPES: dict[str, str] = {
+    "id": _TEXT, "name": _TEXT, "archetype": _OPT_TEXT, "archetype_fit": _OPT_NUMBER, "size": _INT,
+    "share": _NUMBER, "stability": _OPT_NUMBER, "traits": _NUM_MAP, "channel_mix": _NUM_MAP,
+    "contacts_per_person": _NUMBER, "digital_share": _NUMBER, "avoidable_share": _NUMBER,
+    "avoidable_per_year": _NUMBER, "repeat_rate": _NUMBER, "distinguishing": _MAPS,
+    "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER,
+    "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
+    "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
+    "notes": _MAPS, "validated": _BOOL,
+}
+_WORKSHOP_TYPES: dict[str, str] = {
+    "schema_version": _INT, "title": _TEXT, "personas": _MAPS, "assignments": _MAP, "lang": _TEXT,
+    "created": _TEXT, "updated": _TEXT, "revision": _INT, "sources": _MAPS, "codebook": _MAP,
+    "settings": _MAP, "k_table": _MAPS, "model": _MAP, "privacy": _MAP, "min_group_size": _INT,
+    "history": _MAPS, "redo": _MAPS,
+}
+_NOTE_TYPES = {"id": _TEXT, "service": _TEXT, "text": _TEXT, "created": _TEXT}
+
+if set(_PERSONA_TYPES) != {f.name for f in fields(Persona)} or set(_WORKSHOP_TYPES) != {
+    f.name for f in fields(Workshop)
+}:
+    raise AssertionError("store validation tables are out of step with personas.model")
+
+
+def _is_number(v: Any) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check(kind: str, value: Any) -> Any:
+    """The value, normalised (ints to floats where numbers are expected), or raise TypeError."""
+    if kind == _TEXT and isinstance(value, str):
+        return value
+    if kind == _OPT_TEXT and (value is None or isinstance(value, str)):
+        return value
+    if kind == _NUMBER and _is_number(value):
+        return float(value)
+    if kind == _OPT_NUMBER and (value is None or _is_number(value)):
+        return None if value is None else float(value)
+    if kind == _INT and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if kind == _BOOL and isinstance(value, bool):
+        return value
+    if kind == _TEXTS and isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return value
+    if kind == _NUMBERS and isinstance(value, list) and all(_is_number(v) for v in value):
+        return [float(v) for v in value]
+    if kind == _NUM_MAP and isinstance(value, dict) and all(
+        isinstance(k, str) and _is_number(v) for k, v in value.items()
+    ):
+        return {k: float(v) for k, v in value.items()}
+    if kind == _MAPS and isinstance(value, list) and all(isinstance(v, dict) for v in value):
+        return value
+    if kind == _MAP and isinstance(value, dict):
+        return value
+    raise TypeError(kind)
+
+
+def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: str | None,
+                  required: tuple[str, ...]) -> dict[str, Any]:
+    unknown = sorted(str(k) for k in raw if k not in types)
+    if unknown:
+        raise WorkshopFileError(
+            f"{where}: unknown field(s) {', '.join(unknown)}", file=file,
+            expected="fields of a workshop file (see DESIGN.md)",
+        )
+    for key in required:
+        if key not in raw:
+            raise WorkshopFileError(f"{where}: field '{key}' is missing", file=file)
+    out: dict[str, Any] = {}
+    for key, value in raw.items():
+        try:
+            out[key] = _check(types[key], value)
+        except TypeError:
+            raise WorkshopFileError(
+                f"{where}: field '{key}' has the wrong type", file=file, expected=types[key],
+                found=value if isinstance(value, (str, int, float, bool)) or value is None else type(value).__name__,
+            ) from None
+    return out
+
+
+def _validate(data: dict[str, Any], file: str | None) -> Workshop:
+    top = _check_fields(data, _WORKSHOP_TYPES, "workshop", file, ("schema_version", "title", "personas", "assignments"))
+    personas = []
+    for index, raw in enumerate(top["personas"]):
+        where = f"personas[{index}]"
+        persona = _check_fields(raw, _PERSONA_TYPES, where, file, ("id", "name"))
+        notes = []
+        for n_index, note in enumerate(persona.get("notes") or []):
+            notes.append(_check_fields(note, _NOTE_TYPES, f"{where}.notes[{n_index}]", file, tuple(_NOTE_TYPES)))
+        persona["notes"] = notes
+        if not persona["id"]:
+            raise WorkshopFileError(f"{where}: persona id is empty", file=file)
+        personas.append(persona)
+    top["personas"] = personas
+    assignments: dict[str, str] = {}
+    for rid, pid in top["assignments"].items():
+        if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not isinstance(pid, str):
+            raise WorkshopFileError(
+                "assignments: each entry maps a respondent id to a persona id", file=file,
+                expected="respondent id: persona id", found=f"{rid!r}: {pid!r}",
+            )
+        assignments[str(rid)] = pid
+    top["assignments"] = assignments
+    workshop = Workshop.from_dict(top)
+    problems = invariant_problems(workshop)
+    if problems:
+        raise WorkshopFileError(
+            "the workshop is inconsistent: " + "; ".join(problems[:5]), file=file,
+            expected="every respondent in exactly one persona, sizes equal to the number of assigned respondents",
+        )
+    return workshop
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+@contextmanager
+def _locked(path: Path) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(_lock_path(path)), timeout=LOCK_TIMEOUT_SECONDS)
+    try:
+        with lock:
+            yield
+    except Timeout:
+        raise WorkshopFileError(
+            f"the workshop is locked by another process for more than {LOCK_TIMEOUT_SECONDS:.0f} s",
+            file=str(path), expected="the other edit to finish",
+        ) from None
+
+
+def load_workshop(path: str | Path) -> Workshop:
+    """Read and validate a workshop file (no lock needed: saves replace the file atomically)."""
+    path = Path(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise WorkshopFileError("file not found", file=str(path)) from None
+    except (IsADirectoryError, PermissionError, OSError) as exc:
+        raise WorkshopFileError(f"cannot read the workshop file: {exc.__class__.__name__}", file=str(path)) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise WorkshopFileError(
+            "the workshop file is not UTF-8 text (truncated or not a workshop file?)", file=str(path),
+            found=f"byte {exc.start}",
+        ) from None
+    return parse_workshop(text, file=str(path))
+
+
+_HEAD_BYTES = 4096
+_HEAD_VERSION = re.compile(r"^schema_version: (\d+)$", re.M)
+_HEAD_REVISION = re.compile(r"^revision: (\d+)$", re.M)
+
+
+def _disk_revision(path: Path) -> int:
+    """Revision of the file on disk (0 when there is none, -1 when unreadable).
+
+    Read from the file's header when it is one this store wrote (a save must stay fast on a big
+    workshop); otherwise by loading it. A newer schema is never overwritten.
+    """
+    if not path.exists():
+        return 0
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
+    except OSError:
+        return -1
+    head = head.split("\npersonas:", 1)[0]
+    versions, revisions = _HEAD_VERSION.findall(head), _HEAD_REVISION.findall(head)
+    if len(versions) == 1 and len(revisions) == 1 and int(versions[0]) == SCHEMA_VERSION:
+        return int(revisions[0])
+    try:
+        return load_workshop(path).revision
+    except NewerSchemaError:
+        raise
+    except WorkshopFileError:
+        return -1
+
+
+def _write_locked(ws: Workshop, path: Path, expected_revision: int | None) -> Workshop:
+    on_disk = _disk_revision(path)
+    if expected_revision is not None and on_disk != expected_revision:
+        found = "an unreadable file" if on_disk < 0 else f"revision {on_disk}"
+        raise ConflictError(
+            "the workshop was changed by someone else since it was opened; the edit was not saved. "
+            "Reopen it and apply the edit again",
+            file=str(path), expected=f"revision {expected_revision}", found=found,
+        )
+    saved = replace(ws, revision=max(ws.revision, on_disk) + 1, updated=now_iso())
+    problems = invariant_problems(saved)
+    if problems:
+        raise WorkshopFileError("refusing to save an inconsistent workshop: " + "; ".join(problems[:5]),
+                                file=str(path))
+    text = dump_workshop(saved)
+    atomic_write_text(path, text)
+    return saved
+
+
+def save_workshop(ws: Workshop, path: str | Path, *, expected_revision: int | None = None) -> Workshop:
+    """Save atomically under the file lock; returns the workshop as saved (revision bumped).
+
+    With ``expected_revision``, refuse (:class:`ConflictError`) when the file on disk holds another
+    revision: someone saved in between, and overwriting would lose their edit.
+    """
+    path = Path(path)
+    with _locked(path):
+        return _write_locked(ws, path, expected_revision)
+
+
+def edit_workshop(path: str | Path, operation: Callable[[Workshop], Workshop]) -> Workshop:
+    """Lock, load, apply ``operation``, save: concurrent edits all apply, one after the other."""
+    path = Path(path)
+    with _locked(path):
+        current = load_workshop(path)
+        changed = operation(current)
+        return _write_locked(changed, path, current.revision)
