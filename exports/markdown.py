@@ -12,10 +12,10 @@ from pathlib import Path
 
 from personas.model import Workshop
 
-from .view import document_view
+from .view import document_view, one_line
 
 _HERE = Path(__file__).resolve().parent
-_ALWAYS = re.compile(r"([\\`*_\[\]<>|~])")
+_ALWAYS = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
 
@@ -28,7 +28,7 @@ def md_escape(value: object) -> str:
     """Inline Markdown text from any value: one line, markup characters backslash-escaped."""
     if isinstance(value, MdSafe):
         return value
-    text = " ".join(str("" if value is None else value).split())
+    text = one_line(value)
     text = _ALWAYS.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
     return _LINE_START.sub(lambda m: m.group(1) + re.sub(r"([#+\-=.)])", r"\\\1", m.group(2)), text)

@@ -7,6 +7,7 @@ printed sheet, texts shortened visibly so that a persona always fits on one A4 p
 from __future__ import annotations
 
 import math
+import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +19,7 @@ from workshop_data.codebook import CHANNELS, DIMENSIONS
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 ELLIPSIS = "…"
+_SPACES = re.compile(r"[ \t\r\n\f\v]+")
 PORTRAIT_COLOURS = 8  # .portrait-0 … .portrait-7 in sheet.css
 
 # Hard caps, whatever the page: a sheet is a summary, the workshop file keeps the full text.
@@ -84,9 +86,14 @@ def fmt_value(value: Any, lang: str, t: Translator) -> str:
     return "" if value is None else str(value)
 
 
+def one_line(text: object) -> str:
+    """Collapse ASCII whitespace only: no-break spaces (U+00A0, U+202F) are French typography."""
+    return _SPACES.sub(" ", str("" if text is None else text)).strip(" ")
+
+
 def clamp(text: str, limit: int) -> str:
     """Shorten visibly (…) at a word boundary when the text is longer than ``limit``."""
-    text = " ".join(str(text).split())
+    text = one_line(text)
     if len(text) <= limit:
         return text
     cut = text[: max(1, limit - 1)]
@@ -216,7 +223,7 @@ def fit_sections(sections: list[Section]) -> float:
 
 # ---------------------------------------------------------------- one persona
 def _list_section(key: str, title: str, items: list[str], clamp_texts: bool) -> Section:
-    items = [" ".join(str(i).split()) for i in items if str(i).strip()]
+    items = [one_line(i) for i in items if one_line(i)]
     if not clamp_texts:
         return Section(key, title, items)
     shown = [clamp(i, MAX_ITEM) for i in items[:MAX_ITEMS]]
@@ -228,20 +235,20 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     """Everything one persona sheet shows; ``clamp_texts`` for the one-page printed sheet."""
     small = persona.size < ws.min_group_size
     name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
-    quote = " ".join(persona.quote.split())
+    quote = one_line(persona.quote)
     if clamp_texts:
         quote = clamp(quote, MAX_QUOTE)
 
-    story = " ".join(persona.story.split())
+    story = one_line(persona.story)
     sections = [Section("story", t("sheet.story"), [clamp(story, MAX_STORY) if clamp_texts else story]
                         if story else [], bullet=False)]
     for key in ("goals", "frustrations", "needs", "levers"):
         sections.append(_list_section(key, t(f"sheet.{key}"), getattr(persona, key), clamp_texts))
-    notes = [n for n in persona.notes if n.text.strip()]
+    notes = [n for n in persona.notes if one_line(n.text)]
     shown_notes = notes[:MAX_NOTES] if clamp_texts else notes
     sections.append(Section(
         "notes", t("sheet.notes"),
-        [clamp(n.text, MAX_NOTE) if clamp_texts else " ".join(n.text.split()) for n in shown_notes],
+        [clamp(n.text, MAX_NOTE) if clamp_texts else one_line(n.text) for n in shown_notes],
         signatures=[n.service for n in shown_notes], more=len(notes) - len(shown_notes), bullet=False,
     ))
     font_size = fit_sections(sections) if clamp_texts else TIERS[0][0]

@@ -91,8 +91,8 @@ LONG = ("Cette personne raconte très longuement son parcours administratif, ses
 
 
 def long_text_workshop() -> Workshop:
-    """Ten personas whose every text field is far too long for a page."""
-    ws = ten_persona_workshop()
+    """Ten personas whose every text field is far too long for a page; the last one is small."""
+    ws = small_group_workshop()
     for persona in ws.personas:
         persona.quote = LONG * 4
         persona.story = LONG * 20

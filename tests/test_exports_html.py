@@ -1,0 +1,180 @@
+"""HTML renderer: snapshots, escaping, privacy, one-page fitting, branding."""
+from __future__ import annotations
+
+import html as htmllib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+import exports
+from exports import view
+from exports.html import css_string
+from exports_helpers import HOSTILE_NAME, LONG, MIN_GROUP, long_text_workshop, small_group_workshop, ten_persona_workshop
+from workshop_data.errors import DataError
+
+SNAPSHOTS = Path(__file__).parent / "data" / "exports"
+
+
+def check_snapshot(name: str, text: str) -> None:
+    """Compare with tests/data/exports/<name>; UPDATE_SNAPSHOTS=1 rewrites it instead."""
+    path = SNAPSHOTS / name
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        path.write_text(text, encoding="utf-8")
+    expected = path.read_text(encoding="utf-8")
+    assert text == expected, f"{name} changed; rerun with UPDATE_SNAPSHOTS=1 if intended"
+
+
+@pytest.fixture(autouse=True)
+def fixed_archetype_names(monkeypatch):
+    """Snapshots must not depend on the archetype library's wording, which another module owns."""
+    names = {"fr": {"agile": "Agile", "poorly_informed": "Mal informé·e"},
+             "en": {"agile": "Agile", "poorly_informed": "Poorly informed"}}
+    monkeypatch.setattr(view, "archetype_names", lambda lang: names[lang])
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_html_matches_snapshot(lang):
+    check_snapshot(f"ten_personas.{lang}.html", exports.render_html(ten_persona_workshop(), lang=lang))
+
+
+def test_rendering_is_deterministic_and_language_is_declared():
+    ws = ten_persona_workshop()
+    first = exports.render_html(ws)
+    assert first == exports.render_html(ws)
+    assert '<html lang="fr">' in first
+    assert "<title>Atelier personas — Ville de Saint-Exemple</title>" in first
+    assert '<html lang="en">' in exports.render_html(ws, lang="en")
+
+
+def test_user_text_is_escaped_and_reads_as_typed():
+    page = exports.render_html(ten_persona_workshop())
+    assert "<b>" not in page and "<i>au guichet</i>" not in page
+    assert "« Léa &amp; Œdipe &lt;b&gt; »" in page
+    text = htmllib.unescape(re.sub(r"<[^>]+>", " ", page))
+    assert HOSTILE_NAME in text
+
+
+def test_no_respondent_level_data():
+    ws = ten_persona_workshop()
+    page = exports.render_html(ws)
+    for respondent in list(ws.assignments)[:50] + [r for p in ws.personas for r in p.representatives]:
+        assert respondent not in page
+    assert "<script>" not in page and "Autre réponse" not in page  # quote candidates stay in the file
+
+
+def test_archetype_label_falls_back_to_the_id_then_to_a_plain_wording():
+    page = exports.render_html(ten_persona_workshop())
+    assert "<td>needs_support</td>" in page                  # not in the (patched) library: its id
+    assert "<td>Mal informé·e</td>" in page                  # in the library: its name
+    assert "Profil propre à ces données" in page             # no archetype at all
+
+
+def test_small_group_has_no_statistics():
+    ws = small_group_workshop()
+    small = ws.personas[-1]
+    sheet = exports.render_html(ws, persona_id=small.id)
+    assert "Effectif trop faible pour publier des statistiques" in sheet
+    assert f"{small.size} répondants" not in sheet
+    assert 'class="meter"' not in sheet and 'class="channels"' not in sheet
+    assert f"Moins de {MIN_GROUP} répondants" in sheet
+    overview = exports.render_html(ws).split('class="page sheet"')[0]
+    row = overview[overview.index("Bérénice &amp; Co"):]
+    row = row[: row.index("</tr>")]
+    assert "effectif trop faible" in row and "%" not in row
+
+
+def test_single_persona_preview():
+    ws = ten_persona_workshop()
+    sheet = exports.render_html(ws, persona_id="p2")
+    assert sheet.count('class="page sheet"') == 1
+    assert "Karim, pressé et exigeant" in sheet
+    assert "overview-table" not in sheet and "Méthode et sources" not in sheet
+    with pytest.raises(DataError):
+        exports.render_html(ws, persona_id="nobody")
+
+
+def test_whole_document_has_overview_sheets_and_method():
+    page = exports.render_html(ten_persona_workshop())
+    assert page.count('class="page sheet"') == 10
+    assert page.count('class="page overview"') == 1 and page.count('class="page method"') == 1
+    assert "abab" not in page and "ab12ab12ab12…" in page     # hashes shortened
+    assert "3\u202f%" in page and "1\u202f500" in page        # French number formatting
+    assert "«\u202fJe préfère" in page and "parti.\u202f»" in page
+    english = exports.render_html(ten_persona_workshop(), lang="en")
+    assert "“Je préfère" in english and "Respondents" in english
+
+
+@pytest.mark.parametrize("value, reading", [(0.42, "fragile"), (0.63, "à confirmer"), (0.81, "stable"),
+                                            (None, "non mesurée")])
+def test_stability_reading(value, reading):
+    t = view.translator("fr")
+    assert t(view.stability_reading(value)) == reading
+
+
+def test_long_texts_are_shortened_visibly():
+    ws = long_text_workshop()
+    page = exports.render_html(ws)
+    assert "…" in page and "+6 de plus" in page
+    assert LONG * 2 not in page
+    for i, persona in enumerate(ws.personas):
+        sheet = view.sheet_view(ws, persona, i, lang="fr", t=view.translator("fr"), names={}, clamp_texts=True)
+        size, chars, lines = next(tier for tier in view.TIERS if tier[0] == sheet["font_size"])
+        assert view._lines(sheet["sections"], chars) <= lines
+        assert size == view.TIERS[-1][0]
+
+
+def test_short_texts_keep_the_normal_font():
+    ws = ten_persona_workshop()
+    sheet = view.sheet_view(ws, ws.personas[0], 0, lang="fr", t=view.translator("fr"), names={}, clamp_texts=True)
+    assert sheet["font_size"] == view.TIERS[0][0]
+    assert all(not s.more for s in sheet["sections"])
+
+
+def test_clamp_cuts_at_a_word_and_marks_it():
+    assert view.clamp("short", 10) == "short"
+    cut = view.clamp("une phrase beaucoup trop longue pour tenir", 20)
+    assert cut.endswith("…") and len(cut) <= 20 and cut == "une phrase beaucoup…"
+
+
+def test_css_string_cannot_break_out():
+    hostile = '"; } body { display: none } /* </style><script>'
+    escaped = str(css_string(hostile))
+    assert escaped.startswith('"') and escaped.endswith('"')
+    assert not set(escaped[1:-1]) - set("0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ\\")
+    ws = ten_persona_workshop()
+    ws.title = hostile
+    page = exports.render_html(ws)
+    assert "<script>" not in page
+
+
+def test_theme_branding(tmp_path):
+    logo = tmp_path / "logo.svg"
+    logo.write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>', encoding="utf-8")
+    theme_file = tmp_path / "theme.yaml"
+    theme_file.write_text('organisation: "Ville d\'Exemple"\nprimary: "#004080"\naccent: "#c33"\nlogo: logo.svg\n',
+                          encoding="utf-8")
+    theme = exports.load_theme(theme_file)
+    assert theme.primary == "#004080" and theme.on_primary == "#ffffff"
+    assert theme.logo_data_uri.startswith("data:image/svg+xml;base64,")
+    page = exports.render_html(ten_persona_workshop(), theme=theme)
+    assert "--primary: #004080" in page and "Ville d&#39;Exemple" in page and theme.logo_data_uri in page
+    assert exports.load_theme(None).organisation == ""
+
+
+@pytest.mark.parametrize("content, problem", [
+    ("primary: red\n", "colour"),
+    ("primary: '#12345g'\n", "colour"),
+    ("colour: '#123456'\n", "unknown"),
+    ("logo: missing.png\n", "not found"),
+    ("logo: theme.yaml\n", "format"),
+    ("primary: [unclosed\n", "YAML"),
+    ("- a list\n", "mapping"),
+])
+def test_bad_theme_is_refused(tmp_path, content, problem):
+    path = tmp_path / "theme.yaml"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        exports.load_theme(path)
+    assert problem in str(info.value)

@@ -1,0 +1,77 @@
+"""Markdown renderer: snapshots, text that reads as typed once rendered, privacy, full texts."""
+from __future__ import annotations
+
+import pytest
+
+import exports
+from exports import view
+from exports.markdown import md_escape
+from exports_helpers import HOSTILE_NAME, LONG, long_text_workshop, small_group_workshop, ten_persona_workshop
+from test_exports_html import check_snapshot
+
+
+@pytest.fixture(autouse=True)
+def fixed_archetype_names(monkeypatch):
+    monkeypatch.setattr(view, "archetype_names", lambda lang: {"agile": "Agile"})
+
+
+def rendered_text(markdown: str) -> str:
+    """What a reader sees: CommonMark rendered, tags removed, entities decoded."""
+    markdown_it = pytest.importorskip("markdown_it")
+    import html
+    import re
+
+    page = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown)
+    return html.unescape(re.sub(r"<[^>]+>", "", page))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_markdown_matches_snapshot(lang):
+    check_snapshot(f"ten_personas.{lang}.md", exports.render_markdown(ten_persona_workshop(), lang=lang))
+
+
+def test_names_read_as_typed_and_never_become_markup():
+    markdown = exports.render_markdown(ten_persona_workshop())
+    seen = rendered_text(markdown)
+    for persona in ten_persona_workshop().personas:
+        assert persona.name in seen
+    markdown_it = pytest.importorskip("markdown_it")
+    page = markdown_it.MarkdownIt("commonmark").render(markdown)
+    assert "<b>" not in page and "<i>" not in page
+
+
+@pytest.mark.parametrize("text", [
+    "# not a heading", "- not a list", "1. not numbered", "*stars* and _under_", "[link](http://x)",
+    "a | b", "<script>x</script>", "&amp; stays", "`code`", "> quote", "\\ back",
+])
+def test_md_escape_keeps_text_literal(text):
+    assert rendered_text(md_escape(text)).strip() == text
+
+
+def test_no_respondent_level_data():
+    ws = ten_persona_workshop()
+    markdown = exports.render_markdown(ws)
+    for respondent in list(ws.assignments)[:50] + [r for p in ws.personas for r in p.representatives]:
+        assert respondent not in markdown
+
+
+def test_markdown_keeps_full_texts():
+    markdown = exports.render_markdown(long_text_workshop())
+    assert md_escape(LONG * 20).strip() in markdown
+    assert "de plus" not in markdown
+
+
+def test_small_group_has_no_statistics():
+    ws = small_group_workshop()
+    markdown = exports.render_markdown(ws)
+    section = markdown[markdown.index("## Bérénice"):markdown.index("## Méthode")]
+    assert "Effectif trop faible pour publier des statistiques" in section
+    assert "%" not in section and f"{ws.personas[-1].size} répondants" not in section
+
+
+def test_structure():
+    markdown = exports.render_markdown(ten_persona_workshop())
+    assert markdown.startswith("# Atelier personas")
+    assert markdown.count("\n## ") == 12        # overview, ten personas, method
+    assert "« Léa & Œdipe \\<b\\> »" in markdown
+    assert "Sources\u00a0: enquete" in markdown          # French no-break spaces survive

@@ -1,0 +1,115 @@
+"""PDF step: tagged, one page per persona plus overview and method, names extractable as typed.
+
+Each workshop is rendered once per module (WeasyPrint dominates the time of these tests).
+"""
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+
+pypdf = pytest.importorskip("pypdf")
+
+import exports  # noqa: E402
+from exports_helpers import long_text_workshop, ten_persona_workshop  # noqa: E402
+
+
+def _pdf(ws, lang="fr"):
+    data = exports.render_pdf(exports.render_html(ws, lang=lang))
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return data, reader, [page.extract_text() for page in reader.pages]
+
+
+@pytest.fixture(scope="module")
+def french():
+    ws = ten_persona_workshop()
+    return ws, *_pdf(ws)
+
+
+@pytest.fixture(scope="module")
+def english():
+    ws = ten_persona_workshop()
+    ws.personas = ws.personas[:3]
+    return ws, *_pdf(ws, "en")
+
+
+@pytest.fixture(scope="module")
+def long_texts():
+    ws = long_text_workshop()
+    return ws, *_pdf(ws)
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text)
+
+
+def test_pdf_is_tagged_with_language_and_title(french):
+    ws, data, reader, _ = french
+    assert data.startswith(b"%PDF-1.7")
+    root = reader.trailer["/Root"]
+    assert "/StructTreeRoot" in root
+    assert bool(root["/MarkInfo"]["/Marked"])
+    assert root["/Lang"] == "fr"
+    assert reader.metadata["/Title"] == ws.title
+    assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()   # PDF/UA-1 identification
+
+
+def test_fonts_are_embedded(french):
+    _, _, reader, _ = french
+    fonts = []
+    for page in reader.pages[:3]:
+        for font in page["/Resources"]["/Font"].values():
+            font = font.get_object()
+            for descendant in font.get("/DescendantFonts", [font]):
+                descriptor = descendant.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    fonts.append(descriptor.get_object())
+    assert fonts
+    assert all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts)
+
+
+@pytest.mark.parametrize("fixture", ["french", "english", "long_texts"])
+def test_one_page_per_persona_plus_overview_and_method(fixture, request):
+    ws, _, reader, texts = request.getfixturevalue(fixture)
+    assert len(reader.pages) == len(ws.personas) + 2
+    for number, persona in enumerate(ws.personas, start=2):
+        assert persona.name in texts[number - 1], (number, persona.name)
+    assert "Page 1 " in _flat(texts[0]) or "Page 1 " in _flat(texts[0]).replace("\u202f", " ")
+
+
+def test_every_name_extracts_exactly_as_typed(french):
+    ws, _, _, texts = french
+    everything = "\n".join(texts)
+    for persona in ws.personas:
+        assert persona.name in everything
+    assert "« Léa & Œdipe <b> »" in everything and "Sœur Anne" in everything
+
+
+def test_french_and_english_words(french, english):
+    assert "Effectif" not in _flat(english[3][1])
+    assert "Part pondérée" in _flat(french[3][1]).title() or "PART PONDÉRÉE" in french[3][1]
+    assert "WEIGHTED SHARE" in english[3][1]
+    assert "Méthode et sources" in french[3][-1] and "Method and sources" in english[3][-1]
+
+
+def test_long_texts_are_shortened_not_spilled(long_texts):
+    _, _, _, texts = long_texts
+    for text in texts[1:-2]:
+        assert "…" in text and "de plus" in text
+
+
+def test_small_group_sheet_has_no_statistics(long_texts):
+    ws, _, _, texts = long_texts
+    sheet = _flat(texts[-2])
+    assert "Effectif trop faible pour publier des statistiques" in sheet
+    assert "%" not in sheet
+    assert "effectif trop faible" in _flat(texts[0])
+
+
+def test_no_respondent_level_data(french):
+    ws, data, _, texts = french
+    everything = "\n".join(texts)
+    for respondent in list(ws.assignments)[:50] + [r for p in ws.personas for r in p.representatives]:
+        assert respondent not in everything
+    assert b"R-SECRET" not in data
