@@ -24,7 +24,6 @@ from __future__ import annotations
 import codecs
 import glob as globmod
 import hashlib
-import re
 import shutil
 import tempfile
 import weakref
@@ -32,6 +31,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+import numpy as np
 import pandas as pd
 
 from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
@@ -49,6 +49,7 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 )
 COUNT_COLUMNS = tuple(c for c in FEATURE_COLUMNS if not c.endswith("_share"))
 REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
+ISO_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
 FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M")
 TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
 PARQUET_SUFFIXES = (".parquet", ".pq")
@@ -112,11 +113,10 @@ def features_expr(table: Any, mapping: ContactMapping) -> Any:
 
     _check_columns(table, mapping, file=None)
     log = _normalised(table, mapping)
-    previous = log.seconds.lag().over(group_by=[log.rid, log.topic], order_by=log.seconds)
-    log = log.mutate(
-        repeat=log.topic.notnull() & ((log.seconds - previous) <= REPEAT_WINDOW_SECONDS).fill_null(False)
-    )
-    valid = log.seconds.notnull()
+    previous = log.moment.lag().over(group_by=[log.rid, log.topic], order_by=log.moment)
+    gap = log.moment.epoch_seconds() - previous.epoch_seconds()
+    log = log.mutate(repeat=log.topic.notnull() & (gap <= REPEAT_WINDOW_SECONDS).fill_null(False))
+    valid = log.moment.notnull()
     counts = {
         f"contacts_{channel}": log.count(where=valid & (log.channel == channel)) for channel in CHANNELS
     }
@@ -129,9 +129,9 @@ def features_expr(table: Any, mapping: ContactMapping) -> Any:
         avoidable_contacts=log.count(where=valid & log.online),
         repeat_contacts=log.count(where=valid & log.repeat),
         distinct_topics=log.topic.nunique(where=valid),
-        active_months=log.month.nunique(where=valid),
-        first_contact=log.seconds.min(),
-        last_contact=log.seconds.max(),
+        active_months=log.moment.truncate("M").nunique(where=valid),
+        first_contact=log.moment.min().epoch_seconds(),
+        last_contact=log.moment.max().epoch_seconds(),
     )
     total = grouped.contacts_total
     share = lambda part: ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)  # noqa: E731
@@ -315,7 +315,8 @@ def _inspect(path: Path) -> _LogFile:
                 except UnicodeDecodeError:
                     utf8_ok = False
             if not utf8_ok and not cp1252_bytes:
-                cp1252_bytes = re.search(rb"[\x80-\x9f]", block) is not None
+                codes = np.frombuffer(block, dtype=np.uint8)
+                cp1252_bytes = bool(((codes >= 0x80) & (codes < 0xA0)).any())
     if not head.strip(b"\xef\xbb\xbf\r\n\t "):
         raise DataError("the contact log is empty", file=str(path), expected="a header line and contact rows")
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -432,7 +433,7 @@ def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> 
 
 
 def _normalised(table: Any, mapping: ContactMapping) -> Any:
-    """Trimmed string id, canonical channel, topic, online flag, epoch seconds and month of each contact."""
+    """Trimmed string id, canonical channel, topic, online flag and timestamp of each contact."""
     import ibis
     import ibis.expr.datatypes as dt
 
@@ -452,9 +453,15 @@ def _normalised(table: Any, mapping: ContactMapping) -> Any:
     elif stamp.type().is_date():
         moment = stamp.cast("timestamp")
     else:
-        text = stamp.cast("string").strip()
+        # The common export format first (cheapest), then any ISO form, then French dates; DuckDB
+        # evaluates each fallback only for the rows still unparsed.
+        text = stamp.cast("string")
         formats = ibis.literal(list(FRENCH_TIMESTAMP_FORMATS), type="array<string>")
-        moment = ibis.coalesce(text.try_cast("timestamp"), try_strptime(text, formats))
+        moment = ibis.coalesce(
+            try_strptime(text, ibis.literal([ISO_TIMESTAMP_FORMAT], type="array<string>")),
+            text.strip().try_cast("timestamp"),
+            try_strptime(text.strip(), formats),
+        )
 
     if mapping.topic:
         topic = table[mapping.topic].cast("string").strip()
@@ -469,9 +476,4 @@ def _normalised(table: Any, mapping: ContactMapping) -> Any:
             online = flag.cast("string").strip().lower().isin(TRUE_VALUES).fill_null(False)
     else:
         online = ibis.literal(False)
-    log = table.select(rid=rid, channel=channel, topic=topic, online=online, moment=moment)
-    return log.select(
-        "rid", "channel", "topic", "online",
-        seconds=log.moment.epoch_seconds(),
-        month=log.moment.year() * 12 + log.moment.month(),
-    )
+    return table.select(rid=rid, channel=channel, topic=topic, online=online, moment=moment)
