@@ -83,7 +83,7 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict
 def _codebook_editor(codebook: dict[str, Any]) -> None:
     from workshop_data.codebook import COLUMN_TYPES, DIMENSIONS
 
-    t = state.t
+    t = state.translator()
     tr = state.translator()
     st.subheader(t("data.codebook_header"))
     st.caption(t("data.codebook_help"))
@@ -116,7 +116,7 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
 
 
 def _reports(survey: Any) -> None:
-    t = state.t
+    t = state.translator()
     left, right = st.columns(2)
     with left:
         st.subheader(t("data.quality_header"))
@@ -154,7 +154,7 @@ def _count_table(counts: dict[str, int], label: str) -> pd.DataFrame:
 
 
 def render() -> None:
-    t = state.t
+    t = state.translator()
     session = state.get()
     st.title(t("data.title"))
     st.caption(t("data.intro"))

@@ -32,7 +32,7 @@ def file_stem(title: str, fallback: str) -> str:
 
 
 def render() -> None:
-    t = state.t
+    t = state.translator()
     session = state.get()
     st.title(t("export.title"))
     st.caption(t("export.intro"))

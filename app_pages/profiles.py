@@ -31,7 +31,7 @@ def method_label(method: str) -> str:
 def run_clustering(k: Any, method: str, seed: int) -> None:
     """Cluster the current survey into a new workshop, showing progress; the result opens at once."""
     session = state.get()
-    t = state.t
+    t = state.translator()
     started = time.perf_counter()
     with st.status(t("profiles.running"), expanded=True) as status:
         report = progress_callback(t("profiles.running"))
@@ -48,7 +48,7 @@ def run_clustering(k: Any, method: str, seed: int) -> None:
 
 
 def _settings() -> None:
-    t = state.t
+    t = state.translator()
     session = state.get()
     with st.expander(t("profiles.settings"), expanded=session.workshop is None, icon=":material/tune:"):
         if not session.survey_path:
@@ -73,7 +73,7 @@ def _settings() -> None:
 
 def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFrame:
     """One row per persona, numbers written as people read them in the session's language."""
-    t = state.t
+    t = state.translator()
     return pd.DataFrame({
         t("profiles.col_persona"): [p.name for p in personas],
         t("profiles.col_size"): [p.size for p in personas],
@@ -90,7 +90,7 @@ def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFra
 
 def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
     """The per-k table with translated headers (unknown columns keep their name)."""
-    t = state.t
+    t = state.translator()
     tr = state.translator()
     frame = pd.DataFrame(k_table)
     for column in frame.columns:
@@ -102,7 +102,7 @@ def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
 
 
 def render() -> None:
-    t = state.t
+    t = state.translator()
     session = state.get()
     st.title(t("profiles.title"))
     st.caption(t("profiles.intro"))

@@ -157,7 +157,7 @@ def _open(path: str | Path) -> None:
 
 
 def _toolbar(ws: Any) -> None:
-    t = state.t
+    t = state.translator()
     cols = st.columns([1, 1, 3, 3])
     cols[0].button(t("refine.undo"), on_click=on_undo, key="w_undo", icon=":material/undo:",
                    disabled=not ws.history, width="stretch")
@@ -176,7 +176,7 @@ def _toolbar(ws: Any) -> None:
 
 
 def _card(ws: Any, persona: Any) -> None:
-    t = state.t
+    t = state.translator()
     pid = persona.id
     archetypes = state.archetype_names(state.get().lang)
     with st.container(border=True):
@@ -226,7 +226,7 @@ def _card(ws: Any, persona: Any) -> None:
 
 
 def _notes(persona: Any) -> None:
-    t = state.t
+    t = state.translator()
     pid = persona.id
     st.markdown(f"**{t('refine.notes')}**")
     if not persona.notes:
@@ -251,7 +251,7 @@ def _notes(persona: Any) -> None:
 
 
 def _merge_and_move(ws: Any, persona: Any) -> None:
-    t = state.t
+    t = state.translator()
     ids = [p.id for p in ws.personas]
     names = {p.id: p.name for p in ws.personas}
     with st.expander(t("refine.merge_header"), icon=":material/merge:"):
@@ -279,7 +279,7 @@ def _merge_and_move(ws: Any, persona: Any) -> None:
 
 
 def _reopen() -> None:
-    t = state.t
+    t = state.translator()
     with st.expander(t("refine.reopen_header"), icon=":material/folder_open:"):
         files = [str(p) for p in state.saved_workshops()]
         if files:
@@ -307,7 +307,7 @@ def _num(value: float, digits: int = 2) -> str:
 
 
 def render() -> None:
-    t = state.t
+    t = state.translator()
     session = state.get()
     st.title(t("refine.title"))
     st.caption(t("refine.intro"))

@@ -25,7 +25,7 @@ def sheet_html(workshop_path: str, revision: int, lang: str, persona_id: str | N
 
 
 def render() -> None:
-    t = state.t
+    t = state.translator()
     session = state.get()
     st.title(t("sheets.title"))
     st.caption(t("sheets.intro"))

@@ -31,3 +31,24 @@ def test_sheet_preview_is_the_export_html(app_home, small_sample):
     at.selectbox(key="w_sheet").set_value(ws.personas[0].id).run()
     sheet = _iframe_html(at)
     assert "Zoé &lt;script&gt;" in sheet and "<script>alert(1)</script>" not in sheet
+
+
+def test_every_page_speaks_one_language_without_raw_keys(app_home, small_sample):
+    """French pages show no English sentence of the catalogue, and no page shows a raw key."""
+    from app_helpers import PAGES, go, shown
+
+    from personas.i18n import Translator
+    from app_pages.state import LOCALES
+
+    french = Translator("fr", LOCALES)._messages
+    english = Translator("en", LOCALES)._messages
+    leftovers = {v for k, v in english.items() if len(v) > 5 and v != french.get(k) and "{" not in v}
+    put_workshop(app_home, fake_workshop(3, 45))
+    for lang in ("fr", "en"):
+        at = start(lang=lang)
+        for page in PAGES:
+            go(at, page)
+            assert_clean(at)
+            if lang == "fr":
+                lines = set(shown(at).splitlines())
+                assert not (lines & leftovers), (page, lines & leftovers)
