@@ -146,6 +146,7 @@ def test_write_demo_french(tmp_path, demo):
     assert back["ponderation"].dtype == float
     assert abs(back["ponderation"].mean() - 1) < 0.01
     assert back["aisance_ordinateur"].isna().sum() == demo.survey["aisance_ordinateur"].isna().sum()
+    assert paths["truth"].read_text(encoding="utf-8").startswith("respondent_id,profile\n")
     assert read_truth(paths["truth"]).to_dict("list") == demo.truth.to_dict("list")
     assert load_codebook(paths["codebook"]).to_dict() == demo.codebook.to_dict()
     assert not list(tmp_path.glob(".*.tmp"))

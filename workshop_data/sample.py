@@ -7,8 +7,9 @@ lives in ``sample_profiles.yaml``; this module only draws from it. The bundled d
 
     python -m workshop_data.sample --rebuild
 
-Files written by :func:`write_demo`: ``survey.csv``, ``contacts.csv`` and ``truth.csv`` (French:
-``;`` separated, UTF-8 with BOM, decimal commas; English: ``,`` and ``.``), ``codebook.yaml``.
+Files written by :func:`write_demo`: ``survey.csv`` and ``contacts.csv`` (French: ``;`` separated,
+UTF-8 with BOM, decimal commas; English: ``,`` and ``.``), ``codebook.yaml``, and ``truth.csv``, a
+machine file for benchmarks, always ``respondent_id,profile`` with ``,`` as DESIGN.md writes it.
 Contact timestamps are ISO local times (``2025-03-14 09:32:00``).
 """
 from __future__ import annotations
@@ -132,13 +133,14 @@ def demo_codebook(lang: str = "fr") -> Codebook:
 
 
 def write_demo(demo: DemoData, out_dir: Path, *, lang: str = "fr") -> dict[str, Path]:
-    """Write the four files atomically; French files use ';', UTF-8 with BOM and decimal commas."""
+    """Write the four files atomically; French survey and log use ';', UTF-8 with BOM, decimal commas."""
     if lang not in LANGS:
         raise ValueError(f"lang must be one of {LANGS}, not {lang!r}")
     out_dir = Path(out_dir)
     paths = {name: out_dir / (f"{name}.yaml" if name == "codebook" else f"{name}.csv") for name in _FILES}
-    frames = {"survey": demo.survey, "contacts": demo.contacts, "truth": demo.truth}
+    frames = {"survey": demo.survey, "contacts": demo.contacts}
     blobs = {name: _csv_bytes(frame, lang) for name, frame in frames.items()}
+    blobs["truth"] = _csv_bytes(demo.truth, "en")
     for name, blob in blobs.items():
         atomic_write_bytes(paths[name], blob)
     atomic_write_text(paths["codebook"], demo.codebook.to_yaml())
@@ -238,7 +240,7 @@ def _draw_rows(probs: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     return np.minimum((u > cum).sum(axis=1), probs.shape[1] - 1)
 
 
-def _draw_comments(profiles: np.ndarray, params: dict, lang: str, rng: np.random.Generator) -> pd.arrays.ArrowStringArray:
+def _draw_comments(profiles: np.ndarray, params: dict, lang: str, rng: np.random.Generator) -> Any:
     pools = params["comments"]
     n = len(profiles)
     out = np.full(n, None, dtype=object)
