@@ -160,7 +160,7 @@ def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str) 
         data_levers.append(t("narrative.levers.avoidable", share=share))
         extra_needs.append(t("narrative.avoidable_need", share=share))
     channel_levers = [t(f"narrative.levers.channel.{c}") for c, _ in _main_channels(persona, 1)
-                      if t.has(f"narrative.levers.channel.{c}")] if _has_contacts(persona) else []
+                      if t.has(f"narrative.levers.channel.{c}")] if _has_contacts(persona) and not archetype_levers else []
     repeat_levers = ([t("narrative.levers.repeat")]
                      if _has_contacts(persona) and persona.repeat_rate >= REPEAT_NOTABLE else [])
     draft = {

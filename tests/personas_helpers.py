@@ -163,3 +163,44 @@ def make_features(ws: Workshop, seed: int = 0, *, noise: float = 8.0):
         labels={c: {"fr": c, "en": c} for c in columns}, state={}, raw=raw,
         items=pd.DataFrame(index=index),
     )
+
+
+OTHER_SHARES = {"agile": 0.10, "poorly_informed": 0.30, "distrustful": 0.10, "needs_support": 0.25,
+                "disconnected": 0.05, "human_contact": 0.20}
+_DEMO_CACHE: dict[tuple, dict] = {}
+
+
+def demo_wave(folder, n: int = 600, seed: int = 0, shares: dict[str, float] | None = None) -> dict:
+    """A generated demo wave written to ``folder``: paths, the truth table and the loaded inputs."""
+    from pathlib import Path
+
+    from workshop_data.intake import load_inputs
+    from workshop_data.sample import generate_demo, write_demo
+
+    demo = generate_demo(n, seed=seed, shares=shares)
+    paths = write_demo(demo, Path(folder))
+    inputs = load_inputs(paths["survey"], paths["codebook"], paths["contacts"])
+    return {"paths": paths, "truth": demo.truth, "inputs": inputs}
+
+
+def built_demo(n: int = 600, seed: int = 0) -> dict:
+    """A demo wave and the workshop built on it (k=6, no bootstrap), cached for the test session.
+
+    Returned objects are shared: tests must not mutate them (operations return new workshops).
+    """
+    import atexit
+    import shutil
+    import tempfile
+
+    from personas.build import build_workshop
+
+    key = (n, seed)
+    if key not in _DEMO_CACHE:
+        folder = tempfile.mkdtemp(prefix="personas-demo-")
+        atexit.register(shutil.rmtree, folder, True)
+        wave = demo_wave(folder, n=n, seed=seed)
+        inputs = wave["inputs"]
+        wave["workshop"] = build_workshop(inputs.survey, inputs.contacts, k=6, seed=0, bootstrap=0, lang="fr")
+        wave["folder"] = folder
+        _DEMO_CACHE[key] = wave
+    return _DEMO_CACHE[key]

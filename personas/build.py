@@ -1,0 +1,269 @@
+"""From a survey (and contact features) to a workshop ready for its first session.
+
+Clusters, names each cluster (its archetype's name, or one drawn from its data), drafts the
+narrative, proposes quotes from the persona's own scrubbed answers (nearest its centre first), and
+records where everything came from: file names and hashes, never the data. :func:`load_features`
+is the way back, from a saved workshop to the feature matrix that merge, split and move need.
+"""
+from __future__ import annotations
+
+import math
+from datetime import date
+from pathlib import Path, PurePosixPath, PureWindowsPath
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from clustering.result import Progress, no_progress
+from workshop_data.errors import WorkshopFileError
+from workshop_data.files import sha256_of
+
+from .i18n import Translator
+from .model import Persona, Workshop
+from .narrative import draft_narrative, is_quotable, pick_quote
+from .operations import profile_stats
+
+if TYPE_CHECKING:
+    from clustering.encoding import FeatureMatrix
+    from workshop_data.contacts import ContactFeatures
+    from workshop_data.survey import Survey
+
+N_QUOTE_CANDIDATES = 8
+
+
+def _finite(value: Any) -> Any:
+    """Plain values with NaN and infinities as None: the file must compare equal once reloaded."""
+    if isinstance(value, dict):
+        return {str(k): _finite(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_finite(v) for v in value]
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
+
+
+def _text_columns(survey: "Survey") -> list[str]:
+    return [spec.name for spec in survey.codebook.of_type("text") if spec.name in survey.data.columns]
+
+
+def quote_candidates(survey: "Survey", features: "FeatureMatrix", member_ids: list[str],
+                     centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
+    """Quotable scrubbed free-text answers of the members, nearest the persona's centre first."""
+    columns = _text_columns(survey)
+    if not columns or not member_ids:
+        return []
+    answered = survey.data.loc[:, columns].reindex(member_ids)
+    has_text = answered.notna().any(axis=1).to_numpy()
+    ids = [rid for rid, keep in zip(member_ids, has_text) if keep]
+    if not ids:
+        return []
+    positions = features.respondent_ids.get_indexer(ids)
+    known = positions >= 0
+    ids = [rid for rid, ok in zip(ids, known) if ok]
+    X = features.X[positions[known]]
+    center = np.asarray(centroid, dtype=float) if len(centroid) == X.shape[1] else X.mean(axis=0)
+    distance = ((X - center) ** 2).sum(axis=1)
+    out: list[str] = []
+    for index in np.lexsort((np.asarray(ids, dtype=str), distance)):
+        for column in columns:
+            value = answered.at[ids[index], column]
+            if isinstance(value, str):
+                text = " ".join(value.split())
+                if is_quotable(text) and text not in out:
+                    out.append(text)
+        if len(out) >= limit:
+            break
+    return out[:limit]
+
+
+def _unique_names(names: list[str]) -> list[str]:
+    out: list[str] = []
+    for name in names:
+        candidate, n = name, 2
+        while candidate in out:
+            candidate, n = f"{name} ({n})", n + 1
+        out.append(candidate)
+    return out
+
+
+def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, *, k: int | str = "auto",
+                   method: str = "default", seed: int = 0, lang: str = "fr", title: str | None = None,
+                   min_size: int = 10, bootstrap: int = 20, progress: Progress = no_progress) -> Workshop:
+    """Cluster the survey into personas and draft everything a workgroup starts from."""
+    from clustering.encoding import encode_with_state
+    from clustering.pipeline import cluster
+    from workshop_data.codebook import Codebook
+
+    from .archetypes import count_archetype_fits, fallback_name, load_archetypes, match_archetypes
+    from .store import now_iso
+
+    t = Translator(lang)
+    lang = t.lang
+    table = None if contacts is None else contacts.table
+    period_days = None if contacts is None else contacts.report.period_days
+
+    def scaled(fraction: float, message: str) -> None:
+        progress(0.9 * fraction, message)
+
+    result = cluster(survey, table, k=k, method=method, seed=seed, bootstrap=bootstrap, min_size=min_size,
+                     period_days=period_days, archetype_fit=count_archetype_fits, progress=scaled)
+    progress(0.92, t("build.progress.personas"))
+    library = {a.id: a for a in load_archetypes()}
+    matches = match_archetypes(result.profiles)
+    pids = [f"P{i + 1}" for i in range(len(result.profiles))]
+    pid_of = {profile.cluster: pid for profile, pid in zip(result.profiles, pids)}
+    names = _unique_names([
+        library[m.archetype].name.get(lang, m.archetype) if m.archetype else fallback_name(profile, lang)
+        for profile, m in zip(result.profiles, matches)
+    ])
+    features = encode_with_state(survey, table, result.model["encoder"])
+    labels = result.labels
+    personas = []
+    for profile, match, pid, name in zip(result.profiles, matches, pids, names):
+        members = [str(r) for r in labels.index[labels.to_numpy() == profile.cluster]]
+        persona = Persona(id=pid, name=name, archetype=match.archetype,
+                          archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile))
+        candidates = quote_candidates(survey, features, members, persona.centroid)
+        archetype = library.get(match.archetype) if match.archetype else None
+        narrative = draft_narrative(persona, archetype, lang)
+        for key, value in narrative.items():
+            setattr(persona, key, value)
+        persona.quote_candidates = candidates
+        persona.quote = pick_quote(candidates)
+        personas.append(persona)
+    progress(0.97, t("build.progress.workshop"))
+    model = _finite(dict(result.model))
+    model["labels"] = list(pids)
+    settings = _finite({**result.settings, "period_days": period_days, "messages": list(result.messages)})
+    sources = [dict(survey.source)] + ([dict(contacts.report.source)] if contacts is not None else [])
+    privacy = _finite({**survey.privacy.to_dict(), "quality": _quality_counts(survey, contacts)})
+    stamp = now_iso()
+    codebook: Codebook = survey.codebook
+    ws = Workshop(
+        title=title if title is not None else t("build.title", name=survey.source.get("name", ""),
+                                                 date=date.today().isoformat()),
+        personas=personas,
+        assignments={str(rid): pid_of[label] for rid, label in labels.items()},
+        lang=lang,
+        created=stamp,
+        updated=stamp,
+        sources=_finite(sources),
+        codebook=_finite(codebook.to_dict()),
+        settings=settings,
+        k_table=_finite(list(result.k_table)),
+        model=model,
+        privacy=privacy,
+        min_group_size=int(min_size),
+    )
+    progress(1.0, t("build.progress.done"))
+    return ws
+
+
+def _quality_counts(survey: "Survey", contacts: "ContactFeatures | None") -> dict[str, Any]:
+    """Counts only: warnings may quote values, and nothing personal goes in the workshop file."""
+    quality = survey.quality
+    out: dict[str, Any] = {
+        "warnings": len(quality.warnings),
+        "made_missing": dict(quality.made_missing),
+        "skipped": dict(quality.skipped),
+    }
+    if contacts is not None:
+        report = contacts.report
+        out["contacts"] = {
+            "rows": int(report.rows), "matched_rows": int(report.matched_rows),
+            "unmatched_rows": int(report.unmatched_rows), "unmatched_ids": int(report.unmatched_ids),
+            "bad_timestamps": int(report.bad_timestamps), "period_days": float(report.period_days),
+        }
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Back from a saved workshop to its data
+
+
+def _source(ws: Workshop, role: str) -> dict[str, Any] | None:
+    return next((s for s in ws.sources if s.get("role") == role), None)
+
+
+def _inside(folder: Path, name: Any, role: str, workshop_file: str | None) -> Path:
+    """The source file named in the workshop, which must sit in the workshop's own folder."""
+    text = str(name or "")
+    unsafe = (
+        not text or "\x00" in text
+        or PurePosixPath(text).is_absolute() or PureWindowsPath(text).is_absolute()
+        or ".." in PurePosixPath(text.replace("\\", "/")).parts
+    )
+    folder = Path(folder).resolve()
+    path = (folder / text).resolve() if not unsafe else None
+    if path is None or not path.is_relative_to(folder):
+        raise WorkshopFileError(
+            f"the {role} source '{text}' named in the workshop points outside the workshop's folder: refused",
+            file=workshop_file, expected="a file name in the workshop's folder", found=text,
+        )
+    return path
+
+
+def _checked(path: Path, recorded: dict[str, Any] | None, role: str, workshop_file: str | None) -> Path:
+    if not path.is_file():
+        raise WorkshopFileError(
+            f"the {role} file this workshop was built from is missing", file=str(path),
+            expected=f"the {role} file next to the workshop, or give its path",
+        )
+    wanted = (recorded or {}).get("sha256")
+    if wanted and sha256_of(path) != wanted:
+        raise WorkshopFileError(
+            f"the {role} file has changed since the workshop was built (its content hash differs): "
+            "statistics would not describe the same respondents",
+            file=str(path), expected=f"sha256 {wanted[:12]}…",
+        )
+    return path
+
+
+def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path | None = None,
+                  contacts_path: str | Path | None = None) -> "FeatureMatrix":
+    """Re-read the workshop's sources and encode them exactly as at clustering time.
+
+    Sources are looked up by name in ``folder`` (the workshop file's folder) unless given; names
+    that are absolute or lead outside the folder are refused; each file's hash must match the one
+    recorded, so the features describe the very respondents the workshop was built from.
+    """
+    from clustering.encoding import encode_with_state
+    from workshop_data.codebook import Codebook
+    from workshop_data.survey import load_survey
+
+    workshop_file = str(folder)
+    survey_source = _source(ws, "survey")
+    if survey_path is None:
+        if survey_source is None:
+            raise WorkshopFileError("the workshop names no survey source", expected="a source with role survey")
+        survey_path = _inside(Path(folder), survey_source.get("name"), "survey", workshop_file)
+    survey_path = _checked(Path(survey_path), survey_source, "survey", workshop_file)
+    if not ws.codebook:
+        raise WorkshopFileError("the workshop holds no codebook to read its survey with")
+    codebook = Codebook.from_dict(ws.codebook)
+    survey = load_survey(survey_path, codebook, lenient=True, min_respondents=1)
+    table = None
+    contacts_source = _source(ws, "contacts")
+    if contacts_source is not None or contacts_path is not None:
+        from workshop_data.contacts import contact_features
+
+        if contacts_path is None:
+            contacts_path = _inside(Path(folder), contacts_source.get("name"), "contacts", workshop_file)
+        contacts_path = Path(contacts_path)
+        if contacts_path.is_file():
+            _checked(contacts_path, contacts_source, "contacts", workshop_file)
+        if codebook.contacts is None:
+            raise WorkshopFileError("the workshop's codebook has no contacts mapping to read the contact log with")
+        found = contact_features(contacts_path, codebook.contacts, survey.data.index.to_list())
+        wanted = (contacts_source or {}).get("sha256")
+        if wanted and found.report.source.get("sha256") != wanted:
+            raise WorkshopFileError(
+                "the contact log has changed since the workshop was built (its content hash differs)",
+                file=str(contacts_path), expected=f"sha256 {wanted[:12]}…",
+            )
+        table = found.table
+    if not ws.model.get("encoder"):
+        raise WorkshopFileError("the workshop holds no encoder state (model.encoder) to encode its data with")
+    return encode_with_state(survey, table, ws.model["encoder"])

@@ -1,0 +1,74 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from personas_helpers import OTHER_SHARES, built_demo, demo_wave
+
+from personas import operations as op
+from personas.assign import assign_wave
+from personas.model import invariant_problems
+from personas.store import dump_workshop, parse_workshop
+from workshop_data.errors import DataError
+
+
+@pytest.fixture(scope="module")
+def waves(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    first = built_demo()
+    second = demo_wave(tmp_path_factory.mktemp("wave2"), n=600, seed=7, shares=OTHER_SHARES)
+    new, report = assign_wave(first["workshop"], second["inputs"].survey, second["inputs"].contacts)
+    return {"first": first, "second": second, "new": new, "report": report}
+
+
+def true_shares(wave: dict) -> dict[str, float]:
+    """Weighted share of each planted profile in a wave (persona shares are weighted too)."""
+    weights = wave["inputs"].survey.weights
+    truth = wave["truth"].set_index("respondent_id")["profile"].reindex(weights.index)
+    return (weights.groupby(truth.to_numpy()).sum() / weights.sum()).to_dict()
+
+
+def test_new_wave_shares_are_within_3_points_of_the_truth(waves):
+    truth = true_shares(waves["second"])
+    by_id = {p.id: p for p in waves["new"].personas}
+    matched = [row for row in waves["report"] if by_id[row["persona_id"]].archetype]
+    assert len(matched) >= 5
+    errors = {row["persona_id"]: abs(row["new_share"] - truth[by_id[row["persona_id"]].archetype]) * 100
+              for row in matched}
+    assert max(errors.values()) <= 3.0, errors
+
+
+def test_report_says_how_each_share_moved(waves):
+    old = {p.id: p.share for p in waves["first"]["workshop"].personas}
+    for row in waves["report"]:
+        assert row["old_share"] == pytest.approx(old[row["persona_id"]])
+        assert row["delta_points"] == pytest.approx((row["new_share"] - row["old_share"]) * 100, abs=0.01)
+        assert row["name"]
+    assert sum(row["new_share"] for row in waves["report"]) == pytest.approx(1.0)
+
+
+def test_new_workshop_describes_the_new_wave(waves):
+    new, first = waves["new"], waves["first"]["workshop"]
+    survey = waves["second"]["inputs"].survey
+    assert invariant_problems(new) == []
+    assert set(new.assignments) == set(map(str, survey.data.index))
+    assert [p.id for p in new.personas] == [p.id for p in first.personas]
+    assert [p.name for p in new.personas] == [p.name for p in first.personas]
+    assert [p.centroid for p in new.personas] == [p.centroid for p in first.personas]
+    assert new.history == [] and new.redo == []
+    assert new.sources[0]["sha256"] != first.sources[0]["sha256"]
+    assert new.settings["assigned_from"]["shares"] == {p.id: p.share for p in first.personas}
+    assert parse_workshop(dump_workshop(new)) == new
+
+
+def test_assign_follows_edited_personas(waves):
+    merged = op.merge(waves["first"]["workshop"], "P1", "P2")
+    inputs = waves["second"]["inputs"]
+    new, report = assign_wave(merged, inputs.survey, inputs.contacts)
+    assert set(new.assignments.values()) <= {p.id for p in merged.personas}
+    assert [row["persona_id"] for row in report] == [p.id for p in merged.personas]
+    assert invariant_problems(new) == []
+
+
+def test_assign_needs_the_contact_log_when_the_workshop_had_one(waves):
+    with pytest.raises(DataError, match="contact log"):
+        assign_wave(waves["first"]["workshop"], waves["second"]["inputs"].survey, None)
