@@ -231,6 +231,10 @@ def _parse_contacts(raw: Any, fail: Any) -> ContactMapping:
     for key in ("respondent_id", "timestamp", "channel"):
         if not isinstance(raw.get(key), str) or not raw.get(key):
             raise fail(f"contacts.{key} is missing", expected="a column name of the contact log")
+    for key in ("topic", "online_available"):
+        if raw.get(key) is not None and (not isinstance(raw[key], str) or not raw[key]):
+            raise fail(f"contacts.{key} must be a column name", expected="a column name of the contact log",
+                       found=raw[key])
     channels = raw.get("channels") or {}
     if not isinstance(channels, dict):
         raise fail("contacts.channels must map log values to channels", found=channels)
