@@ -17,6 +17,7 @@ from hardening_helpers import (
     sheet_xml,
 )
 from workshop_data.errors import CodebookError, DataError, WorkshopFileError
+from workshop_data.files import sha256_of
 from workshop_data.yaml_safe import MAX_DEPTH, safe_load_text
 
 CLI_DATA = Path(__file__).resolve().parent / "data" / "cli"
@@ -232,3 +233,62 @@ def test_cli_refuses_a_million_column_survey_with_exit_2(tmp_path: Path) -> None
     assert_refused_cli(result, "wide.csv", "too many columns")
     assert result.maxrss_mb < BOUND_MB
     assert not out.exists()
+
+
+# --- Source paths in a workshop file --------------------------------------------------------------
+
+_OUTSIDE = ["../../etc/passwd", "/etc/passwd", "sub/../../secret.csv", "..\\..\\secret.csv", "C:\\Windows\\win.ini",
+            "\\\\server\\share\\survey.csv", "", "survey.csv\x00.txt", "~/secret.csv"]
+
+
+@pytest.mark.parametrize("role", ["survey", "contacts"])
+@pytest.mark.parametrize("name", _OUTSIDE, ids=lambda n: repr(n)[1:-1][:24] or "empty")
+def test_source_paths_outside_the_workshop_folder_are_refused(tmp_path: Path, role: str, name: str) -> None:
+    from personas.build import load_features
+    from personas_helpers import make_workshop
+
+    folder = tmp_path / "atelier"
+    folder.mkdir()
+    (tmp_path / "secret.csv").write_text("id;nom\n1;Jean Dupont\n", encoding="utf-8")
+    (folder / "survey.csv").write_text("id;q1\n1;2\n", encoding="utf-8")
+    ws = make_workshop(3, 30)
+    ws.sources = [{"role": "survey", "name": "survey.csv", "sha256": sha256_of(folder / "survey.csv"), "rows": 1}]
+    if role == "survey":
+        ws.sources = [{"role": "survey", "name": name, "sha256": "0" * 64, "rows": 30}]
+    else:
+        ws.sources.append({"role": "contacts", "name": name, "sha256": "0" * 64, "rows": 10})
+    with pytest.raises(DataError) as caught:
+        load_features(ws, folder)
+    if name not in ("survey.csv\x00.txt", "~/secret.csv"):
+        assert "outside" in str(caught.value)
+    assert "Jean Dupont" not in str(caught.value)
+
+
+def test_a_symlink_out_of_the_workshop_folder_is_refused(tmp_path: Path) -> None:
+    from personas.build import load_features
+    from personas_helpers import make_workshop
+
+    folder = tmp_path / "atelier"
+    folder.mkdir()
+    secret = tmp_path / "secret.csv"
+    secret.write_text("id;nom\n1;Jean Dupont\n", encoding="utf-8")
+    (folder / "survey.csv").symlink_to(secret)
+    ws = make_workshop(3, 30)
+    with pytest.raises(DataError, match="outside"):
+        load_features(ws, folder)
+
+
+@pytest.mark.parametrize("name", ["../../etc/passwd", "/etc/passwd"])
+def test_cli_split_refuses_a_workshop_whose_survey_lies_outside_its_folder(tmp_path: Path, name: str) -> None:
+    from personas.store import save_workshop
+    from personas_helpers import make_workshop
+
+    ws = make_workshop(3, 30)
+    ws.sources = [{"role": "survey", "name": name, "sha256": "0" * 64, "rows": 30}]
+    path = tmp_path / "atelier.yaml"
+    save_workshop(ws, path)
+    before = path.read_bytes()
+    result = run_cli("edit", path, "split", "P1", timeout=120)
+    assert_refused_cli(result, "outside", name)
+    assert "root:" not in result.stderr + result.stdout
+    assert path.read_bytes() == before
