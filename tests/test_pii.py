@@ -100,3 +100,16 @@ def test_planted_email_and_phone_never_survive(prefix: str, suffix: str, user: s
     assert email not in clean
     assert phone not in clean
     assert counts.get("email", 0) >= 1 and counts.get("phone", 0) >= 1
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("DUPONT Marie a appelé deux fois", "[nom] a appelé deux fois"),
+        ("Reçu par Jean DUPONT au guichet", "Reçu par [nom] au guichet"),
+        ("La CAF Marie-Galante", "La CAF Marie-Galante"),
+        ("Le SAMU de Paris", "Le SAMU de Paris"),
+    ],
+)
+def test_names_in_capitals(text: str, expected: str) -> None:
+    assert scrub_text(text)[0] == expected

@@ -42,7 +42,7 @@ INTRODUCTION = re.compile(
     rf"\s+((?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}})(?:[\s\-]+(?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}}))?)"
 )
 CIVILITY = re.compile(rf"\b(?:Madame|Monsieur|Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?)\s+((?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}})(?:\s+{_CAP_WORD})?)")
-CAP_PAIR = re.compile(rf"\b({_CAP_WORD})\s+({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\b")
+CAP_PAIR = re.compile(rf"\b({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\s+({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\b")
 
 PLACEHOLDERS = {"email": "[courriel]", "phone": "[téléphone]", "id_number": "[numéro]", "name": "[nom]"}
 REASONS = {
@@ -161,7 +161,7 @@ def _replace_names(text: str, counts: dict[str, int]) -> str:
 
     def pair(match: re.Match[str]) -> str:
         a, b = fold(match.group(1)), fold(match.group(2))
-        if a in first and (b in last or b in first):
+        if (a in first and (b in last or b in first)) or (a in last and b in first and match.group(1).isupper()):
             counts["name"] = counts.get("name", 0) + 1
             return PLACEHOLDERS["name"]
         return match.group(0)
