@@ -327,3 +327,18 @@ def test_xlsx_zip_bomb_is_refused_before_parsing(tmp_path: Path) -> None:
     assert path.stat().st_size < 1_000_000
     with pytest.raises(DataError, match="too large once unzipped"):
         read_table(path)
+
+
+def test_header_with_a_million_columns_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "wide.csv"
+    path.write_text(";".join(f"c{i}" for i in range(1_000_000)) + "\n1;2\n", encoding="utf-8")
+    with pytest.raises(DataError) as info:
+        read_table(path)
+    assert "too many columns (1,000,000)" in info.value.message
+    assert info.value.line == 1
+
+
+def test_trailing_separators_on_data_lines_only(tmp_path: Path) -> None:
+    path = tmp_path / "s.csv"
+    path.write_text("id;q\n1;a;\n2;b;;\n", encoding="utf-8")
+    assert read_table(path)["q"].tolist() == ["a", "b"]

@@ -210,6 +210,8 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
                 continue
             if not any(v.strip() for v in record):
                 continue
+            if len(record) > len(header) and not any(v.strip() for v in record[len(header):]):
+                record = record[: len(header)]  # trailing separators some spreadsheets add
             if len(record) != len(header):
                 bad.append(reader.line_num)
                 found.append(len(record))
