@@ -86,9 +86,12 @@ def header_kind(header: str) -> str | None:
     return None
 
 
+_CIVILITIES = frozenset({"m", "m.", "mr", "mr.", "mme", "mme.", "mlle", "madame", "monsieur", "mrs", "ms", "dr"})
+
+
 def _is_name(value: str) -> bool:
     first, last = _names("first"), _names("last")
-    words = [w for w in re.split(r"[\s,]+", fold(value)) if w]
+    words = [w for w in re.split(r"[\s,]+", fold(value)) if w and w not in _CIVILITIES]
     if not words or len(words) > 4:
         return False
     if len(words) == 1:
