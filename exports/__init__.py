@@ -22,8 +22,8 @@ from .theme import Theme, load_theme
 
 FORMATS = ("pdf", "html", "md", "csv", "yaml")
 
-__all__ = ["FORMATS", "Theme", "load_theme", "render_csv", "render_html", "render_markdown",
-           "render_pdf", "render_yaml", "write_export"]
+__all__ = ["FORMATS", "Theme", "load_theme", "render_bytes", "render_csv", "render_html",
+           "render_markdown", "render_pdf", "render_yaml", "write_export"]
 
 
 def render_yaml(ws: Workshop) -> str:

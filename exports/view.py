@@ -399,6 +399,7 @@ def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = 
         "overview": overview,
         "overview_intro": t("overview.intro", n=fmt_int(len(ws.personas), lang), respondents=fmt_int(total, lang)),
         "sources": _sources(ws, lang, t),
+        "source_dates": any(s["date"] for s in _sources(ws, lang, t)),
         "source_names": clamp(", ".join(source_names), 140),
         "settings": _settings(ws, lang, t),
         "k_table": _k_table(ws, lang, t),

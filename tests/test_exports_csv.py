@@ -1,8 +1,9 @@
-"""CSV assignments, YAML export and write_export (atomic, every format)."""
+"""CSV assignments, YAML export, write_export (atomic, every format), and no PII in any export."""
 from __future__ import annotations
 
 import csv
 import io
+import re
 
 import pandas as pd
 import pytest
@@ -73,3 +74,42 @@ def test_failed_export_leaves_no_partial_file(tmp_path, monkeypatch):
         exports.write_export(ten_persona_workshop(), "html", target)
     assert target.read_text(encoding="utf-8") == "previous"
     assert [p.name for p in tmp_path.iterdir()] == ["sheets.html"]
+
+
+EMAIL = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+PHONE = re.compile(r"(?<!\d)0[1-9](?:[ .-]?\d{2}){4}(?!\d)")
+
+
+@pytest.fixture(scope="module")
+def workshop_from_data_with_pii(tmp_path_factory):
+    """A workshop built by the real intake and clustering from demo data that holds e-mails and phones."""
+    cli = pytest.importorskip("cli")
+    from click.testing import CliRunner
+
+    from personas.store import load_workshop
+
+    folder = tmp_path_factory.mktemp("pii")
+    runner = CliRunner()
+    demo = runner.invoke(cli.main, ["demo", str(folder), "--respondents", "200", "--seed", "5"])
+    if demo.exit_code != 0:
+        pytest.skip(f"demo data generator not available: {demo.output[-200:]}")
+    survey = (folder / "survey.csv").read_text(encoding="utf-8-sig")
+    planted = set(EMAIL.findall(survey)) | set(PHONE.findall(survey))
+    assert planted, "the demo survey should carry e-mails and phone numbers for this test to mean anything"
+    out = folder / "ws.yaml"
+    built = runner.invoke(cli.main, ["cluster", str(folder / "survey.csv"), "--codebook", str(folder / "codebook.yaml"),
+                                     "--contacts", str(folder / "contacts.csv"), "--k", "4", "--bootstrap", "0",
+                                     "--out", str(out)])
+    if built.exit_code != 0:
+        pytest.skip(f"clustering not available: {built.output[-200:]}")
+    return load_workshop(out), planted
+
+
+@pytest.mark.parametrize("fmt", ["html", "md", "csv", "yaml"])
+def test_no_email_or_phone_in_any_export(workshop_from_data_with_pii, fmt):
+    """The PDF is printed from the HTML checked here (its text is the HTML's), so it is not re-rendered."""
+    ws, planted = workshop_from_data_with_pii
+    text = exports.render_bytes(ws, fmt).decode("utf-8-sig")
+    assert not EMAIL.findall(text)
+    assert not PHONE.findall(text)
+    assert not [value for value in planted if value in text]
