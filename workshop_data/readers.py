@@ -26,6 +26,7 @@ MAX_CELL_CHARS = 1_000_000
 MAX_XLSX_ROWS = 2_000_000
 MAX_XLSX_CELLS = 50_000_000
 MAX_UNZIPPED_BYTES = 1_000_000_000
+ZIP_BOMB_BYTES, ZIP_BOMB_RATIO = 100_000_000, 200  # this big and this compressed: not a survey
 _MAX_BAD_LINES = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
@@ -248,7 +249,7 @@ def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise DataError("not a readable XLSX workbook", file=name, expected="an .xlsx file saved by a spreadsheet") from None
     compressed = max(path.stat().st_size, 1)
-    if unzipped > MAX_UNZIPPED_BYTES or (unzipped > 100_000_000 and unzipped > 200 * compressed):
+    if unzipped > MAX_UNZIPPED_BYTES or (unzipped > ZIP_BOMB_BYTES and unzipped > ZIP_BOMB_RATIO * compressed):
         raise DataError("workbook too large once unzipped", file=name, expected=f"at most {MAX_UNZIPPED_BYTES:,} bytes")
     import openpyxl
 
