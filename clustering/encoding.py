@@ -1,0 +1,470 @@
+"""From a typed survey (and contact features) to the numeric matrix the methods cluster.
+
+Three feature groups, each standardised column by column and then scaled so that its total
+variance is ``group_weight ** 2`` whatever its number of columns: a survey with forty Likert items
+does not drown eight contact features, and a one-hot column for a rare category does not drown a
+trait score.
+
+- **traits**: one score per trait dimension, 0-100, the mean of the dimension's answered items
+  (Likert positions mapped to 0-1, reversed where declared). A respondent who skipped some items
+  keeps a score from the others; one who skipped them all gets the weighted mean. A survey with no
+  dimensions (an inferred codebook) uses each Likert item as its own trait, so profiles still have
+  meters and prevalence.
+- **answers**: the other columns. Likert items outside any dimension as ordinal 0-100, categorical
+  one-hot, numeric robust-scaled (median, IQR, clipped), boolean 0/1.
+- **contacts**: log count of contacts, share of each channel, avoidable and repeat shares.
+
+Survey weights enter every mean, standard deviation and imputed value. Everything learned is kept
+in :attr:`FeatureMatrix.state` (plain YAML-able values), so a new survey wave is encoded with the
+same scales and categories by :func:`encode_with_state`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import yaml
+
+from workshop_data.codebook import CHANNELS, ColumnSpec
+from workshop_data.survey import Survey
+
+GROUPS = ("traits", "answers", "contacts")
+DEFAULT_GROUP_WEIGHTS = {"traits": 1.0, "answers": 0.5, "contacts": 0.5}
+STATE_VERSION = 1
+_NUMERIC_CLIP = 5.0
+_LABELS_FILE = Path(__file__).resolve().parent / "labels.yaml"
+
+
+@lru_cache(maxsize=1)
+def vocabulary() -> dict[str, Any]:
+    """The clustering layer's own words (trait, channel and contact feature labels)."""
+    with open(_LABELS_FILE, encoding="utf-8") as handle:
+        return yaml.safe_load(handle)
+
+
+@dataclass
+class FeatureMatrix:
+    """The encoded survey: what the methods cluster and what the profiles describe.
+
+    ``X`` is the weighted, standardised matrix; ``raw`` holds the same features in readable units
+    (traits and ordinal items 0-100, one-hot 0/1, numbers as answered, contact counts and shares),
+    which profiles use for means and effect sizes. ``items`` holds the survey answers as integer
+    category codes (NaN when skipped) for the latent class model and the one-hot baseline.
+    """
+
+    X: np.ndarray
+    columns: list[str]
+    groups: dict[str, str]
+    respondent_ids: pd.Index
+    sample_weight: np.ndarray
+    trait_scores: pd.DataFrame
+    contacts: pd.DataFrame | None
+    labels: dict[str, dict[str, str]]
+    state: dict[str, Any]
+    raw: pd.DataFrame = field(default_factory=pd.DataFrame)
+    items: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    @property
+    def n(self) -> int:
+        return int(self.X.shape[0])
+
+    def frame(self) -> pd.DataFrame:
+        """One row per respondent: id, encoded columns and trait scores (for ``features``)."""
+        encoded = pd.DataFrame(self.X, columns=self.columns, index=self.respondent_ids)
+        scores = self.trait_scores.add_prefix("score_")
+        out = pd.concat([encoded, scores], axis=1)
+        out.index.name = "respondent_id"
+        return out.reset_index()
+
+    def subset(self, positions: np.ndarray) -> "FeatureMatrix":
+        """The rows at ``positions`` (same columns and state): used to split a persona."""
+        return FeatureMatrix(
+            X=self.X[positions],
+            columns=self.columns,
+            groups=self.groups,
+            respondent_ids=self.respondent_ids[positions],
+            sample_weight=self.sample_weight[positions],
+            trait_scores=self.trait_scores.iloc[positions],
+            contacts=None if self.contacts is None else self.contacts.iloc[positions],
+            labels=self.labels,
+            state=self.state,
+            raw=self.raw.iloc[positions],
+            items=self.items.iloc[positions],
+        )
+
+    def matrix(self, kind: str) -> np.ndarray:
+        """The input a method asks for: ``features`` (X), ``items`` (codes) or ``onehot``."""
+        if kind == "features":
+            return self.X
+        if kind == "items":
+            if self.items.shape[1] == 0:
+                return self.X
+            return self.items.to_numpy(dtype=np.float64)
+        if kind == "onehot":
+            if self.items.shape[1] == 0:
+                return self.X
+            parts = []
+            for column in self.items.columns:
+                codes = self.items[column].to_numpy(dtype=np.float64)
+                values = np.unique(codes[~np.isnan(codes)])
+                parts.append((codes[:, None] == values[None, :]).astype(np.float64))
+            return np.hstack(parts)
+        raise ValueError(f"unknown matrix kind {kind!r}")
+
+
+def weighted_mean(values: np.ndarray, weights: np.ndarray) -> float:
+    mask = ~np.isnan(values)
+    total = float(weights[mask].sum())
+    if total <= 0:
+        return float("nan")
+    return float(np.dot(values[mask], weights[mask]) / total)
+
+
+def weighted_std(values: np.ndarray, weights: np.ndarray) -> float:
+    mean = weighted_mean(values, weights)
+    mask = ~np.isnan(values)
+    total = float(weights[mask].sum())
+    if total <= 0:
+        return 0.0
+    return float(np.sqrt(np.dot((values[mask] - mean) ** 2, weights[mask]) / total))
+
+
+def weighted_quantile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    mask = ~np.isnan(values)
+    if not mask.any():
+        return float("nan")
+    order = np.argsort(values[mask], kind="stable")
+    v, w = values[mask][order], weights[mask][order]
+    cum = np.cumsum(w) - 0.5 * w
+    return float(np.interp(q * w.sum(), cum, v))
+
+
+def _bounds(spec: ColumnSpec, values: np.ndarray, weights: np.ndarray) -> tuple[float, float]:
+    """Where 0 and 1 of an item lie: its scale, its levels, or the 5th-95th weighted percentiles."""
+    if spec.type == "likert":
+        if spec.levels:
+            return 1.0, float(len(spec.levels))
+        if spec.scale:
+            return float(spec.scale[0]), float(spec.scale[1])
+    if spec.type == "boolean":
+        return 0.0, 1.0
+    lo = weighted_quantile(values, weights, 0.05)
+    hi = weighted_quantile(values, weights, 0.95)
+    if not np.isfinite(lo) or not np.isfinite(hi) or hi <= lo:
+        finite = values[~np.isnan(values)]
+        lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
+        if hi <= lo:
+            hi = lo + 1.0
+    return float(lo), float(hi)
+
+
+def _unit(values: np.ndarray, item: dict[str, Any]) -> np.ndarray:
+    out = np.clip((values - item["lo"]) / (item["hi"] - item["lo"]), 0.0, 1.0)
+    return 1.0 - out if item["reverse"] else out
+
+
+def _column_values(data: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in data.columns:
+        return np.full(len(data), np.nan)
+    series = data[column]
+    if isinstance(series.dtype, pd.BooleanDtype) or series.dtype == bool:
+        return series.astype("Float64").to_numpy(dtype=np.float64, na_value=np.nan)
+    return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+
+
+def _label(spec: ColumnSpec) -> dict[str, str]:
+    return {"fr": spec.label.get("fr") or spec.label.get("en") or spec.name,
+            "en": spec.label.get("en") or spec.label.get("fr") or spec.name}
+
+
+def _learn_state(survey: Survey, contacts: pd.DataFrame | None, group_weights: dict[str, float]) -> dict[str, Any]:
+    data, codebook = survey.data, survey.codebook
+    w = survey.weights.reindex(data.index).to_numpy(dtype=np.float64)
+    by_dim = codebook.by_dimension()
+    specs = [s for s in codebook.columns.values() if s.type in ("likert", "numeric", "categorical", "boolean")]
+    state: dict[str, Any] = {"version": STATE_VERSION, "group_weights": dict(group_weights)}
+
+    def item_of(spec: ColumnSpec) -> dict[str, Any]:
+        values = _column_values(data, spec.name)
+        lo, hi = _bounds(spec, values, w)
+        return {"column": spec.name, "lo": lo, "hi": hi, "reverse": bool(spec.reverse), "label": _label(spec)}
+
+    traits: dict[str, Any] = {}
+    in_dims: set[str] = set()
+    if by_dim:
+        state["trait_mode"] = "dimensions"
+        words = vocabulary()["trait"]
+        for dim in sorted(by_dim):
+            items = [item_of(s) for s in by_dim[dim]]
+            in_dims.update(i["column"] for i in items)
+            traits[dim] = {"items": items, "label": dict(words.get(dim, {"fr": dim, "en": dim}))}
+    else:
+        state["trait_mode"] = "items"
+        for spec in specs:
+            if spec.type == "likert":
+                item = item_of(spec)
+                in_dims.add(spec.name)
+                traits[spec.name] = {"items": [item], "label": item["label"]}
+    for name, trait in traits.items():
+        trait["impute"] = None
+        score = _trait_unit(data, trait)
+        mean = weighted_mean(score, w)
+        trait["impute"] = 0.5 if np.isnan(mean) else mean
+    state["traits"] = traits
+
+    answers: list[dict[str, Any]] = []
+    for spec in specs:
+        if spec.name in in_dims or spec.name not in data.columns:
+            continue
+        values = None if spec.type == "categorical" else _column_values(data, spec.name)
+        if spec.type == "likert":
+            item = item_of(spec)
+            unit = _unit(values, item)
+            mean = weighted_mean(unit, w)
+            answers.append({"kind": "ordinal", **item, "impute": 0.5 if np.isnan(mean) else mean})
+        elif spec.type == "boolean":
+            mean = weighted_mean(values, w)
+            answers.append({"kind": "boolean", "column": spec.name, "label": _label(spec),
+                            "impute": 0.0 if np.isnan(mean) else mean})
+        elif spec.type == "numeric":
+            median = weighted_quantile(values, w, 0.5)
+            iqr = weighted_quantile(values, w, 0.75) - weighted_quantile(values, w, 0.25)
+            if not np.isfinite(iqr) or iqr <= 0:
+                iqr = weighted_std(values, w) or 1.0
+            answers.append({"kind": "numeric", "column": spec.name, "label": _label(spec),
+                            "median": 0.0 if np.isnan(median) else median, "scale": float(iqr)})
+        elif spec.type == "categorical":
+            series = data[spec.name].astype("string")
+            counts = series.dropna().value_counts()
+            categories = sorted(str(c) for c in counts.index)
+            answers.append({"kind": "categorical", "column": spec.name, "label": _label(spec),
+                            "categories": categories})
+    state["answers"] = answers
+
+    if contacts is not None:
+        channels = [c for c in CHANNELS if f"contacts_{c}" in contacts.columns]
+        state["contacts"] = {"channels": channels,
+                             "avoidable": "avoidable_contacts" in contacts.columns or "avoidable_share" in contacts.columns,
+                             "repeat": "repeat_contacts" in contacts.columns}
+    else:
+        state["contacts"] = None
+    return state
+
+
+def _trait_unit(data: pd.DataFrame, trait: dict[str, Any]) -> np.ndarray:
+    """Mean of the answered items of a trait, 0-1; the trait's impute value when none answered."""
+    stacked = np.column_stack([_unit(_column_values(data, i["column"]), i) for i in trait["items"]])
+    answered = (~np.isnan(stacked)).sum(axis=1)
+    sums = np.nansum(stacked, axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        score = np.where(answered > 0, sums / np.maximum(answered, 1), np.nan)
+    if trait["impute"] is None:
+        return score
+    return np.where(np.isnan(score), trait["impute"], score)
+
+
+def _raw_features(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, Any]):
+    """The readable features, their groups, labels and the transform each gets before scaling."""
+    data = survey.data
+    ids = data.index
+    columns: dict[str, np.ndarray] = {}
+    groups: dict[str, str] = {}
+    labels: dict[str, dict[str, str]] = {}
+    transforms: dict[str, str] = {}
+    items: dict[str, np.ndarray] = {}
+    scores: dict[str, np.ndarray] = {}
+
+    for name, trait in state["traits"].items():
+        score = _trait_unit(data, trait) * 100.0
+        scores[name] = score
+        key = f"trait:{name}"
+        columns[key], groups[key], labels[key], transforms[key] = score, "traits", dict(trait["label"]), "unit100"
+        for item in trait["items"]:
+            items[item["column"]] = _codes(_column_values(data, item["column"]), item)
+
+    for answer in state["answers"]:
+        col, kind = answer["column"], answer["kind"]
+        if kind == "ordinal":
+            values = _column_values(data, col)
+            items[col] = _codes(values, answer)
+            unit = _unit(values, answer)
+            columns[col] = np.where(np.isnan(unit), answer["impute"], unit) * 100.0
+            transforms[col] = "unit100"
+        elif kind == "boolean":
+            values = _column_values(data, col)
+            items[col] = values
+            columns[col] = np.where(np.isnan(values), answer["impute"], values)
+            transforms[col] = "none"
+        elif kind == "numeric":
+            values = _column_values(data, col)
+            columns[col] = np.where(np.isnan(values), answer["median"], values)
+            transforms[col] = "robust"
+        else:
+            series = data[col].astype("string") if col in data.columns else pd.Series(pd.NA, index=ids, dtype="string")
+            text = series.to_numpy(dtype=object, na_value=None)
+            code = np.full(len(ids), np.nan)
+            for position, category in enumerate(answer["categories"]):
+                hit = np.array([t == category for t in text], dtype=bool)
+                code[hit] = position
+                key = f"{col}={category}"
+                columns[key], transforms[key] = hit.astype(np.float64), "none"
+                groups[key] = "answers"
+                base = answer["label"]
+                labels[key] = {lang: f"{base[lang]} = {category}" for lang in ("fr", "en")}
+            items[col] = code
+            continue
+        groups[col], labels[col] = "answers", dict(answer["label"])
+
+    contact_table = None
+    if state.get("contacts") is not None:
+        words = vocabulary()
+        if contacts is None:
+            contact_table = pd.DataFrame(index=ids)
+        else:
+            contact_table = contacts.copy()
+            contact_table.index = contact_table.index.astype(str)
+            contact_table = contact_table.reindex(ids)
+        total = _contact_column(contact_table, "contacts_total")
+        neutral = state["contacts"].setdefault("neutral", {})
+        weights = survey.weights.reindex(ids).fillna(1.0).to_numpy(dtype=np.float64)
+
+        def share(x: np.ndarray, key: str) -> np.ndarray:
+            """Share of a respondent's contacts; with no contact, the everyone's share (no signal)."""
+            has = total > 0
+            values = np.where(has, x / np.where(has, total, 1.0), np.nan)
+            if key not in neutral:
+                mean = weighted_mean(values, weights)
+                neutral[key] = 0.0 if np.isnan(mean) else mean
+            return np.where(has, values, neutral[key])
+
+        with np.errstate(invalid="ignore", divide="ignore"):
+            columns["contacts_total"], transforms["contacts_total"] = total, "log1p"
+            labels["contacts_total"] = dict(words["contact"]["contacts_total"])
+            for channel in state["contacts"]["channels"]:
+                key = f"share_{channel}"
+                columns[key], transforms[key] = share(_contact_column(contact_table, f"contacts_{channel}"), key), "none"
+                labels[key] = {lang: words["contact"]["share"][lang].format(channel=words["channel"][channel][lang].lower())
+                               for lang in ("fr", "en")}
+            if state["contacts"]["avoidable"]:
+                if "avoidable_contacts" in contact_table.columns:
+                    avoidable = share(_contact_column(contact_table, "avoidable_contacts"), "avoidable_share")
+                else:
+                    avoidable = _contact_column(contact_table, "avoidable_share")
+                columns["avoidable_share"], transforms["avoidable_share"] = avoidable, "none"
+                labels["avoidable_share"] = dict(words["contact"]["avoidable_share"])
+            if state["contacts"]["repeat"]:
+                columns["repeat_share"] = share(_contact_column(contact_table, "repeat_contacts"), "repeat_share")
+                transforms["repeat_share"] = "none"
+                labels["repeat_share"] = dict(words["contact"]["repeat_share"])
+        for key in columns:
+            groups.setdefault(key, "contacts")
+        contact_table = contact_table.fillna(0)
+
+    raw = pd.DataFrame(columns, index=ids)
+    trait_scores = pd.DataFrame(scores, index=ids)
+    item_frame = pd.DataFrame(items, index=ids)
+    return raw, groups, labels, transforms, trait_scores, item_frame, contact_table
+
+
+def _contact_column(table: pd.DataFrame, column: str) -> np.ndarray:
+    if column not in table.columns:
+        return np.zeros(len(table))
+    values = pd.to_numeric(table[column], errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
+    return np.nan_to_num(values, nan=0.0)
+
+
+def _codes(values: np.ndarray, item: dict[str, Any]) -> np.ndarray:
+    """Integer category codes 0..m-1 of a Likert item (reversed where declared), NaN when skipped."""
+    span = item["hi"] - item["lo"]
+    steps = max(int(round(span)), 1) if span >= 1 else 4
+    unit = _unit(values, item)
+    return np.round(unit * steps)
+
+
+def _transform(values: np.ndarray, how: str, params: dict[str, Any] | None) -> np.ndarray:
+    if how == "unit100":
+        return values / 100.0
+    if how == "log1p":
+        return np.log1p(np.maximum(values, 0.0))
+    if how == "robust":
+        return np.clip((values - params["median"]) / params["scale"], -_NUMERIC_CLIP, _NUMERIC_CLIP)
+    return values
+
+
+def _assemble(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, Any], fit: bool) -> FeatureMatrix:
+    raw, groups, labels, transforms, trait_scores, items, contact_table = _raw_features(survey, contacts, state)
+    weights = survey.weights.reindex(raw.index).fillna(1.0).to_numpy(dtype=np.float64)
+    numeric = {a["column"]: a for a in state["answers"] if a["kind"] == "numeric"}
+    transformed = {c: _transform(raw[c].to_numpy(dtype=np.float64), transforms[c], numeric.get(c)) for c in raw.columns}
+    if fit:
+        scaling = _learn_scaling(transformed, groups, weights, state["group_weights"])
+        state["scaling"] = scaling
+    scaling = state["scaling"]
+    columns = list(scaling["columns"])
+    if columns:
+        X = np.column_stack([
+            (transformed[c] - m) / s * f if c in transformed else np.zeros(len(raw))
+            for c, m, s, f in zip(columns, scaling["mean"], scaling["std"], scaling["factor"])
+        ])
+    else:
+        X = np.zeros((len(raw), 0))
+    ids = pd.Index(raw.index.astype(str), name="respondent_id")
+    raw.index, trait_scores.index, items.index = ids, ids, ids
+    if contact_table is not None:
+        contact_table.index = ids
+    return FeatureMatrix(
+        X=np.ascontiguousarray(X, dtype=np.float64),
+        columns=columns,
+        groups={c: groups[c] for c in columns},
+        respondent_ids=ids,
+        sample_weight=weights,
+        trait_scores=trait_scores,
+        contacts=contact_table,
+        labels={c: labels[c] for c in raw.columns},
+        state=state,
+        raw=raw,
+        items=items,
+    )
+
+
+def _learn_scaling(transformed: dict[str, np.ndarray], groups: dict[str, str], weights: np.ndarray,
+                   group_weights: dict[str, float]) -> dict[str, Any]:
+    kept: list[tuple[str, float, float]] = []
+    for column, values in transformed.items():
+        std = weighted_std(values, weights)
+        if std > 1e-9 and float(group_weights.get(groups[column], 1.0)) > 0:
+            kept.append((column, weighted_mean(values, weights), std))
+    per_group: dict[str, int] = {}
+    for column, _, _ in kept:
+        per_group[groups[column]] = per_group.get(groups[column], 0) + 1
+    factors = [float(group_weights.get(groups[c], 1.0) / np.sqrt(per_group[groups[c]])) for c, _, _ in kept]
+    return {"columns": [c for c, _, _ in kept], "mean": [float(m) for _, m, _ in kept],
+            "std": [float(s) for _, _, s in kept], "factor": factors}
+
+
+def encode(survey: Survey, contacts: pd.DataFrame | None = None, *,
+           group_weights: dict[str, float] | None = None) -> FeatureMatrix:
+    """Encode a survey (and its contact features, indexed by respondent id) for clustering."""
+    weights = dict(DEFAULT_GROUP_WEIGHTS)
+    if group_weights:
+        unknown = set(group_weights) - set(GROUPS)
+        if unknown:
+            raise ValueError(f"unknown feature group(s) {sorted(unknown)}; expected {GROUPS}")
+        weights.update({k: float(v) for k, v in group_weights.items()})
+    state = _learn_state(survey, contacts, weights)
+    fm = _assemble(survey, contacts, state, fit=True)
+    if fm.X.shape[1] == 0:
+        from workshop_data.errors import DataError
+
+        raise DataError("no column can be clustered: every usable column is constant or missing",
+                        expected="Likert, numeric, categorical or boolean columns that vary")
+    return fm
+
+
+def encode_with_state(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, Any]) -> FeatureMatrix:
+    """Encode a new wave exactly as the first: same scales, categories, imputed values, weights."""
+    return _assemble(survey, contacts, state, fit=False)

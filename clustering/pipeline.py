@@ -1,0 +1,185 @@
+"""The clustering run: encode, choose k, fit, enforce the minimum size, measure, profile.
+
+Deterministic by construction: every estimator and subsample takes its seed from ``seed``, labels
+are renumbered by size (largest first, ties by the first respondent in survey order), so the same
+inputs and seed give the same labels and profiles.
+"""
+from __future__ import annotations
+
+from typing import Any, Callable, Sequence
+
+import numpy as np
+import pandas as pd
+
+from workshop_data.errors import DataError
+from workshop_data.survey import Survey
+
+from .encoding import FeatureMatrix, encode, encode_with_state
+from .methods import METHODS, make_method, weighted_centers
+from .profiles import profile_clusters
+from .result import ClusteringResult, ClusterProfile, Progress, no_progress
+from .selection import STABILITY_SAMPLE, k_table, stability_of, subsample
+
+
+def _relabel(labels: np.ndarray) -> np.ndarray:
+    """Renumber 0..k-1 by size, largest first; ties by first appearance."""
+    values, first, counts = np.unique(labels, return_index=True, return_counts=True)
+    order = sorted(range(len(values)), key=lambda i: (-counts[i], first[i]))
+    mapping = {values[i]: rank for rank, i in enumerate(order)}
+    return np.array([mapping[v] for v in labels], dtype=np.int64)
+
+
+def _merge_small(X: np.ndarray, labels: np.ndarray, w: np.ndarray, min_size: int) -> tuple[np.ndarray, list[str]]:
+    """Merge every cluster under ``min_size`` into the cluster with the nearest centre."""
+    labels = labels.copy()
+    messages = []
+    while True:
+        values, counts = np.unique(labels, return_counts=True)
+        if len(values) < 2 or counts.min() >= min_size:
+            return labels, messages
+        small = values[int(np.argmin(counts))]
+        size = int(counts.min())
+        centers = {v: weighted_centers(X[labels == v], np.zeros((labels == v).sum(), dtype=int), 1, w[labels == v])[0]
+                   for v in values}
+        others = [v for v in values if v != small]
+        nearest = min(others, key=lambda v: (float(((centers[v] - centers[small]) ** 2).sum()), v))
+        labels[labels == small] = nearest
+        messages.append(f"a cluster of {size} respondent(s), under the minimum of {min_size}, was merged into its nearest cluster")
+
+
+def _ks(k: int | str, k_range: tuple[int, int], n: int) -> list[int]:
+    if isinstance(k, str):
+        if k != "auto":
+            try:
+                k = int(k)
+            except ValueError:
+                raise DataError("k must be 'auto' or a whole number", expected="auto | 2..n", found=k) from None
+        else:
+            lo, hi = int(k_range[0]), int(k_range[1])
+            if lo < 1 or hi < lo:
+                raise DataError("k_range must be (low, high) with 1 <= low <= high", found=k_range)
+            ks = [v for v in range(lo, hi + 1) if v < n]
+            if not ks:
+                raise DataError("too few respondents to cluster", expected=f"more than {lo}", found=n)
+            return ks
+    if not isinstance(k, (int, np.integer)) or k < 1:
+        raise DataError("k must be 'auto' or a positive whole number", found=k)
+    if k > n:
+        raise DataError(f"k={k} is more than the {n} respondents", expected=f"k <= {n}", found=k)
+    return [int(k)]
+
+
+def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | str = "auto", method: str = "default",
+            seed: int = 0, bootstrap: int = 20, min_size: int = 10, k_range: tuple[int, int] = (2, 10),
+            period_days: float | None = None,
+            archetype_fit: Callable[[list[ClusterProfile]], int] | None = None,
+            progress: Progress = no_progress) -> ClusteringResult:
+    """Cluster respondents into usage profiles.
+
+    ``k="auto"`` fits every k of ``k_range`` and picks one by the rule of
+    :func:`clustering.selection.recommend` (stable clusters, silhouette near the best, then the
+    most archetypes fitted by ``archetype_fit``); an integer forces k (the table then has one row).
+    Clusters under ``min_size`` respondents are merged into their nearest and a message says so.
+    """
+    if method not in METHODS:
+        raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=method)
+    progress(0.0, "encoding")
+    features = encode(survey, contacts)
+    n = features.n
+    if n < 2:
+        raise DataError("too few respondents to cluster", expected="at least 2", found=n)
+    ks = _ks(k, k_range, n)
+    X = features.matrix(METHODS[method].input)
+    w = features.sample_weight
+
+    def make(n_clusters: int):
+        return make_method(method, n_clusters, seed)
+
+    def archetypes(labels: np.ndarray) -> int | None:
+        if archetype_fit is None:
+            return None
+        series = pd.Series(labels, index=features.respondent_ids)
+        return int(archetype_fit(profile_clusters(features, series, period_days=period_days)))
+
+    progress(0.05, "choosing k")
+    table, fitted, table_stability = k_table(X, w, method, ks, seed=seed, bootstrap=bootstrap if len(ks) > 1 else 0,
+                                             archetypes=archetypes if len(ks) > 1 else None, progress=progress,
+                                             start=0.05, end=0.8)
+    chosen = next(row["k"] for row in table if row["recommended"])
+    original = fitted[chosen].labels_
+    merged, messages = _merge_small(features.X, original, w, min_size)
+    labels = _relabel(merged)
+    final_k = int(labels.max()) + 1
+
+    progress(0.8, "stability")
+    stability: dict[Any, float] | None = None
+    if bootstrap > 0 and final_k > 1:
+        if not messages and chosen in table_stability:
+            values, first = np.unique(original, return_index=True)
+            stability = {int(labels[i]): table_stability[chosen][v] for v, i in zip(values.tolist(), first)
+                         if v in table_stability[chosen]}
+        else:
+            rows = subsample(n, STABILITY_SAMPLE, seed + 1)
+            stability = stability_of(X, labels, lambda: make(final_k), rows, bootstrap, seed, w)
+        if len(ks) == 1 or messages:
+            values = list(stability.values())
+            row = next(r for r in table if r["recommended"])
+            row["stability"] = round(float(np.mean(values)), 4)
+            row["stability_min"] = round(float(np.min(values)), 4)
+    series = pd.Series(labels, index=features.respondent_ids, name="cluster")
+    progress(0.9, "profiles")
+    profiles = profile_clusters(features, series, period_days=period_days, stability=stability)
+    if len(ks) == 1 and archetype_fit is not None:
+        table[0]["archetypes"] = int(archetype_fit(profiles))
+    centers = weighted_centers(features.X, labels, final_k, w)
+    model = {
+        "encoder": features.state,
+        "method": method,
+        "columns": list(features.columns),
+        "labels": list(range(final_k)),
+        "centroids": [[float(v) for v in row] for row in centers],
+    }
+    settings = {
+        "method": method,
+        "k": final_k,
+        "k_requested": k if isinstance(k, str) else int(k),
+        "k_range": [int(k_range[0]), int(k_range[1])],
+        "seed": int(seed),
+        "bootstrap": int(bootstrap),
+        "min_size": int(min_size),
+        "features": list(features.columns),
+        "weights": dict(features.state["group_weights"]),
+        "survey_weights": bool(survey.codebook.weight),
+        "n_respondents": int(n),
+    }
+    progress(1.0, "done")
+    return ClusteringResult(labels=series, profiles=profiles, k_table=table, settings=settings, model=model,
+                            messages=messages)
+
+
+def split_cluster(features: FeatureMatrix, member_ids: Sequence[str], *, method: str = "default", seed: int = 0) -> pd.Series:
+    """Split a persona's members in two (0: the larger part, 1: the smaller), on the same encoding."""
+    ids = pd.Index([str(i) for i in member_ids])
+    positions = features.respondent_ids.get_indexer(ids)
+    if (positions < 0).any():
+        missing = [str(i) for i, p in zip(ids, positions) if p < 0][:5]
+        raise DataError("respondents not in the encoded survey", expected="ids of the survey", found=missing)
+    if len(positions) < 2:
+        raise DataError("a persona needs at least two respondents to be split", found=len(positions))
+    sub = features.subset(positions)
+    estimator = make_method(method, 2, seed).fit(sub.matrix(METHODS[method].input), sample_weight=sub.sample_weight)
+    labels = _relabel(estimator.labels_)
+    return pd.Series(labels, index=sub.respondent_ids, name="part")
+
+
+def assign_new(model: dict[str, Any], survey: Survey, contacts: pd.DataFrame | None) -> pd.Series:
+    """Put new respondents into the stored clusters (nearest centroid), without re-clustering."""
+    features = encode_with_state(survey, contacts, model["encoder"])
+    centers = np.asarray(model["centroids"], dtype=np.float64)
+    if centers.ndim != 2 or centers.shape[1] != features.X.shape[1]:
+        raise DataError("the stored model does not fit this encoding", expected=f"{features.X.shape[1]} columns",
+                        found=centers.shape)
+    distance = ((features.X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
+    nearest = np.argmin(distance, axis=1)
+    labels = list(model.get("labels") or range(len(centers)))
+    return pd.Series([labels[i] for i in nearest], index=features.respondent_ids, name="cluster")

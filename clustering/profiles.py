@@ -1,0 +1,187 @@
+"""What each cluster is like: the numbers a persona sheet is built from.
+
+Works for any labelling (the method's, or the workshop's after merges, splits and moves), so the
+persona layer re-profiles with the same function. Means, shares and mixes use the survey weights;
+counts (size, prevalence, yearly volume) are of real respondents.
+
+Prevalence answers "does this persona describe anyone?": the cluster's defining traits are its
+two to three most distinguishing trait dimensions whose level (below or above the scale midpoint,
+50) agrees with the direction in which the cluster differs from everyone; prevalence is the number
+of respondents, anywhere in the survey, on the same side of the midpoint on all of them.
+"""
+from __future__ import annotations
+
+import re
+from typing import Hashable
+
+import numpy as np
+import pandas as pd
+
+from workshop_data.codebook import CHANNELS, DIGITAL_CHANNELS
+
+from .encoding import FeatureMatrix
+from .result import ClusterProfile, Distinguishing
+
+N_REPRESENTATIVES = 5
+N_DISTINGUISHING = 8
+MIN_EFFECT = 0.2
+MIDPOINT = 50.0
+MAX_DEFINING = 3
+
+
+def label_order(values) -> list:
+    """Labels in a stable, natural order: 0 < 1 < 10, "P2" < "P10"."""
+    def key(value):
+        text = str(value)
+        return [(0, int(part), "") if part.isdigit() else (1, 0, part) for part in re.split(r"(\d+)", text) if part]
+    return sorted(set(values), key=key)
+
+
+def _wmean(values: np.ndarray, w: np.ndarray) -> float:
+    total = w.sum()
+    return float(np.dot(values, w) / total) if total > 0 else float("nan")
+
+
+def _wstd(values: np.ndarray, w: np.ndarray) -> float:
+    mean = _wmean(values, w)
+    total = w.sum()
+    return float(np.sqrt(np.dot((values - mean) ** 2, w) / total)) if total > 0 else 0.0
+
+
+def _effect(value: float, overall: float, sd: float, binary: bool) -> float:
+    if binary:
+        return float(2 * np.arcsin(np.sqrt(np.clip(value, 0, 1))) - 2 * np.arcsin(np.sqrt(np.clip(overall, 0, 1))))
+    return float((value - overall) / sd) if sd > 1e-12 else 0.0
+
+
+def _defining(features: FeatureMatrix, member: np.ndarray, w: np.ndarray, traits: dict) -> tuple[list[str], np.ndarray]:
+    """Defining traits of a cluster and the mask of respondents who share all of them."""
+    everyone = np.ones(features.n, dtype=bool)
+    candidates = []
+    if traits:
+        for dim, (values, overall, sd) in traits.items():
+            mean = _wmean(values[member], w[member])
+            d = _effect(mean, overall, sd, False)
+            side = "low" if mean < MIDPOINT else "high"
+            agrees = (d < 0) == (side == "low")
+            candidates.append((not agrees, -abs(d), str(dim), side, values))
+        candidates.sort(key=lambda c: c[:3])
+        chosen = [c for c in candidates if not c[0] and -c[1] >= 0.4][:MAX_DEFINING]
+        if len(chosen) < 2:
+            chosen = candidates[:2]
+        mask = everyone.copy()
+        names = []
+        for _, _, dim, side, values in chosen:
+            mask &= (values < MIDPOINT) if side == "low" else (values >= MIDPOINT)
+            names.append(f"{dim}:{side}")
+        return names, mask
+    binary = [c for c in features.raw.columns if "=" in c]
+    for column in binary:
+        values = features.raw[column].to_numpy(dtype=np.float64)
+        h = _effect(_wmean(values[member], w[member]), _wmean(values, w), 0.0, True)
+        if h > 0:
+            candidates.append((-h, column, values))
+    candidates.sort(key=lambda c: c[:2])
+    mask = everyone.copy()
+    names = []
+    for _, column, values in candidates[:2]:
+        mask &= values > 0.5
+        names.append(column)
+    return names, mask
+
+
+def _contact_numbers(contacts: dict[str, np.ndarray] | None, member: np.ndarray, w: np.ndarray, scale: float) -> dict:
+    if contacts is None or "contacts_total" not in contacts:
+        return {"channel_mix": {}, "contacts_per_person": 0.0, "digital_share": 0.0, "avoidable_share": 0.0,
+                "avoidable_per_year": 0.0, "repeat_rate": 0.0}
+
+    def column(name: str) -> np.ndarray:
+        if name not in contacts:
+            return np.zeros(int(member.sum()))
+        return contacts[name][member]
+
+    wm = w[member]
+    total = column("contacts_total")
+    weighted_total = float(np.dot(total, wm))
+
+    def share(values: np.ndarray) -> float:
+        return float(np.dot(values, wm) / weighted_total) if weighted_total > 0 else 0.0
+
+    mix = {c: share(column(f"contacts_{c}")) for c in CHANNELS if f"contacts_{c}" in contacts}
+    if "avoidable_contacts" in contacts:
+        avoidable = column("avoidable_contacts")
+    else:
+        avoidable = column("avoidable_share") * total
+    return {
+        "channel_mix": mix,
+        "contacts_per_person": _wmean(total, wm) if wm.sum() > 0 else 0.0,
+        "digital_share": sum(mix.get(c, 0.0) for c in DIGITAL_CHANNELS),
+        "avoidable_share": share(avoidable),
+        "avoidable_per_year": float(avoidable.sum() * scale),
+        "repeat_rate": share(column("repeat_contacts")),
+    }
+
+
+def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days: float | None = None,
+                     stability: dict[Hashable, float] | None = None) -> list[ClusterProfile]:
+    """One profile per label, in natural label order.
+
+    ``labels`` is indexed by respondent id (any hashable labels); respondents absent from it are
+    left out. Yearly volumes are scaled by 365 / ``period_days`` (the contact log's span; taken as
+    a year when unknown).
+    """
+    aligned = labels.reindex(features.respondent_ids)
+    present = aligned.notna().to_numpy()
+    values = aligned.to_numpy(dtype=object)
+    w = features.sample_weight
+    scale = 365.0 / period_days if period_days and period_days > 0 else 1.0
+    raw_columns = list(features.raw.columns)
+    raw = features.raw.to_numpy(dtype=np.float64)
+    total_weight = float(w[present].sum())
+    overall_mean = [_wmean(raw[:, j], w) for j in range(raw.shape[1])]
+    overall_sd = [_wstd(raw[:, j], w) for j in range(raw.shape[1])]
+    binary = [bool(set(np.unique(raw[:, j])) <= {0.0, 1.0}) for j in range(raw.shape[1])]
+    traits_all = {}
+    for dim in features.trait_scores.columns:
+        scores = features.trait_scores[dim].to_numpy(dtype=np.float64)
+        traits_all[str(dim)] = (scores, _wmean(scores, w), _wstd(scores, w))
+    contacts = None
+    if features.contacts is not None:
+        contacts = {str(c): pd.to_numeric(features.contacts[c], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
+                    for c in features.contacts.columns}
+    profiles = []
+    for cluster in label_order(v for v in values[present]):
+        member = present & (values == cluster)
+        wm = w[member]
+        traits = {dim: _wmean(v[member], wm) for dim, (v, _, _) in traits_all.items()}
+        distinguishing = []
+        for j, column in enumerate(raw_columns):
+            value = _wmean(raw[member, j], wm)
+            effect = _effect(value, overall_mean[j], overall_sd[j], binary[j])
+            if abs(effect) >= MIN_EFFECT:
+                distinguishing.append(Distinguishing(feature=column, label=dict(features.labels.get(column, {"fr": column, "en": column})),
+                                                     value=value, overall=overall_mean[j], effect=effect))
+        distinguishing.sort(key=lambda d: (-abs(d.effect), d.feature))
+        centroid = (features.X[member] * wm[:, None]).sum(axis=0) / wm.sum() if wm.sum() > 0 else features.X[member].mean(axis=0)
+        distance = ((features.X[member] - centroid) ** 2).sum(axis=1)
+        ids = features.respondent_ids[member]
+        nearest = np.lexsort((ids.to_numpy(dtype=str), distance))[:N_REPRESENTATIVES]
+        defining, matches = _defining(features, member, w, traits_all)
+        size = int(member.sum())
+        prevalence = int(matches.sum())
+        key = cluster.item() if hasattr(cluster, "item") else cluster
+        profiles.append(ClusterProfile(
+            cluster=key,
+            size=size,
+            share=float(wm.sum() / total_weight) if total_weight > 0 else 0.0,
+            traits=traits,
+            distinguishing=distinguishing[:N_DISTINGUISHING],
+            representatives=[str(i) for i in ids[nearest]],
+            prevalence=prevalence,
+            prevalence_share=prevalence / size if size else 0.0,
+            defining_traits=defining,
+            centroid=[float(v) for v in centroid],
+            stability=None if stability is None or key not in stability else float(stability[key]),
+            **_contact_numbers(contacts, member, w, scale),
+        ))
+    return profiles
