@@ -256,3 +256,21 @@ def test_microsoft_forms_xlsx_export(tmp_path: Path) -> None:
         "Utilisez-vous internet ?": "boolean", "Votre âge": "numeric", "Vos suggestions": "text",
     }
     assert drafted.columns["Comment jugez-vous l'accueil ?"].levels == scale
+
+
+@pytest.mark.parametrize(
+    ("values", "first", "last"),
+    [
+        (["Oui, plutôt", "Non, pas du tout", "Oui, tout à fait", "Non, plutôt pas"], "Non, pas du tout", "Oui, tout à fait"),
+        (["Un peu", "Beaucoup", "Pas du tout", "Assez"], "Pas du tout", "Beaucoup"),
+        (["Bien", "Très bien", "Moyen", "Mal", "Très mal"], "Très mal", "Très bien"),
+        (["Très satisfaite", "Peu satisfaite", "Satisfaite", "Pas du tout satisfaite"], "Pas du tout satisfaite",
+         "Très satisfaite"),
+        (["Plutôt confiance", "Pas du tout confiance", "Tout à fait confiance"], "Pas du tout confiance",
+         "Tout à fait confiance"),
+    ],
+)
+def test_more_french_scales(values: list[str], first: str, last: str) -> None:
+    spec = infer_column("item", _text(values * 4))
+    assert spec.type == "likert"
+    assert (spec.levels[0], spec.levels[-1]) == (first, last)

@@ -89,6 +89,7 @@ def fold_label(text: str) -> str:
     """A label folded for matching: also drops '(e)' endings and a leading code like '1 - ' or 'A3.'."""
     s = fold(text)
     s = re.sub(r"\(\s*e\s*\)|\(\s*es\s*\)|\(\s*s\s*\)|[·.]e\b|[·.]es\b", "", s)
+    s = re.sub(r"\b(satisfait|insatisfait|content|mecontent|concerne|informe)e?s?\b", r"\1", s)  # feminine forms
     s = re.sub(r"^(?:[a-z]?\d{1,2}\s*[-–=:.)]\s*)(?=\D)", "", s)
     s = re.sub(r"[\s.!;,]+$", "", s)
     s = re.sub(r"\s+", " ", s).strip()
