@@ -329,6 +329,8 @@ def _sources(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
 def _settings(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
     rows = []
     for key, value in ws.settings.items():
+        if value in (None, "", [], {}):
+            continue
         if isinstance(value, (list, tuple)) and len(value) > 8:
             text = f"{len(value)} : " if lang == "fr" else f"{len(value)}: "
             text += fmt_value(list(value[:8]), lang, t) + ", …"
