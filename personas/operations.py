@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from workshop_data.errors import DataError
 
-from .model import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, Note, Persona, Workshop
+from .model import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, Note, Persona, Workshop, invariant_problems
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -109,7 +109,10 @@ def _used_ids(ws: Workshop) -> set[str]:
     ids = {p.id for p in ws.personas}
     for entry in ws.history + ws.redo:
         for side in ("before", "after"):
-            ids.update(entry.get(side, {}).get("order", []))
+            part = entry.get(side) if isinstance(entry, dict) else None
+            order = part.get("order") if isinstance(part, dict) else None
+            if isinstance(order, list):
+                ids.update(i for i in order if isinstance(i, str))
     return ids
 
 
@@ -220,14 +223,36 @@ def _commit(ws: Workshop, op: str, args: dict[str, Any], personas: list[Persona]
 
 
 def _apply(ws: Workshop, entry: dict[str, Any], side: str) -> Workshop:
-    """Put the workshop in the state on ``side`` ("before" or "after") of a history entry."""
+    """Put the workshop in the state on ``side`` ("before" or "after") of a history entry.
+
+    Entries come from a file people may have edited by hand: a damaged one is refused with a
+    message, and nothing is applied unless the result is a valid workshop.
+    """
+    verb = "undo" if side == "before" else "redo"
+    name = entry.get("op") if isinstance(entry, dict) else None
+    try:
+        result = _apply_entry(ws, entry, side, verb)
+    except EditError:
+        raise
+    except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+        raise EditError(f"cannot {verb} '{name}': its history entry is damaged",
+                        found=f"{exc.__class__.__name__}: {exc}") from None
+    from .store import persona_problems
+
+    problems = invariant_problems(result) + persona_problems(result)
+    if problems:
+        raise EditError(f"cannot {verb} '{name}': its history entry is damaged", found="; ".join(problems[:3]))
+    return result
+
+
+def _apply_entry(ws: Workshop, entry: dict[str, Any], side: str, verb: str) -> Workshop:
     other = "after" if side == "before" else "before"
     current = {p.id: asdict(p) for p in ws.personas}
     if [p.id for p in ws.personas] != entry[other]["order"] or any(
         p["id"] not in current or not _matches(current[p["id"]], p) for p in entry[other]["personas"]
     ):
         raise EditError(
-            f"cannot {'undo' if side == 'before' else 'redo'} '{entry.get('op')}': the workshop was changed "
+            f"cannot {verb} '{entry.get('op')}': the workshop was changed "
             "outside its history", expected="the personas as the edit left them",
         )
     by_id = {p.id: p for p in ws.personas}
@@ -239,6 +264,8 @@ def _apply(ws: Workshop, entry: dict[str, Any], side: str) -> Workshop:
     for move in entry["moved"]:
         target = move["from"] if side == "before" else move["to"]
         for rid in move["ids"]:
+            if rid not in assignments:
+                raise KeyError(rid)
             assignments[rid] = target
     return replace(ws, personas=personas, assignments=assignments)
 

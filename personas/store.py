@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from contextlib import contextmanager
-from dataclasses import fields, replace
+from dataclasses import asdict, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -295,6 +295,22 @@ def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: 
     return out
 
 
+def persona_problems(ws: Workshop) -> list[str]:
+    """Fields of the workshop's personas that a workshop file could not hold (wrong types)."""
+    problems = []
+    for index, persona in enumerate(ws.personas):
+        try:
+            data = asdict(persona)
+            _check_fields(data, _PERSONA_TYPES, f"personas[{index}]", None, ("id", "name"))
+            for n_index, note in enumerate(data["notes"]):
+                _check_fields(note, _NOTE_TYPES, f"personas[{index}].notes[{n_index}]", None, tuple(_NOTE_TYPES))
+        except WorkshopFileError as exc:
+            problems.append(exc.message)
+        except (TypeError, AttributeError) as exc:
+            problems.append(f"personas[{index}]: {exc}")
+    return problems
+
+
 def _validate(data: dict[str, Any], file: str | None) -> Workshop:
     top = _check_fields(data, _WORKSHOP_TYPES, "workshop", file, ("schema_version", "title", "personas", "assignments"))
     personas = []
@@ -411,7 +427,7 @@ def _write_locked(ws: Workshop, path: Path, expected_revision: int | None) -> Wo
             file=str(path), expected=f"revision {expected_revision}", found=found,
         )
     saved = replace(ws, revision=max(ws.revision, on_disk) + 1, updated=now_iso())
-    problems = invariant_problems(saved)
+    problems = invariant_problems(saved) + persona_problems(saved)
     if problems:
         raise WorkshopFileError("refusing to save an inconsistent workshop: " + "; ".join(problems[:5]),
                                 file=str(path))

@@ -263,3 +263,22 @@ def test_random_edit_sequences_keep_the_invariant_and_undo_exactly(actions):
         loaded = op.undo(loaded)
         assert invariant_problems(loaded) == []
     assert state(loaded) == state(WS)
+
+
+def test_a_damaged_history_entry_is_refused_not_crashed():
+    ws = op.merge(op.add_note(WS, "P1", "Accueil", "x"), "P1", "P2")
+    broken = [
+        lambda e: e.pop("moved"),
+        lambda e: e["before"].update(order="P1"),
+        lambda e: e["before"]["personas"][0].update(size="beaucoup"),
+        lambda e: e["moved"][0].update(ids=["R9999"]),
+        lambda e: e["before"]["personas"].clear(),
+    ]
+    import copy
+
+    for damage in broken:
+        entry = copy.deepcopy(ws.history[-1])
+        damage(entry)
+        damaged = Workshop.from_dict({**ws.to_dict(), "history": [*ws.history[:-1], entry]})
+        with pytest.raises(DataError, match="damaged|changed outside"):
+            op.undo(damaged)
