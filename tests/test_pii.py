@@ -113,3 +113,8 @@ def test_planted_email_and_phone_never_survive(prefix: str, suffix: str, user: s
 )
 def test_names_in_capitals(text: str, expected: str) -> None:
     assert scrub_text(text)[0] == expected
+
+
+def test_personal_header_over_repeated_answers_is_a_question() -> None:
+    frame = _frame(Mobile=["Oui", "Non"] * 15, Nom=[f"x{i}" for i in range(30)])
+    assert [item["column"] for item in detect_pii_columns(frame)] == ["Nom"]

@@ -132,7 +132,8 @@ def detect_pii_columns(frame: pd.DataFrame) -> list[dict]:
     """Columns that hold personal data, by what their header says or what their values look like.
 
     Content is checked first (it is the stronger evidence); a header alone flags a column even when
-    it is empty, since an empty "Téléphone" column will not stay empty in the next wave.
+    it is empty, since an empty "Téléphone" column will not stay empty in the next wave, but not
+    when its answers repeat like categories ("Mobile: oui/non" is a question, not a number).
     """
     found: list[dict] = []
     for column in frame.columns:
@@ -144,7 +145,8 @@ def detect_pii_columns(frame: pd.DataFrame) -> list[dict]:
             found.append({"column": column, "kind": kind, "reason": REASONS[kind]})
             continue
         named = header_kind(str(column))
-        if named is not None:
+        distinct = values.nunique()
+        if named is not None and not (2 <= distinct <= 10 and distinct < 0.5 * len(values)):
             found.append(
                 {"column": column, "kind": "header", "reason": f"header names personal data ({named.replace('_', ' ')})"}
             )
