@@ -11,6 +11,7 @@ from app_pages import escape_md, number, show_problem, state
 SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
 CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
 LEVEL_SEPARATOR = " | "
+NO_DIMENSION = "-"
 
 
 def use_sample() -> None:
@@ -44,7 +45,7 @@ def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
         rows.append({
             "column": name,
             "type": spec.get("type", "ignore"),
-            "dimension": spec.get("dimension") or "",
+            "dimension": spec.get("dimension") or NO_DIMENSION,
             "reverse": bool(spec.get("reverse", False)),
             "levels": LEVEL_SEPARATOR.join(map(str, levels)) if levels else (
                 f"{scale[0]} – {scale[1]}" if scale else ""),
@@ -62,7 +63,7 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict
         spec = columns.setdefault(name, {})
         spec["type"] = str(row["type"] or "ignore")
         dimension = str(row.get("dimension") or "").strip()
-        if dimension:
+        if dimension and dimension != NO_DIMENSION:
             spec["dimension"] = dimension
         else:
             spec.pop("dimension", None)
@@ -100,8 +101,8 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
                 t("data.col_type"), options=list(COLUMN_TYPES), required=True,
                 format_func=lambda v: tr(f"type.{v}")),
             "dimension": st.column_config.SelectboxColumn(
-                t("data.col_dimension"), options=["", *DIMENSIONS],
-                format_func=lambda v: tr(f"trait.{v}") if v else "—"),
+                t("data.col_dimension"), options=[NO_DIMENSION, *DIMENSIONS],
+                format_func=lambda v: tr(f"trait.{v}") if v in DIMENSIONS else "—"),
             "reverse": st.column_config.CheckboxColumn(t("data.col_reverse")),
             "levels": st.column_config.TextColumn(t("data.col_levels"), width="large"),
         },
@@ -117,6 +118,7 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
 
 def _reports(survey: Any) -> None:
     t = state.translator()
+    tr = t
     left, right = st.columns(2)
     with left:
         st.subheader(t("data.quality_header"))
@@ -124,8 +126,11 @@ def _reports(survey: Any) -> None:
         warnings = [str(w) for w in quality.warnings]
         if not warnings and not quality.made_missing:
             st.success(t("data.quality_ok"))
-        for text in warnings:
-            st.warning(escape_md(text))
+        if warnings:
+            st.warning(t("data.quality_warnings", n=len(warnings)))
+            with st.expander(t("data.details")):
+                for text in warnings:
+                    st.text(text)
         if quality.made_missing:
             st.caption(t("data.made_missing"))
             st.dataframe(_count_table(quality.made_missing, t("data.col_name")), hide_index=True)
@@ -139,14 +144,42 @@ def _reports(survey: Any) -> None:
             st.info(t("data.privacy_none"))
         if privacy.removed_columns:
             st.caption(t("data.privacy_removed"))
-            st.dataframe(
-                pd.DataFrame(privacy.removed_columns).rename(
-                    columns={"column": t("data.col_name"), "reason": t("data.privacy_reason")}),
-                hide_index=True,
-            )
+            st.dataframe(pd.DataFrame({
+                t("data.col_name"): [str(item.get("column", "")) for item in privacy.removed_columns],
+                t("data.privacy_reason"): [_reason(item, tr) for item in privacy.removed_columns],
+            }), hide_index=True)
         if any(privacy.scrubbed.values()):
             st.caption(t("data.privacy_scrubbed"))
-            st.dataframe(_count_table(privacy.scrubbed, t("data.kind")), hide_index=True)
+            st.dataframe(_count_table({_kind(k, tr): v for k, v in privacy.scrubbed.items() if v}, t("data.kind")),
+                         hide_index=True)
+
+
+def _reason(item: dict[str, Any], tr: Any) -> str:
+    """Why intake removed a column, in the session's language (the report's own words otherwise)."""
+    reason = str(item.get("reason", ""))
+    kind = str(item.get("kind") or _reason_kind(reason))
+    key = f"privacy.reason_{kind}"
+    return tr(key) if kind and tr.has(key) else str(item.get("reason", ""))
+
+
+def _reason_kind(reason: str) -> str:
+    try:
+        from workshop_data.pii import REASONS
+    except ImportError:
+        REASONS = {}
+    for kind, text in REASONS.items():
+        if reason == text:
+            return kind
+    if reason.startswith("declared"):
+        return "declared"
+    if reason.startswith("header"):
+        return "header"
+    return ""
+
+
+def _kind(kind: str, tr: Any) -> str:
+    key = f"privacy.kind_{kind}"
+    return tr(key) if tr.has(key) else kind
 
 
 def _count_table(counts: dict[str, int], label: str) -> pd.DataFrame:
@@ -197,7 +230,7 @@ def render() -> None:
     survey = inputs.survey
     if session.codebook is None:
         session.codebook = survey.codebook.to_dict()
-    st.success(t("data.current_survey", name=escape_md(Path(session.survey_path).name.split("-", 1)[-1])))
+    st.success(t("data.current_survey", name=escape_md(Path(session.survey_path).name)))
     st.write(t("data.read_ok", rows=number(len(survey.data), 0), columns=len(survey.data.columns)))
     if inputs.contacts is not None:
         report = inputs.contacts.report
@@ -205,8 +238,10 @@ def render() -> None:
         if report.unmatched_rows or report.bad_timestamps:
             st.warning(t("data.contacts_issues", unmatched=number(report.unmatched_rows, 0),
                          ids=number(report.unmatched_ids, 0), bad=number(report.bad_timestamps, 0)))
-        for warning in report.warnings:
-            st.warning(escape_md(warning))
+        if report.warnings:
+            with st.expander(t("data.details")):
+                for warning in report.warnings:
+                    st.text(str(warning))
     _reports(survey)
     _codebook_editor(session.codebook)
     st.info(t("data.next"))

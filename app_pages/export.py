@@ -58,7 +58,7 @@ def render() -> None:
                         continue
                     data = rendered(kind, *args)
                     st.download_button(
-                        t("export.download"), data=data, file_name=f"{stem}.{extension}", mime=mime,
+                        t("export.download_as", fmt=extension.upper()), data=data, file_name=f"{stem}.{extension}", mime=mime,
                         key=f"w_dl_{kind}", icon=icon, on_click="ignore", type="primary" if kind == "pdf" else "secondary",
                     )
                 except Exception as exc:  # one failed format must not hide the others

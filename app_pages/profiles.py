@@ -98,6 +98,8 @@ def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
             frame[column] = frame[column].map(lambda v: "✔" if v else "")
         elif column != "k" and pd.api.types.is_float_dtype(frame[column]):
             frame[column] = frame[column].map(lambda v: number(v, 2))
+        elif column == "index":
+            frame[column] = frame[column].map(lambda v: tr(f"profiles.index_{v}") if tr.has(f"profiles.index_{v}") else v)
     return frame.rename(columns={c: tr(f"profiles.kcol_{c}") for c in frame.columns if tr.has(f"profiles.kcol_{c}")})
 
 
@@ -120,10 +122,8 @@ def render() -> None:
     if ws.k_table:
         st.subheader(t("profiles.k_table"))
         st.caption(t("profiles.k_table_help"))
-        left, right = st.columns([3, 2])
-        with left:
-            st.dataframe(k_frame(ws.k_table), hide_index=True, width="stretch")
-        with right:
+        st.dataframe(k_frame(ws.k_table), hide_index=True, width="stretch")
+        if len(ws.k_table) > 1:
             st.plotly_chart(charts.k_table_chart(ws.k_table, t), key="c_k")
         chosen = (ws.settings or {}).get("k")
         if chosen:

@@ -288,8 +288,9 @@ def _reopen() -> None:
             cols[1].button(t("refine.reopen"), key="w_reopen_go", on_click=on_reopen, icon=":material/folder_open:")
         upload = st.file_uploader(t("refine.reopen_upload"), type=["yaml", "yml"], key="w_reopen_file")
         if upload is not None and st.button(t("refine.reopen"), key="w_reopen_upload"):
-            path = state.workshops_folder() / Path(state.save_upload(upload.name, upload.getvalue())).name
-            path.write_bytes(upload.getvalue())
+            path = state.workshops_folder() / state.save_upload(upload.name, upload.getvalue()).name
+            if not path.exists():
+                path.write_bytes(upload.getvalue())
             _open(path)
             st.rerun()
 

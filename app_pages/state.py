@@ -143,15 +143,21 @@ def last_workshop() -> Path | None:
 
 
 def save_upload(name: str, data: bytes) -> Path:
-    """Keep an uploaded file in the working folder under a name that cannot escape it."""
-    digest = hashlib.sha256(data).hexdigest()[:12]
-    safe = re.sub(r"[^\w.\-]+", "_", Path(name).name)[-80:] or "upload"
-    path = home() / "uploads" / f"{digest}-{safe}"
+    """Keep an uploaded file in the working folder, under its own name (made safe) in a folder named
+    by its content hash: the name the person knows stays in the workshop's sources, and nothing can
+    be written outside the working folder."""
+    digest = hashlib.sha256(data).hexdigest()[:16]
+    safe = re.sub(r"[^\w.\-]+", "_", Path(name).name).lstrip(".")[-80:] or "upload"
+    path = home() / "uploads" / digest / safe
     if not path.exists():
         from workshop_data.files import atomic_write_bytes
 
         atomic_write_bytes(path, data)
     return path
+
+
+def uploaded_files() -> list[Path]:
+    return sorted(p for p in (home() / "uploads").glob("*/*") if p.is_file())
 
 
 def new_workshop_path(stem: str) -> Path:
@@ -375,7 +381,7 @@ def build_workshop(
     if progress is not None:
         kwargs["progress"] = progress
     workshop = build(inputs.survey, inputs.contacts, **kwargs)
-    path = Path(out) if out else new_workshop_path(Path(survey_path).name.split("-", 1)[-1])
+    path = Path(out) if out else new_workshop_path(Path(survey_path).stem)
     save_workshop(workshop, path)
     open_workshop(path)
     return path
@@ -518,7 +524,7 @@ def survey_of(workshop: Any) -> Path | None:
         candidates.append(sample_paths()["survey"])
     except Exception:  # no bundled sample: the uploads may still hold it
         pass
-    candidates.extend(sorted((home() / "uploads").glob("*")))
+    candidates.extend(uploaded_files())
     for path in candidates:
         if path.is_file() and _sha256(str(path), _file_key(path)) in wanted:
             return path
@@ -538,7 +544,7 @@ def source_of(workshop: Any, role: str) -> Path | None:
         candidates.extend(p for r, p in sample_paths().items() if r == role)
     except Exception:  # no bundled sample: the uploads may still hold it
         pass
-    candidates.extend(sorted((home() / "uploads").glob("*")))
+    candidates.extend(uploaded_files())
     for path in candidates:
         if wanted and path.is_file() and _sha256(str(path), _file_key(path)) in wanted:
             return path

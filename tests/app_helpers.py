@@ -59,7 +59,7 @@ def built_workshop_file(small_sample_dir: Path, tmp_path_factory: pytest.TempPat
 
     inputs = load_inputs(small_sample_dir / "survey.csv", small_sample_dir / "codebook.yaml",
                          small_sample_dir / "contacts.csv")
-    ws = build_workshop(inputs.survey, inputs.contacts, k=4, seed=0, lang="fr")
+    ws = build_workshop(inputs.survey, inputs.contacts, k=4, seed=0, lang="fr", bootstrap=4)
     path = tmp_path_factory.mktemp("built") / "atelier.yaml"
     save_workshop(ws, path)
     return path

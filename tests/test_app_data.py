@@ -38,7 +38,7 @@ def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, sma
     assert "Enquête en cours : enquete.csv" in shown(at)
     session = at.session_state["app"]
     assert session.survey_path.endswith("enquete.csv")
-    assert (opened / "uploads").glob("*enquete.csv")
+    assert list((opened / "uploads").glob("*/enquete.csv"))
     types = {spec["type"] for spec in session.codebook["columns"].values()}
     assert "likert" in types
     frame = at.data_editor[0].value

@@ -11,7 +11,26 @@ from app_helpers import (  # noqa: F401  (fixtures)
 pytest.importorskip("personas.build")
 
 
-def test_first_open_clusters_the_sample_and_saves_it(app_home, small_sample):
+@pytest.fixture
+def quick_build(monkeypatch):
+    """Fewer bootstrap resamples (and k=3 when the app asks for auto): these tests check the flow,
+    clustering quality and speed are measured elsewhere (benchmarks/)."""
+    import personas.build as build
+
+    real = build.build_workshop
+    calls = []
+
+    def quick(survey, contacts=None, **kwargs):
+        calls.append(dict(kwargs))
+        if kwargs.get("k") == "auto":
+            kwargs["k"] = 3
+        return real(survey, contacts, **{**kwargs, "bootstrap": 4})
+
+    monkeypatch.setattr(build, "build_workshop", quick)
+    return calls
+
+
+def test_first_open_clusters_the_sample_and_saves_it(app_home, small_sample, quick_build):
     at = start("profiles")
     assert_clean(at)
     saved = app_home / "workshops" / "exemple.yaml"
@@ -20,9 +39,10 @@ def test_first_open_clusters_the_sample_and_saves_it(app_home, small_sample):
     assert ws is not None and 2 <= len(ws.personas) <= 10
     assert (app_home / "last-workshop.txt").read_text(encoding="utf-8").strip() == str(saved.resolve())
     assert "Synthèse" in shown(at)
+    assert quick_build[0]["k"] == "auto" and callable(quick_build[0]["progress"])
 
 
-def test_cluster_with_chosen_k_shows_charts(app_home, small_sample, built_workshop_file):
+def test_cluster_with_chosen_k_shows_charts(app_home, small_sample, built_workshop_file, quick_build):
     put_workshop(app_home, built_workshop_file)
     at = start("data")
     button(at, "Utiliser l'exemple").click().run()

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from app_helpers import ROOT, small_sample_dir  # noqa: F401  (fixture)
+from app_helpers import ROOT, built_workshop_file, put_workshop, small_sample_dir  # noqa: F401  (fixtures)
 
 pytestmark = pytest.mark.browser
 
@@ -49,10 +49,13 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 
 @pytest.fixture
-def server(tmp_path: Path, small_sample_dir: Path):
+def server(tmp_path: Path, small_sample_dir: Path, built_workshop_file: Path):
+    """The app on a free port; its working folder already holds a small workshop (the first-open
+    clustering of the sample is covered by the AppTest tests)."""
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     port = _free_port()
+    put_workshop(tmp_path / "home", built_workshop_file, name="exemple.yaml")
     env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(tmp_path / "home"),
            "PERSONA_WORKSHOP_SAMPLE": str(small_sample_dir)}
     log = open(tmp_path / "streamlit.log", "wb")
@@ -76,15 +79,25 @@ def server(tmp_path: Path, small_sample_dir: Path):
 
 
 def _shot(page, name: str) -> None:
+    print(f"{time.strftime('%H:%M:%S')} {name}")
+    """The whole page: Streamlit scrolls inside its main section, so the window is made as tall."""
     ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+    size = page.viewport_size
+    height = page.evaluate(
+        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')].map(e => e.scrollHeight))")
+    page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
+    page.wait_for_timeout(800)
+    page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
+    page.set_viewport_size(size)
 
 
 def _wait_idle(page) -> None:
-    """Until Streamlit has finished the current run (no 'running' indicator)."""
-    page.wait_for_timeout(300)
+    """Until Streamlit has finished the current run: no running indicator, no stale element."""
+    page.wait_for_timeout(400)
     page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')", timeout=90_000)
+    page.wait_for_timeout(300)
 
 
 def _nav(page, label: str) -> None:
@@ -98,6 +111,7 @@ def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
     from workshop_data.sample import sample_paths
 
     bundled = sample_paths()
+    expect.set_options(timeout=90_000)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         context = browser.new_context(locale="fr-FR", accept_downloads=True, viewport={"width": 1400, "height": 1000})
@@ -120,9 +134,12 @@ def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
         _wait_idle(page)
         _shot(page, "02-uploaded")
 
-        # Cluster with k=auto, progress shown.
+        # Cluster into four personas (k=auto is timed by benchmarks/app_speed.py), progress shown.
         _nav(page, "Profils")
         page.get_by_text("Réglages du regroupement", exact=True).click()
+        page.locator("[data-testid='stSelectbox']").filter(has_text="Nombre de profils").click()
+        page.get_by_role("option", name="4", exact=True).click()
+        _wait_idle(page)
         page.get_by_role("button", name="Lancer le regroupement", exact=True).click()
         expect(page.get_by_text("Regroupement terminé", exact=False).first).to_be_visible(timeout=90_000)
         _wait_idle(page)
@@ -150,7 +167,7 @@ def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
         # Export: prepare the PDF, download it.
         _nav(page, "Exporter")
         page.get_by_role("button", name="Préparer le PDF", exact=True).click()
-        button = page.get_by_role("button", name="Télécharger", exact=True).first
+        button = page.get_by_role("button", name="Télécharger (PDF)", exact=True)
         expect(button).to_be_visible(timeout=90_000)
         _wait_idle(page)
         _shot(page, "07-export")
