@@ -345,3 +345,13 @@ def test_trailing_separators_on_data_lines_only(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("id;q\n1;a;\n2;b;;\n", encoding="utf-8")
     assert read_table(path)["q"].tolist() == ["a", "b"]
+
+
+def test_format_follows_the_bytes_not_the_name(tmp_path: Path) -> None:
+    path = tmp_path / "really_parquet.csv"
+    pd.DataFrame({"id": ["a", "b"]}).to_parquet(path)
+    assert read_table(path).attrs["format"] == "parquet"
+    old = tmp_path / "old.xls"
+    old.write_bytes(b"\xd0\xcf\x11\xe0" + b"\x00" * 100)
+    with pytest.raises(DataError, match="old Excel"):
+        read_table(old)

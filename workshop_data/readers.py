@@ -87,25 +87,40 @@ def read_table(path: str | Path, *, max_bytes: int = 200_000_000, max_columns: i
         )
     if size == 0:
         raise DataError("the file is empty", file=name, expected="a header line and data rows")
-    with open(path, "rb") as handle:
-        head = handle.read(8)
-    suffix = path.suffix.lower()
-    if head.startswith(b"PK\x03\x04") or suffix in (".xlsx", ".xlsm"):
-        fmt = "xlsx"
-        header, rows, info = _read_xlsx(path, name, max_columns)
-    elif head.startswith(b"PAR1") or suffix in (".parquet", ".pq"):
-        fmt = "parquet"
-        header, rows, info = _read_parquet(path, name, max_columns)
-    elif suffix == ".xls" or head.startswith(b"\xd0\xcf\x11\xe0"):
-        raise DataError(
-            "old Excel (.xls) files are not read", file=name, expected="XLSX, CSV or Parquet (save as .xlsx)"
-        )
-    else:
-        fmt = "csv"
-        header, rows, info = _read_text(path.read_bytes(), name, max_columns)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8)
+        fmt = _format_of(head, path.suffix.lower())
+        if fmt == "xls":
+            raise DataError(
+                "old Excel (.xls) files are not read", file=name, expected="XLSX, CSV or Parquet (save as .xlsx)"
+            )
+        if fmt == "xlsx":
+            header, rows, info = _read_xlsx(path, name, max_columns)
+        elif fmt == "parquet":
+            header, rows, info = _read_parquet(path, name, max_columns)
+        else:
+            header, rows, info = _read_text(path.read_bytes(), name, max_columns)
+    except OSError as exc:
+        raise DataError(f"cannot read the file ({exc.strerror or exc.__class__.__name__})", file=name) from None
     frame = _to_frame(header, rows, name)
     frame.attrs.update({"file": name, "format": fmt, **info})
     return frame
+
+
+def _format_of(head: bytes, suffix: str) -> str:
+    """The format the bytes say, else the one the name says: a renamed file is read for what it is."""
+    if head.startswith(b"PK\x03\x04"):
+        return "xlsx"
+    if head.startswith(b"PAR1"):
+        return "parquet"
+    if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
+        return "xls"
+    if suffix in (".xlsx", ".xlsm"):
+        return "xlsx"
+    if suffix in (".parquet", ".pq"):
+        return "parquet"
+    return "csv"
 
 
 # --- text files ---------------------------------------------------------------------------------
