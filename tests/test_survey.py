@@ -96,7 +96,8 @@ def test_detected_pii_is_dropped_even_when_the_codebook_calls_it_text(tmp_path: 
     book = _book({"respondent_id": "id", "columns": {"contact": "text", "avis": "categorical"}})
     survey = load_survey(path, book)
     assert list(survey.data.columns) == ["avis"]
-    assert survey.privacy.removed_columns == [{"column": "contact", "reason": "values are e-mail addresses"}]
+    assert survey.privacy.removed_columns == [
+        {"column": "contact", "reason": "values are e-mail addresses", "kind": "email"}]
 
 
 def test_declared_pii_is_dropped(tmp_path: Path) -> None:
@@ -104,7 +105,8 @@ def test_declared_pii_is_dropped(tmp_path: Path) -> None:
     path = _csv(tmp_path, "id;code_secret;avis\n" + rows)
     survey = load_survey(path, _book({"respondent_id": "id", "columns": {"code_secret": "pii", "avis": "categorical"}}))
     assert list(survey.data.columns) == ["avis"]
-    assert survey.privacy.removed_columns[0]["column"] == "code_secret"
+    assert survey.privacy.removed_columns == [
+        {"column": "code_secret", "reason": "declared as personal data in the codebook", "kind": "declared"}]
 
 
 # --- bad inputs ---------------------------------------------------------------------------------

@@ -102,10 +102,10 @@ def load_survey(
 def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd.DataFrame:
     """Drop declared and detected personal columns, noting why (never what they held)."""
     protected = {book.respondent_id, *(c for c in [book.weight] if c)}
-    drop: dict[str, str] = {}
+    drop: dict[str, tuple[str, str]] = {}  # column -> (kind, reason)
     candidates = frame[[c for c in frame.columns if c not in protected and c != ROW_NUMBER_ID]]
     for item in detect_pii_columns(candidates):
-        drop[item["column"]] = item["reason"]
+        drop[item["column"]] = (item["kind"], item["reason"])
     for item in detect_pii_columns(frame[[book.respondent_id]]):
         if item["kind"] != "header":
             raise DataError(
@@ -114,13 +114,13 @@ def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd
             )
     for column, spec in book.columns.items():
         if spec.type == "pii" and column in frame.columns:
-            drop.setdefault(column, "declared as personal data in the codebook")
+            drop.setdefault(column, ("declared", "declared as personal data in the codebook"))
     for column in drop:
         spec = book.columns.get(column)
         if spec is not None and spec.type != "pii":
             book.columns[column] = ColumnSpec(name=spec.name, type="pii", label=dict(spec.label))
-    for column, reason in drop.items():
-        privacy.removed_columns.append({"column": column, "reason": reason})
+    for column, (kind, reason) in drop.items():
+        privacy.removed_columns.append({"column": column, "reason": reason, "kind": kind})
     return frame.drop(columns=list(drop))
 
 
