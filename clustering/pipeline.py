@@ -104,7 +104,7 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
     progress(0.05, "choosing k")
     table, fitted, table_stability = k_table(X, w, method, ks, seed=seed, bootstrap=bootstrap if len(ks) > 1 else 0,
                                              archetypes=archetypes if len(ks) > 1 else None, progress=progress,
-                                             start=0.05, end=0.8)
+                                             start=0.05, end=0.8, X_validity=features.X)
     chosen = next(row["k"] for row in table if row["recommended"])
     original = fitted[chosen].labels_
     merged, messages = _merge_small(features.X, original, w, min_size)

@@ -75,9 +75,11 @@ def recommend(table: list[dict[str, Any]]) -> int:
 
 def k_table(X: np.ndarray, sample_weight: np.ndarray | None, method: str, ks: list[int], *,
             seed: int = 0, bootstrap: int = 20, archetypes: Callable[[np.ndarray], int | None] | None = None,
-            progress: Progress = no_progress, start: float = 0.0, end: float = 1.0) -> tuple[list[dict[str, Any]], dict[int, Any], dict[int, dict]]:
+            progress: Progress = no_progress, start: float = 0.0, end: float = 1.0,
+            X_validity: np.ndarray | None = None) -> tuple[list[dict[str, Any]], dict[int, Any], dict[int, dict]]:
     """Fit every k; return the table rows (recommendation marked), the fitted estimators and the
-    per-cluster stability of every k."""
+    per-cluster stability of every k. Silhouette is measured on ``X_validity`` (the encoded
+    features, whatever matrix the method clusters) so that methods compare on one footing."""
     n = X.shape[0]
     span = end - start
     progress(start, "fitting every k")
@@ -101,7 +103,8 @@ def k_table(X: np.ndarray, sample_weight: np.ndarray | None, method: str, ks: li
     table: list[dict[str, Any]] = []
     for k in ks:
         labels = fitted[k].labels_
-        row: dict[str, Any] = {"k": int(k), "validity": silhouette(X, labels, sil_rows), "index": "silhouette"}
+        row: dict[str, Any] = {"k": int(k), "validity": silhouette(X if X_validity is None else X_validity, labels, sil_rows),
+                               "index": "silhouette"}
         values = list(stability.get(k, {}).values())
         row["stability"] = float(np.mean(values)) if values else None
         row["stability_min"] = float(np.min(values)) if values else None
