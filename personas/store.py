@@ -75,7 +75,9 @@ def _canonical_keys(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str
 
 
 def _canonical(ws: Workshop) -> dict[str, Any]:
-    data = _plain(ws.to_dict())
+    # _plain copies as it goes: no asdict() of the whole workshop (a deep copy of every assignment)
+    data = _plain({f.name: getattr(ws, f.name) for f in fields(Workshop) if f.name != "personas"})
+    data["personas"] = [_plain(asdict(p)) for p in ws.personas]
     personas = []
     for persona in data["personas"]:
         for key, kind in _PERSONA_TYPES.items():
@@ -99,11 +101,11 @@ class _Dumper(getattr(yaml, "CSafeDumper", yaml.SafeDumper)):  # type: ignore[mi
 
 
 def _represent_text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = '"' if any(ch in value for ch in _FRAGILE) else None
+    style = '"' if _FRAGILE.search(value) else None
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
-_FRAGILE = "\x85\u2028\u2029\r"
+_FRAGILE = re.compile("[\x85\u2028\u2029\r]")
 _Dumper.add_representer(str, _represent_text)
 
 
