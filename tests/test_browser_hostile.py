@@ -1,0 +1,158 @@
+"""The app in a real browser against hostile text and concurrent sessions.
+
+- Persona names, notes and narrative holding HTML or JavaScript are shown as text on every page
+  and in the sheet preview; no script runs (``window.__pwned`` stays undefined in every frame, no
+  dialog opens).
+- Two browser sessions editing one workshop lose no edit silently: the second, stale edit is
+  either applied on top of the first or refused with a message.
+"""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app_helpers import ROOT, put_workshop, small_sample_dir  # noqa: F401  (fixture)
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _nav, _wait_healthy, _wait_idle
+
+pytestmark = pytest.mark.browser
+
+SCRIPT_NAME = "<script>window.__pwned=1</script>Zoé"
+IMG_NAME = '<img src=x onerror="window.__pwned=2">Léo'
+NOTE = '<img src=x onerror="window.__pwned=3"> <b>gras</b> [clic](javascript:window.__pwned=5)'
+SERVICE = '<svg onload="window.__pwned=6">Accueil'
+STORY = '<iframe src="javascript:window.top.__pwned=4"></iframe> Une histoire & des « guillemets »'
+PAGES = ("Données", "Profils", "Affiner", "Fiches", "Exporter")
+
+
+def hostile_workshop():
+    from personas.model import Note
+    from personas_helpers import make_workshop
+
+    ws = make_workshop(4, 60, seed=4)
+    first, second = ws.personas[0], ws.personas[1]
+    first.name = SCRIPT_NAME
+    first.story = STORY
+    first.quote = '"><script>window.__pwned=7</script>'
+    first.goals = ["<style>body{display:none}</style>Trouver l'info"]
+    first.notes = [Note(id="N1", service=SERVICE, text=NOTE, created="2026-01-05T09:30:00Z")]
+    second.name = IMG_NAME
+    return ws
+
+
+@pytest.fixture
+def app_server(tmp_path: Path, small_sample_dir: Path):  # noqa: F811
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    home = tmp_path / "home"
+    path = put_workshop(home, hostile_workshop(), name="exemple.yaml")
+    port = _free_port()
+    env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(home), "PERSONA_WORKSHOP_SAMPLE": str(small_sample_dir)}
+    log = open(tmp_path / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
+         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, process)
+        yield url, path
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+def _pwned(page) -> list:
+    values = []
+    for frame in page.frames:
+        try:
+            values.append(frame.evaluate("() => [window.__pwned, window.top.__pwned]"))
+        except Exception:  # a detached or cross-origin frame holds no script of ours
+            continue
+    return [v for pair in values for v in pair if v is not None]
+
+
+def _all_text(page) -> str:
+    texts = []
+    for frame in page.frames:
+        try:
+            texts.append(frame.evaluate("() => document.body ? document.body.innerText : ''"))
+            texts.extend(frame.evaluate(
+                "() => [...document.querySelectorAll('input, textarea')].map(e => e.value)"))
+        except Exception:
+            continue
+    return "\n".join(texts)
+
+
+def test_markup_in_names_and_notes_is_shown_as_text_and_never_runs(app_server) -> None:
+    from playwright.sync_api import sync_playwright
+
+    url, _ = app_server
+    dialogs: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+        page.goto(url)
+        _wait_idle(page)
+        seen: dict[str, str] = {}
+        for label in PAGES:
+            _nav(page, label)
+            page.wait_for_timeout(1500)
+            assert _pwned(page) == [], label
+            seen[label] = _all_text(page)
+        browser.close()
+    assert dialogs == []
+    everything = "\n".join(seen.values())
+    for literal in ("<script>window.__pwned=1</script>", 'onerror="window.__pwned=2"', 'onerror="window.__pwned=3"'):
+        assert literal in everything, literal
+    assert "<script>window.__pwned=1</script>" in seen["Fiches"]  # the printed sheet shows it as text
+
+
+def test_two_sessions_on_one_workshop_lose_no_edit(app_server) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    from personas.store import load_workshop
+
+    url, path = app_server
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        pages = []
+        for _ in range(2):
+            context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+            page = context.new_page()
+            page.set_default_timeout(60_000)
+            page.goto(url)
+            _wait_idle(page)
+            _nav(page, "Affiner")
+            pages.append(page)
+        first, second = pages
+        for page, name in ((first, "Nom posé par A"), (second, "Nom posé par B")):
+            field = page.get_by_label("Nom", exact=True)
+            field.fill(name)
+            field.press("Enter")
+            page.wait_for_timeout(500)
+            _wait_idle(page)
+        conflict = second.get_by_text("Quelqu'un d'autre a enregistré cet atelier", exact=False)
+        told = conflict.count() > 0
+        if told:
+            expect(conflict.first).to_be_visible()
+        browser.close()
+    ws = load_workshop(path)
+    renames = [entry for entry in ws.history if "Nom posé par A" in str(entry)]
+    assert renames, "the first session's edit is in the workshop's history"
+    applied_b = any("Nom posé par B" in str(entry) for entry in ws.history)
+    print(f"second session: {'applied on top' if applied_b else ''}{' told of a conflict' if told else ''}")
+    assert applied_b or told, "the second session's edit was either applied or refused with a message"
+    assert ws.revision >= 1
