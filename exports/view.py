@@ -31,11 +31,14 @@ MAX_ITEM = 220
 MAX_NOTES = 6
 MAX_NOTE = 280
 STORY_FLOOR_LINES = 3
+# Sheet fields that are statistics: blanked for a group under the minimum size.
+_STATISTICS = ("size_text", "size_number", "share_text", "archetype_fit", "avoidable_text", "avoidable_volume",
+               "evidence_n", "stability_text", "prevalence_text")
 MAX_DEFINING = 4
 
 # Text column of the A4 sheet: (font size pt, characters per line, lines available). Widths come
-# from sheet.css (text column ~103 mm, DejaVu Sans ~0.52 em per character, line-height 1.3); the
-# line budget keeps a 10 % margin for word wrapping.
+# from sheet.css (text column 108 mm, DejaVu Sans ~0.55 em per character, line-height 1.3), line
+# budgets from the page height left under the header; checked on rendered pages (tests, pdftoppm).
 TIERS = ((9.5, 58, 50), (8.5, 65, 56), (7.5, 74, 63))
 HEADING_LINES = 2.0
 ITEM_GAP_LINES = 0.25
@@ -276,8 +279,12 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         else:
             defining.append(str(item))
 
+    if persona.prevalence and persona.prevalence < ws.min_group_size:
+        prevalence = t("evidence.prevalence_few", n=fmt_int(ws.min_group_size, lang))
+    else:
+        prevalence = t("evidence.prevalence", n=fmt_int(persona.prevalence, lang))
     has_contacts = bool(persona.channel_mix) or persona.avoidable_share > 0
-    return {
+    sheet = {
         "id": persona.id,
         "name": name,
         "name_long": len(name) > 32,
@@ -303,10 +310,13 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         "evidence_n": t("evidence.n", n=fmt_int(persona.size, lang)),
         "stability_text": fmt_dec(persona.stability, lang) if persona.stability is not None else "",
         "stability_reading": t(stability_reading(persona.stability)),
-        "prevalence_text": t("evidence.prevalence", n=fmt_int(persona.prevalence, lang)),
+        "prevalence_text": prevalence,
         "defining": defining,
         "validated": persona.validated,
     }
+    if small:  # the privacy rule lives here, not in the templates: no figure leaves this module
+        sheet.update({key: "" for key in _STATISTICS}, has_contacts=False, avoidable_value=0.0)
+    return sheet
 
 
 # ---------------------------------------------------------------- the document
@@ -384,9 +394,9 @@ def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = 
         "archetype": sheet["archetype"],
         "small": sheet["small"],
         "colour": sheet["colour"],
-        "size_text": fmt_int(persona.size, lang),
+        "size_text": sheet["size_number"],
         "share_text": sheet["share_text"],
-        "share_value": persona.share * 100,
+        "share_value": 0.0 if sheet["small"] else persona.share * 100,
         "stability_text": sheet["stability_text"] or "—",
         "stability_reading": sheet["stability_reading"],
     } for persona, sheet in zip(ws.personas, every)]

@@ -178,3 +178,14 @@ def test_bad_theme_is_refused(tmp_path, content, problem):
     with pytest.raises(DataError) as info:
         exports.load_theme(path)
     assert problem in str(info.value)
+
+
+def test_small_counts_are_never_printed():
+    ws = small_group_workshop()
+    small = view.sheet_view(ws, ws.personas[-1], 9, lang="fr", t=view.translator("fr"), names={}, clamp_texts=True)
+    assert all(small[key] == "" for key in view._STATISTICS)
+    assert small["traits"] == [] and small["channels"] == []
+    ws.personas[0].prevalence = MIN_GROUP - 1
+    page = exports.render_html(ws, persona_id=ws.personas[0].id)
+    assert f"Moins de {MIN_GROUP} répondants réels correspondent" in page
+    assert f"{MIN_GROUP - 1} répondants réels" not in page
