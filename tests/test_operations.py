@@ -235,7 +235,7 @@ def apply_action(ws: Workshop, action: tuple) -> Workshop:
     return op.redo(ws)
 
 
-@settings(max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(ACTIONS, min_size=1, max_size=10))
 def test_random_edit_sequences_keep_the_invariant_and_undo_exactly(actions):
     ws = WS
