@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import escape_md, show_problem, state
+from app_pages import escape_md, number, show_problem, state
 from personas.model import NARRATIVE_LIST_FIELDS
 
 OTHER_SERVICE = "__other__"
@@ -195,10 +195,10 @@ def _card(ws: Any, persona: Any) -> None:
             st.toggle(t("refine.validated"), value=persona.validated, key=key, on_change=on_validated, args=(pid, key))
             if persona.archetype_fit is not None:
                 st.caption(t("refine.fit", fit=_num(persona.archetype_fit)))
-        facts = [t("refine.size", size=persona.size, share=_num(100 * persona.share, 1))]
+        facts = [t("refine.size", size=number(persona.size, 0), share=_num(100 * persona.share, 1))]
         if persona.stability is not None:
             facts.append(t("refine.stability", value=_num(persona.stability)))
-        facts.append(t("refine.prevalence", n=persona.prevalence, share=_num(100 * min(persona.prevalence_share, 1.0), 0)))
+        facts.append(t("refine.prevalence", n=number(persona.prevalence, 0), share=_num(100 * min(persona.prevalence_share, 1.0), 0)))
         st.caption(" · ".join(facts))
 
         quote_col, story_col = st.columns(2)
@@ -218,7 +218,7 @@ def _card(ws: Any, persona: Any) -> None:
         cols = st.columns(4)
         for col, field in zip(cols, NARRATIVE_LIST_FIELDS):
             key = _key(field, pid)
-            col.text_area(t(f"refine.{field}"), value="\n".join(getattr(persona, field)), key=key, height=150,
+            col.text_area(t(f"refine.{field}"), value="\n".join(getattr(persona, field)), key=key, height=190,
                           help=t("refine.list_help"), on_change=on_field, args=(pid, field, key))
         _notes(persona)
         st.button(t("refine.split"), key=_key("split", pid), on_click=on_split, args=(pid,),
@@ -303,8 +303,7 @@ def _date(iso: str) -> str:
 
 
 def _num(value: float, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if state.get().lang == "fr" else text
+    return number(value, digits)
 
 
 def render() -> None:
