@@ -118,3 +118,17 @@ def test_names_in_capitals(text: str, expected: str) -> None:
 def test_personal_header_over_repeated_answers_is_a_question() -> None:
     frame = _frame(Mobile=["Oui", "Non"] * 15, Nom=[f"x{i}" for i in range(30)])
     assert [item["column"] for item in detect_pii_columns(frame)] == ["Nom"]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("J'habite au 12 rue des Lilas, 67000 Strasbourg.", "J'habite au [adresse], 67000 Strasbourg."),
+        ("Venez au 5 bis place Kléber !", "Venez au [adresse] !"),
+        ("au 12 rue des Lilas et ensuite beaucoup de mots sans ponctuation jusqu'à la fin",
+         "au [adresse] beaucoup de mots sans ponctuation jusqu'à la fin"),
+        ("Il y a 2 places de parking", "Il y a 2 places de parking"),
+    ],
+)
+def test_street_addresses_in_text(text: str, expected: str) -> None:
+    assert scrub_text(text)[0] == expected

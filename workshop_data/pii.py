@@ -36,6 +36,10 @@ ADDRESS = re.compile(
     r"lane|drive)\b",
     re.IGNORECASE,
 )
+STREET = re.compile(  # the street's name runs to the next punctuation, or four words at most
+    ADDRESS.pattern + r"(?:[^,.;:!?()\n]{0,40}?(?=\s*(?:[,.;:!?()\n]|$))|(?:[ \t]+[^\s,.;:!?()]+){0,4})",
+    re.IGNORECASE,
+)
 _CAP_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+"
 INTRODUCTION = re.compile(
     r"(?i:je\s+m['’]\s?appelle|mon\s+nom\s+est|mon\s+pr[ée]nom\s+est|my\s+name\s+is|je\s+suis\s+(?:madame|monsieur|mme|m\.))"
@@ -44,7 +48,9 @@ INTRODUCTION = re.compile(
 CIVILITY = re.compile(rf"\b(?:Madame|Monsieur|Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?)\s+((?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}})(?:\s+{_CAP_WORD})?)")
 CAP_PAIR = re.compile(rf"\b({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\s+({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\b")
 
-PLACEHOLDERS = {"email": "[courriel]", "phone": "[téléphone]", "id_number": "[numéro]", "name": "[nom]"}
+PLACEHOLDERS = {
+    "email": "[courriel]", "phone": "[téléphone]", "id_number": "[numéro]", "name": "[nom]", "address": "[adresse]",
+}
 REASONS = {
     "email": "values are e-mail addresses",
     "phone": "values are phone numbers",
@@ -175,7 +181,7 @@ def _replace_names(text: str, counts: dict[str, int]) -> str:
 
 
 def scrub_text(text: str) -> tuple[str, dict[str, int]]:
-    """Replace e-mails, phone numbers, id-like numbers and names in free text by placeholders."""
+    """Replace e-mails, phone numbers, id-like numbers, street addresses and names by placeholders."""
     counts: dict[str, int] = {}
     if not text:
         return text, counts
@@ -191,6 +197,7 @@ def scrub_text(text: str) -> tuple[str, dict[str, int]]:
     out = sub(NIR, "id_number", out)
     out = sub(PHONE, "phone", out)
     out = sub(LONG_NUMBER, "id_number", out)
+    out = sub(STREET, "address", out)
     out = _replace_names(out, counts)
     return out, counts
 
