@@ -156,3 +156,32 @@ def test_two_sessions_on_one_workshop_lose_no_edit(app_server) -> None:
     print(f"second session: {'applied on top' if applied_b else ''}{' told of a conflict' if told else ''}")
     assert applied_b or told, "the second session's edit was either applied or refused with a message"
     assert ws.revision >= 1
+
+
+def test_an_upload_over_the_limit_is_refused_with_a_message(app_server, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    url, path = app_server
+    big = tmp_path / "enquete_trop_grande.csv"
+    with open(big, "wb") as handle:
+        handle.write(b"id;commentaire\n")
+        handle.truncate(51 * 1024 * 1024)
+    uploads = path.parent.parent / "uploads"
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        context = browser.new_context(locale="fr-FR", viewport={"width": 1400, "height": 1000})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(url)
+        _wait_idle(page)
+        with page.expect_file_chooser() as chooser:
+            page.locator("[data-testid='stFileUploaderDropzone']").first.click()
+        chooser.value.set_files(str(big))
+        uploader = page.locator("[data-testid='stFileUploader']").first
+        expect(uploader).to_contain_text("50", timeout=60_000)
+        message = uploader.inner_text()
+        _wait_idle(page)
+        expect(page.get_by_role("button", name="Lire les fichiers", exact=True)).to_be_disabled()
+        browser.close()
+    assert "MB" in message or "Mo" in message, message
+    assert not any(uploads.iterdir()) if uploads.exists() else True

@@ -292,3 +292,53 @@ def test_cli_split_refuses_a_workshop_whose_survey_lies_outside_its_folder(tmp_p
     assert_refused_cli(result, "outside", name)
     assert "root:" not in result.stderr + result.stdout
     assert path.read_bytes() == before
+
+
+# --- The app: hostile files are refused with a message, the pages still open ----------------------
+
+@pytest.mark.parametrize(
+    "inject",
+    [lambda text: billion_laughs() + text,
+     lambda text: text.replace("title: ", "title: !!python/object/apply:os.system ['echo pwned > pwned.txt'] #", 1)],
+    ids=["alias-bomb", "python-tag"],
+)
+def test_app_refuses_a_hostile_workshop_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       inject) -> None:
+    from app_helpers import shown, start
+
+    home = tmp_path / "home"
+    path = home / "workshops" / "exemple.yaml"
+    path.parent.mkdir(parents=True)
+    hostile = inject(workshop_text())
+    path.write_text(hostile, encoding="utf-8")
+    (home / "last-workshop.txt").write_text(str(path), encoding="utf-8")
+    monkeypatch.setenv("PERSONA_WORKSHOP_HOME", str(home))
+    monkeypatch.chdir(tmp_path)
+    at = start("data")
+    assert not at.exception, [e.value for e in at.exception]
+    assert "exemple.yaml" in shown(at)
+    assert at.session_state["app"].workshop is None
+    assert path.read_text(encoding="utf-8") == hostile
+    assert not (tmp_path / "pwned.txt").exists()
+
+
+@pytest.mark.parametrize("kind", ["wide", "cell"])
+def test_app_refuses_a_hostile_survey_with_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                     kind: str) -> None:
+    from app_helpers import fake_workshop, put_workshop, shown, start
+
+    home = tmp_path / "home"
+    put_workshop(home, fake_workshop(), name="exemple.yaml")
+    monkeypatch.setenv("PERSONA_WORKSHOP_HOME", str(home))
+    survey = tmp_path / f"{kind}.csv"
+    if kind == "wide":
+        survey.write_text(";".join(f"q{i}" for i in range(1_000_000)) + "\n", encoding="utf-8")
+    else:
+        survey.write_text('id;commentaire\n1;"' + "a" * 5_000_000 + '"\n', encoding="utf-8")
+    at = start("data")
+    at.session_state["app"].survey_path = str(survey)
+    at.session_state["app"].codebook = None
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = shown(at)
+    assert "Fichier refusé" in text and f"{kind}.csv" in text, text[-2000:]
