@@ -327,3 +327,27 @@ def test_personal_data_as_respondent_id_is_refused(tmp_path: Path) -> None:
     assert info.value.column == "courriel"
     assert "personal data" in info.value.message
     assert "@" not in str(info.value)
+
+
+def test_same_survey_from_csv_xlsx_and_excel_unicode_text(tmp_path: Path) -> None:
+    import openpyxl
+
+    from intake_helpers import french_survey_rows
+
+    rows = french_survey_rows(60, seed=9)
+    header = list(rows[0])
+    csv_path = write_french_export(tmp_path / "s.csv", n=60, seed=9)
+    book = openpyxl.Workbook()
+    book.active.append(header)
+    for row in rows:
+        book.active.append([row[h] or None for h in header])
+    xlsx_path = tmp_path / "s.xlsx"
+    book.save(xlsx_path)
+    text_path = tmp_path / "s.txt"  # Excel's "Unicode text": UTF-16 with BOM, tab separated
+    frame = pd.DataFrame(rows)
+    text_path.write_bytes(b"\xff\xfe" + frame.to_csv(sep="\t", index=False).encode("utf-16-le"))
+    from_csv = load_survey(csv_path)
+    for other in (load_survey(xlsx_path), load_survey(text_path)):
+        pd.testing.assert_frame_equal(other.data, from_csv.data)
+        pd.testing.assert_series_equal(other.weights, from_csv.weights)
+        assert other.privacy.to_dict() == from_csv.privacy.to_dict()
