@@ -100,13 +100,8 @@ def _report_inputs(inputs: Any) -> None:
         click.echo(f"Warning: {warning}", err=True)
     if inputs.contacts is not None:
         report = inputs.contacts.report
-        for warning in getattr(report, "warnings", []):
+        for warning in report.warnings:
             click.echo(f"Warning: {warning}", err=True)
-        if report.unmatched_rows:
-            click.echo(
-                f"Warning: {report.unmatched_rows} contact(s) from {report.unmatched_ids} id(s) match no respondent",
-                err=True,
-            )
 
 
 survey_arg = click.argument("survey", type=click.Path(path_type=Path))
@@ -258,13 +253,13 @@ def show(workshop: Path) -> None:
     click.echo(f"{ws.title}  ({len(ws.assignments)} respondents, revision {ws.revision})")
     click.echo(f"method={settings.get('method')} k={settings.get('k')} seed={settings.get('seed')}")
     click.echo("")
-    click.echo(f"  {'id':<4} {'name':<32} {'archetype':<16} {'size':<8} {'share':>6}  {'stab.':>5}  "
+    click.echo(f"  {'id':<4} {'name':<32} {'archetype (fit)':<24} {'size':<8} {'share':>6}  {'stab.':>5}  "
                f"{'prevalence':>10}  validated")
     for p in ws.personas:
         stability = "-" if p.stability is None else f"{p.stability:.2f}"
         fit = "" if p.archetype_fit is None else f" ({p.archetype_fit:.2f})"
         click.echo(
-            f"  {p.id:<4} {p.name:<32} {(p.archetype or '-') + fit:<16} {p.size:<8} {p.share * 100:5.1f}%  "
+            f"  {p.id:<4} {p.name:<32} {(p.archetype or '-') + fit:<24} {p.size:<8} {p.share * 100:5.1f}%  "
             f"{stability:>5}  {p.prevalence:>10}  {'yes' if p.validated else 'no'}"
         )
         for note in p.notes:
