@@ -342,3 +342,37 @@ def test_app_refuses_a_hostile_survey_with_a_message(tmp_path: Path, monkeypatch
     assert not at.exception, [e.value for e in at.exception]
     text = shown(at)
     assert "Fichier refusé" in text and f"{kind}.csv" in text, text[-2000:]
+
+
+# --- Files far too large to read -----------------------------------------------------------------
+
+def _sparse(path: Path, size: int = 1_200_000_000) -> Path:
+    """A file of ``size`` bytes that takes no disk space (a hole after a first line)."""
+    with open(path, "wb") as handle:
+        handle.write(b"respondent_id: id\n")
+        handle.truncate(size)
+    return path
+
+
+def test_read_yaml_file_refuses_a_huge_file_before_reading_it(tmp_path: Path) -> None:
+    path = _sparse(tmp_path / "huge.yaml")
+    outcome = run_python(f"from workshop_data.yaml_safe import read_yaml_file\nread_yaml_file({str(path)!r})",
+                         limit_mb=1024, timeout=120)
+    assert outcome.outcome == "DataError", outcome
+    assert "too large" in outcome.message
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        pytest.param("from personas.store import load_workshop as load", marks=pytest.mark.xfail(
+            reason="F4: load_workshop reads the whole file before any size check", strict=False), id="workshop"),
+        pytest.param("from workshop_data.codebook import load_codebook as load", marks=pytest.mark.xfail(
+            reason="F5: load_codebook reads the whole file before any size check", strict=False), id="codebook"),
+    ],
+)
+def test_a_huge_workshop_or_codebook_file_is_refused_with_bounded_memory(tmp_path: Path, call: str) -> None:
+    path = _sparse(tmp_path / "huge.yaml")
+    outcome = run_python(f"{call}\nload({str(path)!r})", limit_mb=1024, timeout=120)
+    assert outcome.outcome == "DataError", outcome
+    assert "too large" in outcome.message
