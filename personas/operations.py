@@ -1,9 +1,10 @@
 """Workshop edits: pure functions that return a new workshop and record themselves in its history.
 
-Each edit stores an exact inverse patch (the touched personas before and after, the persona order
-before and after, the respondents it moved), so undo and redo are plain data that survive a save
-and a restart, and restore the workshop exactly. Entries stay small: a rename stores one persona
-twice, never the whole assignment table; a merge stores the ids of the respondents it moved.
+Each edit stores an exact inverse patch (the fields of the touched personas before and after,
+whole personas only when created or removed; the persona order before and after; the respondents
+it moved), so undo and redo are plain data that survive a save and a restart, and restore the
+workshop exactly. Entries stay small: a rename stores two names, a note one note (notes are
+patched as a slice), never the assignment table; a merge stores the ids of the respondents it moved.
 
 Invariant kept by every edit: each respondent in ``assignments`` belongs to exactly one existing
 persona, and each persona's ``size`` is its number of assigned respondents.

@@ -72,3 +72,10 @@ def test_assign_follows_edited_personas(waves):
 def test_assign_needs_the_contact_log_when_the_workshop_had_one(waves):
     with pytest.raises(DataError, match="contact log"):
         assign_wave(waves["first"]["workshop"], waves["second"]["inputs"].survey, None)
+
+
+def test_assigning_the_first_wave_again_keeps_every_share(waves):
+    first = waves["first"]
+    new, report = assign_wave(first["workshop"], first["inputs"].survey, first["inputs"].contacts)
+    assert new.assignments == first["workshop"].assignments
+    assert all(row["delta_points"] == pytest.approx(0.0, abs=1e-9) for row in report)
