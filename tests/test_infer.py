@@ -274,3 +274,17 @@ def test_more_french_scales(values: list[str], first: str, last: str) -> None:
     spec = infer_column("item", _text(values * 4))
     assert spec.type == "likert"
     assert (spec.levels[0], spec.levels[-1]) == (first, last)
+
+
+def test_unknown_scale_numbered_by_the_tool_is_ordered_by_its_numbers() -> None:
+    values = ["3 - Assez utile", "1 - Inutile", "4 - Indispensable", "2 - Peu utile", "Ne sait pas"]
+    spec = infer_column("Utilité du portail", _text(values * 3))
+    assert spec.type == "likert"
+    assert spec.levels == ["1 - Inutile", "2 - Peu utile", "3 - Assez utile", "4 - Indispensable"]
+    forms = ["1 (Jamais utilisé)", "5 (Tous les jours)", "3 (Parfois)"]
+    assert infer_column("Usage", _text(forms * 3)).levels == ["1 (Jamais utilisé)", "3 (Parfois)", "5 (Tous les jours)"]
+
+
+def test_numbered_categories_stay_categories() -> None:
+    values = ["1 - Agriculteurs exploitants", "2 - Artisans, commerçants", "3 - Cadres", "5 - Employés", "6 - Ouvriers"]
+    assert infer_column("PCS", _text(values * 4)).type == "categorical"

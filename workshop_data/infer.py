@@ -146,6 +146,28 @@ def match_scale(values: list[str]) -> tuple[Scale, dict[str, int]] | None:
     return None if best is None else (best[1], best[2])
 
 
+_SCALE_WORDS = re.compile(
+    r"\b(?:pas du tout|peu|assez|tres|tout a fait|plutot|jamais|toujours|souvent|rarement|parfois|beaucoup|"
+    r"moyennement|inutile|utile|important|satisf\w*|facile|difficile|d'accord|desaccord|not at all|very|somewhat|"
+    r"extremely|never|always|often|rarely|sometimes|agree|disagree|useful|easy|hard|tous les jours)\b"
+)
+_CODED = re.compile(r"^\s*(\d{1,2})\s*(?:[-–=:.)]|\()\s*\D")
+
+
+def _coded_levels(texts: list[str]) -> list[str] | None:
+    """Labels of an unknown scale numbered by the survey tool ('1 - Pas du tout', '2 - Un peu'...), in number order."""
+    answers = [t for t in texts if fold_label(t) not in missing_labels()]
+    codes = [_CODED.match(t) for t in answers]
+    if len(answers) < 2 or len(answers) > 11 or not all(codes):
+        return None
+    if not any(_SCALE_WORDS.search(fold(t)) for t in answers):
+        return None  # numbered categories (occupations, districts) are not a scale
+    numbers = [int(m.group(1)) for m in codes]
+    if len(set(numbers)) != len(numbers) or len({fold_label(t) for t in answers}) != len(answers):
+        return None
+    return [t for _, t in sorted(zip(numbers, answers))]
+
+
 def _levels_from_data(scale: Scale, values: pd.Series) -> list[str]:
     """Scale levels spelled as the data spells them (most frequent spelling), canonical otherwise."""
     spellings: dict[int, dict[str, int]] = {}
@@ -273,6 +295,10 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
             name=name, type="likert", levels=_levels_from_data(scale, present), dimension=dimension,
             reverse=reverse and dimension is not None, label=label,
         )
+    coded = _coded_levels(texts)
+    if coded is not None:
+        return ColumnSpec(name=name, type="likert", levels=coded, dimension=dimension,
+                          reverse=reverse and dimension is not None, label=label)
     booleans = boolean_values()
     if folded and folded <= booleans.keys() and len({booleans[v] for v in folded}) == 2:
         if not folded <= {"0", "1"} or _BOOL_HEADER.search(fold(name)):
