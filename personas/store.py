@@ -28,7 +28,7 @@ from workshop_data.yaml_safe import safe_load_text
 from .model import SCHEMA_VERSION, Note, Persona, Workshop, invariant_problems
 
 LOCK_TIMEOUT_SECONDS = 60.0
-_END_MARKER = re.compile(r"(?:^|\n)\.\.\.[ \t]*\n?\Z")
+_END_MARKER = re.compile(r"(?:^|\n)\.\.\.[ \t\r]*\n?\Z")
 
 #: Top-level keys in the order they are written: the short header first, the long lists last.
 _TOP_ORDER = (
@@ -380,7 +380,7 @@ def load_workshop(path: str | Path) -> Workshop:
     except (IsADirectoryError, PermissionError, OSError) as exc:
         raise WorkshopFileError(f"cannot read the workshop file: {exc.__class__.__name__}", file=str(path)) from None
     try:
-        text = raw.decode("utf-8")
+        text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is not an error
     except UnicodeDecodeError as exc:
         raise WorkshopFileError(
             "the workshop file is not UTF-8 text (truncated or not a workshop file?)", file=str(path),

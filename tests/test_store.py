@@ -290,3 +290,10 @@ def test_migrated_file_is_saved_in_the_current_version(tmp_path: Path):
     assert text.startswith(f"schema_version: {SCHEMA_VERSION}\n")
     assert load_workshop(path).personas[1].name == "Mal informé·e (2025)"
 
+
+
+def test_a_file_edited_on_windows_still_loads(tmp_path: Path):
+    path = _saved(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
+    assert load_workshop(path).personas == load_workshop(_saved(tmp_path / "b")).personas
