@@ -172,12 +172,7 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient
         raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
     inputs = _inputs(survey, codebook, contacts, lenient)
     _report_inputs(inputs)
-    frame = encode(inputs.survey, inputs.contact_table).frame()
-    if inputs.contacts is not None:
-        extra = inputs.contacts.table.drop(columns=[c for c in inputs.contacts.table.columns if c in frame.columns])
-        frame = frame.join(extra, on="respondent_id") if "respondent_id" in frame.columns else frame.join(extra)
-    if "respondent_id" not in frame.columns:
-        frame = frame.rename_axis("respondent_id").reset_index()
+    frame = _features_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
     if out.suffix.lower() == ".csv":
         data = frame.to_csv(index=False).encode("utf-8")
     else:
@@ -188,6 +183,15 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient
         data = buffer.getvalue()
     atomic_write_bytes(out, data)
     click.echo(f"{out}: {len(frame)} respondents, {len(frame.columns) - 1} features")
+
+
+def _features_table(encoded: Any, contacts: Any) -> Any:
+    """Raw contact features under their contract names, then the encoded columns (``enc_``) and traits."""
+    encoded = encoded.set_index("respondent_id")
+    renamed = {c: f"enc_{c}" for c in encoded.columns if not c.startswith("score_")}
+    encoded = encoded.rename(columns=renamed)
+    frame = encoded if contacts is None else contacts.join(encoded, how="right")
+    return frame.rename_axis("respondent_id").reset_index()
 
 
 @main.command()
