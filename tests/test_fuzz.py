@@ -393,3 +393,52 @@ def test_load_survey_with_a_codebook(data: bytes, lenient: bool) -> None:
     assert np.isfinite(survey.weights.to_numpy(dtype=float)).all()
     text = " ".join(str(v) for v in frame["commentaire"].dropna())
     assert "@mail.fr" not in text and "06 12 34 56 78" not in text
+
+
+# --- Contact logs -------------------------------------------------------------------------------
+
+_MAPPING = None
+
+
+def _contact_mapping():
+    global _MAPPING
+    if _MAPPING is None:
+        _MAPPING = Codebook.from_dict(_VALID_CODEBOOK).contacts
+    return _MAPPING
+
+
+_LOG_CELLS = {
+    "usager": st.sampled_from(["R001", "R002", "R999", "", "r001 ", "NULL"]),
+    "horodatage": st.sampled_from(["2025-01-02 09:15:00", "02/01/2025 09:15", "2025-13-40 25:61:00", "", "hier",
+                                   "2025-01-02T09:15:00Z", "1735809300", "0000-00-00"]),
+    "canal_contact": st.sampled_from(["Appel", "Guichet", "Mail", "Téléservice", "Courrier", "Pigeon", ""]),
+    "objet": st.sampled_from(["Déchets", "État civil", "", "a;b", '"quoted"', "x" * 50]),
+    "dispo_en_ligne": st.sampled_from(["oui", "non", "", "peut-être", "1", "0", "true"]),
+}
+
+
+@st.composite
+def contact_log(draw) -> bytes:
+    if draw(st.integers(0, 5)) == 0:
+        return draw(csv_like())
+    columns = [c for c in _LOG_CELLS if draw(st.integers(0, 12)) != 0]
+    rows = [[draw(_LOG_CELLS[c]) for c in columns] for _ in range(draw(st.integers(0, 12)))]
+    delimiter = draw(st.sampled_from([";", ",", "\t"]))
+
+    def cell(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in ';,"\t\n') else value
+
+    text = "\n".join(delimiter.join(cell(v) for v in r) for r in [columns, *rows]) + "\n"
+    return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])), errors="replace")
+
+
+@fuzz(30)
+@given(contact_log())
+def test_contact_features_on_arbitrary_logs(data: bytes) -> None:
+    from workshop_data.contacts import contact_features
+
+    found = outcome(contact_features, _file(data, ".csv"), _contact_mapping(), ["R001", "R002", "R003"])
+    if found is not None:
+        table = found.table
+        assert len(table) == 3
+        assert (table["contacts_total"].to_numpy() >= 0).all()
