@@ -5,8 +5,9 @@ longer match the sheets on the walls. Instead each new respondent joins the pers
 (in the workshop's own encoding) is nearest, and the workgroup sees how each persona's share moved.
 
 The new workshop describes the new wave: its assignments are the new respondents, sizes, shares and
-statistics are recomputed from them, while names, archetypes, narratives, notes and the persona
-centres (the definitions used for assigning) are kept. Its history starts empty: the previous
+statistics are recomputed from them, while names, archetypes, narratives, the chosen quote, notes
+and the persona centres (the definitions used for assigning) are kept; quote candidates from the new
+wave's answers come first. Its history starts empty: the previous
 wave's edits stay in the previous workshop file.
 """
 from __future__ import annotations
@@ -51,6 +52,7 @@ def assign_wave(ws: Workshop, survey: "Survey", contacts: "ContactFeatures | Non
     from clustering.pipeline import assign_new
     from clustering.profiles import profile_clusters
 
+    from .build import N_QUOTE_CANDIDATES, quote_candidates
     from .store import now_iso
 
     had_contacts = any(s.get("role") == "contacts" for s in ws.sources)
@@ -63,6 +65,9 @@ def assign_wave(ws: Workshop, survey: "Survey", contacts: "ContactFeatures | Non
     labels = assign_new(model, survey, table).astype(object)
     features = encode_with_state(survey, table, ws.model["encoder"])
     profiles = {str(p.cluster): p for p in profile_clusters(features, labels, period_days=period_days)}
+    members: dict[str, list[str]] = {}
+    for rid, pid in labels.items():
+        members.setdefault(str(pid), []).append(str(rid))
     personas: list[Persona] = []
     for persona in ws.personas:
         profile = profiles.get(persona.id)
@@ -71,7 +76,9 @@ def assign_wave(ws: Workshop, survey: "Survey", contacts: "ContactFeatures | Non
         else:
             stats = profile_stats(profile)
             updated = replace(persona, **{k: stats[k] for k in _WAVE_FIELDS})
-        personas.append(replace(updated, validated=False))
+        fresh = quote_candidates(survey, features, members.get(persona.id, []), persona.centroid)
+        candidates = list(dict.fromkeys(fresh + [q for q in persona.quote_candidates if q not in fresh]))
+        personas.append(replace(updated, quote_candidates=candidates[:N_QUOTE_CANDIDATES], validated=False))
     report = [
         {"persona_id": old.id, "name": old.name, "old_share": float(old.share), "new_share": float(new.share),
          "delta_points": round((new.share - old.share) * 100, 2), "old_size": old.size, "new_size": new.size}

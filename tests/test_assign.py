@@ -79,3 +79,14 @@ def test_assigning_the_first_wave_again_keeps_every_share(waves):
     new, report = assign_wave(first["workshop"], first["inputs"].survey, first["inputs"].contacts)
     assert new.assignments == first["workshop"].assignments
     assert all(row["delta_points"] == pytest.approx(0.0, abs=1e-9) for row in report)
+
+
+def test_new_wave_brings_its_own_quote_candidates(waves):
+    survey = waves["second"]["inputs"].survey
+    texts = set()
+    for column in [c.name for c in survey.codebook.of_type("text")]:
+        texts.update(" ".join(v.split()) for v in survey.data[column].dropna())
+    for old, new in zip(waves["first"]["workshop"].personas, waves["new"].personas):
+        assert new.quote == old.quote
+        if new.size:
+            assert new.quote_candidates[0] in texts
