@@ -167,7 +167,8 @@ def archetype_fit(personas: Sequence[Any], archetype_names: Mapping[str, str], t
     ]
     fig = go.Figure(go.Bar(
         y=_names(personas), x=[p.archetype_fit or 0.0 for p in personas], orientation="h",
-        text=labels, textposition="auto", marker={"color": PALETTE[4]},
+        text=labels, textposition=["auto" if p.archetype else "outside" for p in personas],
+        cliponaxis=False, marker={"color": PALETTE[4]},
         hovertemplate="%{y}: %{text} (%{x:.2f})<extra></extra>",
     ))
     fig.update_xaxes(range=[0, 1])

@@ -58,13 +58,16 @@ def on_validated(persona_id: str, key: str) -> None:
     state.apply_edit(_ops().set_validated, persona_id, bool(st.session_state.get(key)))
 
 
-def current_service() -> str | None:
+def on_service() -> None:
     """The participant's service: picked from the list, or typed when it is not there."""
     choice = st.session_state.get("w_service")
     if choice == OTHER_SERVICE:
-        typed = str(st.session_state.get("w_service_other", "")).strip()
-        return typed or None
-    return choice or None
+        choice = str(st.session_state.get("w_service_other", "")).strip()
+    state.get().service = choice or None
+
+
+def current_service() -> str | None:
+    return state.get().service
 
 
 def on_add_note(persona_id: str, key: str) -> None:
@@ -169,10 +172,10 @@ def _toolbar(ws: Any) -> None:
         st.selectbox(
             t("refine.your_service"), [*services, OTHER_SERVICE], index=None, key="w_service",
             help=t("refine.your_service_help"), placeholder=t("refine.service_placeholder"),
-            format_func=lambda s: t("refine.other_service") if s == OTHER_SERVICE else s,
+            format_func=lambda s: t("refine.other_service") if s == OTHER_SERVICE else s, on_change=on_service,
         )
         if st.session_state.get("w_service") == OTHER_SERVICE:
-            st.text_input(t("refine.other_service"), key="w_service_other", max_chars=60)
+            st.text_input(t("refine.other_service"), key="w_service_other", max_chars=60, on_change=on_service)
 
 
 def _card(ws: Any, persona: Any) -> None:

@@ -2,7 +2,9 @@
 
 One typed object, :class:`AppState`, lives under ``st.session_state["app"]``; every page reads and
 writes it through :func:`get`, so the schema below is the whole of the app's mutable state (widget
-values live under their own ``w_*`` keys and are never the source of truth).
+values live under their own ``w_*`` keys and are never the source of truth: widgets tied to a
+workshop are keyed by its revision, and dropped when another workshop opens, except the person's
+own choices in ``KEEP_WIDGETS``).
 
 The workshop file is the source of truth for edits: :func:`apply_edit` saves each edit at once,
 and a fresh session reopens the last workshop file, so a browser refresh or a crash loses nothing.
@@ -22,6 +24,7 @@ from typing import Any, Callable
 import streamlit as st
 
 from personas.i18n import LANGUAGES, Translator, normalise_language
+from personas.model import Workshop
 
 HOME_ENV = "PERSONA_WORKSHOP_HOME"
 SAMPLE_ENV = "PERSONA_WORKSHOP_SAMPLE"   # a folder with survey.csv, codebook.yaml, contacts.csv
@@ -44,12 +47,12 @@ class AppState:
         ``None`` until read, when intake infers it from the data.
     lenient: read out-of-scale values as missing instead of refusing the file.
     survey_error: the message of the last refused file, shown until another file is read.
-    service: the participant's service, which signs the notes they add.
+    service: the participant's service, which signs the notes they add (picked on Refine).
     flashes: (kind, text) messages to show once after the rerun that follows an action.
     """
 
     lang: str = "fr"
-    workshop: Any = None
+    workshop: Workshop | None = None
     workshop_path: str | None = None
     survey_path: str | None = None
     contacts_path: str | None = None
