@@ -372,8 +372,14 @@ def _locked(path: Path) -> Iterator[None]:
 
 def load_workshop(path: str | Path) -> Workshop:
     """Read and validate a workshop file (no lock needed: saves replace the file atomically)."""
+    from workshop_data.yaml_safe import MAX_YAML_BYTES
+
     path = Path(path)
     try:
+        size = path.stat().st_size
+        if size > 4 * MAX_YAML_BYTES:  # refused before reading: memory stays bounded
+            raise WorkshopFileError("file too large for a workshop file", file=str(path),
+                                    expected=f"at most {MAX_YAML_BYTES:,} characters", found=f"{size:,} bytes")
         raw = path.read_bytes()
     except FileNotFoundError:
         raise WorkshopFileError("file not found", file=str(path)) from None

@@ -297,3 +297,12 @@ def test_a_file_edited_on_windows_still_loads(tmp_path: Path):
     text = path.read_text(encoding="utf-8")
     path.write_bytes(b"\xef\xbb\xbf" + text.replace("\n", "\r\n").encode("utf-8"))
     assert load_workshop(path).personas == load_workshop(_saved(tmp_path / "b")).personas
+
+
+def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path):
+    path = tmp_path / "huge.yaml"
+    with open(path, "wb") as handle:  # a sparse file: takes no disk space
+        handle.write(b"schema_version: 1\n")
+        handle.truncate(1_000_000_000)
+    with pytest.raises(WorkshopFileError, match="too large"):
+        load_workshop(path)
