@@ -4,7 +4,8 @@ from __future__ import annotations
 import pytest
 
 from app_helpers import (  # noqa: F401  (fixtures)
-    app_home, assert_clean, button, fake_workshop, put_workshop, shown, small_sample, small_sample_dir, start,
+    app_home, assert_clean, built_workshop_file, button, fake_workshop, put_workshop, shown, small_sample,
+    small_sample_dir, start,
     widget,
 )
 
@@ -111,3 +112,34 @@ def test_reopen_a_saved_workshop(workshop_file, app_home):
     button(at, "Ouvrir").click().run()
     assert len(at.session_state["app"].workshop.personas) == 3
     assert "Atelier ouvert : autre.yaml" in shown(at)
+
+
+def test_split_and_move_use_the_workshops_own_data(app_home, small_sample, built_workshop_file):
+    """A workshop built from the (small) sample finds its survey again by content hash."""
+    path = put_workshop(app_home, built_workshop_file)
+    at = start("refine")
+    ws = at.session_state["app"].workshop
+    first = ws.personas[0]
+    button(at, "Scinder en deux").click().run()
+    assert_clean(at)
+    split = _load(path)
+    assert len(split.personas) == len(ws.personas) + 1
+    assert "Persona scindé en deux." in shown(at)
+    assert sum(p.size for p in split.personas) == len(ws.assignments)
+    at.radio(key="w_pick").set_value(first.id).run()
+    at.selectbox(key="w_move_trait").set_value("autonomy")
+    at.selectbox(key="w_move_op").set_value(">=")
+    at.number_input(key="w_move_value").set_value(50)
+    target = split.personas[-1].id
+    at.selectbox(key="w_move_to").set_value(target)
+    button(at, "Déplacer").click().run()
+    assert not at.exception
+    moved = _load(path)
+    from personas.model import invariant_problems
+
+    assert not invariant_problems(moved)
+    if "Répondants déplacés." in shown(at):
+        assert moved.persona(target).size > split.persona(target).size
+    else:  # nobody matched, or the move would have emptied the persona: refused with a sentence
+        assert "Impossible de poursuivre" in shown(at)
+        assert moved.revision == split.revision
