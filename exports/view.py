@@ -41,6 +41,14 @@ MAX_DEFINING = 4
 # budgets from the page height left under the header; checked on rendered pages (tests, pdftoppm).
 TIERS = ((9.5, 58, 50), (8.5, 65, 56), (7.5, 74, 63))
 HEADING_LINES = 2.0
+PT_MM = 0.3528
+LINE_HEIGHT = 1.3
+# Header: name at 19 pt on one line (14 pt, ~38 characters a line, when long); quote ~62 a line.
+NAME_LINE_MM = 8.8
+LONG_NAME_CHARS = 38
+LONG_NAME_LINE_MM = 6.5
+QUOTE_CHARS = 62
+QUOTE_LINE_MM = 5.4
 ITEM_GAP_LINES = 0.25
 
 
@@ -192,7 +200,14 @@ def _lines(sections: list[Section], chars: int) -> float:
     return total
 
 
-def fit_sections(sections: list[Section]) -> float:
+def header_extra_mm(name: str, quote: str) -> float:
+    """How much taller than usual the sheet header gets with a long name or quote (sheet.css sizes)."""
+    name_mm = math.ceil(len(name) / LONG_NAME_CHARS) * LONG_NAME_LINE_MM if len(name) > 32 else NAME_LINE_MM
+    quote_lines = math.ceil(len(quote) / QUOTE_CHARS) if quote else 0
+    return max(0.0, name_mm - NAME_LINE_MM) + max(0, quote_lines - 2) * QUOTE_LINE_MM
+
+
+def fit_sections(sections: list[Section], reserved_mm: float = 0.0) -> float:
     """Pick the largest font that holds the text column; at the smallest, shorten the longest texts.
 
     Returns the font size (pt). Shortening takes one line off the longest text (in lines) while
@@ -200,10 +215,14 @@ def fit_sections(sections: list[Section]) -> float:
     the longest list (counted in "+n more"): every field keeps a visible share of the page and
     nothing spills onto a second page.
     """
+    def available(size: float, lines: int) -> float:
+        return lines - reserved_mm / (size * PT_MM * LINE_HEIGHT)
+
     for size, chars, lines in TIERS:
-        if _lines(sections, chars) <= lines:
+        if _lines(sections, chars) <= available(size, lines):
             return size
     size, chars, lines = TIERS[-1]
+    lines = available(size, lines)
     while _lines(sections, chars) > lines:
         floors = {id(s): STORY_FLOOR_LINES if s.key == "story" else 1 for s in sections}
         candidates = [(s, i) for s in sections for i in range(len(s.items))
@@ -254,7 +273,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         [clamp(n.text, MAX_NOTE) if clamp_texts else one_line(n.text) for n in shown_notes],
         signatures=[n.service for n in shown_notes], more=len(notes) - len(shown_notes), bullet=False,
     ))
-    font_size = fit_sections(sections) if clamp_texts else TIERS[0][0]
+    font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
 
     traits = []
     channels = []

@@ -101,6 +101,9 @@ def long_text_workshop() -> Workshop:
         persona.notes = [Note(id=f"x{n}", service=f"Service n°{n} de la direction des usagers",
                               text=LONG * 5, created="2026-11-02T09:00:00Z") for n in range(10)]
         persona.defining_traits = ["awareness:low"] * 9
+    worst = ws.personas[1]
+    worst.name = "Karim, pressé et exigeant, qui veut tout faire en ligne sans jamais se déplacer ni appeler"
+    worst.channel_mix = {c: 0.125 for c in ("phone", "counter", "email", "web", "mail", "chat", "social", "other")}
     return ws
 
 
