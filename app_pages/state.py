@@ -41,6 +41,8 @@ class AppState:
     lang: "fr" or "en", the language of every word on screen.
     workshop: the open workshop exactly as last saved (``None`` until one is open).
     workshop_path: the YAML file every edit of ``workshop`` is saved to.
+    workshop_stamp: size and modification time of that file when last read or written; another
+        session's save changes it, and the next rerun reloads the file.
     survey_path / contacts_path: the survey and contact log behind the next clustering (uploads
         are copied into the working folder, so they survive a restart).
     codebook: the codebook in use, as the plain dict of ``Codebook.to_dict`` (edited on Data);
@@ -54,6 +56,7 @@ class AppState:
     lang: str = "fr"
     workshop: Workshop | None = None
     workshop_path: str | None = None
+    workshop_stamp: str | None = None
     survey_path: str | None = None
     contacts_path: str | None = None
     codebook: dict[str, Any] | None = None
@@ -334,6 +337,7 @@ def open_workshop(path: str | Path) -> None:
     state = get()
     state.workshop = load_workshop(path)
     state.workshop_path = str(Path(path).resolve())
+    state.workshop_stamp = _stamp(path)
     remember_last(path)
     _clear_widgets()
 
@@ -414,7 +418,34 @@ def apply_edit(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> bool
         flash("error", t("app.error", message=_escape(_message(exc))))
         return False
     state.workshop = saved if saved is not None and hasattr(saved, "personas") else _reloaded(after, before)
+    state.workshop_stamp = _stamp(state.workshop_path)
     return True
+
+
+def _stamp(path: str | Path) -> str | None:
+    try:
+        stat = Path(path).stat()
+    except OSError:
+        return None
+    return f"{stat.st_size}:{stat.st_mtime_ns}"
+
+
+def follow_other_sessions() -> None:
+    """Reload the open workshop when another session (or the command line) saved it meanwhile."""
+    state = get()
+    if state.workshop is None or state.workshop_path is None:
+        return
+    stamp = _stamp(state.workshop_path)
+    if stamp is not None and stamp != state.workshop_stamp:
+        from workshop_data.errors import DataError
+
+        try:
+            revision = state.workshop.revision
+            open_workshop(state.workshop_path)
+        except DataError:
+            return
+        if state.workshop.revision != revision:
+            flash("info", t("app.reloaded"))
 
 
 def _reloaded(after: Any, before: Any) -> Any:
@@ -460,6 +491,7 @@ def restore() -> None:
 def _restore() -> None:
     state = get()
     if state.workshop is not None:
+        follow_other_sessions()
         return
     try:
         _open_initial()

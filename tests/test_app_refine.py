@@ -143,3 +143,15 @@ def test_split_and_move_use_the_workshops_own_data(app_home, small_sample, built
     else:  # nobody matched, or the move would have emptied the persona: refused with a sentence
         assert "Impossible de poursuivre" in shown(at)
         assert moved.revision == split.revision
+
+
+def test_an_edit_saved_elsewhere_shows_at_the_next_rerun(workshop_file):
+    from personas import operations
+    from personas.store import edit_workshop
+
+    at = start("refine")
+    pid = at.session_state["app"].workshop.personas[0].id
+    edit_workshop(workshop_file, lambda ws: operations.rename(ws, pid, "Renommé dans l'autre salle"))
+    at.run()
+    assert widget(at, "text_input", "Nom").value == "Renommé dans l'autre salle"
+    assert "L'atelier a été modifié depuis une autre session" in shown(at)
