@@ -25,6 +25,19 @@ N = 240
 EMAIL_DOMAIN = "audit-prive.example"
 PHONES = ["06 48 27 19 53", "+33 7 61 45 28 90", "01.72.38.46.15", "0745982163"]
 NAMES = ["Adèle Chevallier", "Adrien Deschamps", "Agathe Carpentier"]
+
+
+def _name_column(n: int) -> list[str]:
+    """Distinct, realistic full names (a name column does not repeat like a category)."""
+    from workshop_data import pii
+
+    vocab = Path(pii.__file__).with_name("vocab")
+    firsts, lasts = ([line.strip() for line in (vocab / f"{kind}_names.txt").read_text(encoding="utf-8").splitlines()
+                      if line.strip() and not line.startswith("#")] for kind in ("first", "last"))
+    return [f"{firsts[(7 * i) % len(firsts)]} {lasts[(11 * i + 3) % len(lasts)]}" for i in range(n)]
+
+
+COLUMN_NAMES = _name_column(N)
 INTRODUCED = "Bouvier"
 COMMENT_EVERY = 20  # few enough that the comment column stays free text (scrubbed, not dropped)
 QUARTIER_EVERY = 7  # only ever written as "je m'appelle Adam Bouvier"
@@ -45,7 +58,7 @@ def plant(folder: Path) -> dict[str, Path]:
     ids = survey["id_repondant"].tolist()
     survey["courriel"] = [f"usager.{i}@{EMAIL_DOMAIN}" for i in range(N)]           # declared pii
     survey["telephone"] = [PHONES[i % len(PHONES)] for i in range(N)]               # detected by content
-    survey["nom_prenom"] = [NAMES[i % len(NAMES)] for i in range(N)]                # detected as names
+    survey["nom_prenom"] = COLUMN_NAMES                                              # detected as names
     comments = survey["commentaire"].astype("object").tolist()
     for i in range(0, N, COMMENT_EVERY):
         comments[i] = (f"Écrivez-moi à relance.{i}@{EMAIL_DOMAIN} ou au {PHONES[i % len(PHONES)]}, "
@@ -75,6 +88,7 @@ def leaks(text: str) -> list[str]:
     squeezed = _digits(text)
     found += [p for p in PHONE_DIGITS if p in squeezed]
     found += [n for n in NAMES if n in text or n.split()[1] in text]
+    found += [n for n in COLUMN_NAMES if n in text]
     if INTRODUCED in text:
         found.append(INTRODUCED)
     return found
@@ -283,8 +297,6 @@ def test_a_persona_under_the_minimum_size_shows_no_numbers_in_markdown(small_wor
     assert "987" in control  # the same persona over the minimum does show its numbers
 
 
-@pytest.mark.xfail(reason="F3: archetype fit (a statistic of the group) shown for a persona under the minimum size",
-                   strict=False)
 def test_a_persona_under_the_minimum_size_shows_no_archetype_fit(small_workshop) -> None:
     ws, small, big = small_workshop
     sheet = _small_sheet_markdown(ws, "fr")
