@@ -205,3 +205,12 @@ def test_matches_a_pandas_reference_on_demo_data(tmp_path):
     share = features.table["avoidable_contacts"] / features.table["contacts_total"].replace(0, np.nan)
     np.testing.assert_allclose(features.table["avoidable_share"], share.fillna(0.0))
     assert features.report.unmatched_rows == (~demo.contacts[mapping.respondent_id].isin(ids)).sum()
+
+
+def test_ragged_rows_refused_with_the_file_named(tmp_path):
+    path = tmp_path / "ragged.csv"
+    path.write_text("usager;horodatage;canal_contact;objet;dispo_en_ligne\n"
+                    "A;2025-03-01 10:00:00;Appel;Déchets;oui;en trop;encore\n", encoding="utf-8")
+    with pytest.raises(DataError) as caught:
+        contact_features(path, MAPPING, RESPONDENTS)
+    assert caught.value.file == "ragged.csv"

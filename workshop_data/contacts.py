@@ -167,12 +167,15 @@ def contact_features(
     table, files, backend, cleanup = _open_log(source, con)
     name = _source_name(source, files)
     _check_columns(table, mapping, file=name)
+    expr = features_expr(table, mapping)
+    # The log is read once: the per-id aggregate is materialised (a temporary table of one row per
+    # id in the log), then joined to the respondents and summed for the report.
     per_id_name = f"_contact_features_{id(table):x}"
     try:
-        per_id = backend.create_table(per_id_name, features_expr(table, mapping), temp=True)
-    except DataError:
-        raise
-    except Exception as exc:  # a CSV DuckDB cannot parse, a column of the wrong type
+        per_id = backend.create_table(per_id_name, expr, temp=True)
+    except Exception as exc:  # a CSV DuckDB cannot parse (ragged rows, bad quoting), wrong types
+        if cleanup is not None:
+            cleanup()
         raise DataError(f"cannot read the contact log: {_first_line(exc)}", file=name,
                         expected="a CSV or Parquet contact log") from None
     try:
@@ -184,16 +187,17 @@ def contact_features(
             **{col: joined[col].fill_null(0) for col in FEATURE_COLUMNS},
         ).order_by("_order")
         result = backend.to_pandas(matched)
-        unmatched = per_id.anti_join(wanted, per_id.respondent_id == wanted.respondent_id)
+        known = per_id.respondent_id.isin(wanted.respondent_id)
         totals = backend.to_pandas(
             per_id.aggregate(
                 rows=per_id.rows.sum(),
                 bad=per_id.bad_timestamps.sum(),
                 first=per_id.first_contact.min(),
                 last=per_id.last_contact.max(),
+                unmatched_rows=per_id.rows.sum(where=~known),
+                unmatched_ids=per_id.count(where=~known),
             )
         ).iloc[0]
-        missing = backend.to_pandas(unmatched.aggregate(rows=unmatched.rows.sum(), ids=unmatched.count())).iloc[0]
     finally:
         _drop_temp(backend, per_id_name)
         if cleanup is not None:
@@ -210,7 +214,7 @@ def contact_features(
 
     rows = int(_zero(totals["rows"]))
     bad = int(_zero(totals["bad"]))
-    unmatched_rows = int(_zero(missing["rows"]))
+    unmatched_rows = int(_zero(totals["unmatched_rows"]))
     warnings: list[DataWarning] = []
     if rows and bad / rows > max_bad_timestamp_share:
         raise DataError(
@@ -223,7 +227,7 @@ def contact_features(
                                     file=name, column=mapping.timestamp, count=bad))
     if unmatched_rows:
         warnings.append(DataWarning(
-            f"{unmatched_rows} contact(s) from {int(missing['ids'])} id(s) match no respondent",
+            f"{unmatched_rows} contact(s) from {int(totals['unmatched_ids'])} id(s) match no respondent",
             file=name, column=mapping.respondent_id, count=unmatched_rows))
     if rows == 0:
         warnings.append(DataWarning("the contact log has no rows", file=name))
@@ -233,7 +237,7 @@ def contact_features(
         rows=rows,
         matched_rows=rows - unmatched_rows,
         unmatched_rows=unmatched_rows,
-        unmatched_ids=int(_zero(missing["ids"])),
+        unmatched_ids=int(_zero(totals["unmatched_ids"])),
         bad_timestamps=bad,
         period_days=period,
         source={"role": "contacts", "name": name, "sha256": _combined_hash(files), "rows": rows},
