@@ -291,11 +291,25 @@ def _reopen() -> None:
             cols[1].button(t("refine.reopen"), key="w_reopen_go", on_click=on_reopen, icon=":material/folder_open:")
         upload = st.file_uploader(t("refine.reopen_upload"), type=["yaml", "yml"], key="w_reopen_file")
         if upload is not None and st.button(t("refine.reopen"), key="w_reopen_upload"):
-            path = state.workshops_folder() / state.save_upload(upload.name, upload.getvalue()).name
-            if not path.exists():
-                path.write_bytes(upload.getvalue())
-            _open(path)
+            _open_uploaded(upload.name, upload.getvalue())
             st.rerun()
+
+
+def _open_uploaded(name: str, data: bytes) -> None:
+    """Copy an uploaded workshop into the working folder (a name of its own) and open it; a file
+    that does not load is refused with a message and not kept."""
+    from workshop_data.errors import DataError
+
+    kept = state.save_upload(name, data)
+    path = state.workshops_folder() / f"{kept.stem}-{kept.parent.name[:8]}.yaml"
+    if not path.exists():
+        path.write_bytes(data)
+    try:
+        state.open_workshop(path)
+        state.flash("success", state.t("app.opened", name=escape_md(Path(name).name)))
+    except DataError as exc:
+        path.unlink(missing_ok=True)
+        state.flash("error", state.t("app.error", message=escape_md(exc)))
 
 
 def _date(iso: str) -> str:

@@ -155,3 +155,23 @@ def test_an_edit_saved_elsewhere_shows_at_the_next_rerun(workshop_file):
     at.run()
     assert widget(at, "text_input", "Nom").value == "Renommé dans l'autre salle"
     assert "L'atelier a été modifié depuis une autre session" in shown(at)
+
+
+def test_uploaded_workshop_opens_and_a_bad_one_is_refused(workshop_file, app_home):
+    from personas.store import dump_workshop
+
+    good = fake_workshop(2, 30)
+    at = start("refine")
+    widget(at, "file_uploader", "Ou chargez un fichier d'atelier (YAML)").set_value(
+        ("atelier.yaml", dump_workshop(good).encode("utf-8"), "application/x-yaml"))
+    at.run()
+    next(b for b in at.button if b.label == "Ouvrir" and b.key == "w_reopen_upload").click().run()
+    assert len(at.session_state["app"].workshop.personas) == 2
+    widget(at, "file_uploader", "Ou chargez un fichier d'atelier (YAML)").set_value(
+        ("piege.yaml", b"!!python/object/apply:os.system ['echo pwned']\n", "application/x-yaml"))
+    at.run()
+    next(b for b in at.button if b.label == "Ouvrir" and b.key == "w_reopen_upload").click().run()
+    assert not at.exception
+    assert any(e.value.startswith("Impossible de poursuivre") for e in at.error), [e.value for e in at.error]
+    assert len(at.session_state["app"].workshop.personas) == 2
+    assert not list((app_home / "workshops").glob("piege*"))
