@@ -17,7 +17,8 @@ from .view import document_view, one_line
 _HERE = Path(__file__).resolve().parent
 _ALWAYS = re.compile(r"([\\`*\[\]<>|~]|(?<!\w)_|_(?!\w))")
 _ENTITY = re.compile(r"&(?=#?[A-Za-z0-9]+;)")
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])")
+_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])(?=\s|$)")   # a heading or list marker
+_RULE = re.compile(r"^[\s\-=]+$")                             # a thematic break or setext line
 
 
 class MdSafe(str):
@@ -31,6 +32,8 @@ def md_escape(value: object) -> str:
     text = one_line(value)
     text = _ALWAYS.sub(r"\\\1", text)
     text = _ENTITY.sub(r"\\&", text)
+    if _RULE.match(text):
+        return re.sub(r"([\-=])", r"\\\1", text)
     return _LINE_START.sub(lambda m: m.group(1) + re.sub(r"([#+\-=.)])", r"\\\1", m.group(2)), text)
 
 

@@ -42,10 +42,16 @@ def test_names_read_as_typed_and_never_become_markup():
 
 @pytest.mark.parametrize("text", [
     "# not a heading", "- not a list", "1. not numbered", "*stars* and _under_", "[link](http://x)",
-    "a | b", "<script>x</script>", "&amp; stays", "`code`", "> quote", "\\ back",
+    "a | b", "<script>x</script>", "&amp; stays", "`code`", "> quote", "\\ back", "---", "===", "+ plus",
 ])
 def test_md_escape_keeps_text_literal(text):
     assert rendered_text(md_escape(text)).strip() == text
+
+
+def test_numbers_and_words_are_not_escaped_needlessly():
+    assert md_escape("0.42") == "0.42"
+    assert md_escape("Jean-Michel & sa fille") == "Jean-Michel & sa fille"
+    assert md_escape("enquete_usagers_2026.csv") == "enquete_usagers_2026.csv"
 
 
 def test_no_respondent_level_data():
