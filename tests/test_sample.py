@@ -9,6 +9,7 @@ import pytest
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score
 from sklearn.preprocessing import StandardScaler
+from threadpoolctl import threadpool_limits
 
 from workshop_data.codebook import CHANNELS, DIMENSIONS, load_codebook
 from workshop_data.sample import (
@@ -52,13 +53,19 @@ def recovery_features(demo) -> np.ndarray:
 
 
 def kmeans_ari(demo) -> float:
-    labels = KMeans(6, n_init=10, random_state=0).fit_predict(recovery_features(demo))
+    with threadpool_limits(1):  # small data: threads only fight over 2 busy CI cores
+        labels = KMeans(6, n_init=10, random_state=0).fit_predict(recovery_features(demo))
     return adjusted_rand_score(demo.truth["profile"], labels)
 
 
 @pytest.fixture(scope="module")
 def demo():
     return generate_demo(1500, seed=0)
+
+
+@pytest.fixture(scope="module")
+def demo_ari(demo):
+    return kmeans_ari(demo)
 
 
 def test_profiles_planted_with_unequal_shares(demo):
@@ -119,13 +126,13 @@ def test_contacts_follow_profiles(demo):
     assert 0 < unmatched.sum() < 0.01 * len(demo.contacts)
 
 
-def test_planted_profiles_are_recoverable(demo):
-    assert kmeans_ari(demo) >= 0.9
+def test_planted_profiles_are_recoverable(demo_ari):
+    assert demo_ari >= 0.9
 
 
-def test_hard_variant_is_clearly_harder(demo):
+def test_hard_variant_is_clearly_harder(demo_ari):
     hard = generate_demo(1500, seed=0, noise=1.5, skip_rate=0.15, shares=profile_parameters()["hard_shares"])
-    assert kmeans_ari(hard) < kmeans_ari(demo) - 0.03
+    assert kmeans_ari(hard) < demo_ari - 0.03
 
 
 def test_same_seed_same_data_other_seed_other_data():
