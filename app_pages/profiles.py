@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -28,7 +29,7 @@ def method_label(method: str) -> str:
     return tr(key) if tr.has(key) else method
 
 
-def run_clustering(k: Any, method: str, seed: int) -> None:
+def run_clustering(k: Any, method: str, seed: int) -> Path:
     """Cluster the current survey into a new workshop, showing progress; the result opens at once."""
     session = state.get()
     t = state.translator()
@@ -41,7 +42,7 @@ def run_clustering(k: Any, method: str, seed: int) -> None:
             lenient=session.lenient,
         )
         seconds = time.perf_counter() - started
-        done = t("profiles.done", n=len(session.workshop.personas), seconds=f"{seconds:.1f}".replace(".", "," if session.lang == "fr" else "."))
+        done = t("profiles.done", n=len(session.workshop.personas), seconds=number(seconds, 1))
         status.update(label=done, state="complete", expanded=False)
     state.flash("success", done)
     return path
