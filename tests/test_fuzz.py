@@ -71,7 +71,7 @@ def csv_like(draw) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
-@fuzz(300)
+@fuzz(200)
 @given(csv_like())
 def test_read_table_on_csv_bytes(data: bytes) -> None:
     from workshop_data.readers import read_table
@@ -133,7 +133,7 @@ def mutated_xlsx(draw) -> bytes:
     return buffer.getvalue()
 
 
-@fuzz(150)
+@fuzz(100)
 @given(mutated_xlsx())
 def test_read_table_on_xlsx_like_bytes(data: bytes) -> None:
     from workshop_data.readers import read_table
@@ -158,7 +158,7 @@ def fuzzed_sheet(draw) -> bytes:
     return path.read_bytes()
 
 
-@fuzz(150)
+@fuzz(100)
 @given(fuzzed_sheet())
 def test_read_table_on_fuzzed_sheets(data: bytes) -> None:
     from workshop_data.readers import read_table
@@ -222,7 +222,7 @@ def test_codebook_refuses_non_text_optional_contact_columns(field: str, value) -
         Codebook.from_dict(data, file="codebook.yaml")
 
 
-@fuzz(300)
+@fuzz(200)
 @given(st.one_of(_PLAIN, mutations_of(_VALID_CODEBOOK)))
 def test_codebook_from_arbitrary_structures(data) -> None:
     _check_codebook(outcome(Codebook.from_dict, data, file="codebook.yaml"))
@@ -238,7 +238,7 @@ _YAML_TEXT = st.one_of(
 )
 
 
-@fuzz(300)
+@fuzz(150)
 @given(_YAML_TEXT)
 def test_load_codebook_on_arbitrary_yaml_text(text: str) -> None:
     path = _TMP / "codebook.yaml"
@@ -274,13 +274,13 @@ def _parse_and_check(text: str) -> None:
         assert dump_workshop(parse_workshop(saved)) == saved
 
 
-@fuzz(200)
+@fuzz(150)
 @given(st.one_of(_YAML_TEXT, st.text(max_size=300)))
 def test_parse_workshop_on_arbitrary_text(text: str) -> None:
     _parse_and_check(text)
 
 
-@fuzz(250)
+@fuzz(150)
 @given(st.data())
 def test_parse_workshop_on_mutated_text(workshop_text: str, data) -> None:
     text = workshop_text
@@ -305,7 +305,7 @@ _FAST_DUMPER = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
 _MUTATIONS: dict[int, st.SearchStrategy] = {}
 
 
-@fuzz(200)
+@fuzz(100)
 @given(st.data())
 def test_parse_workshop_on_mutated_structure(workshop_data: dict, data) -> None:
     strategy = _MUTATIONS.setdefault(id(workshop_data), mutations_of(workshop_data))
@@ -373,7 +373,7 @@ def survey_csv(draw) -> bytes:
     return text.encode(draw(st.sampled_from(["utf-8", "cp1252"])), errors="replace")
 
 
-@fuzz(100)
+@fuzz(50)
 @given(survey_csv(), st.booleans())
 def test_load_survey_with_a_codebook(data: bytes, lenient: bool) -> None:
     import numpy as np
@@ -432,7 +432,7 @@ def contact_log(draw) -> bytes:
     return text.encode(draw(st.sampled_from(["utf-8", "utf-8-sig", "cp1252"])), errors="replace")
 
 
-@fuzz(30)
+@fuzz(15)
 @given(contact_log())
 def test_contact_features_on_arbitrary_logs(data: bytes) -> None:
     from workshop_data.contacts import contact_features
