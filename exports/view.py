@@ -287,8 +287,8 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
                                "aria": t("sheet.meter_value", value=fmt_int(value, lang), level=level)})
         mix = sorted(((c, float(s)) for c, s in persona.channel_mix.items() if s and float(s) >= 0.005),
                      key=lambda cs: (-cs[1], CHANNELS.index(cs[0]) if cs[0] in CHANNELS else 99))
-        channels = [{"key": c, "label": t(f"channel.{c}"), "value": s * 100, "share_text": fmt_pct(s, lang)}
-                    for c, s in mix]
+        channels = [{"key": c, "label": t(f"channel.{c}") if t.has(f"channel.{c}") else str(c),
+                     "value": s * 100, "share_text": fmt_pct(s, lang)} for c, s in mix]
 
     defining = []
     for item in persona.defining_traits[:MAX_DEFINING] if clamp_texts else persona.defining_traits:
