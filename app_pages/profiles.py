@@ -133,7 +133,8 @@ def render() -> None:
     st.subheader(t("profiles.map"))
     st.caption(t("profiles.map_help"))
     try:
-        coords = state.respondent_map()
+        with st.spinner(t("profiles.map_computing")):
+            coords = state.respondent_map()
     except Exception as exc:  # the map is a view: data that no longer reads must not block the page
         coords = None
         show_problem(exc)
