@@ -171,7 +171,7 @@ class WardKMeansMethod(ClusterMixin, BaseEstimator):
 
     input = "features"
 
-    def __init__(self, n_clusters: int = 6, random_state: int | None = 0, max_ward: int = 4000, max_iter: int = 300):
+    def __init__(self, n_clusters: int = 6, random_state: int | None = 0, max_ward: int = 2000, max_iter: int = 300):
         self.n_clusters = n_clusters
         self.random_state = random_state
         self.max_ward = max_ward

@@ -99,7 +99,7 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
         if archetype_fit is None:
             return None
         series = pd.Series(labels, index=features.respondent_ids)
-        return int(archetype_fit(profile_clusters(features, series, period_days=period_days)))
+        return int(archetype_fit(profile_clusters(features, series, period_days=period_days, summary_only=True)))
 
     progress(0.05, "choosing k")
     table, fitted, table_stability = k_table(X, w, method, ks, seed=seed, bootstrap=bootstrap if len(ks) > 1 else 0,

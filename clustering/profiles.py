@@ -123,8 +123,11 @@ def _contact_numbers(contacts: dict[str, np.ndarray] | None, member: np.ndarray,
 
 
 def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days: float | None = None,
-                     stability: dict[Hashable, float] | None = None) -> list[ClusterProfile]:
+                     stability: dict[Hashable, float] | None = None, summary_only: bool = False) -> list[ClusterProfile]:
     """One profile per label, in natural label order.
+
+    ``summary_only`` skips what archetype matching does not need (distinguishing features,
+    representatives, prevalence): the k table profiles every k with it.
 
     ``labels`` is indexed by respondent id (any hashable labels); respondents absent from it are
     left out. Yearly volumes are scaled by 365 / ``period_days`` (the contact log's span; taken as
@@ -132,15 +135,15 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
     """
     aligned = labels.reindex(features.respondent_ids)
     present = aligned.notna().to_numpy()
-    values = aligned.to_numpy(dtype=object)
+    codes, uniques = pd.factorize(aligned)
     w = features.sample_weight
     scale = 365.0 / period_days if period_days and period_days > 0 else 1.0
-    raw_columns = list(features.raw.columns)
-    raw = features.raw.to_numpy(dtype=np.float64)
+    raw_columns = [] if summary_only else list(features.raw.columns)
+    raw = features.raw[raw_columns].to_numpy(dtype=np.float64)
     total_weight = float(w[present].sum())
     overall_mean = [_wmean(raw[:, j], w) for j in range(raw.shape[1])]
     overall_sd = [_wstd(raw[:, j], w) for j in range(raw.shape[1])]
-    binary = [bool(set(np.unique(raw[:, j])) <= {0.0, 1.0}) for j in range(raw.shape[1])]
+    binary = [bool(np.all((raw[:, j] == 0.0) | (raw[:, j] == 1.0))) for j in range(raw.shape[1])]
     traits_all = {}
     for dim in features.trait_scores.columns:
         scores = features.trait_scores[dim].to_numpy(dtype=np.float64)
@@ -150,8 +153,9 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
         contacts = {str(c): pd.to_numeric(features.contacts[c], errors="coerce").fillna(0).to_numpy(dtype=np.float64)
                     for c in features.contacts.columns}
     profiles = []
-    for cluster in label_order(v for v in values[present]):
-        member = present & (values == cluster)
+    position = {value: i for i, value in enumerate(uniques)}
+    for cluster in label_order(uniques):
+        member = codes == position[cluster]
         wm = w[member]
         traits = {dim: _wmean(v[member], wm) for dim, (v, _, _) in traits_all.items()}
         distinguishing = []
@@ -162,13 +166,18 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
                 distinguishing.append(Distinguishing(feature=column, label=dict(features.labels.get(column, {"fr": column, "en": column})),
                                                      value=value, overall=overall_mean[j], effect=effect))
         distinguishing.sort(key=lambda d: (-abs(d.effect), d.feature))
-        centroid = (features.X[member] * wm[:, None]).sum(axis=0) / wm.sum() if wm.sum() > 0 else features.X[member].mean(axis=0)
-        distance = ((features.X[member] - centroid) ** 2).sum(axis=1)
-        ids = features.respondent_ids[member]
-        nearest = np.lexsort((ids.to_numpy(dtype=str), distance))[:N_REPRESENTATIVES]
-        defining, matches = _defining(features, member, w, traits_all)
         size = int(member.sum())
-        prevalence = int(matches.sum())
+        if summary_only:
+            centroid, representatives, defining, prevalence = np.zeros(0), [], [], 0
+        else:
+            Xm = features.X[member]
+            centroid = (Xm * wm[:, None]).sum(axis=0) / wm.sum() if wm.sum() > 0 else Xm.mean(axis=0)
+            distance = ((Xm - centroid) ** 2).sum(axis=1)
+            ids = features.respondent_ids[member]
+            nearest = np.lexsort((ids.to_numpy(dtype=str), distance))[:N_REPRESENTATIVES]
+            representatives = [str(i) for i in ids[nearest]]
+            defining, matches = _defining(features, member, w, traits_all)
+            prevalence = int(matches.sum())
         key = cluster.item() if hasattr(cluster, "item") else cluster
         profiles.append(ClusterProfile(
             cluster=key,
@@ -176,7 +185,7 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
             share=float(wm.sum() / total_weight) if total_weight > 0 else 0.0,
             traits=traits,
             distinguishing=distinguishing[:N_DISTINGUISHING],
-            representatives=[str(i) for i in ids[nearest]],
+            representatives=representatives,
             prevalence=prevalence,
             prevalence_share=prevalence / size if size else 0.0,
             defining_traits=defining,

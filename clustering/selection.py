@@ -18,7 +18,7 @@ from __future__ import annotations
 from typing import Any, Callable
 
 import numpy as np
-from sklearn.metrics import silhouette_score
+from sklearn.metrics import pairwise_distances, silhouette_score
 
 from threadpoolctl import threadpool_limits
 
@@ -26,8 +26,8 @@ from .methods import fit_range
 from .result import Progress, no_progress
 from .stability import bootstrap_jaccard, bootstrap_jaccard_many
 
-SILHOUETTE_SAMPLE = 3000
-STABILITY_SAMPLE = 1500
+SILHOUETTE_SAMPLE = 2000
+STABILITY_SAMPLE = 1000
 STABLE_MEAN = 0.75
 STABLE_MIN = 0.5
 SILHOUETTE_FRACTION = 0.6
@@ -40,10 +40,13 @@ def subsample(n: int, size: int, seed: int) -> np.ndarray:
     return np.sort(np.random.default_rng(seed).choice(n, size, replace=False))
 
 
-def silhouette(X: np.ndarray, labels: np.ndarray, rows: np.ndarray) -> float:
+def silhouette(X: np.ndarray, labels: np.ndarray, rows: np.ndarray, distances: np.ndarray | None = None) -> float:
+    """Silhouette of ``labels`` on the subsample ``rows`` (``distances``: its precomputed matrix)."""
     sub = labels[rows]
     if len(np.unique(sub)) < 2 or len(np.unique(sub)) >= len(rows):
         return float("nan")
+    if distances is not None:
+        return float(silhouette_score(distances, sub, metric="precomputed"))
     return float(silhouette_score(X[rows], sub))
 
 
@@ -100,10 +103,12 @@ def k_table(X: np.ndarray, sample_weight: np.ndarray | None, method: str, ks: li
         stability = bootstrap_jaccard_many(X[rows], {k: fitted[k].labels_[rows] for k in ks}, refit,
                                            n_boot=bootstrap, seed=seed, sample_weight=weights)
     sil_rows = subsample(n, SILHOUETTE_SAMPLE, seed)
+    X_sil = X if X_validity is None else X_validity
+    distances = pairwise_distances(X_sil[sil_rows])
     table: list[dict[str, Any]] = []
     for k in ks:
         labels = fitted[k].labels_
-        row: dict[str, Any] = {"k": int(k), "validity": silhouette(X if X_validity is None else X_validity, labels, sil_rows),
+        row: dict[str, Any] = {"k": int(k), "validity": silhouette(X_sil, labels, sil_rows, distances),
                                "index": "silhouette"}
         values = list(stability.get(k, {}).values())
         row["stability"] = float(np.mean(values)) if values else None
