@@ -376,3 +376,22 @@ def test_a_huge_workshop_or_codebook_file_is_refused_with_bounded_memory(tmp_pat
     outcome = run_python(f"{call}\nload({str(path)!r})", limit_mb=1024, timeout=120)
     assert outcome.outcome == "DataError", outcome
     assert "too large" in outcome.message
+
+
+@pytest.mark.parametrize(
+    "args, fragments",
+    [
+        (lambda tmp: ["features", HOSTILE / "huge_dimensions.xlsx", "--out", tmp / "f.csv"],
+         ("huge_dimensions.xlsx", "16,384 columns")),
+        (lambda tmp: ["features", CLI_DATA / "survey.csv", "--codebook", HOSTILE / "deep_nesting.yaml",
+                      "--out", tmp / "f.csv"], ("deep_nesting.yaml", "nesting")),
+        (lambda tmp: ["features", CLI_DATA / "survey.csv", "--codebook", HOSTILE / "recursive_alias.yaml",
+                      "--out", tmp / "f.csv"], ("recursive_alias.yaml", "refers to itself")),
+    ],
+    ids=["xlsx-dimensions", "deep-codebook", "recursive-codebook"],
+)
+def test_cli_refuses_other_hostile_inputs_with_exit_2(tmp_path: Path, args, fragments) -> None:
+    result = run_cli(*args(tmp_path), timeout=120)
+    assert_refused_cli(result, *fragments)
+    assert result.maxrss_mb < BOUND_MB
+    assert not (tmp_path / "f.csv").exists()
