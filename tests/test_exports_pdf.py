@@ -117,3 +117,16 @@ def test_no_respondent_level_data(french):
     for respondent in list(ws.assignments)[:50] + [r for p in ws.personas for r in p.representatives]:
         assert respondent not in everything
     assert b"R-SECRET" not in data
+
+
+def test_pdf_step_fetches_nothing_from_disk_or_network(tmp_path):
+    from PIL import Image
+
+    picture = tmp_path / "secret.png"
+    Image.new("RGB", (4, 4), "red").save(picture)
+    html = (f'<html lang="fr"><head><title>t</title></head><body><p>x</p>'
+            f'<img src="{picture.as_uri()}" alt="a"><img src="http://127.0.0.1:9/x.png" alt="b"></body></html>')
+    data = exports.render_pdf(html)
+    assert data.startswith(b"%PDF")
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    assert not list(reader.pages[0].images)
