@@ -215,8 +215,6 @@ def test_xlsx_with_cells_far_away_is_refused_or_read_with_bounded_memory(tmp_pat
     assert outcome.maxrss_mb < BOUND_MB, outcome.maxrss_mb
 
 
-@pytest.mark.xfail(reason="F1: read_table accepts XLSX cells of millions of characters (CSV refuses > 1,000,000)",
-                   strict=False)
 def test_xlsx_cell_longer_than_a_spreadsheet_allows_is_refused(tmp_path: Path) -> None:
     path = minimal_xlsx(sheet_xml([[("A1", "id"), ("B1", "commentaire")],
                                    [("A2", "1"), ("B2", "a" * 5_000_000)]]), tmp_path / "cell.xlsx")
@@ -365,10 +363,8 @@ def test_read_yaml_file_refuses_a_huge_file_before_reading_it(tmp_path: Path) ->
 @pytest.mark.parametrize(
     "call",
     [
-        pytest.param("from personas.store import load_workshop as load", marks=pytest.mark.xfail(
-            reason="F4: load_workshop reads the whole file before any size check", strict=False), id="workshop"),
-        pytest.param("from workshop_data.codebook import load_codebook as load", marks=pytest.mark.xfail(
-            reason="F5: load_codebook reads the whole file before any size check", strict=False), id="codebook"),
+        pytest.param("from personas.store import load_workshop as load", id="workshop"),
+        pytest.param("from workshop_data.codebook import load_codebook as load", id="codebook"),
     ],
 )
 def test_a_huge_workshop_or_codebook_file_is_refused_with_bounded_memory(tmp_path: Path, call: str) -> None:

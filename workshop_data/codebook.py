@@ -132,16 +132,9 @@ class Codebook:
 
 
 def load_codebook(path: str | Path) -> Codebook:
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise CodebookError("file not found", file=str(path)) from None
-    except (UnicodeDecodeError, IsADirectoryError, PermissionError) as exc:
-        raise CodebookError(f"cannot read the codebook: {exc.__class__.__name__}", file=str(path)) from None
-    from .yaml_safe import safe_load_text
+    from .yaml_safe import read_yaml_file
 
-    return Codebook.from_dict(safe_load_text(text, file=str(path), error=CodebookError), file=str(path))
+    return Codebook.from_dict(read_yaml_file(path, error=CodebookError), file=str(path))
 
 
 def save_codebook(codebook: Codebook, path: str | Path) -> None:

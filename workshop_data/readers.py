@@ -319,6 +319,11 @@ def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
                 f"too many columns ({len(values):,})", file=name, expected=f"at most {max_columns:,} columns"
             )
         row = [_cell_text(v) for v in values]
+        if any(len(cell) > MAX_CELL_CHARS for cell in row):
+            raise DataError(
+                "a cell is far longer than a spreadsheet allows", file=name, rows=[len(out)],
+                expected=f"cells under {MAX_CELL_CHARS:,} characters",
+            )
         while row and row[-1] == "":
             row.pop()
         cells += len(values)
