@@ -10,9 +10,12 @@ The default was chosen by measurement (``benchmarks/recovery.py``): see :class:`
 """
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.base import BaseEstimator, ClusterMixin
 from sklearn.cluster import KMeans
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.mixture import GaussianMixture
 
 
@@ -129,7 +132,10 @@ class LatentClassMethod(ClusterMixin, BaseEstimator):
         X, sample_weight = _check(X, self.n_clusters, sample_weight)
         model = StepMix(n_components=self.n_clusters, measurement="categorical_nan", n_init=self.n_init,
                         max_iter=self.max_iter, random_state=self.random_state, verbose=0, progress_bar=0)
-        model.fit(X, sample_weight=sample_weight)
+        with warnings.catch_warnings():
+            # A comparison baseline: its convergence notes would only clutter the command line.
+            warnings.simplefilter("ignore", category=ConvergenceWarning)
+            model.fit(X, sample_weight=sample_weight)
         self.model_ = model
         self.labels_ = np.asarray(model.predict(X), dtype=np.int64)
         self.cluster_centers_ = weighted_centers(np.nan_to_num(X, nan=-1.0), self.labels_, self.n_clusters, sample_weight)

@@ -118,3 +118,14 @@ def test_real_public_survey_with_inferred_codebook(name):
     assert min(p.size for p in first.profiles) >= 10
     pd.testing.assert_series_equal(first.labels, second.labels)
     assert np.isfinite([p.share for p in first.profiles]).all()
+
+
+def test_clustering_never_imports_the_persona_layer():
+    from pathlib import Path
+
+    import clustering
+
+    folder = Path(clustering.__file__).resolve().parent
+    for path in folder.glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert "import personas" not in text and "from personas" not in text, path.name
