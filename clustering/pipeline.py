@@ -6,10 +6,13 @@ inputs and seed give the same labels and profiles.
 """
 from __future__ import annotations
 
+import warnings
 from typing import Any, Callable, Sequence
 
 import numpy as np
 import pandas as pd
+
+from sklearn.exceptions import ConvergenceWarning
 
 from workshop_data.errors import DataError
 from workshop_data.survey import Survey
@@ -102,6 +105,18 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
         return int(archetype_fit(profile_clusters(features, series, period_days=period_days, summary_only=True)))
 
     progress(0.05, "choosing k")
+    with warnings.catch_warnings():
+        # k near n, or duplicates drawn by the bootstrap, make k-means note fewer distinct points
+        # than clusters: expected, handled (small clusters merge), not worth a console line.
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        return _cluster(survey, features, ks, X, w, make, archetypes, k=k, method=method, seed=seed,
+                        bootstrap=bootstrap, min_size=min_size, k_range=k_range, period_days=period_days,
+                        archetype_fit=archetype_fit, progress=progress)
+
+
+def _cluster(survey, features, ks, X, w, make, archetypes, *, k, method, seed, bootstrap, min_size, k_range,
+             period_days, archetype_fit, progress) -> ClusteringResult:
+    n = features.n
     table, fitted, table_stability = k_table(X, w, method, ks, seed=seed, bootstrap=bootstrap if len(ks) > 1 else 0,
                                              archetypes=archetypes if len(ks) > 1 else None, progress=progress,
                                              start=0.05, end=0.8, X_validity=features.X)

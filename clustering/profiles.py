@@ -75,18 +75,24 @@ def _defining(features: FeatureMatrix, member: np.ndarray, w: np.ndarray, traits
             mask &= (values < MIDPOINT) if side == "low" else (values >= MIDPOINT)
             names.append(f"{dim}:{side}")
         return names, mask
-    binary = [c for c in features.raw.columns if "=" in c]
-    for column in binary:
+    # No trait scores: categories over-represented in the cluster, or numbers above/below everyone's median.
+    for column in features.raw.columns:
         values = features.raw[column].to_numpy(dtype=np.float64)
-        h = _effect(_wmean(values[member], w[member]), _wmean(values, w), 0.0, True)
-        if h > 0:
-            candidates.append((-h, column, values))
+        if "=" in column:
+            h = _effect(_wmean(values[member], w[member]), _wmean(values, w), 0.0, True)
+            if h > 0:
+                candidates.append((-h, column, values > 0.5))
+        elif features.groups.get(column) == "answers":
+            median = float(np.median(values))
+            d = _effect(_wmean(values[member], w[member]), _wmean(values, w), _wstd(values, w), False)
+            side = "high" if d > 0 else "low"
+            candidates.append((-abs(d), f"{column}:{side}", values > median if d > 0 else values <= median))
     candidates.sort(key=lambda c: c[:2])
     mask = everyone.copy()
     names = []
-    for _, column, values in candidates[:2]:
-        mask &= values > 0.5
-        names.append(column)
+    for _, name, matches in candidates[:2]:
+        mask &= matches
+        names.append(name)
     return names, mask
 
 
