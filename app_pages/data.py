@@ -36,6 +36,28 @@ def read_uploads(survey: Any, contacts: Any) -> None:
     session.survey_error = None
 
 
+def forget_uploads() -> None:
+    """Delete the kept uploads; the session no longer points at them."""
+    session = state.get()
+    removed = state.delete_uploads()
+    uploads = str(state.home() / "uploads")
+    for attribute in ("survey_path", "contacts_path"):
+        if (getattr(session, attribute) or "").startswith(uploads):
+            setattr(session, attribute, None)
+    state.flash("success", state.translator()("data.uploads_deleted", n=removed))
+
+
+def _uploads_box() -> None:
+    t = state.translator()
+    kept = state.uploaded_files()
+    with st.expander(t("data.uploads_header", n=len(kept))):
+        st.caption(t("data.uploads_help"))
+        if st.button(t("data.uploads_delete"), key="w_delete_uploads", disabled=not kept,
+                     icon=":material/delete:"):
+            forget_uploads()
+            st.rerun()
+
+
 def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
     """The codebook's columns as an editable table (one row per survey column)."""
     rows = []
@@ -207,6 +229,7 @@ def render() -> None:
         if st.button(t("data.read_files"), key="w_read", type="primary", disabled=survey_file is None):
             read_uploads(survey_file, contacts_file)
     session.lenient = bool(lenient)
+    _uploads_box()
 
     if session.survey_error:
         st.error(t("data.bad_file", message=escape_md(session.survey_error)))

@@ -91,7 +91,6 @@ def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFra
 
 def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
     """The per-k table with translated headers (unknown columns keep their name)."""
-    t = state.translator()
     tr = state.translator()
     frame = pd.DataFrame(k_table)
     for column in frame.columns:

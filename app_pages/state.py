@@ -166,6 +166,20 @@ def uploaded_files() -> list[Path]:
     return sorted(p for p in (home() / "uploads").glob("*/*") if p.is_file())
 
 
+def delete_uploads() -> int:
+    """Remove the kept copies of uploaded files (raw data, personal data included); returns how many.
+
+    Workshops keep working without them; only split, move and exact merge statistics need the data
+    again (upload it once more, or keep it next to the workshop file on the command line).
+    """
+    import shutil
+
+    files = uploaded_files()
+    shutil.rmtree(home() / "uploads", ignore_errors=True)
+    (home() / "uploads").mkdir(parents=True, exist_ok=True)
+    return len(files)
+
+
 def new_workshop_path(stem: str) -> Path:
     from datetime import datetime
 

@@ -35,7 +35,7 @@ def french_typography(text: str) -> str:
     text = re.sub(f"«{_SPACES}", "«" + NNBSP, text)
     text = re.sub(f"(?<=[^\\s«;:!?]){_SPACES}([;!?%»])", NNBSP + r"\1", text)
     text = re.sub(f"(?<=[^\\s\\d«;:!?]){_SPACES}:(?!//)", NNBSP + ":", text)
-    text = re.sub(f"(?<=\\d) +:(?!//)", NNBSP + ":", text)
+    text = re.sub(r"(?<=\d) +:(?!//)", NNBSP + ":", text)
     return text
 
 

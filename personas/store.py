@@ -25,7 +25,7 @@ from workshop_data.errors import ConflictError, WorkshopFileError
 from workshop_data.files import atomic_write_text
 from workshop_data.yaml_safe import safe_load_text
 
-from .model import SCHEMA_VERSION, Note, Persona, Workshop, invariant_problems
+from .model import SCHEMA_VERSION, Persona, Workshop, invariant_problems
 
 LOCK_TIMEOUT_SECONDS = 60.0
 _END_MARKER = re.compile(r"(?:^|\n)\.\.\.[ \t\r]*\n?\Z")

@@ -72,3 +72,18 @@ def test_language_follows_the_browser_and_the_switch(opened):
     at.segmented_control[0].set_value("fr").run()
     assert at.title[0].value == "Données de l'atelier"
     assert_clean(at)
+
+
+def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
+    at = start("data")
+    survey = (small_sample / "survey.csv").read_bytes()
+    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
+    at.run()
+    button(at, "Lire les fichiers").click().run()
+    assert list((opened / "uploads").glob("*/enquete.csv"))
+    assert "Fichiers chargés conservés sur ce poste : 1" in [e.label for e in at.expander]
+    button(at, "Supprimer les fichiers chargés").click().run()
+    assert_clean(at)
+    assert not list((opened / "uploads").glob("*/*"))
+    assert at.session_state["app"].survey_path is None
+    assert "1 fichier(s) chargé(s) supprimé(s) de ce poste." in shown(at)

@@ -1,7 +1,6 @@
 """Archetype library and matching: six ids, one archetype per cluster, a fit, a fallback name."""
 from __future__ import annotations
 
-import pytest
 
 from clustering.result import ClusterProfile, Distinguishing
 from personas.archetypes import (count_archetype_fits, fallback_name, fit_matrix, load_archetypes,

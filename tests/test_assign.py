@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 from personas_helpers import OTHER_SHARES, built_demo, demo_wave

@@ -8,15 +8,12 @@
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from app_helpers import ROOT, put_workshop, small_sample_dir  # noqa: F401  (fixture)
-from test_browser import CHROMIUM, CHROMIUM_ARGS, _free_port, _nav, _wait_healthy, _wait_idle
+from app_helpers import put_workshop, small_sample_dir  # noqa: F401  (fixture)
+from test_browser import CHROMIUM, CHROMIUM_ARGS, _nav, _wait_idle, running_app
 
 pytestmark = pytest.mark.browser
 
@@ -45,30 +42,10 @@ def hostile_workshop():
 
 @pytest.fixture
 def app_server(tmp_path: Path, small_sample_dir: Path):  # noqa: F811
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    home = tmp_path / "home"
-    path = put_workshop(home, hostile_workshop(), name="exemple.yaml")
-    port = _free_port()
-    env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(home), "PERSONA_WORKSHOP_SAMPLE": str(small_sample_dir)}
-    log = open(tmp_path / "streamlit.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-         "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
-         "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_healthy(url, process)
+    """The app on a free port, its working folder holding the hostile workshop."""
+    path = put_workshop(tmp_path / "home", hostile_workshop(), name="exemple.yaml")
+    with running_app(tmp_path / "home", small_sample_dir, tmp_path / "streamlit.log") as url:
         yield url, path
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        log.close()
 
 
 def _pwned(page) -> list:

@@ -6,7 +6,7 @@ import pytest
 import exports
 from exports import view
 from exports.markdown import md_escape
-from exports_helpers import HOSTILE_NAME, LONG, long_text_workshop, small_group_workshop, ten_persona_workshop
+from exports_helpers import LONG, long_text_workshop, small_group_workshop, ten_persona_workshop
 from test_exports_html import check_snapshot
 
 
