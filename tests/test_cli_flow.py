@@ -134,3 +134,29 @@ def test_features_from_the_demo(flow: Path) -> None:
     frame = pd.read_parquet(out)
     assert len(frame) == 400
     assert {"respondent_id", "contacts_total", "avoidable_share", "repeat_contacts"} <= set(frame.columns)
+
+
+def test_two_edit_commands_racing_on_one_file_lose_no_edit(flow: Path, tmp_path: Path) -> None:
+    import shutil
+    import subprocess
+    import sys
+
+    from personas.store import load_workshop
+
+    workshop = tmp_path / "race.yaml"
+    shutil.copy(flow / "workshop.yaml", workshop)
+    before = len(load_workshop(workshop).persona("P2").notes)
+    script = (
+        "import sys\nfrom click.testing import CliRunner\nfrom cli import main\n"
+        "for i in range(4):\n"
+        "    r = CliRunner().invoke(main, ['edit', sys.argv[1], 'note', 'P2', sys.argv[2], f'note {i}'])\n"
+        "    assert r.exit_code == 0, r.output\n"
+    )
+    racers = [subprocess.Popen([sys.executable, "-c", script, str(workshop), service])
+              for service in ("Accueil", "Centre d'appels")]
+    assert [racer.wait(timeout=120) for racer in racers] == [0, 0]
+    notes = load_workshop(workshop).persona("P2").notes
+    assert len(notes) == before + 8
+    assert {(n.service, n.text) for n in notes[before:]} == {
+        (service, f"note {i}") for service in ("Accueil", "Centre d'appels") for i in range(4)
+    }
