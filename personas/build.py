@@ -8,7 +8,6 @@ is the way back, from a saved workshop to the feature matrix that merge, split a
 from __future__ import annotations
 
 import math
-from datetime import date
 from pathlib import Path, PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
@@ -97,7 +96,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     from workshop_data.codebook import Codebook
 
     from .archetypes import count_archetype_fits, fallback_name, load_archetypes, match_archetypes
-    from .store import now_iso
+    from .store import now, now_iso
 
     t = Translator(lang)
     lang = t.lang
@@ -143,7 +142,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     codebook: Codebook = survey.codebook
     ws = Workshop(
         title=title if title is not None else t("build.title", name=survey.source.get("name", ""),
-                                                 date=date.today().isoformat()),
+                                                 date=now().date().isoformat()),
         personas=personas,
         assignments={str(rid): pid_of[label] for rid, label in labels.items()},
         lang=lang,

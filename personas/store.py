@@ -11,6 +11,7 @@ interrupted) is refused as truncated instead of being read as a smaller workshop
 """
 from __future__ import annotations
 
+import os
 import re
 from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
@@ -42,9 +43,18 @@ class NewerSchemaError(WorkshopFileError):
     """The file was written by a newer version of the toolkit: refused, never misread or overwritten."""
 
 
+def now() -> datetime:
+    """The current UTC time, or ``SOURCE_DATE_EPOCH`` when set (the reproducible-builds convention),
+    so that the same inputs and seed can give byte-identical workshop files."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    if epoch.isdigit():
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc)
+    return datetime.now(timezone.utc)
+
+
 def now_iso() -> str:
     """UTC time to the second, as written in the file."""
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    return now().replace(microsecond=0).isoformat().replace("+00:00", "Z")
 
 
 # --------------------------------------------------------------------------------------------

@@ -160,3 +160,18 @@ def test_two_edit_commands_racing_on_one_file_lose_no_edit(flow: Path, tmp_path:
     assert {(n.service, n.text) for n in notes[before:]} == {
         (service, f"note {i}") for service in ("Accueil", "Centre d'appels") for i in range(4)
     }
+
+
+def test_same_inputs_and_seed_give_byte_identical_workshop_files(flow: Path, tmp_path: Path,
+                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1767225600")
+    outputs = []
+    for run_number in (1, 2):
+        out = tmp_path / f"run{run_number}.yaml"
+        result = run("cluster", flow / "survey.csv", "--codebook", flow / "codebook.yaml",
+                     "--contacts", flow / "contacts.csv", "--k", "auto", "--bootstrap", "3", "--seed", "5",
+                     "--out", out)
+        assert result.exit_code == 0, result.stderr
+        outputs.append(out.read_bytes())
+    assert outputs[0] == outputs[1]
+    assert b"2026-01-01T00:00:00Z" in outputs[0]
