@@ -293,6 +293,21 @@ def _replaced(ws: Workshop, persona: Persona) -> list[Persona]:
     return [persona if p.id == persona.id else p for p in ws.personas]
 
 
+def _redrafted(old: Persona, new: Persona, lang: str) -> Persona:
+    """``new`` with each narrative field still as drafted for ``old`` drafted again for ``new``.
+
+    Drafts quote the persona's numbers and archetype; after a merge, a split, a move or a change of
+    archetype those would contradict the sheet's own figures. Words people wrote are kept.
+    """
+    from .archetypes import load_archetypes
+    from .narrative import draft_narrative
+
+    library = {a.id: a for a in load_archetypes()}
+    before = draft_narrative(old, library.get(old.archetype or ""), lang)
+    after = draft_narrative(new, library.get(new.archetype or ""), lang)
+    return replace(new, **{f: after[f] for f in before if getattr(old, f) == before[f]})
+
+
 # --------------------------------------------------------------------------------------------
 # Words: name, narrative, notes, archetype, validation
 
@@ -368,7 +383,7 @@ def set_archetype(ws: Workshop, pid: str, archetype_id: str | None) -> Workshop:
         ids = [a.id for a in load_archetypes()]
         if archetype_id not in ids:
             raise EditError("unknown archetype", expected=" | ".join(ids), found=archetype_id)
-    changed = replace(persona, archetype=archetype_id, archetype_fit=None)
+    changed = _redrafted(persona, replace(persona, archetype=archetype_id, archetype_fit=None), ws.lang)
     return _commit(ws, "archetype", {"persona": pid, "archetype": archetype_id}, _replaced(ws, changed))
 
 
@@ -487,13 +502,13 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
         stats["stability"] = None
     else:
         stats = _combined_stats(keep, other)
-    merged = replace(
+    merged = _redrafted(keep, replace(
         keep, **stats,
         quote_candidates=_interleave(keep.quote_candidates, other.quote_candidates),
         notes=[*keep.notes, *other.notes],
         archetype_fit=None,
         validated=False,
-    )
+    ), ws.lang)
     personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
     return _commit(ws, "merge", {"keep": keep_pid, "other": other_pid, "exact": features is not None},
                    personas, moves)
@@ -525,7 +540,8 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     new_id = _fresh_persona_id(ws)
     moves = [{"from": pid, "to": new_id, "ids": sorted(moved)}]
     profiles = _profiles(ws, features, moves, [pid, new_id])
-    kept = replace(persona, **{**profile_stats(profiles[pid]), "stability": None}, archetype_fit=None, validated=False)
+    kept = _redrafted(persona, replace(persona, **{**profile_stats(profiles[pid]), "stability": None},
+                                       archetype_fit=None, validated=False), ws.lang)
     created = replace(_new_persona(new_id, profiles[new_id], ws.lang), stability=None)
     personas: list[Persona] = []
     for p in ws.personas:
@@ -578,7 +594,8 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
     touched = [to_pid, *(m["from"] for m in moves)]
     profiles = _profiles(ws, features, moves, touched)
     personas = [
-        replace(p, **{**profile_stats(profiles[p.id]), "stability": None}, archetype_fit=None, validated=False)
+        _redrafted(p, replace(p, **{**profile_stats(profiles[p.id]), "stability": None},
+                              archetype_fit=None, validated=False), ws.lang)
         if p.id in touched else p
         for p in ws.personas
     ]

@@ -282,3 +282,33 @@ def test_a_damaged_history_entry_is_refused_not_crashed():
         damaged = Workshop.from_dict({**ws.to_dict(), "history": [*ws.history[:-1], entry]})
         with pytest.raises(DataError, match="damaged|changed outside"):
             op.undo(damaged)
+
+
+def drafted(ws: Workshop) -> Workshop:
+    """The workshop with every narrative as first drafted from the persona's numbers and archetype."""
+    from dataclasses import replace
+
+    from personas.archetypes import load_archetypes
+    from personas.narrative import draft_narrative
+
+    library = {a.id: a for a in load_archetypes()}
+    personas = [replace(p, **draft_narrative(p, library.get(p.archetype), ws.lang)) for p in ws.personas]
+    return replace(ws, personas=personas)
+
+
+def test_membership_edits_redraft_the_numbers_people_did_not_rewrite():
+    from personas.archetypes import load_archetypes
+    from personas.narrative import draft_narrative
+
+    library = {a.id: a for a in load_archetypes()}
+    ws = op.set_field(drafted(WS), "P3", "goals", "Écrit par l'atelier")
+    for edited in (op.merge(ws, "P3", "P4", features=FEATURES), op.merge(ws, "P3", "P4"),
+                   op.split(ws, "P3", features=FEATURES, seed=1)):
+        merged = edited.persona("P3")
+        fresh = draft_narrative(merged, library.get(merged.archetype), ws.lang)
+        assert merged.story == fresh["story"] != ws.persona("P3").story
+        assert merged.levers == fresh["levers"]
+        assert merged.goals == ["Écrit par l'atelier"]
+        assert state(op.undo(edited)) == state(ws)
+    changed = op.set_archetype(ws, "P2", "disconnected").persona("P2")
+    assert changed.story == draft_narrative(changed, library["disconnected"], ws.lang)["story"]
