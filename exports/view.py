@@ -383,8 +383,9 @@ def _privacy(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
     removed = []
     for item in (ws.privacy.get("removed_columns") or [])[:15]:
         if isinstance(item, dict):
-            removed.append({"column": clamp(str(item.get("column", "")), 60),
-                            "reason": clamp(str(item.get("reason", "")), 80)})
+            kind = str(item.get("kind", ""))
+            reason = t(f"pii.{kind}") if kind and t.has(f"pii.{kind}") else str(item.get("reason", ""))
+            removed.append({"column": clamp(str(item.get("column", "")), 60), "reason": clamp(reason, 80)})
         else:
             removed.append({"column": clamp(str(item), 60), "reason": ""})
     more = max(0, len(ws.privacy.get("removed_columns") or []) - len(removed))

@@ -193,3 +193,18 @@ def test_small_counts_are_never_printed():
     page = exports.render_html(ws, persona_id=ws.personas[0].id)
     assert f"Moins de {MIN_GROUP} répondants réels correspondent" in page
     assert f"{MIN_GROUP - 1} répondants réels" not in page
+
+
+def test_removed_columns_give_their_reason_in_the_document_language():
+    """The intake records its reasons in English; a French document names the kind in French."""
+    from dataclasses import replace
+
+    ws = ten_persona_workshop()
+    ws = replace(ws, privacy={**ws.privacy, "removed_columns": [
+        {"column": "courriel", "reason": "values are e-mail addresses", "kind": "email"},
+        {"column": "secu", "reason": "values are social security numbers", "kind": "nir"},
+        {"column": "nom_usager", "reason": "header names personal data (name)", "kind": "header"}]})
+    french = view.document_view(ws, lang="fr")["privacy"]["removed"]
+    assert [r["reason"] for r in french] == ["adresses électroniques", "numéros de sécurité sociale",
+                                             "l'intitulé de la colonne désigne une donnée personnelle"]
+    assert view.document_view(ws, lang="en")["privacy"]["removed"][0]["reason"] == "e-mail addresses"
