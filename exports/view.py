@@ -363,6 +363,16 @@ def _settings(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
         if isinstance(value, (list, tuple)) and len(value) > 8:
             text = f"{len(value)} : " if lang == "fr" else f"{len(value)}: "
             text += fmt_value(list(value[:8]), lang, t) + ", …"
+        elif isinstance(value, str) and t.has(f"method.value.{key}.{value}"):
+            text = t(f"method.value.{key}.{value}")
+        elif key == "k_range" and isinstance(value, (list, tuple)) and len(value) == 2:
+            text = t("method.range", low=fmt_value(value[0], lang, t), high=fmt_value(value[1], lang, t))
+        elif key == "weights" and isinstance(value, dict):
+            text = ", ".join(
+                f"{t(f'method.group.{k}') if t.has(f'method.group.{k}') else k}{t('punct.colon')} {fmt_value(v, lang, t)}"
+                for k, v in value.items())
+        elif key == "period_days" and isinstance(value, float) and math.isfinite(value):
+            text = fmt_int(round(value), lang)
         else:
             text = fmt_value(value, lang, t)
         label = t(f"method.setting.{key}") if t.has(f"method.setting.{key}") else str(key)

@@ -208,3 +208,21 @@ def test_removed_columns_give_their_reason_in_the_document_language():
     assert [r["reason"] for r in french] == ["adresses électroniques", "numéros de sécurité sociale",
                                              "l'intitulé de la colonne désigne une donnée personnelle"]
     assert view.document_view(ws, lang="en")["privacy"]["removed"][0]["reason"] == "e-mail addresses"
+
+
+def test_method_settings_read_as_words_not_ids():
+    from dataclasses import replace
+
+    ws = ten_persona_workshop()
+    ws = replace(ws, settings={**ws.settings, "method": "default", "k_requested": "auto", "k_range": [2, 10],
+                               "weights": {"traits": 1.0, "answers": 0.5, "contacts": 0.5},
+                               "period_days": 364.53})
+    rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="fr")["settings"]}
+    assert rows["Méthode"] == "Par défaut (recommandée)"
+    assert rows["Nombre demandé"] == "automatique"
+    assert rows["Plage essayée"] == "de 2 à 10"
+    assert rows["Pondération des groupes de variables"] == "traits\u00a0: 1,00, réponses\u00a0: 0,50, contacts\u00a0: 0,50"
+    assert rows["Période couverte (jours)"] == "365"
+    rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="en")["settings"]}
+    assert rows["Range tried"] == "2 to 10" and rows["Method"] == "Default (recommended)"
+    assert rows["Weights of the variable groups"] == "traits: 1.00, answers: 0.50, contacts: 0.50"
