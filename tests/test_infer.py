@@ -154,6 +154,8 @@ def test_match_scale_refuses_unknown_labels() -> None:
         ("Mail", "email"), ("Courriel", "email"), ("E-mail", "email"), ("Téléservice", "web"),
         ("Formulaire en ligne", "web"), ("Courrier", "mail"), ("Lettre", "mail"), ("Tchat", "chat"),
         ("Facebook", "social"), ("Pigeon voyageur", "other"), ("appel entrant", "phone"), ("web", "web"),
+        ("Front desk", "counter"), ("Reception desk", "counter"), ("Town hall counter", "counter"),
+        ("Phone call", "phone"), ("Online form", "web"), ("Letter", "mail"),
     ],
 )
 def test_canonical_channels(label: str, channel: str) -> None:
