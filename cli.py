@@ -230,6 +230,21 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient:
     save_workshop(workshop, out)
     click.echo(f"{out}: {len(workshop.personas)} personas from {len(workshop.assignments)} respondents")
     _print_personas(workshop)
+    _report_clustering(workshop, inputs.survey.codebook)
+
+
+def _report_clustering(workshop: Any, book: Any) -> None:
+    """What the user did not ask for but got (clusters merged) and why archetype names may be missing."""
+    from workshop_data.codebook import DIMENSIONS
+
+    for message in workshop.settings.get("messages") or []:
+        click.echo(f"Note: {message}", err=True)
+    missing = [dim for dim in DIMENSIONS if dim not in book.by_dimension()]
+    if missing:
+        click.echo(
+            f"Note: no codebook item measures {', '.join(missing)}; archetypes that rest on these traits cannot "
+            "be recognised (set 'dimension:' on the items that measure them, see README)", err=True,
+        )
 
 
 def _print_personas(workshop: Any) -> None:

@@ -175,3 +175,25 @@ def test_same_inputs_and_seed_give_byte_identical_workshop_files(flow: Path, tmp
         outputs.append(out.read_bytes())
     assert outputs[0] == outputs[1]
     assert b"2026-01-01T00:00:00Z" in outputs[0]
+
+
+def test_cluster_says_when_small_clusters_were_merged(flow: Path, tmp_path: Path) -> None:
+    result = run(
+        "cluster", flow / "survey.csv", "--codebook", flow / "codebook.yaml", "--k", "6",
+        "--min-size", "90", "--bootstrap", "0", "--out", tmp_path / "w.yaml",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "Note: a cluster of" in result.stderr and "merged" in result.stderr
+    assert "no codebook item measures" not in result.stderr
+
+
+def test_cluster_with_a_codebook_without_dimensions_says_which_traits_are_unmeasured(flow: Path, tmp_path: Path) -> None:
+    text = (flow / "codebook.yaml").read_text(encoding="utf-8")
+    stripped = "\n".join(line for line in text.splitlines() if "dimension:" not in line or "trust" not in line)
+    (tmp_path / "codebook.yaml").write_text(stripped + "\n", encoding="utf-8")
+    result = run(
+        "cluster", flow / "survey.csv", "--codebook", tmp_path / "codebook.yaml", "--k", "6",
+        "--bootstrap", "0", "--out", tmp_path / "w.yaml",
+    )
+    assert result.exit_code == 0, result.stderr
+    assert "no codebook item measures trust;" in result.stderr
