@@ -58,6 +58,7 @@ def _defining(features: FeatureMatrix, member: np.ndarray, w: np.ndarray, traits
     """Defining traits of a cluster and the mask of respondents who share all of them."""
     everyone = np.ones(features.n, dtype=bool)
     candidates = []
+    traits = {dim: trait for dim, trait in traits.items() if trait[2] > 1e-9}  # a constant trait tells no one apart
     if traits:
         for dim, (values, overall, sd) in traits.items():
             mean = _wmean(values[member], w[member])

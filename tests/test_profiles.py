@@ -78,3 +78,14 @@ def test_without_contacts_and_traits():
     profiles = profile_clusters(fm, pd.Series(truth.to_numpy(), index=truth.index))
     assert profiles[0].channel_mix == {} and profiles[0].contacts_per_person == 0
     assert profiles[0].defining_traits and "=" in profiles[0].defining_traits[0]
+
+
+def test_traits_that_do_not_vary_are_not_defining():
+    survey, _, truth = planted_survey(60, k=2, seed=9)
+    for column in [c for c in survey.data.columns if c.startswith("q")]:
+        survey.data[column] = 3.0
+    fm = encode(survey)
+    profiles = profile_clusters(fm, pd.Series(truth.to_numpy(), index=truth.index))
+    for p in profiles:
+        assert not any(t.split(":")[0] in fm.trait_scores.columns for t in p.defining_traits), p.defining_traits
+        assert p.defining_traits and p.prevalence < len(truth)
