@@ -73,6 +73,7 @@ def test_draft_in_english_without_archetype():
     assert NNBSP not in "".join([draft["story"], *draft["levers"]])
     assert "50% of these contacts are about a procedure available online" in draft["story"]
     assert "very low equipment and connection (10/100)" in draft["story"]
+    assert "Most of their contacts are made at the counter (70%) and by phone (30%)." in draft["story"]
     assert "Step-by-step support" in draft["needs"]
     assert "No computer or reliable connection at home" in draft["frustrations"]
     assert any("counter" in lever for lever in draft["levers"])
