@@ -173,4 +173,5 @@ def fallback_name(profile: ClusterProfile, lang: str = "fr") -> str:
         parts.append(naming["channels"][lang].get(channel, channel))
     if not parts:
         return naming["generic"][lang].format(n=int(profile.cluster) + 1 if isinstance(profile.cluster, (int, np.integer)) else profile.cluster)
-    return naming["separator"].join(parts)
+    tail = [part[:1].lower() + part[1:] if part[1:2].islower() else part for part in parts[1:]]
+    return naming["separator"].join([parts[0], *tail])

@@ -66,6 +66,6 @@ def test_fallback_name_from_distinguishing_traits():
          Distinguishing("share_phone", {"fr": "x", "en": "x"}, 0.9, 0.4, 1.0),
          Distinguishing("trait:awareness", {"fr": "c", "en": "a"}, 20, 50, -0.9)]
     profile = _profile(0, {"trust": 80.0}, {"phone": 0.7, "web": 0.3}, distinguishing=d)
-    assert fallback_name(profile, "fr") == "Confiance élevée, Méconnaît l'offre en ligne, téléphone"
-    assert fallback_name(profile, "en") == "High trust, Unaware of the online offer, phone"
+    assert fallback_name(profile, "fr") == "Confiance élevée, méconnaît l'offre en ligne, surtout par téléphone"
+    assert fallback_name(profile, "en") == "High trust, unaware of the online offer, mostly by phone"
     assert fallback_name(_profile(3, {}, {}), "fr") == "Profil 4"
