@@ -80,10 +80,10 @@ def main(argv: list[str] | None = None) -> int:
     pd.set_option("display.width", 200)
     for seed in range(seeds):
         rows.append(run("standard", seed, args.respondents))
-        print(pd.DataFrame(rows[-1:]).to_string(index=False, header=len(rows) == 1), flush=True)
+        print(f"standard seed {seed}: ARI {rows[-1]['ari_default']:.3f}", file=sys.stderr, flush=True)
     for seed in range(1 if args.quick else seeds):
         rows.append(run("hard", seed, args.respondents, **hard))
-        print(pd.DataFrame(rows[-1:]).to_string(index=False, header=False), flush=True)
+        print(f"hard seed {seed}: ARI {rows[-1]['ari_default']:.3f}", file=sys.stderr, flush=True)
     table = pd.DataFrame(rows)
     print()
     print(table.to_string(index=False))
