@@ -214,3 +214,12 @@ def test_ragged_rows_refused_with_the_file_named(tmp_path):
     with pytest.raises(DataError) as caught:
         contact_features(path, MAPPING, RESPONDENTS)
     assert caught.value.file == "ragged.csv"
+
+
+def test_channel_labels_the_mapping_does_not_list_are_reported():
+    features = contact_features(LOG, MAPPING, RESPONDENTS)
+    unmapped = [w for w in features.report.warnings if "channel" in str(w) and "'other'" in str(w)]
+    assert len(unmapped) == 1 and unmapped[0].column == "canal_contact"
+    assert str(unmapped[0]).endswith("'other': Fax, Réseaux") and unmapped[0].count == 2
+    listed = ContactMapping(**{**MAPPING.__dict__, "channels": {**MAPPING.channels, "Fax": "other", "Réseaux": "social"}})
+    assert not any("'other'" in str(w) for w in contact_features(LOG, listed, RESPONDENTS).report.warnings)

@@ -125,6 +125,7 @@ def features_expr(table: Any, mapping: ContactMapping) -> Any:
     grouped = log.group_by("rid").aggregate(
         rows=log.count(),
         bad_timestamps=log.count(where=~valid),
+        unlisted_channels=log.count(where=valid & log.unlisted_channel),
         contacts_total=log.count(where=valid),
         **counts,
         digital=log.count(where=valid & log.channel.isin(DIGITAL_CHANNELS)),
@@ -148,6 +149,7 @@ def features_expr(table: Any, mapping: ContactMapping) -> Any:
         active_months=grouped.active_months,
         rows=grouped.rows,
         bad_timestamps=grouped.bad_timestamps,
+        unlisted_channels=grouped.unlisted_channels,
         first_contact=grouped.first_contact,
         last_contact=grouped.last_contact,
     )
@@ -192,12 +194,14 @@ def contact_features(
             per_id.aggregate(
                 rows=per_id.rows.sum(),
                 bad=per_id.bad_timestamps.sum(),
+                unlisted=per_id.unlisted_channels.sum(),
                 first=per_id.first_contact.min(),
                 last=per_id.last_contact.max(),
                 unmatched_rows=per_id.rows.sum(where=~known),
                 unmatched_ids=per_id.count(where=~known),
             )
         ).iloc[0]
+        unlisted_labels = _unlisted_labels(table, mapping) if int(_zero(totals["unlisted"])) else []
     finally:
         _drop_temp(backend, per_id_name)
         if cleanup is not None:
@@ -225,6 +229,11 @@ def contact_features(
     if bad:
         warnings.append(DataWarning(f"{bad} contact(s) left out: timestamp cannot be read",
                                     file=name, column=mapping.timestamp, count=bad))
+    unlisted = int(_zero(totals["unlisted"]))
+    if unlisted:
+        warnings.append(DataWarning(
+            f"{unlisted} contact(s) on channel labels the channel map does not list, counted as 'other': "
+            + ", ".join(unlisted_labels), file=name, column=mapping.channel, count=unlisted))
     if unmatched_rows:
         warnings.append(DataWarning(
             f"{unmatched_rows} contact(s) from {int(totals['unmatched_ids'])} id(s) match no respondent",
@@ -244,6 +253,14 @@ def contact_features(
         warnings=warnings,
     )
     return ContactFeatures(table=table_out, report=report)
+
+
+def _unlisted_labels(table: Any, mapping: ContactMapping, limit: int = 10) -> list[str]:
+    """A few of the channel labels the mapping does not list: only read when some were found."""
+    log = _normalised(table, mapping)
+    labels = log.filter(log.unlisted_channel).select(label=log.raw_channel).distinct()
+    found = [str(v) for v in labels.order_by("label").limit(limit + 1).to_pandas()["label"]]
+    return found[:limit] + (["…"] if len(found) > limit else [])
 
 
 def _drop_temp(backend: Any, name: str) -> None:
@@ -460,8 +477,10 @@ def _normalised(table: Any, mapping: ContactMapping) -> Any:
 
     rid = trim(table[mapping.respondent_id].cast("string")).fill_null("")
     raw_channel = trim(table[mapping.channel].cast("string"))
+    labels = {str(k).strip(): v for k, v in mapping.channels.items()}
     unmapped = ibis.ifelse(raw_channel.isin(CHANNELS), raw_channel, "other")
-    channel = raw_channel.substitute({str(k).strip(): v for k, v in mapping.channels.items()}, else_=unmapped)
+    channel = raw_channel.substitute(labels, else_=unmapped)
+    unlisted = raw_channel.notnull() & ~raw_channel.isin([*labels, *CHANNELS])
 
     stamp = table[mapping.timestamp]
     if stamp.type().is_timestamp():
@@ -491,4 +510,5 @@ def _normalised(table: Any, mapping: ContactMapping) -> Any:
             online = trim(flag.cast("string")).lower().isin(TRUE_VALUES).fill_null(False)
     else:
         online = ibis.literal(False)
-    return table.select(rid=rid, channel=channel, topic=topic, online=online, moment=moment)
+    return table.select(rid=rid, channel=channel, topic=topic, online=online, moment=moment,
+                        raw_channel=raw_channel, unlisted_channel=unlisted)
