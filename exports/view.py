@@ -10,6 +10,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,28 @@ def clamp(text: str, limit: int) -> str:
     return cut.rstrip(" ,;:.-–—") + ELLIPSIS
 
 
+@lru_cache(maxsize=1)
+def _initials_skip() -> tuple[frozenset[str], tuple[str, ...]]:
+    """The small words of every catalogue (``initials_skip``): a name's language is the workshop's."""
+    import yaml
+
+    words: list[str] = []
+    for path in sorted(LOCALES.glob("*.yaml")):
+        words += [str(w).strip().casefold() for w in yaml.safe_load(path.read_text(encoding="utf-8")).get("initials_skip") or []]
+    return frozenset(w for w in words if not w.endswith("'")), tuple(w for w in words if w.endswith("'"))
+
+
 def initials(name: str) -> str:
-    letters = [w[0] for w in name.split() if w and unicodedata.category(w[0]).startswith("L")]
+    """Up to two letters for the portrait, from the words that carry the name (not "à", "du", "l'")."""
+    skip, elided = _initials_skip()
+    letters = []
+    for word in name.replace("’", "'").split():
+        word = word.strip(",;:.!?()«»\"")
+        for prefix in elided:
+            if word.casefold().startswith(prefix) and len(word) > len(prefix):
+                word = word[len(prefix):]
+        if word and word.casefold() not in skip and unicodedata.category(word[0]).startswith("L"):
+            letters.append(word[0])
     return "".join(letters[:2]).upper() or "?"
 
 

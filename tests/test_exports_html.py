@@ -226,3 +226,11 @@ def test_method_settings_read_as_words_not_ids():
     rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="en")["settings"]}
     assert rows["Range tried"] == "2 to 10" and rows["Method"] == "Default (recommended)"
     assert rows["Weights of the variable groups"] == "traits: 1.00, answers: 0.50, contacts: 0.50"
+
+
+@pytest.mark.parametrize("name, expected", [
+    ("À accompagner", "A"), ("Attaché·e au contact humain", "AC"), ("Éloigné·e du numérique", "ÉN"),
+    ("Camille, l'autonome", "CA"), ("Mal informé·e", "MI"), ("Needs support", "NS"), ("The one of a kind", "OK"),
+    ("42", "?")])
+def test_portrait_initials_skip_small_words(name, expected):
+    assert view.initials(name) == expected
