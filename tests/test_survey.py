@@ -351,3 +351,12 @@ def test_same_survey_from_csv_xlsx_and_excel_unicode_text(tmp_path: Path) -> Non
         pd.testing.assert_frame_equal(other.data, from_csv.data)
         pd.testing.assert_series_equal(other.weights, from_csv.weights)
         assert other.privacy.to_dict() == from_csv.privacy.to_dict()
+
+
+def test_a_column_with_one_answer_for_everyone_is_a_warning(tmp_path: Path) -> None:
+    path = _csv(tmp_path, "id;q;pareil\n" + "".join(f"{i};{i % 5 + 1};3\n" for i in range(25)))
+    book = _book({"respondent_id": "id", "columns": {"q": {"type": "likert", "scale": [1, 5]},
+                                                     "pareil": {"type": "likert", "scale": [1, 5]}}})
+    for survey in (load_survey(path, book), load_survey(path)):
+        assert [w.column for w in survey.quality.warnings] == ["pareil"]
+        assert "same answer" in str(survey.quality.warnings[0])

@@ -39,6 +39,9 @@ class Survey:
     quality: QualityReport
 
 
+_SAME_ANSWER = "every respondent gave the same answer: the column cannot tell people apart"
+
+
 def load_survey(
     path: str | Path,
     codebook: Codebook | None = None,
@@ -62,6 +65,8 @@ def load_survey(
         for column, spec in book.columns.items():
             if spec.type == "ignore" and frame[column].isna().all():
                 quality.warnings.append(DataWarning("column is entirely empty; ignored", file=name, column=column))
+            elif spec.type == "ignore" and frame[column].nunique() == 1:
+                quality.warnings.append(DataWarning(_SAME_ANSWER + "; ignored", file=name, column=column))
     else:
         book = copy.deepcopy(codebook)
     if book.respondent_id == ROW_NUMBER_ID and ROW_NUMBER_ID not in frame.columns:
@@ -79,6 +84,8 @@ def load_survey(
         if values.isna().all():
             quality.warnings.append(DataWarning("column is entirely empty", file=name, column=column))
         typed = _typed(values, spec, name, lenient, quality)
+        if spec.type != "text" and typed.nunique() == 1:
+            quality.warnings.append(DataWarning(_SAME_ANSWER, file=name, column=column))
         if spec.type in ("text", "categorical"):
             typed, counts = scrub_series(typed)
             for kind, n in counts.items():
