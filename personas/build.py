@@ -126,7 +126,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
                           archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile))
         candidates = quote_candidates(survey, features, members, persona.centroid)
         archetype = library.get(match.archetype) if match.archetype else None
-        narrative = draft_narrative(persona, archetype, lang)
+        narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size))
         for key, value in narrative.items():
             setattr(persona, key, value)
         persona.quote_candidates = candidates

@@ -142,8 +142,13 @@ def _merge_items(*groups: Iterable[str], limit: int = MAX_ITEMS) -> list[str]:
     return out[:limit]
 
 
-def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str) -> dict[str, Any]:
-    """Story, goals, frustrations, needs and levers for a persona, in ``lang`` ("fr" or "en")."""
+def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str, *,
+                    figures: bool = True) -> dict[str, Any]:
+    """Story, goals, frustrations, needs and levers for a persona, in ``lang`` ("fr" or "en").
+
+    ``figures=False`` leaves out every sentence that quotes the persona's numbers: a group under the
+    minimum size has its statistics withheld from the sheets, and its words must not give them away.
+    """
     t = Translator(lang)
     lang = t.lang
     text: dict[str, Any] = {}
@@ -152,10 +157,11 @@ def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str) 
         archetype_levers = list(archetype.levers.get(lang) or archetype.levers.get("fr") or [])
     else:
         archetype_levers = []
-    story = " ".join(s for s in [str(text.get("story") or "").strip(), *_data_story(persona, t, lang)] if s)
+    data_story = _data_story(persona, t, lang) if figures else []
+    story = " ".join(s for s in [str(text.get("story") or "").strip(), *data_story] if s)
     data_levers: list[str] = []
     extra_needs: list[str] = []
-    if _has_contacts(persona) and persona.avoidable_share >= AVOIDABLE_NOTABLE:
+    if figures and _has_contacts(persona) and persona.avoidable_share >= AVOIDABLE_NOTABLE:
         share = format_share(persona.avoidable_share, lang)
         data_levers.append(t("narrative.levers.avoidable", share=share))
         extra_needs.append(t("narrative.avoidable_need", share=share))

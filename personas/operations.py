@@ -293,7 +293,7 @@ def _replaced(ws: Workshop, persona: Persona) -> list[Persona]:
     return [persona if p.id == persona.id else p for p in ws.personas]
 
 
-def _redrafted(old: Persona, new: Persona, lang: str) -> Persona:
+def _redrafted(old: Persona, new: Persona, ws: Workshop) -> Persona:
     """``new`` with each narrative field still as drafted for ``old`` drafted again for ``new``.
 
     Drafts quote the persona's numbers and archetype; after a merge, a split, a move or a change of
@@ -303,8 +303,8 @@ def _redrafted(old: Persona, new: Persona, lang: str) -> Persona:
     from .narrative import draft_narrative
 
     library = {a.id: a for a in load_archetypes()}
-    before = draft_narrative(old, library.get(old.archetype or ""), lang)
-    after = draft_narrative(new, library.get(new.archetype or ""), lang)
+    before = draft_narrative(old, library.get(old.archetype or ""), ws.lang, figures=old.size >= ws.min_group_size)
+    after = draft_narrative(new, library.get(new.archetype or ""), ws.lang, figures=new.size >= ws.min_group_size)
     return replace(new, **{f: after[f] for f in before if getattr(old, f) == before[f]})
 
 
@@ -383,7 +383,7 @@ def set_archetype(ws: Workshop, pid: str, archetype_id: str | None) -> Workshop:
         ids = [a.id for a in load_archetypes()]
         if archetype_id not in ids:
             raise EditError("unknown archetype", expected=" | ".join(ids), found=archetype_id)
-    changed = _redrafted(persona, replace(persona, archetype=archetype_id, archetype_fit=None), ws.lang)
+    changed = _redrafted(persona, replace(persona, archetype=archetype_id, archetype_fit=None), ws)
     return _commit(ws, "archetype", {"persona": pid, "archetype": archetype_id}, _replaced(ws, changed))
 
 
@@ -508,18 +508,18 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
         notes=[*keep.notes, *other.notes],
         archetype_fit=None,
         validated=False,
-    ), ws.lang)
+    ), ws)
     personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
     return _commit(ws, "merge", {"keep": keep_pid, "other": other_pid, "exact": features is not None},
                    personas, moves)
 
 
-def _new_persona(pid: str, profile: "ClusterProfile", lang: str) -> Persona:
+def _new_persona(pid: str, profile: "ClusterProfile", ws: Workshop) -> Persona:
     from .archetypes import fallback_name
     from .narrative import draft_narrative
 
-    persona = Persona(id=pid, name=fallback_name(profile, lang), **profile_stats(profile))
-    return replace(persona, **draft_narrative(persona, None, lang))
+    persona = Persona(id=pid, name=fallback_name(profile, ws.lang), **profile_stats(profile))
+    return replace(persona, **draft_narrative(persona, None, ws.lang, figures=persona.size >= ws.min_group_size))
 
 
 def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -> Workshop:
@@ -541,8 +541,8 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     moves = [{"from": pid, "to": new_id, "ids": sorted(moved)}]
     profiles = _profiles(ws, features, moves, [pid, new_id])
     kept = _redrafted(persona, replace(persona, **{**profile_stats(profiles[pid]), "stability": None},
-                                       archetype_fit=None, validated=False), ws.lang)
-    created = replace(_new_persona(new_id, profiles[new_id], ws.lang), stability=None)
+                                       archetype_fit=None, validated=False), ws)
+    created = replace(_new_persona(new_id, profiles[new_id], ws), stability=None)
     personas: list[Persona] = []
     for p in ws.personas:
         personas.extend([kept, created] if p.id == pid else [p])
@@ -595,7 +595,7 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
     profiles = _profiles(ws, features, moves, touched)
     personas = [
         _redrafted(p, replace(p, **{**profile_stats(profiles[p.id]), "stability": None},
-                              archetype_fit=None, validated=False), ws.lang)
+                              archetype_fit=None, validated=False), ws)
         if p.id in touched else p
         for p in ws.personas
     ]

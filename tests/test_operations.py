@@ -312,3 +312,17 @@ def test_membership_edits_redraft_the_numbers_people_did_not_rewrite():
         assert state(op.undo(edited)) == state(ws)
     changed = op.set_archetype(ws, "P2", "disconnected").persona("P2")
     assert changed.story == draft_narrative(changed, library["disconnected"], ws.lang)["story"]
+
+
+def test_a_draft_for_a_group_under_the_minimum_size_quotes_no_figure():
+    """Sheets publish no statistics for such a group: its drafted story must not either."""
+    from dataclasses import replace
+
+    ws = replace(drafted(WS), min_group_size=WS.persona("P3").size)  # both parts end up under it
+    split = op.split(ws, "P3", features=FEATURES, seed=1)
+    for pid in ("P3", "P5"):
+        p = split.persona(pid)
+        text = " ".join([p.story, *p.goals, *p.frustrations, *p.needs, *p.levers])
+        assert not any(ch.isdigit() for ch in text), text
+    big = op.split(drafted(WS), "P3", features=FEATURES, seed=1).persona("P5")
+    assert any(ch.isdigit() for ch in big.story)
