@@ -81,3 +81,10 @@ def test_structure():
     assert markdown.count("\n## ") == 12        # overview, ten personas, method
     assert "« Léa & Œdipe \\<b\\> »" in markdown
     assert "Sources\u00a0: enquete" in markdown          # French no-break spaces survive
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_heading_stands_after_a_blank_line(lang):
+    lines = exports.render_markdown(ten_persona_workshop(), lang=lang).splitlines()
+    glued = [(before, line) for before, line in zip(lines, lines[1:]) if line.startswith("#") and before.strip()]
+    assert glued == []
