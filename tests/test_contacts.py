@@ -223,3 +223,20 @@ def test_channel_labels_the_mapping_does_not_list_are_reported():
     assert str(unmapped[0]).endswith("'other': Fax, Réseaux") and unmapped[0].count == 2
     listed = ContactMapping(**{**MAPPING.__dict__, "channels": {**MAPPING.channels, "Fax": "other", "Réseaux": "social"}})
     assert not any("'other'" in str(w) for w in contact_features(LOG, listed, RESPONDENTS).report.warnings)
+
+
+@pytest.mark.parametrize("stamp", ["14/03/25 09:32", "14/03/25", "14.03.2025 09:32", "14/03/2025 09h32"])
+def test_french_timestamp_variants_are_read(tmp_path, stamp):
+    path = tmp_path / "log.csv"
+    path.write_text(f"u;t;c\nA;{stamp};Appel\nA;2025-03-01 10:00:00;Appel\n", encoding="utf-8")
+    features = contact_features(path, ContactMapping(respondent_id="u", timestamp="t", channel="c"), ["A"])
+    assert features.report.bad_timestamps == 0
+    assert features.table.loc["A", "contacts_total"] == 2 and features.table.loc["A", "active_months"] == 1
+    assert 12 < features.report.period_days < 14
+
+
+def test_a_year_out_of_range_is_an_unreadable_timestamp_not_a_crash(tmp_path):
+    path = tmp_path / "log.csv"
+    path.write_text("u;t;c\nA;0025-03-14 09:32:00;Appel\n" + "A;2025-03-01 10:00:00;Appel\n" * 3, encoding="utf-8")
+    features = contact_features(path, ContactMapping(respondent_id="u", timestamp="t", channel="c"), ["A"])
+    assert features.report.bad_timestamps == 1 and features.table.loc["A", "contacts_total"] == 3

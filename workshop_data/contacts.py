@@ -51,7 +51,14 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 COUNT_COLUMNS = tuple(c for c in FEATURE_COLUMNS if not c.endswith("_share"))
 REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
 ISO_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-FRENCH_TIMESTAMP_FORMATS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M")
+# Two-digit years first: "%Y" would read "14/03/25" as the year 25, while "%y" refuses four digits.
+FRENCH_TIMESTAMP_FORMATS = (
+    "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y",
+    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %Hh%M",
+    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
+    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
+)
+YEARS = (1900, 2199)  # outside: a typing error, read as an unreadable timestamp
 TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CHUNK = 8 << 20
@@ -461,6 +468,13 @@ def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> 
             )
 
 
+def _plausible(moment: Any) -> Any:
+    """The timestamp, or NULL when its year is a typing error (years out of range also overflow epochs)."""
+    import ibis
+
+    return ibis.ifelse(moment.year().between(*YEARS), moment, ibis.null("timestamp"))
+
+
 def _normalised(table: Any, mapping: ContactMapping) -> Any:
     """Trimmed string id, canonical channel, topic, online flag and timestamp of each contact."""
     import ibis
@@ -494,9 +508,10 @@ def _normalised(table: Any, mapping: ContactMapping) -> Any:
         formats = ibis.literal(list(FRENCH_TIMESTAMP_FORMATS), type="array<string>")
         moment = ibis.coalesce(
             try_strptime(text, ibis.literal([ISO_TIMESTAMP_FORMAT], type="array<string>")),
-            trim(text).try_cast("timestamp"),
+            _plausible(trim(text).try_cast("timestamp")),
             try_strptime(trim(text), formats),
         )
+    moment = _plausible(moment)
 
     if mapping.topic:
         topic = trim(table[mapping.topic].cast("string")).nullif("")
