@@ -25,11 +25,11 @@ def show_problem(exc: BaseException) -> None:
 
 def progress_callback(label: str) -> Callable[[float, str], None]:
     """A progress bar under ``label``, and the ``progress(fraction, message)`` callback that moves it."""
-    bar = st.progress(0.0, text=f"{label} 0 %")
+    bar = st.progress(0.0, text=f"{label} {percent(0)}")
 
     def report(fraction: float, message: str = "") -> None:
         value = min(max(float(fraction), 0.0), 1.0)
-        bar.progress(value, text=f"{label} {round(value * 100)} %")
+        bar.progress(value, text=f"{label} {percent(round(value * 100))}")
 
     return report
 
@@ -85,6 +85,17 @@ def page_style() -> None:
 
 def _css_text(text: str) -> str:
     return "".join(ch if ch.isalnum() or ch in " ,.;:()-–·'’«»éèêàâîôûùçÉÀ" else " " for ch in text).replace("'", "\\'")
+
+
+def percent(value: Any, digits: int = 0, *, lang: str | None = None) -> str:
+    """A percentage already scaled to 0-100: "27,9 %" (narrow no-break space) in French, "27.9%" in English."""
+    lang = lang or state.get().lang
+    if value is None or (isinstance(value, float) and value != value):
+        return "—"
+    text = f"{float(value):,.{digits}f}"
+    if lang == "fr":
+        return text.replace(",", "\u202f").replace(".", ",") + "\u202f%"
+    return f"{text}%"
 
 
 def number(value: Any, digits: int = 2, suffix: str = "") -> str:

@@ -124,10 +124,10 @@ def channel_mix(personas: Sequence[Any], channels: Iterable[str], t: Translate) 
             y=_names(personas), x=[100 * p.channel_mix.get(channel, 0.0) for p in personas],
             name=t(f"channel.{channel}"), orientation="h",
             marker={"color": PALETTE[index % len(PALETTE)]},
-            hovertemplate="%{y}: %{x:.0f} %<extra>" + plain(t(f"channel.{channel}")) + "</extra>",
+            hovertemplate="%{y}: %{x:.0f}" + t("chart.percent") + "<extra>" + plain(t(f"channel.{channel}")) + "</extra>",
         ))
     fig.update_layout(barmode="stack")
-    fig.update_xaxes(range=[0, 100], ticksuffix=" %")
+    fig.update_xaxes(range=[0, 100], ticksuffix=t("chart.percent"))
     fig.update_yaxes(autorange="reversed")
     return _layout(fig, t("profiles.channels"), t("chart.share"), t("chart.persona"), height=140 + 44 * len(personas), t=t)
 
@@ -144,11 +144,11 @@ def evidence_chart(personas: Sequence[Any], t: Translate) -> Any:
                          name=t("chart.stability"), hovertemplate="%{y}: %{x:.2f}<extra></extra>"), 1, 1)
     prevalence = [100 * min(p.prevalence_share, 1.0) for p in personas]
     fig.add_trace(go.Bar(y=names, x=prevalence, orientation="h", marker={"color": PALETTE[2]},
-                         name=t("chart.prevalence"), hovertemplate="%{y}: %{x:.0f} %<extra></extra>"), 1, 2)
+                         name=t("chart.prevalence"), hovertemplate="%{y}: %{x:.0f}" + t("chart.percent") + "<extra></extra>"), 1, 2)
     for x in (0.5, 0.75):
         fig.add_vline(x=x, line_dash="dot", line_color="#888", row=1, col=1)
     fig.update_xaxes(range=[0, 1], title_text=t("chart.stability"), row=1, col=1)
-    fig.update_xaxes(range=[0, 100], ticksuffix=" %", title_text=t("chart.prevalence"), row=1, col=2)
+    fig.update_xaxes(range=[0, 100], ticksuffix=t("chart.percent"), title_text=t("chart.prevalence"), row=1, col=2)
     fig.update_yaxes(autorange="reversed", title_text=t("chart.persona"), row=1, col=1)
     fig.update_yaxes(autorange="reversed", showticklabels=False, row=1, col=2)
     fig.update_layout(showlegend=False, title={"text": t("profiles.evidence")}, separators=t("chart.separators"),

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, number, progress_callback, show_problem, state
+from app_pages import charts, number, percent, progress_callback, show_problem, state
 
 K_CHOICES: list[Any] = ["auto", *range(2, 11)]
 FALLBACK_METHODS = ("default", "kmeans", "gmm", "lca")
@@ -78,14 +78,14 @@ def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFra
     return pd.DataFrame({
         t("profiles.col_persona"): [p.name for p in personas],
         t("profiles.col_size"): [p.size for p in personas],
-        t("profiles.col_share"): [number(100 * p.share, 1, " %") for p in personas],
+        t("profiles.col_share"): [percent(100 * p.share, 1) for p in personas],
         t("profiles.col_archetype"): [archetypes.get(p.archetype, p.archetype) if p.archetype else t("profiles.none")
                                       for p in personas],
         t("profiles.col_fit"): [number(p.archetype_fit) for p in personas],
         t("profiles.col_stability"): [number(p.stability) for p in personas],
-        t("profiles.col_prevalence"): [number(100 * min(p.prevalence_share, 1.0), 0, " %") for p in personas],
+        t("profiles.col_prevalence"): [percent(100 * min(p.prevalence_share, 1.0)) for p in personas],
         t("profiles.col_contacts"): [number(p.contacts_per_person, 1) for p in personas],
-        t("profiles.col_avoidable"): [number(100 * p.avoidable_share, 0, " %") for p in personas],
+        t("profiles.col_avoidable"): [percent(100 * p.avoidable_share) for p in personas],
     })
 
 

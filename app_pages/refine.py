@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import escape_md, number, show_problem, state
+from app_pages import escape_md, number, percent, show_problem, state
 from personas.model import NARRATIVE_LIST_FIELDS
 
 OTHER_SERVICE = "__other__"
@@ -198,10 +198,10 @@ def _card(ws: Any, persona: Any) -> None:
             st.toggle(t("refine.validated"), value=persona.validated, key=key, on_change=on_validated, args=(pid, key))
             if persona.archetype_fit is not None:
                 st.caption(t("refine.fit", fit=_num(persona.archetype_fit)))
-        facts = [t("refine.size", size=number(persona.size, 0), share=_num(100 * persona.share, 1))]
+        facts = [t("refine.size", size=number(persona.size, 0), share=percent(100 * persona.share, 1))]
         if persona.stability is not None:
             facts.append(t("refine.stability", value=_num(persona.stability)))
-        facts.append(t("refine.prevalence", n=number(persona.prevalence, 0), share=_num(100 * min(persona.prevalence_share, 1.0), 0)))
+        facts.append(t("refine.prevalence", n=number(persona.prevalence, 0), share=percent(100 * min(persona.prevalence_share, 1.0))))
         st.caption(" · ".join(facts))
 
         quote_col, story_col = st.columns(2)

@@ -65,3 +65,11 @@ def test_profiles_page_without_source_data_says_so(app_home, small_sample):
     at = start("profiles")
     assert_clean(at)
     assert "La carte demande l'enquête d'origine" in shown(at)
+
+
+def test_percentages_follow_the_language():
+    from app_pages import percent
+
+    assert percent(27.94, 1, lang="en") == "27.9%"
+    assert percent(27.94, 1, lang="fr") == "27,9\u202f%"
+    assert percent(None, 0, lang="fr") == "—"
