@@ -190,7 +190,13 @@ def _features_table(encoded: Any, contacts: Any) -> Any:
     encoded = encoded.set_index("respondent_id")
     renamed = {c: f"enc_{c}" for c in encoded.columns if not c.startswith("score_")}
     encoded = encoded.rename(columns=renamed)
-    frame = encoded if contacts is None else contacts.join(encoded, how="right")
+    if contacts is None:  # no log: the contract columns are there, empty (unknown, not zero)
+        import pandas as pd
+
+        from workshop_data.contacts import FEATURE_COLUMNS
+
+        contacts = pd.DataFrame({c: pd.Series(dtype="float64") for c in FEATURE_COLUMNS})
+    frame = contacts.join(encoded, how="right")
     return frame.rename_axis("respondent_id").reset_index()
 
 

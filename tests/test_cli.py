@@ -61,6 +61,19 @@ def test_features_writes_one_row_per_respondent_with_contact_features(data: Path
     assert "match no respondent" in result.stderr
 
 
+def test_features_without_a_contact_log_keep_the_contract_columns_empty(data: Path) -> None:
+    import pandas as pd
+
+    from workshop_data.codebook import CHANNELS
+
+    result, out = features(data)
+    assert result.exit_code == 0, result.stderr
+    frame = pd.read_csv(out)
+    for column in ("contacts_total", *(f"contacts_{c}" for c in CHANNELS), "avoidable_share", "repeat_contacts"):
+        assert frame[column].isna().all(), column
+    assert frame.filter(like="enc_").notna().any().any()
+
+
 def test_codebook_drafts_a_codebook_that_reads_back(data: Path) -> None:
     out = data / "draft.yaml"
     result = run("codebook", data / "survey.csv", "--contacts", data / "contacts.csv", "--out", out)
