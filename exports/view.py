@@ -455,6 +455,7 @@ def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = 
     source_names = [s["name"] for s in _sources(ws, lang, t) if s["name"]]
     return {
         "lang": lang,
+        "content_lang": ws.lang if ws.lang in ("fr", "en") else lang,
         "t": t,
         "title": clamp(ws.title or t("doc.title_default"), 120) if clamp_texts else (ws.title or t("doc.title_default")),
         "date": fmt_date(date, lang) if date else t("doc.no_date"),

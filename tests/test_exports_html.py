@@ -234,3 +234,13 @@ def test_method_settings_read_as_words_not_ids():
     ("42", "?")])
 def test_portrait_initials_skip_small_words(name, expected):
     assert view.initials(name) == expected
+
+
+def test_workshop_words_keep_their_language_in_a_document_of_another():
+    """An English export of a French workshop: the French texts are marked so they hyphenate as French."""
+    ws = ten_persona_workshop()
+    assert ws.lang == "fr"
+    english = exports.render_html(ws, lang="en")
+    assert '<section class="texts" lang="fr">' in english
+    assert '<blockquote class="quote" lang="fr">' in english
+    assert 'lang="fr"' not in exports.render_html(ws, lang="fr").split("<body", 1)[1]
