@@ -74,6 +74,12 @@ def test_features_without_a_contact_log_keep_the_contract_columns_empty(data: Pa
     assert frame.filter(like="enc_").notna().any().any()
 
 
+def test_codebook_names_the_contact_log_it_cannot_map(data: Path) -> None:
+    result = run("codebook", data / "survey.csv", "--contacts", data / "survey.csv", "--out", data / "draft.yaml")
+    assert_refused(result, "survey.csv:", "timestamp")
+    assert not (data / "draft.yaml").exists()
+
+
 def test_codebook_drafts_a_codebook_that_reads_back(data: Path) -> None:
     out = data / "draft.yaml"
     result = run("codebook", data / "survey.csv", "--contacts", data / "contacts.csv", "--out", out)

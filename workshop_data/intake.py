@@ -56,7 +56,9 @@ def sample_contacts(contacts_path: str | Path, rows: int = CONTACT_SAMPLE_ROWS):
 def infer_mapping(contacts_path: str | Path):
     from .infer import infer_contact_mapping
 
-    return infer_contact_mapping(sample_contacts(contacts_path))
+    sample = sample_contacts(contacts_path)
+    sample.attrs["file"] = Path(contacts_path).name if isinstance(contacts_path, (str, Path)) else None
+    return infer_contact_mapping(sample)
 
 
 def load_inputs(
