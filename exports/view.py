@@ -381,6 +381,9 @@ def _settings(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
     for key, value in ws.settings.items():
         if value in (None, "", [], {}):
             continue
+        if key == "features" and isinstance(value, (list, tuple)):
+            value = [t(f"trait.{v[6:]}") if isinstance(v, str) and v.startswith("trait:") and t.has(f"trait.{v[6:]}")
+                     else v for v in value]
         if isinstance(value, (list, tuple)) and len(value) > 8:
             text = f"{len(value)} : " if lang == "fr" else f"{len(value)}: "
             text += fmt_value(list(value[:8]), lang, t) + ", …"

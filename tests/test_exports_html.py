@@ -244,3 +244,12 @@ def test_workshop_words_keep_their_language_in_a_document_of_another():
     assert '<section class="texts" lang="fr">' in english
     assert '<blockquote class="quote" lang="fr">' in english
     assert 'lang="fr"' not in exports.render_html(ws, lang="fr").split("<body", 1)[1]
+
+
+def test_method_page_names_trait_variables_in_words():
+    from dataclasses import replace
+
+    ws = ten_persona_workshop()
+    ws = replace(ws, settings={**ws.settings, "features": ["trait:access", "trait:trust", "quartier=Nord"]})
+    rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="fr")["settings"]}
+    assert rows["Variables"] == "Équipement et connexion, Confiance, quartier=Nord"
