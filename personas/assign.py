@@ -5,10 +5,10 @@ longer match the sheets on the walls. Instead each new respondent joins the pers
 (in the workshop's own encoding) is nearest, and the workgroup sees how each persona's share moved.
 
 The new workshop describes the new wave: its assignments are the new respondents, sizes, shares and
-statistics are recomputed from them, while names, archetypes, narratives, the chosen quote, notes
-and the persona centres (the definitions used for assigning) are kept; quote candidates from the new
-wave's answers come first. Its history starts empty: the previous
-wave's edits stay in the previous workshop file.
+statistics are recomputed from them, while names, archetypes, the narrative people wrote (drafts
+follow the new figures), the chosen quote, notes and the persona centres (the definitions used for
+assigning) are kept; quote candidates from the new wave's answers come first. Its history starts
+empty: the previous wave's edits stay in the previous workshop file.
 """
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from workshop_data.errors import DataError
 
 from .model import Persona, Workshop
-from .operations import profile_stats
+from .operations import _redrafted, profile_stats
 
 if TYPE_CHECKING:
     from workshop_data.contacts import ContactFeatures
@@ -76,6 +76,7 @@ def assign_wave(ws: Workshop, survey: "Survey", contacts: "ContactFeatures | Non
         else:
             stats = profile_stats(profile)
             updated = replace(persona, **{k: stats[k] for k in _WAVE_FIELDS})
+        updated = _redrafted(persona, updated, ws)
         fresh = quote_candidates(survey, features, members.get(persona.id, []), persona.centroid)
         candidates = list(dict.fromkeys(fresh + [q for q in persona.quote_candidates if q not in fresh]))
         personas.append(replace(updated, quote_candidates=candidates[:N_QUOTE_CANDIDATES], validated=False))

@@ -89,3 +89,16 @@ def test_new_wave_brings_its_own_quote_candidates(waves):
         assert new.quote == old.quote
         if new.size:
             assert new.quote_candidates[0] in texts
+
+
+def test_new_wave_drafts_quote_the_new_wave_figures(waves):
+    """Drafted stories and levers quote shares and volumes: they follow the new wave's numbers."""
+    from personas.archetypes import load_archetypes
+    from personas.narrative import draft_narrative
+
+    library = {a.id: a for a in load_archetypes()}
+    new, first = waves["new"], waves["first"]["workshop"]
+    for p in new.personas:
+        draft = draft_narrative(p, library.get(p.archetype or ""), new.lang, figures=p.size >= new.min_group_size)
+        assert (p.story, p.levers) == (draft["story"], draft["levers"]), p.id
+    assert [p.story for p in new.personas] != [p.story for p in first.personas]
