@@ -243,8 +243,12 @@ def _report_clustering(workshop: Any, book: Any) -> None:
     """What the user did not ask for but got (clusters merged) and why archetype names may be missing."""
     from workshop_data.codebook import DIMENSIONS
 
-    for message in workshop.settings.get("messages") or []:
+    messages = workshop.settings.get("messages") or []
+    for message in messages:
         click.echo(f"Note: {message}", err=True)
+    if messages:
+        click.echo(f"Note: {len(workshop.personas)} persona(s) kept of {len(workshop.personas) + len(messages)} "
+                   f"found; lower --min-size (now {workshop.min_group_size}) to keep small ones", err=True)
     missing = [dim for dim in DIMENSIONS if dim not in book.by_dimension()]
     if missing:
         click.echo(

@@ -184,6 +184,7 @@ def test_cluster_says_when_small_clusters_were_merged(flow: Path, tmp_path: Path
     )
     assert result.exit_code == 0, result.stderr
     assert "Note: a cluster of" in result.stderr and "merged" in result.stderr
+    assert "of 6 found; lower --min-size (now 90)" in result.stderr
     assert "no codebook item measures" not in result.stderr
 
 
