@@ -257,14 +257,33 @@ def _report_clustering(workshop: Any, book: Any) -> None:
         )
 
 
+def _persona_table(workshop: Any, *, evidence: bool) -> list[str]:
+    """One aligned line per persona. A persona under the minimum group size shows no figure, as in
+    the exports: its size reads "< N" and its statistics are withheld."""
+    header = ["id", "name", "archetype (fit)", "size", "share", "stability"]
+    if evidence:
+        header += ["prevalence", "validated"]
+    rows = [header]
+    for p in workshop.personas:
+        fit = "" if p.archetype_fit is None else f" ({p.archetype_fit:.2f})"
+        small = p.size < workshop.min_group_size
+        row = [p.id, p.name, (p.archetype or "-") + ("" if small else fit),
+               f"< {workshop.min_group_size}" if small else str(p.size),
+               "-" if small else f"{p.share * 100:.1f}%",
+               "-" if small or p.stability is None else f"{p.stability:.2f}"]
+        if evidence:
+            row += ["-" if small else str(p.prevalence), "yes" if p.validated else "no"]
+        rows.append(row)
+    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    right = {"size", "share", "stability", "prevalence"}
+    return ["  " + "  ".join(cell.rjust(w) if header[i] in right else cell.ljust(w)
+                             for i, (cell, w) in enumerate(zip(row, widths))).rstrip()
+            for row in rows]
+
+
 def _print_personas(workshop: Any) -> None:
-    for persona in workshop.personas:
-        stability = "-" if persona.stability is None else f"{persona.stability:.2f}"
-        archetype = persona.archetype or "-"
-        click.echo(
-            f"  {persona.id:<4} {persona.name:<32} {archetype:<16} n={persona.size:<6} "
-            f"share={persona.share * 100:5.1f}%  stability={stability}"
-        )
+    for line in _persona_table(workshop, evidence=False)[1:]:
+        click.echo(line)
 
 
 workshop_arg = click.argument("workshop", type=click.Path(path_type=Path, dir_okay=False))
@@ -282,15 +301,10 @@ def show(workshop: Path) -> None:
     click.echo(f"{ws.title}  ({len(ws.assignments)} respondents, revision {ws.revision})")
     click.echo(f"method={settings.get('method')} k={settings.get('k')} seed={settings.get('seed')}")
     click.echo("")
-    click.echo(f"  {'id':<4} {'name':<32} {'archetype (fit)':<24} {'size':<8} {'share':>6}  {'stab.':>5}  "
-               f"{'prevalence':>10}  validated")
-    for p in ws.personas:
-        stability = "-" if p.stability is None else f"{p.stability:.2f}"
-        fit = "" if p.archetype_fit is None else f" ({p.archetype_fit:.2f})"
-        click.echo(
-            f"  {p.id:<4} {p.name:<32} {(p.archetype or '-') + fit:<24} {p.size:<8} {p.share * 100:5.1f}%  "
-            f"{stability:>5}  {p.prevalence:>10}  {'yes' if p.validated else 'no'}"
-        )
+    lines = _persona_table(ws, evidence=True)
+    click.echo(lines[0])
+    for p, line in zip(ws.personas, lines[1:]):
+        click.echo(line)
         for note in p.notes:
             click.echo(f"        [{note.service}] {note.text}")
     if ws.k_table:

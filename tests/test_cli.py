@@ -233,3 +233,24 @@ def test_bad_k_is_a_usage_error(data: Path) -> None:
 def test_unknown_export_format_is_a_usage_error(data: Path) -> None:
     result = run("export", data / "w.yaml", "--format", "docx", "--out", data / "x.docx")
     assert_refused(result, "docx")
+
+
+def test_show_withholds_figures_of_personas_under_the_minimum_size(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    from personas.store import save_workshop
+    from personas_helpers import make_workshop
+
+    ws = make_workshop(4, 60, seed=1)
+    smallest = min(ws.personas, key=lambda p: p.size)
+    ws = replace(ws, min_group_size=smallest.size + 1)
+    path = tmp_path / "w.yaml"
+    save_workshop(ws, path)
+    result = run("show", path)
+    assert result.exit_code == 0, result.stderr
+    line = next(row for row in result.output.splitlines() if row.strip().startswith(smallest.id + " "))
+    assert f"< {smallest.size + 1}" in line
+    assert f"{smallest.share * 100:.1f}%" not in line and "%" not in line
+    big = max(ws.personas, key=lambda p: p.size)
+    big_line = next(row for row in result.output.splitlines() if row.strip().startswith(big.id + " "))
+    assert f"{big.share * 100:.1f}%" in big_line
