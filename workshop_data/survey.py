@@ -208,19 +208,7 @@ def _likert(raw: list, spec: ColumnSpec, skipped_labels: frozenset[str]) -> tupl
 
     if spec.levels:
         positions = {fold_label(level): i + 1 for i, level in enumerate(spec.levels)}
-        out = []
-        for value in raw:
-            if value is None:
-                out.append(None)
-                continue
-            key = fold_label(value)
-            if key in positions:
-                out.append(positions[key])
-            elif key in skipped_labels:
-                out.append(None)
-            else:
-                out.append(_Bad)
-        return out, "one of the levels: " + " | ".join(spec.levels)
+        return _lookup(raw, positions, skipped_labels), "one of the levels: " + " | ".join(spec.levels)
     low, high = spec.scale
     out = []
     for value in raw:
@@ -245,20 +233,21 @@ def _plain(value: float) -> str:
 
 
 def _boolean(raw: list, skipped_labels: frozenset[str]) -> tuple[list, str]:
-    table = boolean_values()
-    out = []
+    return _lookup(raw, boolean_values(), skipped_labels), "yes or no (oui/non, vrai/faux, true/false, 1/0)"
+
+
+def _lookup(raw: list, table: dict, skipped_labels: frozenset[str]) -> list:
+    """Each answer's value in ``table`` by its folded label; a skip label is missing, anything else bad."""
+    out: list = []
     for value in raw:
-        if value is None:
+        key = None if value is None else fold_label(value)
+        if key is None:
             out.append(None)
-            continue
-        key = fold_label(value)
-        if key in table:
+        elif key in table:
             out.append(table[key])
-        elif key in skipped_labels:
-            out.append(None)
         else:
-            out.append(_Bad)
-    return out, "yes or no (oui/non, vrai/faux, true/false, 1/0)"
+            out.append(None if key in skipped_labels else _Bad)
+    return out
 
 
 def _weights(frame: pd.DataFrame, book: Codebook, name: str, ids: pd.Index) -> pd.Series:
