@@ -15,8 +15,9 @@ from typing import Any, Callable
 
 import click
 
+from personas.model import NARRATIVE_FIELDS
+
 EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml")
-EDIT_FIELDS = ("quote", "story", "goals", "frustrations", "needs", "levers")
 
 
 class _Group(click.Group):
@@ -372,7 +373,7 @@ def rename(persona: str, name: str) -> None:
 
 @edit.command(name="set")
 @click.argument("persona")
-@click.argument("field", type=click.Choice(EDIT_FIELDS))
+@click.argument("field", type=click.Choice(NARRATIVE_FIELDS))
 @click.argument("value")
 @domain_errors
 def set_(persona: str, field: str, value: str) -> None:

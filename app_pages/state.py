@@ -560,17 +560,18 @@ def _sha256(path: str, key: str) -> str:
     return sha256_of(Path(path))
 
 
-def survey_of(workshop: Any) -> Path | None:
-    """The survey file a workshop was built from, found by content hash in the sample or the uploads."""
-    wanted = {s.get("sha256") for s in workshop.sources or [] if s.get("role") == "survey" and s.get("sha256")}
+def source_of(workshop: Any, role: str) -> Path | None:
+    """The file a workshop's ``role`` source (survey, contacts) came from, found by content hash in
+    the session's current file, the bundled sample or the uploads."""
+    wanted = {s.get("sha256") for s in workshop.sources or [] if s.get("role") == role and s.get("sha256")}
     if not wanted:
         return None
     candidates: list[Path] = []
-    session = get()
-    if session.survey_path:
-        candidates.append(Path(session.survey_path))
+    current = getattr(get(), f"{role}_path", None)
+    if current:
+        candidates.append(Path(current))
     try:
-        candidates.append(sample_paths()["survey"])
+        candidates.extend(p for r, p in sample_paths().items() if r == role)
     except Exception:  # no bundled sample: the uploads may still hold it
         pass
     candidates.extend(uploaded_files())
@@ -580,24 +581,8 @@ def survey_of(workshop: Any) -> Path | None:
     return None
 
 
-def source_of(workshop: Any, role: str) -> Path | None:
-    """The file a workshop's ``role`` source (survey, contacts) came from, found by content hash."""
-    if role == "survey":
-        return survey_of(workshop)
-    wanted = {s.get("sha256") for s in workshop.sources or [] if s.get("role") == role and s.get("sha256")}
-    candidates: list[Path] = []
-    session = get()
-    if session.contacts_path:
-        candidates.append(Path(session.contacts_path))
-    try:
-        candidates.extend(p for r, p in sample_paths().items() if r == role)
-    except Exception:  # no bundled sample: the uploads may still hold it
-        pass
-    candidates.extend(uploaded_files())
-    for path in candidates:
-        if wanted and path.is_file() and _sha256(str(path), _file_key(path)) in wanted:
-            return path
-    return None
+def survey_of(workshop: Any) -> Path | None:
+    return source_of(workshop, "survey")
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
