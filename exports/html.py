@@ -46,12 +46,16 @@ def _stylesheet() -> str:
 
 
 def render_html(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None,
-                persona_id: str | None = None) -> str:
-    """The whole document, or only ``persona_id``'s sheet (the app's preview of one sheet)."""
+                persona_id: str | None = None, title: str | None = None) -> str:
+    """The whole document, or only ``persona_id``'s sheet (the app's preview of one sheet).
+
+    ``title`` replaces the default title (the theme's organisation and the date).
+    """
     if persona_id is not None and persona_id not in {p.id for p in ws.personas}:
         raise DataError("no such persona", column="persona_id", found=persona_id,
                         expected=f"one of {', '.join(p.id for p in ws.personas)}")
-    doc = document_view(ws, lang=lang, persona_id=persona_id)
+    theme = theme or load_theme()
+    doc = document_view(ws, lang=lang, persona_id=persona_id, theme=theme, title=title)
     template = _environment().get_template("document.html.j2")
-    return template.render(doc=doc, t=doc["t"], theme=theme or load_theme(), css=Markup(_stylesheet()),
+    return template.render(doc=doc, t=doc["t"], theme=theme, css=Markup(_stylesheet()),
                            single=persona_id is not None)
