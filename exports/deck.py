@@ -75,7 +75,9 @@ def _rect(slide, x: float, y: float, w: float, h: float, colour: str, *, oval: b
     shape.fill.solid()
     shape.fill.fore_color.rgb = _rgb(colour)
     shape.line.fill.background()
-    shape.shadow.inherit = False
+    style = shape._element.find("{http://schemas.openxmlformats.org/presentationml/2006/main}style")
+    if style is not None:  # the default shape style adds a shadow and a theme font colour
+        shape._element.remove(style)
     return shape
 
 
@@ -176,11 +178,16 @@ def _overview_table(slide, doc: dict[str, Any], theme: Theme, x: float, y: float
                   "" if row["small"] else row["avoidable_text"])
         for j, value in enumerate(values):
             table.cell(i, j).text = value
-    for cell in (table.cell(i, j) for i in range(len(rows) + 1) for j in range(3)):
-        for para in cell.text_frame.paragraphs:
-            for run in para.runs:
-                run.font.size, run.font.name = Pt(12), FONT
-        cell.margin_top = cell.margin_bottom = _in(0.03)
+    for i in range(len(rows) + 1):
+        for j in range(3):
+            cell = table.cell(i, j)
+            cell.fill.solid()
+            cell.fill.fore_color.rgb = _rgb(theme.primary if i == 0 else ("F5F6F8" if i % 2 else "FFFFFF"))
+            for para in cell.text_frame.paragraphs:
+                for run in para.runs:
+                    run.font.size, run.font.name, run.font.bold = Pt(12), FONT, i == 0
+                    run.font.color.rgb = _rgb(theme.on_primary if i == 0 else "1B1B1B")
+            cell.margin_top = cell.margin_bottom = _in(0.03)
 
 
 def _overview_slide(prs, doc: dict[str, Any], theme: Theme) -> None:
@@ -220,7 +227,7 @@ def _bars(slide, items: list[tuple[str, float, str]], colour: str, x: float, y: 
           bar_w: float, step: float = 0.3) -> float:
     """Label, track, fill and value per item (a meter); returns the y under the last one."""
     for label, value, text in items:
-        _text(slide, x, y - 0.06, label_w, 0.3, label, size=11)
+        _text(slide, x, y - 0.06, label_w, 0.3, clamp(label, 34), size=11)
         _rect(slide, x + label_w, y + 0.07, bar_w, 0.13, TRACK)
         _rect(slide, x + label_w, y + 0.07, bar_w * max(0.0, min(100.0, value)) / 100, 0.13, colour)
         _text(slide, x + label_w + bar_w + 0.05, y - 0.06, 1.5, 0.3, text, size=11, bold=True)
@@ -228,16 +235,17 @@ def _bars(slide, items: list[tuple[str, float, str]], colour: str, x: float, y: 
     return y
 
 
-def _list_block(slide, section, t, x: float, y: float, w: float, h: float) -> None:
+def _list_block(slide, section, t, x: float, y: float, w: float, h: float, colour: str) -> None:
     items = [(clamp(i, SLIDE_ITEM_CHARS), {"bullet": True, "lang": section.lang}) for i in section.items[:SLIDE_ITEMS]]
     hidden = len(section.items) - len(items) + section.more
     if hidden:
         items.append((t("sheet.more", n=hidden), {"italic": True, "colour": GREY}))
-    _text(slide, x, y, w, h, [(section.title.upper(), {"bold": True, "size": 13, "colour": "1F3A5F"}), *items], size=13)
+    _text(slide, x, y, w, h, [(section.title.upper(), {"bold": True, "size": 13, "colour": colour}), *items], size=13)
 
 
 def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme, index: int) -> None:
     t = doc["t"]
+    primary, on_primary = theme.primary.lstrip("#"), theme.on_primary.lstrip("#")
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _title(slide, sheet["name"], theme, size=26 if len(sheet["name"]) <= 45 else 20)
     _portrait(slide, sheet, theme, 0.5, 1.25, 1.1)
@@ -252,20 +260,21 @@ def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme
                                            (t("sheet.small_group_detail", n=doc["min_group_size"]), {})], size=14)
     else:
         figures = [(t("sheet.size"), sheet["size_number"]), (t("sheet.share"), sheet["share_text"]),
-                   (t("overview.avoidable_year"), doc["overview"]["rows"][index]["avoidable_text"])]
+                   (t("deck.avoidable_short"), doc["overview"]["rows"][index]["avoidable_text"])]
         for j, (label, value) in enumerate(figures):
-            box = _rect(slide, 9.7 + (j % 3) * 1.2, 1.25, 1.12, 1.0, theme.primary)
-            _alt(box, "")
-            _text(slide, 9.72 + (j % 3) * 1.2, 1.27, 1.08, 1.0, [(value, {"bold": True, "size": 17, "colour": theme.on_primary}),
-                                                               (label, {"size": 9, "colour": theme.on_primary})])
-        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in sheet["traits"]],
-                  theme.primary, 0.5, 2.75, label_w=2.5, bar_w=1.8, step=0.32)
-        _text(slide, 0.5, y + 0.05, 5.5, 0.3, t("sheet.channels").upper(), size=13, bold=True, colour="1F3A5F")
+            _alt(_rect(slide, 9.0 + j * 1.3, 1.25, 1.22, 0.95, theme.primary), "")
+            _text(slide, 9.02 + j * 1.3, 1.27, 1.18, 0.95, [(value, {"bold": True, "size": 18, "colour": on_primary}),
+                                                          (label, {"size": 10, "colour": on_primary})])
+        heading = {"bold": True, "size": 13, "colour": primary}
+        _text(slide, 0.5, 2.45, 6.0, 0.3, [(t("sheet.traits").upper(), heading)])
+        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in sheet["traits"][:9]],
+                  theme.primary, 0.5, 2.85, label_w=2.9, bar_w=1.6, step=0.31)
+        _text(slide, 0.5, y + 0.05, 6.0, 0.3, [(t("sheet.channels").upper(), heading)])
         _bars(slide, [(c["label"], c["value"], c["share_text"]) for c in sheet["channels"][:6]],
-              theme.accent, 0.5, y + 0.4, label_w=2.5, bar_w=1.8, step=0.28)
+              theme.accent, 0.5, y + 0.45, label_w=2.9, bar_w=1.6, step=0.29)
     sections = {s.key: s for s in sheet["sections"]}
-    _list_block(slide, sections["needs"], t, 6.9, 2.6, 6.0, 2.3)
-    _list_block(slide, sections["levers"], t, 6.9, 4.85, 6.0, 2.4)
+    _list_block(slide, sections["needs"], t, 6.9, 2.45, 6.0, 2.3, primary)
+    _list_block(slide, sections["levers"], t, 6.9, 4.75, 6.0, 2.5, primary)
     story = sections["story"].items[0] if sections["story"].items else ""
     evidence = [] if sheet["small"] else [sheet["evidence_n"], f"{t('evidence.stability')}{t('punct.colon')} "
                                           f"{sheet['stability_text'] or '—'} ({sheet['stability_reading']})",
