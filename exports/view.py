@@ -449,6 +449,12 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
 
 
 # ---------------------------------------------------------------- the document
+def sheet_footer(sources: list[dict[str, str]], date: str, lang: str, t: Translator) -> str:
+    names = clamp(", ".join(s["name"] for s in sources if s["name"]), 140)
+    day = f"{t('doc.generated')} {fmt_date(date, lang) if date else t('doc.no_date')}"
+    return f"{t('doc.sources')}{t('punct.colon')} {names} · {day}" if names else day
+
+
 def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = True,
                   persona_id: str | None = None, theme: Any = None, title: str | None = None) -> dict[str, Any]:
     """The whole document as plain data, plus the translator for the templates' own words.
@@ -485,6 +491,7 @@ def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = 
         "overview": overview_view(ws, every, lang=lang, t=t, theme=theme, clamp_texts=clamp_texts),
         "overview_intro": t("overview.intro", n=fmt_int(len(ws.personas), lang), respondents=fmt_int(total, lang)),
         "source_names": clamp(", ".join(s["name"] for s in method["sources"] if s["name"]), 140),
+        "footer": sheet_footer(method["sources"], date, lang, t),
         "min_group_size": ws.min_group_size,
         **method,
     }
