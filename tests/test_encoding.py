@@ -76,7 +76,7 @@ def test_new_wave_is_encoded_identically():
 
 
 def test_unseen_category_is_all_zeros_in_a_new_wave():
-    cols = {"town": ColumnSpec("town", "categorical"), "x": ColumnSpec("x", "numeric")}
+    cols = {"town": ColumnSpec("town", "categorical", role="basis"), "x": ColumnSpec("x", "numeric")}
     first = _survey({"town": ["A", "B", "A", "B"], "x": [1.0, 2.0, 3.0, 4.0]}, cols)
     fm = encode(first)
     second = _survey({"town": ["C"], "x": [2.0]}, cols)
