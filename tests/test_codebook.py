@@ -129,3 +129,18 @@ def test_bad_dimension_names_are_refused(name) -> None:
     data["columns"]["q1"]["dimension"] = name
     with pytest.raises(CodebookError):
         Codebook.from_dict(data)
+
+
+def test_dimensions_block_follows_the_columns_after_a_table_edit() -> None:
+    from workshop_data.codebook import follow_column_dimensions
+
+    data = copy.deepcopy(BASE)
+    data["dimensions"] = {"tri": {"label": "Tri", "items": ["q1", "q2"], "alpha": 0.8}}
+    data["columns"]["q1"]["dimension"] = data["columns"]["q2"]["dimension"] = "tri"
+    unchanged = Codebook.from_dict(follow_column_dimensions(data))
+    assert unchanged.dimensions["tri"].alpha == pytest.approx(0.8)
+    data["columns"]["q2"]["dimension"] = "trust"
+    book = Codebook.from_dict(follow_column_dimensions(data))
+    assert book.dimensions["tri"].items == ["q1"] and book.dimensions["tri"].alpha is None
+    assert book.dimensions["tri"].label == {"fr": "Tri", "en": "Tri"}
+    assert book.columns["q2"].dimension == "trust"

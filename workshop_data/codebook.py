@@ -187,6 +187,29 @@ class Codebook:
             )
 
 
+def follow_column_dimensions(data: dict[str, Any]) -> dict[str, Any]:
+    """A codebook mapping whose ``dimensions:`` block lists the items its columns now name.
+
+    A table of columns (the app's codebook editor) changes each column's ``dimension``; the block
+    then follows: its labels stay, its items are the columns that say the dimension, and an alpha
+    stays only while the items it was computed on are unchanged.
+    """
+    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    block = data.get("dimensions")
+    if not isinstance(block, dict):
+        return data
+    dimensions: dict[str, Any] = {}
+    for name, body in block.items():
+        body = body if isinstance(body, dict) else {}
+        items = [c for c, spec in columns.items() if isinstance(spec, dict) and spec.get("dimension") == name]
+        kept: dict[str, Any] = {k: v for k, v in body.items() if k == "label"}
+        kept["items"] = items
+        if body.get("alpha") is not None and items == list(body.get("items") or []):
+            kept["alpha"] = body["alpha"]
+        dimensions[name] = kept
+    return {**data, "dimensions": dimensions}
+
+
 def load_codebook(path: str | Path) -> Codebook:
     from .yaml_safe import read_yaml_file
 
