@@ -9,6 +9,7 @@ proposal. Plain numpy on arrays; the caller turns scales into codebook dimension
 """
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -35,8 +36,10 @@ class ItemScale:
 def standardised(values: np.ndarray) -> np.ndarray:
     """Columns centred and scaled, skipped answers at the column mean (0); constant columns all 0."""
     values = np.asarray(values, dtype=np.float64)
-    mean = np.nanmean(values, axis=0)
-    std = np.nanstd(values, axis=0)
+    with warnings.catch_warnings():  # a column skipped by everyone: mean NaN, standardised to 0 below
+        warnings.simplefilter("ignore", RuntimeWarning)
+        mean = np.nanmean(values, axis=0)
+        std = np.nanstd(values, axis=0)
     std = np.where(np.isfinite(std) & (std > 0), std, np.inf)
     z = (values - mean) / std
     return np.nan_to_num(z, nan=0.0)
@@ -94,11 +97,13 @@ def item_scales(values: np.ndarray, *, method: str = "parallel", seed: int = SEE
     if values.ndim != 2 or values.shape[1] < MIN_ITEMS:
         return []
     rows = _sample_rows(values, seed)
-    if len(rows) < MIN_ROWS:
+    usable = np.flatnonzero(np.std(standardised(rows), axis=0) > 0)  # items that vary in these rows
+    if len(rows) < MIN_ROWS or len(usable) < MIN_ITEMS:
         return []
+    rows = rows[:, usable]
     z = standardised(rows)
     counted = parallel_analysis_factors(z, seed=seed) if method == "parallel" else kaiser_factors(z)
-    n_factors = min(counted, values.shape[1] // MIN_SCALE_ITEMS)
+    n_factors = min(counted, len(usable) // MIN_SCALE_ITEMS)
     if n_factors < 1:
         return []
     loadings = _rotated_loadings(z, n_factors, seed)
@@ -106,7 +111,7 @@ def item_scales(values: np.ndarray, *, method: str = "parallel", seed: int = SEE
     for factor in range(n_factors):
         scale = _scale_of(loadings, factor, rows)
         if scale is not None:
-            scales.append(scale)
+            scales.append(ItemScale(tuple(int(usable[i]) for i in scale.items), scale.loadings, scale.alpha))
     return sorted(scales, key=lambda s: -sum(v * v for v in s.loadings))
 
 
@@ -114,9 +119,13 @@ def _rotated_loadings(z: np.ndarray, n_factors: int, seed: int) -> np.ndarray:
     """Items x factors loadings of a varimax-rotated factor analysis of standardised items."""
     from sklearn.decomposition import FactorAnalysis
 
+    from sklearn.exceptions import ConvergenceWarning
+
     model = FactorAnalysis(n_components=n_factors, rotation="varimax" if n_factors > 1 else None,
                            svd_method="lapack", random_state=seed)
-    model.fit(z)
+    with warnings.catch_warnings():  # loadings short of full convergence still say which items go together
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(z)
     return model.components_.T
 
 

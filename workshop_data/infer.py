@@ -406,8 +406,9 @@ def _take_scale(members: list[ColumnSpec], signs: dict[str, float], proposed: di
         return
     label = {lang: scale_name([s.label.get(lang) or s.name for s in unnamed]) for lang in ("fr", "en")}
     name = slug(label["fr"], taken={*DIMENSIONS, *proposed, *(s.dimension for s in columns.values() if s.dimension)})
+    direction = np.sign(sum(signs[s.name] for s in unnamed)) or 1.0  # most of its own items read forward
     for spec in unnamed:
-        spec.dimension, spec.reverse = name, bool(signs[spec.name] < 0)
+        spec.dimension, spec.reverse = name, bool(signs[spec.name] * direction < 0)
     proposed[name] = DimensionSpec(name, label=label)
 
 
