@@ -17,7 +17,6 @@ def opened(app_home, small_sample):
 
 
 def test_sample_opens_with_reports_in_french(opened, small_sample):
-    pytest.importorskip("workshop_data.contacts")
     at = start("data")
     button(at, "Utiliser l'exemple").click().run()
     assert_clean(at)

@@ -8,8 +8,6 @@ from app_helpers import (  # noqa: F401  (fixtures)
     small_sample_dir, start,
 )
 
-pytest.importorskip("personas.build")
-
 
 @pytest.fixture
 def quick_build(monkeypatch):

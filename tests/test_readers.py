@@ -254,58 +254,6 @@ def test_parse_number(text: str, value: float | None) -> None:
     assert parse_number(text) == value
 
 
-# --- any bytes: a table or a DataError, never another exception ----------------------------------
-
-from hypothesis import HealthCheck, given, settings  # noqa: E402
-from hypothesis import strategies as st  # noqa: E402
-
-_CSVISH = st.text(alphabet=st.sampled_from(list("ab1,;\t|\"\n\r é€’ \x00")), max_size=200)
-
-
-def _read_or_refuse(path: Path) -> None:
-    try:
-        frame = read_table(path)
-    except DataError as err:
-        assert err.message and err.file
-        return
-    assert len(frame) >= 1 and frame.columns.is_unique
-    assert all(isinstance(dtype, pd.StringDtype) for dtype in frame.dtypes)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(data=st.binary(max_size=300), suffix=st.sampled_from([".csv", ".xlsx", ".parquet", ".txt"]))
-def test_fuzz_any_bytes(tmp_path: Path, data: bytes, suffix: str) -> None:
-    path = tmp_path / f"fuzz{suffix}"
-    path.write_bytes(data)
-    _read_or_refuse(path)
-
-
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(text=_CSVISH, encoding=st.sampled_from(["utf-8", "utf-16", "cp1252"]))
-def test_fuzz_csv_like_text(tmp_path: Path, text: str, encoding: str) -> None:
-    path = tmp_path / "fuzz.csv"
-    path.write_bytes(text.encode(encoding, errors="replace"))
-    _read_or_refuse(path)
-
-
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(cut=st.integers(min_value=10, max_value=4000), flip=st.integers(min_value=0, max_value=255))
-def test_fuzz_damaged_xlsx(tmp_path: Path, cut: int, flip: int) -> None:
-    import openpyxl
-
-    book = openpyxl.Workbook()
-    book.active.append(["id", "q"])
-    book.active.append([1, "oui"])
-    good = tmp_path / "good.xlsx"
-    book.save(good)
-    data = bytearray(good.read_bytes())
-    position = cut % len(data)
-    data[position] = flip
-    damaged = tmp_path / "damaged.xlsx"
-    damaged.write_bytes(bytes(data[: max(cut, position + 1)]))
-    _read_or_refuse(damaged)
-
-
 def test_excel_sep_hint_line(tmp_path: Path) -> None:
     path = tmp_path / "s.csv"
     path.write_text("sep=;\nid;note\n1;2,5\n2;3\n", encoding="cp1252")
