@@ -22,7 +22,7 @@ from .theme import Theme, load_theme
 
 FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
 
-__all__ = ["FORMATS", "PAPERS", "Theme", "load_theme", "render_bytes", "render_csv", "render_html",
+__all__ = ["FORMATS", "PAPERS", "Theme", "default_title", "load_theme", "render_bytes", "render_csv", "render_html",
            "render_markdown", "render_pages", "render_pdf", "render_pptx", "render_yaml", "write_export"]
 
 
@@ -34,6 +34,15 @@ def render_yaml(ws: Workshop) -> str:
         return yaml.safe_dump(ws.to_dict(), allow_unicode=True, sort_keys=False)
     text = dump_workshop(ws)
     return text.decode("utf-8") if isinstance(text, bytes) else text
+
+
+def default_title(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None) -> str:
+    """The title a document gets when none is asked for (the theme's organisation and the date)."""
+    from .overview import document_title
+    from .view import translator
+
+    t = translator(lang or ws.lang)
+    return document_title(ws, t, t.lang, theme or load_theme(), None)
 
 
 def render_pptx(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None,
@@ -54,7 +63,7 @@ def render_pages(ws: Workshop, *, lang: str | None = None, theme: Theme | None =
 
 def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Theme | None = None,
                  paper: str = "a4", title: str | None = None) -> bytes:
-    """The export of ``ws`` in ``fmt`` (one of FORMATS but png, which is several files) as bytes."""
+    """The export of ``ws`` in ``fmt`` (one of FORMATS) as bytes; ``png`` is a ZIP of the page images."""
     if fmt == "pdf":
         return render_pdf(render_html(ws, lang=lang, theme=theme, title=title), paper=paper)
     if fmt == "html":
@@ -67,8 +76,11 @@ def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Them
         return render_yaml(ws).encode("utf-8")
     if fmt == "pptx":
         return render_pptx(ws, lang=lang, theme=theme, title=title)
-    raise DataError("unknown export format", column="format", found=fmt,
-                    expected=" | ".join(f for f in FORMATS if f != "png"))
+    if fmt == "png":
+        from .png import pages_zip
+
+        return pages_zip(render_pages(ws, lang=lang, theme=theme, paper=paper, title=title))
+    raise DataError("unknown export format", column="format", found=fmt, expected=" | ".join(FORMATS))
 
 
 def write_export(ws: Workshop, fmt: str, path: str | Path, *, lang: str | None = None,

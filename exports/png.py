@@ -6,6 +6,7 @@ exactly what the PDF shows.
 from __future__ import annotations
 
 import io
+import zipfile
 from pathlib import Path
 
 DEFAULT_DPI = 110
@@ -34,3 +35,12 @@ def page_paths(path: str | Path, count: int) -> list[Path]:
     stem = path.stem if path.suffix.lower() == ".png" else path.name
     width = max(2, len(str(count)))
     return [path.with_name(f"{stem}-{i:0{width}d}.png") for i in range(1, count + 1)]
+
+
+def pages_zip(pages: list[bytes], stem: str = "page") -> bytes:
+    """The pages as one ZIP (``page-01.png``…): a single download for the app."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        for path, data in zip(page_paths(f"{stem}.png", len(pages)), pages):
+            archive.writestr(path.name, data)
+    return buffer.getvalue()

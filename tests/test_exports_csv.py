@@ -71,7 +71,7 @@ def test_write_export_writes_each_format(tmp_path, fmt):
 def test_write_export_refuses_unknown_format(tmp_path):
     with pytest.raises(DataError) as info:
         exports.write_export(ten_persona_workshop(), "docx", tmp_path / "out.docx")
-    assert "pdf | html | md | csv | yaml" in str(info.value)
+    assert "pdf | html | md | csv | yaml | pptx | png" in str(info.value)
     assert not list(tmp_path.iterdir())
 
 
