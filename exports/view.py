@@ -425,7 +425,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     sections = text_sections(persona, t, clamp_texts, langs)
     font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
     sheet = {
-        "id": persona.id, "name": name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
+        "id": persona.id, "name": name, "full_name": persona.name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
         "portrait": portrait(ws, persona, index, t), "initials": initials(persona.name),
         "colour": index % PORTRAIT_COLOURS,
         "archetype": archetype_label(persona.archetype, names, t), "archetype_id": persona.archetype or "",
