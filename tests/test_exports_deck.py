@@ -119,3 +119,11 @@ def test_theme_colours_and_logo_on_the_deck(tmp_path):
     assert "Ville d'Exemple" in _texts(title) and prs.core_properties.author == "Ville d'Exemple"
     run = prs.slides[2].shapes.title.text_frame.paragraphs[0].runs[0]
     assert str(run.font.color.rgb) == "004080"
+
+
+def test_every_pictogram_has_its_png_for_the_deck():
+    from exports import pictograms
+
+    assert set(pictograms.available()) >= {"rocket", "help-circle", "shield-alert", "hand-helping", "wifi-off",
+                                           "users", "person"}
+    assert all(pictograms.png_path(icon).is_file() for icon in pictograms.available())
