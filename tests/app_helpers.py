@@ -19,6 +19,7 @@ PAGES = {
     "data": "app_pages/data.py",
     "profiles": "app_pages/profiles.py",
     "refine": "app_pages/refine.py",
+    "present": "app_pages/present.py",
     "sheets": "app_pages/sheets.py",
     "export": "app_pages/export.py",
 }

@@ -54,7 +54,7 @@ def test_note_needs_a_service(workshop_file):
     before = len(at.session_state["app"].workshop.personas[0].notes)
     widget(at, "text_area", "Nouvelle note").set_value("Sans service")
     button(at, "Ajouter la note").click().run()
-    assert "Choisissez votre service avant d'ajouter une note." in shown(at)
+    assert "Choisissez votre service dans la barre latérale" in shown(at)
     assert len(_load(workshop_file).personas[0].notes) == before
 
 
@@ -65,7 +65,13 @@ def test_merge_then_undo_then_redo(workshop_file):
     total = ws.personas[0].size + ws.personas[1].size
     at.selectbox(key="w_merge_a").set_value(keep)
     at.selectbox(key="w_merge_b").set_value(other)
-    button(at, "Fusionner").click().run()
+    button(at, "Fusionner…").click().run()
+    assert_clean(at)
+    assert _load(workshop_file).revision == ws.revision  # asked first, with the sizes before and after
+    asked = shown(at)
+    a, b = ws.personas[0], ws.personas[1]
+    assert f"{a.name} ({a.size}) + {b.name} ({b.size})" in asked and f"{a.name} ({total})" in asked
+    button(at, "Confirmer la fusion").click().run()
     assert_clean(at)
     merged = _load(workshop_file)
     assert len(merged.personas) == 3 and merged.persona(keep).size == total
@@ -83,7 +89,7 @@ def test_validate_and_archetype_change(workshop_file):
     pid = at.session_state["app"].workshop.personas[0].id
     widget(at, "toggle", "Validé par le groupe").set_value(True).run()
     assert _load(workshop_file).persona(pid).validated is True
-    at.selectbox(key=next(k for k in at.session_state if str(k).startswith(f"w_arch_{pid}_"))).set_value("").run()
+    at.selectbox(key=f"w_arch_{pid}").set_value("").run()
     assert _load(workshop_file).persona(pid).archetype is None
     assert_clean(at)
 
@@ -96,7 +102,8 @@ def test_conflicting_save_is_reported_not_lost(workshop_file):
     pid = at.session_state["app"].workshop.personas[0].id
     edit_workshop(workshop_file, lambda ws: operations.rename(ws, pid, "Renommé ailleurs"))
     widget(at, "text_input", "Nom").set_value("Renommé ici").run()
-    assert "Quelqu'un d'autre a enregistré cet atelier" in shown(at)
+    assert "Quelqu'un d'autre a modifié la même chose entre-temps" in shown(at)
+    assert "Ce que vous aviez saisi : « Renommé ici »" in shown(at)
     assert _load(workshop_file).persona(pid).name == "Renommé ailleurs"
     assert at.session_state["app"].workshop.persona(pid).name == "Renommé ailleurs"
 
@@ -118,7 +125,10 @@ def test_split_and_move_use_the_workshops_own_data(app_home, small_sample, built
     at = start("refine")
     ws = at.session_state["app"].workshop
     first = ws.personas[0]
-    button(at, "Scinder en deux").click().run()
+    button(at, "Scinder en deux…").click().run()
+    assert_clean(at)
+    assert _load(path).revision == ws.revision and "Confirmer la scission" in shown(at)
+    button(at, "Confirmer la scission").click().run()
     assert_clean(at)
     split = _load(path)
     assert len(split.personas) == len(ws.personas) + 1

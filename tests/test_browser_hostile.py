@@ -121,7 +121,7 @@ def test_two_sessions_on_one_workshop_lose_no_edit(app_server) -> None:
             field.press("Enter")
             page.wait_for_timeout(500)
             _wait_idle(page)
-        conflict = second.get_by_text("Quelqu'un d'autre a enregistré cet atelier", exact=False)
+        conflict = second.get_by_text("Quelqu'un d'autre a modifié la même chose", exact=False)
         told = conflict.count() > 0
         if told:
             expect(conflict.first).to_be_visible()
