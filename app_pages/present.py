@@ -17,6 +17,7 @@ from personas.model import NARRATIVE_LIST_FIELDS, VALIDATION_STATUSES
 SHOWN_ITEMS = 3  # bullets per list on the screen: a room reads three, not eight
 
 STYLE = """<style>
+[data-testid='stMainBlockContainer']{padding-top:2.2rem}
 .pw-present{font-size:1.55rem;line-height:1.4;color:#1b1f24}
 .pw-present .pw-count{font-size:1.1rem;color:#5c677d;letter-spacing:.04em;text-transform:uppercase}
 .pw-present h2{font-size:3.6rem;line-height:1.1;margin:.1em 0 .15em;padding:0}
@@ -25,9 +26,9 @@ STYLE = """<style>
   padding:.1em 0 .1em .8em;color:#26313d}
 .pw-present .pw-facts{font-size:1.35rem;color:#3d4653;margin-bottom:.6em}
 .pw-present .pw-grid{display:grid;grid-template-columns:repeat(2,minmax(0,1fr));gap:.4em 2.2em}
-.pw-present h3{font-size:1.6rem;margin:.5em 0 .2em;padding:0;color:#1f5fa8}
+.pw-present h3{font-size:1.9rem;margin:.5em 0 .2em;padding:0;color:#1f5fa8}
 .pw-present ul{margin:0;padding-left:1.2em}
-.pw-present li{margin:.15em 0}
+.pw-present li{margin:.2em 0;font-size:1.5rem;line-height:1.35}
 .pw-present .pw-services{font-size:1.25rem;color:#2e5e3e;margin-top:.8em}
 </style>"""
 
@@ -50,7 +51,7 @@ def slide(ws: Any, index: int) -> str:
     archetypes = loaders.archetype_names(state.get().lang)
     parts = [f"<div class='pw-present'><div class='pw-count'>{_e(t('present.count', i=index + 1, n=len(ws.personas)))}</div>",
              f"<h2>{_e(persona.name)}</h2>"]
-    if persona.archetype in archetypes:
+    if persona.archetype in archetypes and archetypes[persona.archetype] != persona.name:
         parts.append(f"<div class='pw-arch'>{_e(archetypes[persona.archetype])}</div>")
     if persona.quote:
         parts.append(f"<blockquote>« {_e(persona.quote)} »</blockquote>" if state.get().lang == "fr"
@@ -73,16 +74,17 @@ def _step(delta: int, count: int) -> None:
 
 def render() -> None:
     t = state.translator()
-    ws = page_header("present")
+    ws = page_header("present", titled=False)
     if ws is None or not ws.personas:
         return
     count = len(ws.personas)
     index = int(st.session_state.get("w_slide", 0)) % count
-    cols = st.columns([1, 1, 6])
+    cols = st.columns([1, 1, 6], vertical_alignment="center")
     cols[0].button(t("present.previous"), key="w_prev", on_click=_step, args=(-1, count),
                    icon=":material/arrow_back:", width="stretch")
     cols[1].button(t("present.next"), key="w_next", on_click=_step, args=(1, count),
                    icon=":material/arrow_forward:", width="stretch")
+    cols[2].caption(t("present.intro"))
     st.html(STYLE + slide(ws, index))
 
 
