@@ -193,7 +193,7 @@ def validation_lines(persona: Any) -> list[str]:
     lines = []
     for service, item in persona.validations.items():
         status = item.get("status", "")
-        line = f"**{escape_md(service)}** · {t('refine.status_' + status) if status in VALIDATION_STATUSES else ''}"
+        line = f"**{escape_md(service)}** · {t('refine.said_' + status) if status in VALIDATION_STATUSES else ''}"
         if item.get("text"):
             line += f" : {escape_md(item['text'])}"
         lines.append(f"{line} ({escape_md(_date(item.get('date', '')))})")

@@ -124,8 +124,8 @@ def test_a_service_recognises_a_persona_and_another_leaves_a_reservation(worksho
     assert said["Accueil"]["status"] == "recognised"
     assert said["Action sociale"] == {**said["Action sociale"], "status": "reservation", "text": "Ne parle pas des aidants"}
     text = shown(other)
-    assert "**Accueil** · Reconnu par mon service" in text
-    assert "**Action sociale** · Réserve : Ne parle pas des aidants" in text
+    assert "**Accueil** · reconnaît ses usagers dans ce persona" in text
+    assert "**Action sociale** · réserve : Ne parle pas des aidants" in text
 
 
 # --- Refine ---------------------------------------------------------------------------------------
