@@ -65,6 +65,19 @@ def built_workshop_file(small_sample_dir: Path, tmp_path_factory: pytest.TempPat
     return path
 
 
+@pytest.fixture
+def workshop_file(app_home: Path, small_sample: Path) -> Path:
+    """A four-persona workshop (no clustering needed) that a fresh session opens."""
+    return put_workshop(app_home, fake_workshop(4, 60))
+
+
+def load_saved(path: Path) -> Any:
+    """The workshop as saved in its file (what every other session and the exports see)."""
+    from personas.store import load_workshop
+
+    return load_workshop(path)
+
+
 def put_workshop(home: Path, workshop: Any | Path, name: str = "atelier.yaml") -> Path:
     """Place a workshop in the working folder and make it the one a fresh session reopens."""
     from personas.store import save_workshop

@@ -6,19 +6,8 @@ import pytest
 
 from app_helpers import (  # noqa: F401  (fixtures)
     app_home, assert_clean, button, fake_workshop, put_workshop, shown, small_sample, small_sample_dir, start,
-    widget,
+    widget, workshop_file, load_saved,
 )
-
-
-@pytest.fixture
-def workshop_file(app_home, small_sample):
-    return put_workshop(app_home, fake_workshop(4, 60))
-
-
-def _load(path):
-    from personas.store import load_workshop
-
-    return load_workshop(path)
 
 
 # --- access code ---------------------------------------------------------------------------------
@@ -120,7 +109,7 @@ def test_a_service_recognises_a_persona_and_another_leaves_a_reservation(worksho
     other.segmented_control(key=f"w_status_{pid}").set_value("reservation").run()
     other.text_input(key=f"w_reservation_{pid}").set_value("Ne parle pas des aidants").run()
     assert_clean(other)
-    said = _load(workshop_file).persona(pid).validations
+    said = load_saved(workshop_file).persona(pid).validations
     assert said["Accueil"]["status"] == "recognised"
     assert said["Action sociale"] == {**said["Action sociale"], "status": "reservation", "text": "Ne parle pas des aidants"}
     text = shown(other)
@@ -138,7 +127,7 @@ def test_the_selection_is_kept_after_a_rename(workshop_file):
     widget(at, "text_input", "Nom").set_value("Nouvelle Léa").run()
     assert at.radio(key="w_pick").value == third.id
     assert widget(at, "text_input", "Nom").value == "Nouvelle Léa"
-    assert _load(workshop_file).persona(third.id).name == "Nouvelle Léa"
+    assert load_saved(workshop_file).persona(third.id).name == "Nouvelle Léa"
 
 
 def test_nothing_is_preselected_for_a_merge(workshop_file):
