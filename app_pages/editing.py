@@ -114,10 +114,12 @@ def reload_workshop() -> bool:
     from workshop_data.errors import DataError
 
     state = get()
+    stamp = _stamp(state.workshop_path)
     try:
-        stamp = _stamp(state.workshop_path)
         workshop = load_workshop(state.workshop_path)
-    except DataError:
+    except DataError as exc:  # kept as shown; not retried until the file changes again
+        state.workshop_stamp = stamp
+        flash("error", t("app.error", message=_escape(_message(exc))))
         return False
     changed = state.workshop is None or workshop.revision != state.workshop.revision
     state.workshop, state.workshop_stamp = workshop, stamp

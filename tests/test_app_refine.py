@@ -170,3 +170,14 @@ def test_uploaded_workshop_opens_and_a_bad_one_is_refused(workshop_file, app_hom
     assert any(e.value.startswith("Impossible de poursuivre") for e in at.error), [e.value for e in at.error]
     assert len(at.session_state["app"].workshop.personas) == 2
     assert not list((app_home / "workshops").glob("piege*"))
+
+
+def test_a_damaged_save_elsewhere_is_reported_once_and_the_last_good_version_stays(workshop_file):
+    at = start("refine")
+    name = widget(at, "text_input", "Nom").value
+    workshop_file.write_text("schema_version: 1\ntitle: [cassé\n", encoding="utf-8")
+    at.run()
+    assert any(e.value.startswith("Impossible de poursuivre") for e in at.error)
+    assert widget(at, "text_input", "Nom").value == name
+    at.run()
+    assert not at.error  # reported once, not at every rerun
