@@ -153,6 +153,22 @@ def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
         counts[spec.type] = counts.get(spec.type, 0) + 1
     summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
     click.echo(f"{out}: {len(book.columns)} columns ({summary}); id column '{book.respondent_id}'")
+    _print_draft_roles_and_dimensions(book)
+
+
+def _print_draft_roles_and_dimensions(book: Any) -> None:
+    """What people should check first in a draft: which columns only describe, which items go together."""
+    descriptors = [spec.name for spec in book.descriptors()]
+    if descriptors:
+        click.echo(f"Descriptors (profiled per persona, not clustered): {', '.join(descriptors)}")
+    if not book.dimensions:
+        return
+    click.echo("Dimensions (check them; correct 'role', 'dimension', 'reverse' and 'dimensions:' in the codebook):")
+    for name, dim in book.dimensions.items():
+        label = f" \"{dim.label.get('fr') or dim.label.get('en')}\"" if dim.label else ""
+        items = ", ".join(f"{i} (reversed)" if book.columns[i].reverse else i for i in dim.items)
+        alpha = f"; alpha {dim.alpha:.2f}" if dim.alpha is not None else ""
+        click.echo(f"  {name}{label}: {items}{alpha}")
 
 
 @main.command()

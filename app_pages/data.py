@@ -60,30 +60,45 @@ def _uploads_box() -> None:
 
 def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
     """The codebook's columns as an editable table (one row per survey column)."""
+    from workshop_data.demographics import default_role
+
     rows = []
     for name, spec in (codebook.get("columns") or {}).items():
         levels = spec.get("levels")
         scale = spec.get("scale")
+        label = spec.get("label") if isinstance(spec.get("label"), dict) else {}
         rows.append({
             "column": name,
             "type": spec.get("type", "ignore"),
+            "role": spec.get("role") or default_role(name, label, levels),
             "dimension": spec.get("dimension") or NO_DIMENSION,
             "reverse": bool(spec.get("reverse", False)),
             "levels": LEVEL_SEPARATOR.join(map(str, levels)) if levels else (
                 f"{scale[0]} – {scale[1]}" if scale else ""),
         })
-    return pd.DataFrame(rows, columns=["column", "type", "dimension", "reverse", "levels"])
+    return pd.DataFrame(rows, columns=["column", "type", "role", "dimension", "reverse", "levels"])
+
+
+def dimension_options(codebook: dict[str, Any]) -> list[str]:
+    """The built-in dimensions, then the codebook's own (from its columns and its dimensions block)."""
+    from workshop_data.codebook import DIMENSIONS
+
+    own = [*(codebook.get("dimensions") or {}),
+           *(spec.get("dimension") for spec in (codebook.get("columns") or {}).values())]
+    return [NO_DIMENSION, *DIMENSIONS, *dict.fromkeys(d for d in own if d and d not in DIMENSIONS)]
 
 
 def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict[str, Any]:
     """The codebook with the table's corrections; validated by ``Codebook.from_dict`` (raises CodebookError)."""
-    from workshop_data.codebook import Codebook
+    from workshop_data.codebook import Codebook, follow_column_dimensions
 
     columns = {name: dict(spec) for name, spec in (codebook.get("columns") or {}).items()}
     for row in edited.to_dict("records"):
         name = str(row["column"])
         spec = columns.setdefault(name, {})
         spec["type"] = str(row["type"] or "ignore")
+        if row.get("role"):
+            spec["role"] = str(row["role"])
         dimension = str(row.get("dimension") or "").strip()
         if dimension and dimension != NO_DIMENSION:
             spec["dimension"] = dimension
@@ -99,15 +114,26 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict
         if spec["type"] != "likert":
             spec.pop("scale", None)
             spec.pop("reverse", None)
-    out = {**codebook, "columns": columns}
+    out = follow_column_dimensions({**codebook, "columns": columns})
     return Codebook.from_dict(out, file="codebook").to_dict()
 
 
 def _codebook_editor(codebook: dict[str, Any]) -> None:
     from workshop_data.codebook import COLUMN_TYPES, DIMENSIONS
+    from workshop_data.demographics import ROLES
 
     t = state.translator()
     tr = state.translator()
+    lang = state.get().lang
+    own_labels = {name: (body or {}).get("label") or {} for name, body in (codebook.get("dimensions") or {}).items()}
+
+    def dimension_text(value: str) -> str:
+        if value == NO_DIMENSION:
+            return "—"
+        if value in DIMENSIONS:
+            return tr(f"trait.{value}")
+        return (own_labels.get(value) or {}).get(lang) or value
+
     st.subheader(t("data.codebook_header"))
     st.caption(t("data.codebook_help"))
     frame = codebook_frame(codebook)
@@ -122,9 +148,10 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
             "type": st.column_config.SelectboxColumn(
                 t("data.col_type"), options=list(COLUMN_TYPES), required=True,
                 format_func=lambda v: tr(f"type.{v}")),
+            "role": st.column_config.SelectboxColumn(
+                t("data.col_role"), options=list(ROLES), required=True, format_func=lambda v: tr(f"role.{v}")),
             "dimension": st.column_config.SelectboxColumn(
-                t("data.col_dimension"), options=[NO_DIMENSION, *DIMENSIONS],
-                format_func=lambda v: tr(f"trait.{v}") if v in DIMENSIONS else "—"),
+                t("data.col_dimension"), options=dimension_options(codebook), format_func=dimension_text),
             "reverse": st.column_config.CheckboxColumn(t("data.col_reverse")),
             "levels": st.column_config.TextColumn(t("data.col_levels"), width="large"),
         },

@@ -88,3 +88,21 @@ def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
     assert not list((opened / "uploads").glob("*/*"))
     assert at.session_state["app"].survey_path is None
     assert "1 fichier(s) chargé(s) supprimé(s) de ce poste." in shown(at)
+
+
+def test_codebook_table_shows_roles_and_custom_dimensions_and_applies_a_role():
+    from app_pages.data import apply_codebook_edits, codebook_frame, dimension_options
+
+    codebook = {"respondent_id": "id", "columns": {
+        "sexe": {"type": "categorical"},
+        "tri": {"type": "likert", "scale": [1, 5], "dimension": "ecogestes"},
+        "q": {"type": "likert", "scale": [1, 5], "role": "basis"}},
+        "dimensions": {"ecogestes": {"label": {"fr": "Écogestes", "en": "Green habits"}, "items": ["tri"]}}}
+    frame = codebook_frame(codebook)
+    assert list(frame["role"]) == ["descriptor", "basis", "basis"]
+    assert dimension_options(codebook)[-1] == "ecogestes"
+    frame.loc[frame["column"] == "sexe", "role"] = "basis"
+    applied = apply_codebook_edits(codebook, frame)
+    assert applied["columns"]["sexe"]["role"] == "basis"
+    assert applied["columns"]["tri"]["dimension"] == "ecogestes"
+    assert applied["dimensions"]["ecogestes"]["items"] == ["tri"]
