@@ -292,14 +292,21 @@ def _share(part: Any, total: Any) -> Any:
 
 
 def _with_repeats(log: Any) -> Any:
-    """Flag each contact that follows one on the same topic by the same person within 7×24 h."""
-    previous = log.seconds.lag().over(group_by=[log.rid, log.topic], order_by=log.seconds)
-    gap = log.seconds - previous
-    return log.mutate(repeat=log.topic.notnull() & (gap <= REPEAT_WINDOW_SECONDS).fill_null(False))
+    """Seconds and month of each contact, and whether it follows one on the same topic by the same
+    person within 7×24 h (inclusive).
+
+    The window also keeps this step apart from the one cutting timestamps into parts, so the SQL
+    refers to the parts as columns instead of repeating their expressions.
+    """
+    seconds, month = timestamps.moment({part: log[part] for part in timestamps.PARTS})
+    previous = seconds.lag().over(group_by=[log.rid, log.topic], order_by=seconds)
+    repeat = log.topic.notnull() & (seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False)
+    return log.select("rid", "channel", "topic", "online", "raw_channel", "unlisted_channel",
+                      seconds=seconds, month=month, repeat=repeat)
 
 
 def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:
-    """Trimmed string id, canonical channel, topic, online flag, seconds and month of each contact."""
+    """Trimmed string id, canonical channel, topic, online flag and timestamp parts of each contact."""
     import ibis
 
     rid = table[mapping.respondent_id].cast("string").strip().fill_null("")
@@ -307,16 +314,16 @@ def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps
     labels = {str(k).strip(): v for k, v in mapping.channels.items()}
     channel = raw_channel.substitute(labels, else_=ibis.ifelse(raw_channel.isin(CHANNELS), raw_channel, "other"))
     unlisted = raw_channel.notnull() & ~raw_channel.isin([*labels, *CHANNELS])
-    seconds, month = _moments(table[mapping.timestamp], shapes)
     topic = table[mapping.topic].cast("string").strip().nullif("") if mapping.topic else ibis.null("string")
     return table.select(rid=rid, channel=channel, topic=topic, online=_online(table, mapping),
-                        seconds=seconds, month=month, raw_channel=raw_channel, unlisted_channel=unlisted)
+                        raw_channel=raw_channel, unlisted_channel=unlisted,
+                        **_timestamp_parts(table[mapping.timestamp], shapes))
 
 
-def _moments(stamp: Any, shapes: Sequence[timestamps.Shape]) -> tuple[Any, Any]:
+def _timestamp_parts(stamp: Any, shapes: Sequence[timestamps.Shape]) -> dict[str, Any]:
     if stamp.type().is_timestamp() or stamp.type().is_date():
-        return timestamps.parse_native(stamp)
-    return timestamps.parse_text(stamp.cast("string"), shapes)
+        return timestamps.native_parts(stamp)
+    return timestamps.text_parts(stamp.cast("string"), shapes)
 
 
 def _online(table: Any, mapping: ContactMapping) -> Any:

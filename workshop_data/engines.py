@@ -35,6 +35,9 @@ SPARK_LOCAL_CONF = {
     "spark.sql.shuffle.partitions": "8",
     "spark.sql.session.timeZone": "UTC",
     "spark.sql.execution.arrow.pyspark.enabled": "true",
+    # On this machine only: no network interface needed, no warning about the host name.
+    "spark.driver.bindAddress": "127.0.0.1",
+    "spark.driver.host": "127.0.0.1",
 }
 
 
@@ -99,7 +102,8 @@ def _spark(name: str) -> Engine:
     else:
         builder = builder.master("local[*]" if name == "spark" else name)
         for key, value in SPARK_LOCAL_CONF.items():
-            builder = builder.config(key, value)
+            if name == "spark" or "driver" not in key:
+                builder = builder.config(key, value)
     try:
         with warnings.catch_warnings():
             warnings.filterwarnings("ignore", message="PySpark does not yet fully support pandas")
@@ -124,6 +128,8 @@ def read_csv(engine: Engine, paths: list[str], *, delimiter: str, encoding: str,
         from pyspark.sql.types import StringType, StructField, StructType
 
         schema = StructType([StructField(name, StringType()) for name in header])
+        # Spark 4 accepts only a few charsets unless told to use Java's (cp1252 is among them).
+        engine.session.conf.set("spark.sql.legacy.javaCharsets", "true")
         frame = engine.session.read.csv(paths, schema=schema, sep=delimiter, header=True, quote='"',
                                         escape='"', encoding=_JAVA_CHARSETS.get(encoding, encoding))
         return _spark_view(engine, frame)

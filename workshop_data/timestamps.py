@@ -72,56 +72,40 @@ def detect_shapes(sample: Iterable[Any], limit: int = 2) -> list[Shape]:
     return shapes
 
 
-def parse_text(text: Any, shapes: Iterable[Shape] = ()) -> tuple[Any, Any]:
-    """Seconds since 1970 and the month number (year × 12 + month) of a string column, or NULLs.
+def text_parts(text: Any, shapes: Iterable[Shape] = ()) -> dict[str, Any]:
+    """Year, month, day, hour, minute, second of a string column as numbers (NULL where unread).
 
-    The sampled shapes first (cut by position), then the general patterns (cut by regex groups).
+    The sampled shapes first (cut by position), then the general patterns (cut by regex groups);
+    a part is taken from the first layout that reads the value (they agree where several do).
+    Hours, minutes and seconds are NULL for a date alone: :func:`moment` reads them as 0.
     """
     import ibis
 
-    readings = [_moment(_cut_fixed(text, shape)) for shape in shapes]
-    readings += [_moment(_cut_regex(text, pattern, order)) for pattern, order in GENERAL]
-    return (ibis.coalesce(*(seconds for seconds, _ in readings)),
-            ibis.coalesce(*(month for _, month in readings)))
+    layouts = [_cut_fixed(text, shape) for shape in shapes]
+    layouts += [_cut_regex(text, pattern, order) for pattern, order in GENERAL]
+    return {part: ibis.coalesce(*(layout[i] for layout in layouts if layout[i] is not None))
+            for i, part in enumerate(PARTS)}
 
 
-def parse_native(moment: Any) -> tuple[Any, Any]:
-    """Seconds and month number of a timestamp or date column, read as wall-clock time."""
-    parts = [moment.year(), moment.month(), moment.day()]
-    if moment.type().is_timestamp():
-        parts += [moment.hour(), moment.minute(), moment.second()]
-    else:
-        parts += [None, None, None]
-    parts = [None if p is None else p.cast("int64") for p in parts]
-    return _moment(parts)
-
-
-def _cut_fixed(text: Any, shape: Shape) -> list[Any]:
+def native_parts(moment: Any) -> dict[str, Any]:
+    """The parts of a timestamp or date column, read as wall-clock time."""
     import ibis
 
-    checked = ibis.ifelse(text.re_search(shape.pattern), text, ibis.null("string"))
-    return [None if span is None else checked.substr(span[0], span[1]) for span in shape.spans]
+    timed = moment.type().is_timestamp()
+    return {part: getattr(moment, part)().cast("int64") if timed or part in PARTS[:3] else ibis.literal(0)
+            for part in PARTS}
 
 
-def _cut_regex(text: Any, pattern: str, order: tuple[int, ...]) -> list[Any]:
+def moment(parts: dict[str, Any]) -> tuple[Any, Any]:
+    """Seconds since 1970 and month number (year × 12 + month) from the parts; both NULL when any
+    part is out of range (a 31 February, a 25th hour, a year outside 1900-2199).
+
+    Give it columns, not the part expressions themselves: each part is used several times.
+    """
     import ibis
 
-    checked = ibis.ifelse(text.re_search(pattern), text, ibis.null("string"))
-    # An absent optional group is '' on DuckDB and Spark, NULL on PostgreSQL: NULL everywhere.
-    return [checked.re_extract(pattern, group).nullif("") for group in order]
-
-
-def _moment(parts: list[Any]) -> tuple[Any, Any]:
-    """Checked parts (digits, or numbers from a native column) to (seconds, month number); any part
-    out of range makes both NULL. A year written with two digits is 1969-2068, as Python's ``%y``."""
-    import ibis
-
-    if parts[0].type().is_string():
-        short = parts[0].length() == 2
-        parts = [None if p is None else p.cast("int64") for p in parts]
-        parts[0] = ibis.ifelse(short, parts[0] + ibis.ifelse(parts[0] < 69, 2000, 1900), parts[0])
-    year, month, day, hour, minute, second = parts
-    hour, minute, second = (ibis.literal(0) if p is None else p.fill_null(0) for p in (hour, minute, second))
+    year, month, day = parts["year"], parts["month"], parts["day"]
+    hour, minute, second = (parts[p].fill_null(0) for p in PARTS[3:])
     valid = (
         year.between(*YEARS) & month.between(1, 12) & day.between(1, _days_in_month(year, month))
         & hour.between(0, 23) & minute.between(0, 59) & second.between(0, 59)
@@ -129,6 +113,34 @@ def _moment(parts: list[Any]) -> tuple[Any, Any]:
     seconds = _days_since_1970(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
     null = ibis.null("int64")
     return ibis.ifelse(valid, seconds, null), ibis.ifelse(valid, year * 12 + month - 1, null)
+
+
+def _cut_fixed(text: Any, shape: Shape) -> list[Any]:
+    import ibis
+
+    checked = ibis.ifelse(text.re_search(shape.pattern), text, ibis.null("string"))
+    parts = [None if span is None else checked.substr(span[0], span[1]).cast("int64") for span in shape.spans]
+    if shape.spans[0][1] == 2:
+        parts[0] = _four_digits(parts[0])
+    return parts
+
+
+def _cut_regex(text: Any, pattern: str, order: tuple[int, ...]) -> list[Any]:
+    import ibis
+
+    checked = ibis.ifelse(text.re_search(pattern), text, ibis.null("string"))
+    # An absent optional group is '' on DuckDB and Spark, NULL on PostgreSQL: NULL everywhere.
+    texts = [checked.re_extract(pattern, group).nullif("") for group in order]
+    parts = [t.cast("int64") for t in texts]
+    parts[0] = ibis.ifelse(texts[0].length() == 2, _four_digits(parts[0]), parts[0])
+    return parts
+
+
+def _four_digits(year: Any) -> Any:
+    """A year written with two digits is 1969-2068, as Python's ``%y``."""
+    import ibis
+
+    return year + ibis.ifelse(year < 69, 2000, 1900)
 
 
 def _days_in_month(year: Any, month: Any) -> Any:
