@@ -17,7 +17,7 @@ import click
 
 from personas.model import NARRATIVE_FIELDS
 
-EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml")
+EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
 
 
 class _Group(click.Group):
@@ -493,19 +493,26 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 @main.command()
 @workshop_arg
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write; for png, the name the pages are numbered from (out-01.png, ...).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Defaults to the workshop's language.")
 @click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Branding YAML: organisation, colours, logo.")
+@click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
+              help="Page size of pdf and png: a3 makes wall posters (one persona a page, type scaled up).")
+@click.option("--title", default=None, help="Document title (default: the theme's organisation and the date).")
 @domain_errors
-def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None) -> None:
-    """Export persona sheets (PDF, HTML, Markdown), the assignments (CSV) or the workshop (YAML)."""
+def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None, paper: str,
+           title: str | None) -> None:
+    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) or the workshop (YAML)."""
     from exports import load_theme, write_export
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
-    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None)
-    click.echo(str(written))
+    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None, paper=paper,
+                           title=title)
+    for path in written:
+        click.echo(str(path))
 
 
 @main.command()
