@@ -69,18 +69,25 @@ def test_two_browsers_edit_one_workshop_live(room) -> None:
         a = _participant(browser, url, "Accueil")
         b = _participant(browser, url, "État civil")
         expect(b.get_by_text("Vous signez : État civil", exact=False)).to_be_visible()
+        for page in (a, b):  # both live checks running: each sees the other connected
+            expect(page.get_by_text("Connectés à cet atelier : 2", exact=True)).to_be_visible()
+            _wait_idle(page)
 
         # 1. A renames; B sees it without reloading.
         name = a.get_by_label("Nom", exact=True)
         name.fill("Renommé par A")
         name.press("Enter")
         started = time.monotonic()
+        while load_workshop(path).personas[0].name != "Renommé par A" and time.monotonic() - started < 30:
+            time.sleep(0.02)
+        saved_after = time.monotonic() - started
+        print(f"A's rename saved after {saved_after:.2f} s")
         b.wait_for_function(
             "() => [...document.querySelectorAll('input')].some(e => e.value === 'Renommé par A')",
             timeout=LIVE_WITHIN_MS)
         seen_after = time.monotonic() - started
+        print(f"A's rename seen by B after {seen_after:.2f} s")
         _shows(b, "Nom", "Renommé par A")
-        print(f"B saw A's rename after {seen_after:.2f} s")
         _shot(a, "room-A-1-renamed")
         _shot(b, "room-B-1-sees-rename")
 
