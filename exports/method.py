@@ -13,6 +13,7 @@ from personas.i18n import Translator
 from personas.model import Workshop
 
 from .overview import structure_text
+from .validations import validation_view
 from .view import archetype_label, archetype_names, clamp, fmt_date, fmt_int, fmt_value, stability_reading
 
 MAX_HISTORY = 30
@@ -75,6 +76,8 @@ def history_rows(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
         key = f"history.{op}"
         if op == "validate":
             key += ".yes" if args.get("validated") else ".no"
+        if op == "validation":
+            key += f".{args.get('status') or 'withdrawn'}"
         values = {k: clamp(str(v), 60) for k, v in args.items() if isinstance(v, (str, int, float))}
         values.update({k: who(args.get(k)) for k in ("persona", "keep", "other", "new", "to") if k in args})
         if op == "archetype":
@@ -182,4 +185,5 @@ def method_view(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
         "settings": settings_table(ws, lang, t),
         "k_table": k_table(ws, lang, t),
         "privacy": privacy_view(ws, lang, t),
+        "validations": validation_view(ws, lang, t),
     }

@@ -51,6 +51,9 @@ LONG_NAME_CHARS = 38
 LONG_NAME_LINE_MM = 6.5
 QUOTE_CHARS = 62
 QUOTE_LINE_MM = 5.4
+# The services' line under the archetype (0.88 em, ~70 characters a line).
+VALIDATION_CHARS = 70
+VALIDATION_LINE_MM = 4.6
 ITEM_GAP_LINES = 0.25
 
 
@@ -223,11 +226,13 @@ def _lines(sections: list[Section], chars: int) -> float:
     return total
 
 
-def header_extra_mm(name: str, quote: str) -> float:
-    """How much taller than usual the sheet header gets with a long name or quote (sheet.css sizes)."""
+def header_extra_mm(name: str, quote: str, validations: str = "") -> float:
+    """How much taller than usual the sheet header gets with a long name or quote, and the services'
+    line (sheet.css sizes)."""
     name_mm = math.ceil(len(name) / LONG_NAME_CHARS) * LONG_NAME_LINE_MM if len(name) > 32 else NAME_LINE_MM
     quote_lines = math.ceil(len(quote) / QUOTE_CHARS) if quote else 0
-    return max(0.0, name_mm - NAME_LINE_MM) + max(0, quote_lines - 2) * QUOTE_LINE_MM
+    said_mm = math.ceil(len(validations) / VALIDATION_CHARS) * VALIDATION_LINE_MM if validations else 0.0
+    return max(0.0, name_mm - NAME_LINE_MM) + max(0, quote_lines - 2) * QUOTE_LINE_MM + said_mm
 
 
 def fit_sections(sections: list[Section], reserved_mm: float = 0.0) -> float:
@@ -418,12 +423,16 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     ``langs`` maps the fields kept in another language than the document's to that language
     (see :mod:`exports.language`).
     """
+    from .validations import validation_line, validation_parts
+
     langs = langs or {}
     small = persona.size < ws.min_group_size
     name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
     quote = clamp(one_line(persona.quote), MAX_QUOTE) if clamp_texts else one_line(persona.quote)
     sections = text_sections(persona, t, clamp_texts, langs)
-    font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
+    said = validation_parts(persona, t, clamp_texts)
+    said_line = validation_line(said, t)
+    font_size = fit_sections(sections, header_extra_mm(name, quote, said_line)) if clamp_texts else TIERS[0][0]
     sheet = {
         "id": persona.id, "name": name, "full_name": persona.name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
         "portrait": portrait(ws, persona, index, t), "initials": initials(persona.name),
@@ -441,6 +450,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         "stability_reading": t(stability_reading(persona.stability)),
         "defining": defining_words(persona, t, clamp_texts),
         "validated": persona.validated,
+        "validations": said, "validations_line": said_line, "validations_lang": langs.get("notes", ""),
         **_figures(ws, persona, lang, t),
     }
     if small:  # the privacy rule lives here, not in the templates: no figure leaves this module

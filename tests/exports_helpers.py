@@ -113,3 +113,23 @@ def small_group_workshop() -> Workshop:
     ws.personas[-1].size = MIN_GROUP - 3
     ws.personas[-1].share = 0.004
     return ws
+
+
+SERVICE_SCRIPT = "<script>window.__pwned=1</script>Zoé"
+REASON_HOSTILE = '<img src=x onerror="window.__pwned=3"> *gras* | [clic](javascript:window.__pwned=5)'
+RESERVATION = "Les aidants familiaux n'apparaissent pas assez ; à revoir avec le CCAS."
+
+
+def validated_workshop(lang: str = "fr") -> Workshop:
+    """Ten personas; services said something about the first two only, one of them in hostile words."""
+    ws = ten_persona_workshop(lang)
+    ws.personas[0].validations = {
+        "Accueil": {"status": "recognised", "text": "", "date": "2026-11-24"},
+        "Action sociale": {"status": "reservation", "text": RESERVATION, "date": "2026-11-25"},
+        "État civil": {"status": "recognised", "text": "", "date": "2026-11-24"},
+    }
+    ws.personas[1].validations = {
+        SERVICE_SCRIPT: {"status": "reservation", "text": REASON_HOSTILE, "date": "2026-11-26"},
+        "Centre d'appels": {"status": "recognised", "text": "", "date": "2026-11-26"},
+    }
+    return ws

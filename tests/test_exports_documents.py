@@ -166,3 +166,15 @@ def test_method_words_for_archetype_changes_validation_structure_and_typology():
     settings = {r["label"]: r["value"] for r in doc["settings"]}
     assert settings["Structure of the data"] == "weak" and settings["Typology"].startswith("City, ville.yaml")
     assert "The profiles were named after the typology “City”." in doc["making"]
+
+
+def test_method_history_says_what_each_service_said():
+    ws = ten_persona_workshop()
+    ws.history = [{"op": "validation", "args": {"persona": "p1", "service": "Accueil", "status": status, "text": ""},
+                   "time": "2026-11-05T10:00:00Z"} for status in ("recognised", "reservation", None)]
+    rows = [r["text"] for r in view.document_view(ws)["history"]["rows"]]
+    assert rows == ["« Léa & Œdipe <b> » (p1) : reconnu par le service Accueil",
+                    "« Léa & Œdipe <b> » (p1) : réserve du service Accueil",
+                    "« Léa & Œdipe <b> » (p1) : le service Accueil retire son avis"]
+    english = [r["text"] for r in view.document_view(ws, lang="en")["history"]["rows"]]
+    assert english[0] == "« Léa & Œdipe <b> » (p1): recognised by Accueil"

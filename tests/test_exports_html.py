@@ -11,7 +11,8 @@ import pytest
 import exports
 from exports import view
 from exports.html import css_string
-from exports_helpers import HOSTILE_NAME, LONG, MIN_GROUP, long_text_workshop, small_group_workshop, ten_persona_workshop
+from exports_helpers import (HOSTILE_NAME, LONG, MIN_GROUP, REASON_HOSTILE, RESERVATION, SERVICE_SCRIPT, long_text_workshop,
+                             small_group_workshop, ten_persona_workshop, validated_workshop)
 from workshop_data.errors import DataError
 
 SNAPSHOTS = Path(__file__).parent / "data" / "exports"
@@ -255,3 +256,34 @@ def test_method_page_names_trait_variables_in_words():
     ws = replace(ws, settings={**ws.settings, "features": ["trait:access", "trait:trust", "quartier=Nord"]})
     rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="fr")["settings"]}
     assert rows["Variables"] == "Équipement et connexion, Confiance, quartier=Nord"
+
+
+def _article(page: str, persona_id: str) -> str:
+    return re.search(rf'<article[^>]*id="persona-{persona_id}".*?</article>', page, flags=re.S).group(0)
+
+
+def _words(page: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", page)))  # keeps no-break spaces
+
+
+def test_sheet_and_method_page_say_which_services_recognise_each_persona():
+    page = exports.render_html(validated_workshop())
+    first = _words(_article(page, "p1"))
+    assert (f"Reconnu par\u00a0: Accueil, État civil · Réserve\u00a0: Action sociale — «\u202f{RESERVATION}\u202f»"
+            in first)
+    second = _words(_article(page, "p2"))
+    assert f"Réserve\u00a0: {SERVICE_SCRIPT} — «\u202f{REASON_HOSTILE}\u202f»" in second
+    assert "<script>" not in page and 'onerror="' not in page                 # typed markup stays text
+    assert 'class="services"' not in _article(page, "p3")                     # no service said anything
+    method = _words(page[page.index('<section class="page method flow"'):])
+    assert "Ce qu'en disent les services" in method
+    assert "Profils reconnus par au moins un service de l'atelier\u00a0: 2 sur 10." in method
+    assert f"Action sociale (25/11/2026) — «\u202f{RESERVATION}\u202f»" in method
+
+
+def test_services_in_english_and_nothing_when_no_service_spoke():
+    page = _words(exports.render_html(validated_workshop(), lang="en"))
+    assert "Recognised by: Accueil, État civil · Reservation: Action sociale" in page
+    assert "What the services say" in page and "Action sociale (2026-11-25)" in page
+    silent = exports.render_html(ten_persona_workshop())
+    assert 'class="services' not in silent and "Ce qu&#39;en disent les services" not in silent
