@@ -29,6 +29,7 @@ SLIDE_ITEMS = 4
 SLIDE_ITEM_CHARS = 130
 LIST_LINES = 6          # lines of 12 pt text a needs or levers block holds (2.2 in)
 LIST_LINE_CHARS = 68    # characters a line of 12 pt holds in a 6 in box
+SLIDE_BARS = 22         # meters and channels a slide holds at a legible pitch (0.18 in)
 HISTORY_LINES = 10      # the method slide's right column: history, then the services' say
 SERVICES_LINES = 4
 SLIDE_SERVICES_CHARS = 75  # the services' line under the archetype: one line of 11 pt in 7 in
@@ -294,11 +295,17 @@ def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme
             _text(slide, 9.02 + j * 1.3, 1.27, 1.18, 0.95, [(value, {"bold": True, "size": 18, "colour": on_primary}),
                                                           (label, {"size": 10, "colour": on_primary})])
         heading = {"bold": True, "size": 13, "colour": primary}
-        rows = len(sheet["traits"]) + len(sheet["channels"])
+        meters, more = sheet["all_traits"] or sheet["traits"], []
+        if len(meters) + len(sheet["channels"]) > SLIDE_BARS:      # else every meter, even those the sheet left out
+            meters, more = sheet["traits"], [t("sheet.traits_more", n=sheet["traits_more"])] if sheet["traits_more"] else []
+        rows = len(meters) + len(sheet["channels"]) + len(more)
         step = min(0.31, 3.9 / max(rows, 1))          # every meter and channel fits the slide
         _text(slide, 0.5, 2.45, 6.0, 0.3, [(t("sheet.traits").upper(), heading)])
-        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in sheet["traits"]],
+        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in meters],
                   theme.primary, 0.5, 2.85, label_w=2.9, bar_w=1.6, step=step)
+        if more:
+            _text(slide, 0.5, y - 0.05, 6.0, step, [(more[0], {"italic": True, "colour": GREY, "after": 0})], size=10)
+            y += step
         _text(slide, 0.5, y + 0.12, 6.0, 0.3, [(t("sheet.channels").upper(), heading)])
         _bars(slide, [(c["label"], c["value"], c["share_text"]) for c in sheet["channels"]],
               theme.accent, 0.5, y + 0.55, label_w=2.9, bar_w=1.6, step=step)

@@ -111,10 +111,10 @@ def sources_table(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]
     return rows
 
 
-def _setting_text(key: str, value: Any, lang: str, t: Translator) -> str:
+def _setting_text(key: str, value: Any, lang: str, t: Translator, traits: dict[str, str]) -> str:
     if key == "features" and isinstance(value, (list, tuple)):
-        value = [t(f"trait.{v[6:]}") if isinstance(v, str) and v.startswith("trait:") and t.has(f"trait.{v[6:]}")
-                 else v for v in value]
+        value = [traits.get(v[6:]) or (t(f"trait.{v[6:]}") if t.has(f"trait.{v[6:]}") else v)
+                 if isinstance(v, str) and v.startswith("trait:") else v for v in value]
     if isinstance(value, (list, tuple)) and len(value) > 8:
         return (f"{len(value)} : " if lang == "fr" else f"{len(value)}: ") + fmt_value(list(value[:8]), lang, t) + ", …"
     if isinstance(value, str) and t.has(f"method.value.{key}.{value}"):
@@ -136,12 +136,15 @@ def _setting_text(key: str, value: Any, lang: str, t: Translator) -> str:
 
 
 def settings_table(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
+    from .traits import trait_names
+
+    traits = trait_names(ws, lang, t)
     rows = []
     for key, value in ws.settings.items():
         if value in (None, "", [], {}) or key in _SETTINGS_ELSEWHERE:
             continue
         label = t(f"method.setting.{key}") if t.has(f"method.setting.{key}") else str(key)
-        rows.append({"label": label, "value": clamp(_setting_text(key, value, lang, t), 240)})
+        rows.append({"label": label, "value": clamp(_setting_text(key, value, lang, t, traits), 240)})
     return rows
 
 

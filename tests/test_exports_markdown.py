@@ -7,7 +7,8 @@ import pytest
 import exports
 from exports import view
 from exports.markdown import md_escape
-from exports_helpers import (LONG, REASON_HOSTILE, RESERVATION, SERVICE_SCRIPT, long_text_workshop, small_group_workshop,
+from exports_helpers import (CUSTOM_DIMENSIONS, LONG, REASON_HOSTILE, RESERVATION, SERVICE_SCRIPT,
+                             custom_dimension_workshop, long_text_workshop, small_group_workshop,
                              ten_persona_workshop, validated_workshop)
 from test_exports_html import check_snapshot
 
@@ -101,3 +102,11 @@ def test_services_say_under_the_archetype_and_on_the_method_page():
     assert "| Profil | Reconnu par | Réserves |" in method and method.count("\n| ") == 4   # header, rule, two rows
     assert "Ce qu'en disent" not in exports.render_markdown(ten_persona_workshop())
     assert "**Recognised by:** Accueil, État civil" in exports.render_markdown(validated_workshop(), lang="en")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_trait_of_a_custom_codebook_in_the_table(lang):
+    markdown = exports.render_markdown(custom_dimension_workshop(base=long_text_workshop()), lang=lang)
+    first = rendered_text(markdown[markdown.index("## «"):markdown.index("## Karim")])
+    assert all(label[lang] in first for label in CUSTOM_DIMENSIONS.values())          # all thirteen, no "+n"
+    assert "<b>" not in markdown_it.MarkdownIt("commonmark").enable("table").render(markdown)
