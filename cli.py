@@ -83,14 +83,22 @@ class KChoice(click.ParamType):
         return k
 
 
-def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool):
+def _inputs(survey: Path, codebook: Any, contacts: Path | None, lenient: bool, sheet: str | None = None):
     from workshop_data.intake import load_inputs
 
-    return load_inputs(survey, codebook, contacts, lenient=lenient)
+    return load_inputs(survey, codebook, contacts, lenient=lenient, sheet=sheet)
+
+
+def _report_layout(source: dict) -> None:
+    """Which sheet and header row of a workbook were read: the sheet found may not be the one meant."""
+    if source.get("sheet"):
+        click.echo(f"Read: sheet '{source['sheet']}', header on row {source['header_row']}, "
+                   f"{source['rows']} respondents", err=True)
 
 
 def _report_inputs(inputs: Any) -> None:
     """Soft problems and privacy measures, on stderr: people must see them, scripts can ignore them."""
+    _report_layout(inputs.survey.source)
     privacy = inputs.survey.privacy
     for removed in privacy.removed_columns:
         click.echo(f"Privacy: column '{removed['column']}' removed ({removed['reason']})", err=True)
@@ -108,6 +116,7 @@ def _report_inputs(inputs: Any) -> None:
 survey_arg = click.argument("survey", type=click.Path(path_type=Path))
 codebook_opt = click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML (inferred when absent).")
 contacts_opt = click.option("--contacts", type=click.Path(path_type=Path), help="Contact log: CSV, Parquet or a glob.")
+sheet_opt = click.option("--sheet", default=None, help="Workbook sheet to read (found when absent).")
 lenient_opt = click.option("--lenient", is_flag=True, help="Values that do not fit the codebook become missing.")
 
 
@@ -135,16 +144,19 @@ def demo(out_dir: Path, respondents: int, seed: int, lang: str) -> None:
 @main.command()
 @survey_arg
 @contacts_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
+def codebook(survey: Path, contacts: Path | None, sheet: str | None, out: Path) -> None:
     """Draft a codebook from the data alone, for people to correct."""
     from workshop_data.codebook import save_codebook
     from workshop_data.infer import infer_codebook
     from workshop_data.intake import infer_mapping
     from workshop_data.readers import read_table
 
-    book = infer_codebook(read_table(survey))
+    frame = read_table(survey, sheet=sheet)
+    _report_layout({**frame.attrs, "rows": len(frame)})
+    book = infer_codebook(frame)
     if contacts is not None:
         book.contacts = infer_mapping(contacts)
     save_codebook(book, out)
@@ -160,10 +172,12 @@ def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
 @codebook_opt
 @contacts_opt
 @lenient_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="FEATURES.parquet or FEATURES.csv")
 @domain_errors
-def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, out: Path) -> None:
+def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, sheet: str | None,
+             out: Path) -> None:
     """Write one row per respondent: the encoded survey and the contact features."""
     from clustering.encoding import encode
     from workshop_data.errors import DataError
@@ -171,7 +185,7 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
-    inputs = _inputs(survey, codebook, contacts, lenient)
+    inputs = _inputs(survey, codebook, contacts, lenient, sheet)
     _report_inputs(inputs)
     frame = _features_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
     if out.suffix.lower() == ".csv":
@@ -206,6 +220,7 @@ def _features_table(encoded: Any, contacts: Any) -> Any:
 @codebook_opt
 @contacts_opt
 @lenient_opt
+@sheet_opt
 @click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
               help="'auto' (2..10) or a number of personas.")
 @click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
@@ -218,7 +233,7 @@ def _features_table(encoded: Any, contacts: Any) -> Any:
 @click.option("--title", default=None, help="Workshop title.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, k: int | str,
+def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, sheet: str | None, k: int | str,
             method: str, seed: int, lang: str, min_size: int, bootstrap: int, title: str | None,
             out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
@@ -228,7 +243,7 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient:
 
     if method not in METHODS:
         raise click.BadParameter(f"expected one of {', '.join(sorted(METHODS))}", param_hint="--method")
-    inputs = _inputs(survey, codebook, contacts, lenient)
+    inputs = _inputs(survey, codebook, contacts, lenient, sheet)
     _report_inputs(inputs)
     workshop = build_workshop(
         inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang, title=title,
@@ -450,10 +465,11 @@ def redo() -> None:
 @codebook_opt
 @contacts_opt
 @lenient_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
 def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool,
-           out: Path) -> None:
+           sheet: str | None, out: Path) -> None:
     """Put a new survey wave into the existing personas, without re-clustering."""
     from personas.assign import assign_wave
     from personas.store import load_workshop, save_workshop
@@ -461,7 +477,7 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 
     ws = load_workshop(workshop)
     book = codebook if codebook is not None else Codebook.from_dict(ws.codebook, file=str(workshop))
-    inputs = _inputs(new_survey, book, contacts, lenient)
+    inputs = _inputs(new_survey, book, contacts, lenient, sheet)
     _report_inputs(inputs)
     new_ws, movement = assign_wave(ws, inputs.survey, inputs.contacts)
     save_workshop(new_ws, out)

@@ -92,6 +92,32 @@ def test_codebook_drafts_a_codebook_that_reads_back(data: Path) -> None:
     assert book.contacts is not None and book.contacts.channel == "canal_contact"
 
 
+def test_cluster_reads_the_data_sheet_of_a_workbook_below_its_title_rows(data: Path) -> None:
+    from workbook_helpers import workbook_from_csv
+
+    book = workbook_from_csv(data / "survey.csv", data / "book.xlsx")
+    out = data / "workshop.yaml"
+    result = run("cluster", book, "--codebook", data / "codebook.yaml", "--k", "2", "--bootstrap", "0",
+                 "--min-size", "1", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "from 30 respondents" in result.stdout
+    assert "Read: sheet 'Réponses', header on row 3, 30 respondents" in result.stderr
+    assert out.exists()
+
+
+def test_sheet_option_chooses_the_sheet_and_names_the_sheets_when_absent(data: Path) -> None:
+    from workbook_helpers import workbook_from_csv
+
+    book = workbook_from_csv(data / "survey.csv", data / "book.xlsx")
+    result, out = features(data, "book.xlsx", "--sheet", "réponses")
+    assert result.exit_code == 0, result.stderr
+    assert "sheet 'Réponses'" in result.stderr
+    out.unlink()
+    result, out = features(data, "book.xlsx", "--sheet", "Données")
+    assert_refused(result, "book.xlsx", "Données", "Lisez-moi, Réponses, Notes")
+    assert book.exists() and not out.exists()
+
+
 # --- bad inputs: each refused with exit 2 and a message -----------------------------------------
 
 def test_missing_file(data: Path) -> None:

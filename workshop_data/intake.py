@@ -68,10 +68,14 @@ def load_inputs(
     *,
     lenient: bool = False,
     min_respondents: int = 20,
+    sheet: str | None = None,
 ) -> Inputs:
-    """Read, check and scrub the survey, then aggregate the contact log onto its respondents."""
+    """Read, check and scrub the survey, then aggregate the contact log onto its respondents.
+
+    ``sheet`` chooses the sheet of a workbook survey; without it the sheet holding the table is found.
+    """
     book = resolve_codebook(survey_path, codebook, contacts_path)
-    survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents)
+    survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents, sheet=sheet)
     if contacts_path is None:
         return Inputs(survey=survey, contacts=None)
     from .contacts import contact_features

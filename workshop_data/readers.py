@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .errors import DataError
+from .workbook import SheetTable, choose_table, merged_ranges, table_of_sheet
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_RECORDS = 200
@@ -72,8 +73,14 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def read_table(path: str | Path, *, max_bytes: int = 200_000_000, max_columns: int = 5_000) -> pd.DataFrame:
-    """Read a survey file into a frame of text columns (pandas string dtype, NA for empty cells)."""
+def read_table(
+    path: str | Path, *, sheet: str | None = None, max_bytes: int = 200_000_000, max_columns: int = 5_000
+) -> pd.DataFrame:
+    """Read a survey file into a frame of text columns (pandas string dtype, NA for empty cells).
+
+    ``sheet`` names the workbook sheet to read; without it the sheet holding the table is found.
+    ``frame.attrs`` says what was read: format, encoding and delimiter, or sheet and header row.
+    """
     path = Path(path)
     name = path.name
     if not path.exists():
@@ -96,14 +103,14 @@ def read_table(path: str | Path, *, max_bytes: int = 200_000_000, max_columns: i
                 "old Excel (.xls) files are not read", file=name, expected="XLSX, CSV or Parquet (save as .xlsx)"
             )
         if fmt == "xlsx":
-            header, rows, info = _read_xlsx(path, name, max_columns)
+            header, rows, info = _read_xlsx(path, name, max_columns, sheet)
         elif fmt == "parquet":
             header, rows, info = _read_parquet(path, name, max_columns)
         else:
             header, rows, info = _read_text(path.read_bytes(), name, max_columns)
     except OSError as exc:
         raise DataError(f"cannot read the file ({exc.strerror or exc.__class__.__name__})", file=name) from None
-    frame = _to_frame(header, rows, name)
+    frame = _to_frame(header, rows, name, info.get("header_row", 1))
     frame.attrs.update({"file": name, "format": fmt, **info})
     return frame
 
@@ -257,7 +264,10 @@ def _show(delimiter: str) -> str:
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+def _read_xlsx(
+    path: Path, name: str, max_columns: int, sheet: str | None = None
+) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    """The table of a workbook: the sheet asked for, else the one holding the largest table."""
     try:
         with zipfile.ZipFile(path) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
@@ -276,23 +286,8 @@ def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list
             expected="an .xlsx file saved by a spreadsheet",
         ) from None
     try:
-        if not book.worksheets:
-            raise DataError("the workbook has no sheet", file=name, expected="a sheet with a header row")
-        sheet = book.worksheets[0]
-        try:
-            declared_cols, declared_rows = sheet.max_column, sheet.max_row
-        except Exception:
-            declared_cols = declared_rows = None
-        if declared_cols is not None and declared_cols > max_columns:
-            raise DataError(
-                f"the sheet declares {declared_cols:,} columns", file=name,
-                expected=f"at most {max_columns:,} columns",
-            )
-        if declared_rows is not None and declared_rows > MAX_XLSX_ROWS:
-            raise DataError(
-                f"the sheet declares {declared_rows:,} rows", file=name, expected=f"at most {MAX_XLSX_ROWS:,} rows"
-            )
-        rows = _xlsx_rows(sheet, name, max_columns)
+        sheets = _sheets_to_read(book, name, sheet)
+        tables = [_sheet_table(path, ws, name, max_columns) for ws in sheets]
     except DataError:
         raise
     except Exception as exc:
@@ -302,12 +297,50 @@ def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list
         ) from None
     finally:
         book.close()
-    rows = [r for r in rows if any(v for v in r)]
-    if not rows:
-        raise DataError("the sheet is empty", file=name, expected="a header row and data rows")
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    return rows[0], rows[1:], {"encoding": None, "delimiter": None}
+    table = choose_table(tables)
+    if table is None:
+        raise DataError(
+            f"sheet '{sheets[0].title}' holds no table" if len(sheets) == 1 else "no sheet holds a table",
+            file=name, expected="a header row of at least two columns, then data rows",
+        )
+    width = max(len(table.header), *(len(r) for r in table.rows)) if table.rows else len(table.header)
+    rows = [r + [""] * (width - len(r)) for r in table.rows]
+    header = table.header + [""] * (width - len(table.header))
+    info = {"encoding": None, "delimiter": None, "sheet": table.sheet, "header_row": table.header_row,
+            "sheets": [ws.title for ws in book.worksheets], "first_data_row": table.first_data_row}
+    return header, rows, info
+
+
+def _sheets_to_read(book: Any, name: str, sheet: str | None) -> list[Any]:
+    if not book.worksheets:
+        raise DataError("the workbook has no sheet", file=name, expected="a sheet with a header row")
+    if sheet is None:
+        return list(book.worksheets)
+    for ws in book.worksheets:
+        if ws.title == sheet or fold(ws.title) == fold(sheet):
+            return [ws]
+    raise DataError(
+        f"no sheet named '{sheet}'", file=name, expected="one of: " + ", ".join(ws.title for ws in book.worksheets),
+    )
+
+
+def _sheet_table(path: Path, sheet: Any, name: str, max_columns: int) -> SheetTable | None:
+    try:
+        declared_cols, declared_rows = sheet.max_column, sheet.max_row
+    except Exception:
+        declared_cols = declared_rows = None
+    if declared_cols is not None and declared_cols > max_columns:
+        raise DataError(
+            f"the sheet declares {declared_cols:,} columns", file=name,
+            expected=f"at most {max_columns:,} columns",
+        )
+    if declared_rows is not None and declared_rows > MAX_XLSX_ROWS:
+        raise DataError(
+            f"the sheet declares {declared_rows:,} rows", file=name, expected=f"at most {MAX_XLSX_ROWS:,} rows"
+        )
+    rows = _xlsx_rows(sheet, name, max_columns)
+    merges = merged_ranges(path, getattr(sheet, "_worksheet_path", None), MAX_UNZIPPED_BYTES)
+    return table_of_sheet(sheet.title, rows, merges)
 
 
 def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
@@ -378,25 +411,25 @@ def _read_parquet(path: Path, name: str, max_columns: int) -> tuple[list[str], l
 # --- common -------------------------------------------------------------------------------------
 
 
-def _to_frame(header: list[str], rows: list[list[str]], name: str) -> pd.DataFrame:
+def _to_frame(header: list[str], rows: list[list[str]], name: str, header_line: int = 1) -> pd.DataFrame:
     header = [str(h).strip().lstrip("\ufeff").strip() for h in header]
     columns = list(zip(*rows)) if rows else [() for _ in header]
     keep = [i for i, h in enumerate(header) if h or any(str(v).strip() for v in columns[i])]
     unnamed = [i + 1 for i in keep if not header[i]]
     if unnamed:
         raise DataError(
-            f"column {unnamed[0]} has no name in the header", file=name, line=1,
+            f"column {unnamed[0]} has no name in the header", file=name, line=header_line,
             expected="a non-empty name for every column",
         )
     names = [header[i] for i in keep]
     duplicated = [h for h, n in Counter(names).items() if n > 1]
     if duplicated:
         raise DataError(
-            "column names appear more than once: " + ", ".join(duplicated[:10]), file=name, line=1,
+            "column names appear more than once: " + ", ".join(duplicated[:10]), file=name, line=header_line,
             column=duplicated[0], expected="unique column names",
         )
     if not names:
-        raise DataError("the header is empty", file=name, line=1, expected="column names")
+        raise DataError("the header is empty", file=name, line=header_line, expected="column names")
     if not rows:
         raise DataError("the file has a header but no data rows", file=name, expected="at least one data row")
     import pyarrow as pa

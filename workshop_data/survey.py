@@ -34,7 +34,7 @@ class Survey:
     data: pd.DataFrame
     weights: pd.Series
     codebook: Codebook
-    source: dict          # {"role": "survey", "name": file name, "sha256": ..., "rows": n}
+    source: dict          # {"role": "survey", "name": file name, "sha256": ..., "rows": n[, "sheet", "header_row"]}
     privacy: PrivacyReport
     quality: QualityReport
 
@@ -48,6 +48,7 @@ def load_survey(
     *,
     lenient: bool = False,
     min_respondents: int = 20,
+    sheet: str | None = None,
 ) -> Survey:
     """Read a survey file and hand back typed, scrubbed data, refusing what cannot be trusted.
 
@@ -55,7 +56,7 @@ def load_survey(
     checked or values typed, so that no error message or report can quote them.
     """
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, sheet=sheet)
     name = path.name
     privacy = PrivacyReport()
     quality = QualityReport()
@@ -102,8 +103,14 @@ def load_survey(
         )
     table = pd.DataFrame(data, index=ids)
     table.index.name = "respondent_id"
-    source = {"role": "survey", "name": name, "sha256": sha256_of(path), "rows": int(len(table))}
+    source = {"role": "survey", "name": name, "sha256": sha256_of(path), "rows": int(len(table)),
+              **layout_of(frame)}
     return Survey(data=table, weights=weights, codebook=book, source=source, privacy=privacy, quality=quality)
+
+
+def layout_of(frame: pd.DataFrame) -> dict:
+    """Where in the file the table was read (workbook sheet and header row), for the reports."""
+    return {key: frame.attrs[key] for key in ("sheet", "header_row") if frame.attrs.get(key) is not None}
 
 
 def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd.DataFrame:
