@@ -346,8 +346,62 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
             columns[name] = ColumnSpec(name=name, type="pii", label={"fr": name, "en": name})
             continue
         columns[name] = infer_column(name, frame[name])
+    columns = with_file_labels(columns, frame)
     mapping = infer_contact_mapping(contacts) if contacts is not None else None
     return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping)
+
+
+# --- labels the file declares (SPSS/Stata value and variable labels, double headers) -------------
+
+
+def with_file_labels(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dict[str, ColumnSpec]:
+    """The draft corrected by what the file itself says: question texts as labels, coded scales in order.
+
+    ``frame.attrs["column_labels"]`` (SPSS/Stata variable labels, the text line of a double header)
+    become the columns' labels; ``frame.attrs["value_labels"]`` (labels in code order) become the
+    levels of the columns that are scales.
+    """
+    texts = frame.attrs.get("column_labels") or {}
+    value_labels = frame.attrs.get("value_labels") or {}
+    out = {}
+    for name, spec in columns.items():
+        if name in value_labels:
+            spec = labelled_scale(spec, value_labels[name], frame[name])
+        if texts.get(name):
+            spec = labelled_column(spec, texts[name])
+        out[name] = spec
+    return out
+
+
+def labelled_scale(spec: ColumnSpec, levels: list[str], values: pd.Series) -> ColumnSpec:
+    """A scale's value labels are its Likert levels, in the order of their codes.
+
+    Nominal codes (1 = Homme, 2 = Femme; districts) carry labels too: only labels that read as a
+    scale (a known scale, scale words, or already drafted as Likert) and cover every answer count.
+    """
+    if spec.type in ("pii", "ignore", "text") or not 3 <= len(levels) <= 11:
+        return spec
+    folded = {fold_label(level) for level in levels}
+    observed = {fold_label(v) for v in values.dropna().unique()} - missing_labels()
+    if len(folded) != len(levels) or not observed <= folded:
+        return spec
+    reads_as_scale = spec.type == "likert" or match_scale(levels) is not None or any(
+        _SCALE_WORDS.search(fold(level)) for level in levels
+    )
+    if not reads_as_scale:
+        return spec
+    return ColumnSpec(name=spec.name, type="likert", levels=list(levels), dimension=spec.dimension,
+                      reverse=spec.reverse, label=dict(spec.label))
+
+
+def labelled_column(spec: ColumnSpec, text: str) -> ColumnSpec:
+    """The question text as the column's label; a trait it names plainly as its dimension."""
+    dimension, reverse = spec.dimension, spec.reverse
+    if dimension is None and spec.type in ("likert", "boolean"):
+        dimension, reverse = _guess_dimension(text)
+        reverse = reverse and dimension is not None
+    return ColumnSpec(name=spec.name, type=spec.type, levels=spec.levels, scale=spec.scale, reverse=reverse,
+                      dimension=dimension, label={"fr": text, "en": text})
 
 
 # --- contact logs -------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Reading survey tables (CSV/TSV/TXT, XLSX, Parquet) as text, refusing bad files with a clear error.
+"""Reading survey tables (CSV/TSV/TXT, XLSX, Parquet, SPSS, Stata) as text, refusing bad files with a clear error.
 
 Everything comes back as text: typing is the codebook's job, and reading numbers too early loses
 the difference between "3" and "3,0" or the leading zero of an id. Exports from French tools are
@@ -19,6 +19,7 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .errors import DataError
+from .statfiles import read_stat_file, stat_format
 from .workbook import SheetTable, choose_table, merged_ranges, table_of_sheet
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -100,12 +101,15 @@ def read_table(
         fmt = _format_of(head, path.suffix.lower())
         if fmt == "xls":
             raise DataError(
-                "old Excel (.xls) files are not read", file=name, expected="XLSX, CSV or Parquet (save as .xlsx)"
+                "old Excel (.xls) files are not read", file=name,
+                expected="XLSX, CSV, Parquet, SPSS or Stata (save as .xlsx)"
             )
         if fmt == "xlsx":
             header, rows, info = _read_xlsx(path, name, max_columns, sheet)
         elif fmt == "parquet":
             header, rows, info = _read_parquet(path, name, max_columns)
+        elif fmt in ("sav", "zsav", "por", "dta"):
+            header, rows, info = read_stat_file(path, name, fmt, max_columns)
         else:
             header, rows, info = _read_text(path.read_bytes(), name, max_columns)
     except OSError as exc:
@@ -121,6 +125,8 @@ def _format_of(head: bytes, suffix: str) -> str:
         return "xlsx"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if stat_format(head, suffix):
+        return stat_format(head, suffix)
     if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
         return "xls"
     if suffix in (".xlsx", ".xlsm"):
@@ -351,7 +357,7 @@ def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
             raise DataError(
                 f"too many columns ({len(values):,})", file=name, expected=f"at most {max_columns:,} columns"
             )
-        row = [_cell_text(v) for v in values]
+        row = [cell_text(v) for v in values]
         if any(len(cell) > MAX_CELL_CHARS for cell in row):
             raise DataError(
                 "a cell is far longer than a spreadsheet allows", file=name, rows=[len(out)],
@@ -366,7 +372,7 @@ def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
     return out
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -403,7 +409,7 @@ def _read_parquet(path: Path, name: str, max_columns: int) -> tuple[list[str], l
     header = [str(c) for c in table.column_names]
     columns = []
     for column in table.columns:
-        columns.append([_cell_text(v) for v in column.to_pylist()])
+        columns.append([cell_text(v) for v in column.to_pylist()])
     rows = [list(r) for r in zip(*columns)] if columns else []
     return header, rows, {"encoding": None, "delimiter": None}
 
