@@ -114,9 +114,26 @@ def read_table(
             header, rows, info = _read_text(path.read_bytes(), name, max_columns)
     except OSError as exc:
         raise DataError(f"cannot read the file ({exc.strerror or exc.__class__.__name__})", file=name) from None
+    if fmt in ("csv", "xlsx") and info.get("header_lines", 1) == 1:
+        header, rows, info = _split_double_header(header, rows, info)
     frame = _to_frame(header, rows, name, info.get("header_row", 1))
     frame.attrs.update({"file": name, "format": fmt, **info})
     return frame
+
+
+def _split_double_header(
+    header: list[str], rows: list[list[str]], info: dict[str, Any]
+) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    """A line of question texts under a line of codes: codes name the columns, texts label them."""
+    from .headers import text_line
+
+    texts = text_line(header, rows)
+    if texts is None:
+        return header, rows, info
+    info = {**info, "column_labels": texts, "header_lines": 2}
+    if "first_data_row" in info:
+        info["first_data_row"] += 1
+    return header, rows[1:], info
 
 
 def _format_of(head: bytes, suffix: str) -> str:
@@ -313,7 +330,8 @@ def _read_xlsx(
     rows = [r + [""] * (width - len(r)) for r in table.rows]
     header = table.header + [""] * (width - len(table.header))
     info = {"encoding": None, "delimiter": None, "sheet": table.sheet, "header_row": table.header_row,
-            "sheets": [ws.title for ws in book.worksheets], "first_data_row": table.first_data_row}
+            "sheets": [ws.title for ws in book.worksheets], "first_data_row": table.first_data_row,
+            "header_lines": table.header_lines}
     return header, rows, info
 
 
