@@ -13,6 +13,7 @@ from typing import Any, Iterable
 import yaml
 
 from .errors import CodebookError
+from .messages import msg
 
 COLUMN_TYPES = ("likert", "numeric", "categorical", "boolean", "text", "pii", "ignore")
 DIMENSIONS = ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access")
@@ -123,11 +124,10 @@ class Codebook:
         missing = [c for c in wanted if c not in present]
         if missing:
             raise CodebookError(
-                f"the codebook names {len(missing)} column(s) the survey does not have: "
-                + ", ".join(missing[:10]),
+                msg("codebook.absent_columns", n=len(missing), names=", ".join(missing[:10])),
                 file=file,
                 column=missing[0],
-                expected="a column of the survey",
+                expected=msg("codebook.expected_column"),
             )
 
 

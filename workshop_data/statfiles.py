@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import DataError
+from .messages import msg
 
 FORMATS = {"sav": "SPSS", "zsav": "SPSS", "por": "SPSS portable", "dta": "Stata"}
 _SUFFIXES = {".sav": "sav", ".zsav": "zsav", ".por": "por", ".dta": "dta"}
@@ -36,20 +37,20 @@ def _reader(fmt: str):
 
 def read_stat_file(path: Path, name: str, fmt: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
     """Header, rows of label texts, and the labels the file declares (``value_labels``, ``column_labels``)."""
+    from .readers import too_many_columns
+
     read = _reader(fmt)
     try:
         _, meta = read(str(path), metadataonly=True, **({"user_missing": True} if fmt != "por" else {}))
         if len(meta.column_names) > max_columns:
-            raise DataError(
-                f"too many columns ({len(meta.column_names):,})", file=name, expected=f"at most {max_columns:,} columns"
-            )
+            raise too_many_columns(len(meta.column_names), max_columns, name)
         frame, _ = read(str(path))
     except DataError:
         raise
     except Exception as exc:  # pyreadstat raises its own types and ValueError on corrupt files
         raise DataError(
-            f"not a readable {FORMATS[fmt]} file ({exc.__class__.__name__})", file=name,
-            expected=f"a {FORMATS[fmt]} file saved by the statistics package",
+            msg("stat.unreadable", format=FORMATS[fmt], reason=exc.__class__.__name__), file=name,
+            expected=msg("stat.expected", format=FORMATS[fmt]),
         ) from None
     labels = meta.variable_value_labels or {}
     missing = getattr(meta, "missing_ranges", None) or {}
