@@ -8,7 +8,7 @@ people's call; the draft guesses one only when a header says it plainly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -16,6 +16,7 @@ import pandas as pd
 
 from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping
 from .errors import DataError
+from .messages import msg
 from .pii import detect_pii_columns
 from .readers import fold, parse_number
 from .yaml_safe import safe_load_text
@@ -333,7 +334,7 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
 def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None) -> Codebook:
     """Draft a codebook for a survey read as text (see :func:`workshop_data.readers.read_table`)."""
     if frame.columns.empty:
-        raise DataError("the survey has no columns", file=frame.attrs.get("file"), expected="survey columns")
+        raise DataError(msg("infer.no_columns"), file=frame.attrs.get("file"), expected=msg("infer.expected_columns"))
     frame = frame.astype("string")
     pii = {item["column"]: item for item in detect_pii_columns(frame)}
     respondent_id = _find_id(frame, set(pii))
@@ -390,8 +391,7 @@ def labelled_scale(spec: ColumnSpec, levels: list[str], values: pd.Series) -> Co
     )
     if not reads_as_scale:
         return spec
-    return ColumnSpec(name=spec.name, type="likert", levels=list(levels), dimension=spec.dimension,
-                      reverse=spec.reverse, label=dict(spec.label))
+    return replace(spec, type="likert", levels=list(levels), scale=None, label=dict(spec.label))
 
 
 def labelled_column(spec: ColumnSpec, text: str) -> ColumnSpec:
@@ -400,8 +400,7 @@ def labelled_column(spec: ColumnSpec, text: str) -> ColumnSpec:
     if dimension is None and spec.type in ("likert", "boolean"):
         dimension, reverse = _guess_dimension(text)
         reverse = reverse and dimension is not None
-    return ColumnSpec(name=spec.name, type=spec.type, levels=spec.levels, scale=spec.scale, reverse=reverse,
-                      dimension=dimension, label={"fr": text, "en": text})
+    return replace(spec, reverse=reverse, dimension=dimension, label={"fr": text, "en": text})
 
 
 # --- contact logs -------------------------------------------------------------------------------
@@ -478,11 +477,11 @@ def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
         + [c for c in columns if _CONTACT_ID.search(headers[c]) and not _CONTACT_EVENT.search(headers[c])]
     )
     topic = pick([c for c in columns if _CONTACT_TOPIC.search(headers[c])])
-    missing = [k for k, v in (("respondent id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
+    missing = [k for k, v in (("respondent_id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
     if missing:
         raise DataError(
-            "cannot find the " + " and ".join(missing) + " column(s) of the contact log",
-            file=file, expected="columns for the respondent id, the date and the channel of each contact",
+            msg("infer.no_contact_columns", n=len(missing), roles=[msg(f"infer.role.{role}") for role in missing]),
+            file=file, expected=msg("infer.expected_contact_columns"),
         )
     values = frame[channel].dropna().unique()
     channels = {str(v): canonical_channel(str(v)) for v in sorted(map(str, values))[:200]}
