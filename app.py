@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import page_style, state, workshop_badge
+from app_pages import editing, page_style, state, workshop_badge
 from personas.i18n import LANGUAGES
 
 st.set_page_config(page_title="Atelier personas", page_icon=":material/groups:", layout="wide")
@@ -34,7 +34,7 @@ pages = [
 ]
 navigation = st.navigation(pages)
 page_style()
-state.restore()
+editing.restore()
 with st.sidebar:
     workshop_badge()
 navigation.run()

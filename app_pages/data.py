@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import escape_md, number, show_problem, state
+from app_pages import escape_md, files, loaders, number, page_header, show_problem, state, uploads
 
 SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
 CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
@@ -17,10 +17,10 @@ NO_DIMENSION = "-"
 def use_sample() -> None:
     session = state.get()
     try:
-        paths = state.sample_paths()
+        paths = files.sample_paths()
         session.survey_path = str(paths["survey"])
         session.contacts_path = str(paths["contacts"]) if "contacts" in paths else None
-        session.codebook = state.codebook_of(paths["codebook"]) if "codebook" in paths else None
+        session.codebook = loaders.codebook_of(paths["codebook"]) if "codebook" in paths else None
         session.survey_error = None
     except Exception as exc:  # shown as a sentence: a bad bundled file must not crash the page
         session.survey_error = str(exc)
@@ -30,8 +30,8 @@ def read_uploads(survey: Any, contacts: Any) -> None:
     session = state.get()
     if survey is None:
         return
-    session.survey_path = str(state.save_upload(survey.name, survey.getvalue()))
-    session.contacts_path = str(state.save_upload(contacts.name, contacts.getvalue())) if contacts else None
+    session.survey_path = str(uploads.save_upload(survey.name, survey.getvalue()))
+    session.contacts_path = str(uploads.save_upload(contacts.name, contacts.getvalue())) if contacts else None
     session.codebook = None
     session.survey_error = None
 
@@ -39,17 +39,17 @@ def read_uploads(survey: Any, contacts: Any) -> None:
 def forget_uploads() -> None:
     """Delete the kept uploads; the session no longer points at them."""
     session = state.get()
-    removed = state.delete_uploads()
-    uploads = str(state.home() / "uploads")
+    removed = uploads.delete_uploads()
+    folder = str(files.home() / "uploads")
     for attribute in ("survey_path", "contacts_path"):
-        if (getattr(session, attribute) or "").startswith(uploads):
+        if (getattr(session, attribute) or "").startswith(folder):
             setattr(session, attribute, None)
     state.flash("success", state.translator()("data.uploads_deleted", n=removed))
 
 
 def _uploads_box() -> None:
     t = state.translator()
-    kept = state.uploaded_files()
+    kept = uploads.uploaded_files()
     with st.expander(t("data.uploads_header", n=len(kept))):
         st.caption(t("data.uploads_help"))
         if st.button(t("data.uploads_delete"), key="w_delete_uploads", disabled=not kept,
@@ -211,9 +211,7 @@ def _count_table(counts: dict[str, int], label: str) -> pd.DataFrame:
 def render() -> None:
     t = state.translator()
     session = state.get()
-    st.title(t("data.title"))
-    st.caption(t("data.intro"))
-    state.show_flashes()
+    page_header("data", needs_workshop=False)
 
     left, right = st.columns(2, border=True)
     with left:
@@ -242,7 +240,7 @@ def render() -> None:
 
     try:
         with st.spinner(t("data.reading")):
-            inputs = state.load_inputs(session.survey_path, session.contacts_path, session.codebook,
+            inputs = loaders.load_inputs(session.survey_path, session.contacts_path, session.codebook,
                                        lenient=session.lenient)
     except DataError as exc:
         st.error(t("data.bad_file", message=escape_md(exc)))

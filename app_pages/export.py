@@ -6,7 +6,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import show_problem, state
+from app_pages import page_header, show_problem, state
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -34,12 +34,8 @@ def file_stem(title: str, fallback: str) -> str:
 def render() -> None:
     t = state.translator()
     session = state.get()
-    st.title(t("export.title"))
-    st.caption(t("export.intro"))
-    state.show_flashes()
-    ws = session.workshop
+    ws = page_header("export")
     if ws is None:
-        st.info(t("refine.no_workshop"))
         return
     stem = file_stem(ws.title, Path(session.workshop_path or "atelier").stem)
     args = (session.workshop_path or "", ws.revision, session.lang, ws)

@@ -10,7 +10,7 @@ from typing import Any
 
 import streamlit as st
 
-from app_pages import escape_md, number, percent, show_problem, state
+from app_pages import editing, escape_md, files, loaders, number, page_header, percent, show_problem, state, uploads
 from personas.model import NARRATIVE_LIST_FIELDS
 
 OTHER_SERVICE = "__other__"
@@ -33,7 +33,7 @@ def _key(name: str, persona_id: str = "") -> str:
 def on_rename(persona_id: str, key: str) -> None:
     name = str(st.session_state.get(key, "")).strip()
     if name and name != state.get().workshop.persona(persona_id).name:
-        if state.apply_edit(_ops().rename, persona_id, name):
+        if editing.apply_edit(_ops().rename, persona_id, name):
             state.flash("success", state.t("refine.renamed"))
 
 
@@ -41,21 +41,21 @@ def on_field(persona_id: str, field: str, key: str) -> None:
     value = st.session_state.get(key, "")
     if field in NARRATIVE_LIST_FIELDS:
         value = "\n".join(line.strip() for line in str(value).splitlines() if line.strip())
-    state.apply_edit(_ops().set_field, persona_id, field, value)
+    editing.apply_edit(_ops().set_field, persona_id, field, value)
 
 
 def on_quote_pick(persona_id: str, key: str) -> None:
     choice = st.session_state.get(key)
     if choice:
-        state.apply_edit(_ops().set_field, persona_id, "quote", choice)
+        editing.apply_edit(_ops().set_field, persona_id, "quote", choice)
 
 
 def on_archetype(persona_id: str, key: str) -> None:
-    state.apply_edit(_ops().set_archetype, persona_id, st.session_state.get(key) or None)
+    editing.apply_edit(_ops().set_archetype, persona_id, st.session_state.get(key) or None)
 
 
 def on_validated(persona_id: str, key: str) -> None:
-    state.apply_edit(_ops().set_validated, persona_id, bool(st.session_state.get(key)))
+    editing.apply_edit(_ops().set_validated, persona_id, bool(st.session_state.get(key)))
 
 
 def on_service() -> None:
@@ -79,27 +79,27 @@ def on_add_note(persona_id: str, key: str) -> None:
     if not text:
         state.flash("warning", state.t("refine.note_empty"))
         return
-    if state.apply_edit(_ops().add_note, persona_id, service, text):
+    if editing.apply_edit(_ops().add_note, persona_id, service, text):
         state.flash("success", state.t("refine.note_added"))
 
 
 def on_edit_note(persona_id: str, note_id: str, key: str) -> None:
     text = str(st.session_state.get(key, "")).strip()
     if text:
-        state.apply_edit(_ops().edit_note, persona_id, note_id, text)
+        editing.apply_edit(_ops().edit_note, persona_id, note_id, text)
 
 
 def on_remove_note(persona_id: str, note_id: str) -> None:
-    state.apply_edit(_ops().remove_note, persona_id, note_id)
+    editing.apply_edit(_ops().remove_note, persona_id, note_id)
 
 
 def on_undo() -> None:
-    if state.apply_edit(_ops().undo):
+    if editing.apply_edit(_ops().undo):
         state.flash("info", state.t("refine.undone"))
 
 
 def on_redo() -> None:
-    if state.apply_edit(_ops().redo):
+    if editing.apply_edit(_ops().redo):
         state.flash("info", state.t("refine.redone"))
 
 
@@ -108,16 +108,16 @@ def on_merge() -> None:
     if not keep or not other or keep == other:
         state.flash("warning", state.t("refine.merge_same"))
         return
-    if state.apply_edit(_ops().merge, keep, other, features=state.features_of_open_workshop()):
+    if editing.apply_edit(_ops().merge, keep, other, features=loaders.features_of_open_workshop()):
         state.flash("success", state.t("refine.merged"))
         st.session_state["w_pick"] = keep
 
 
 def on_split(persona_id: str) -> None:
-    features = state.features_of_open_workshop()
+    features = loaders.features_of_open_workshop()
     if features is None:
         state.flash("warning", state.t("refine.needs_data"))
-    elif state.apply_edit(_ops().split, persona_id, features=features, seed=0):
+    elif editing.apply_edit(_ops().split, persona_id, features=features, seed=0):
         state.flash("success", state.t("refine.split_done"))
 
 
@@ -126,7 +126,7 @@ def on_move(persona_id: str) -> None:
     if not target or target == persona_id:
         state.flash("warning", state.t("refine.merge_same"))
         return
-    features = state.features_of_open_workshop()
+    features = loaders.features_of_open_workshop()
     if features is None:
         state.flash("warning", state.t("refine.needs_data"))
         return
@@ -136,7 +136,7 @@ def on_move(persona_id: str) -> None:
         "value": float(st.session_state.get("w_move_value", 30)),
         "from": persona_id,
     }
-    if state.apply_edit(_ops().move, rule, target, features=features):
+    if editing.apply_edit(_ops().move, rule, target, features=features):
         state.flash("success", state.t("refine.moved"))
 
 
@@ -150,7 +150,7 @@ def _open(path: str | Path) -> None:
     from workshop_data.errors import DataError
 
     try:
-        state.open_workshop(path)
+        editing.open_workshop(path)
         state.flash("success", state.t("app.opened", name=escape_md(Path(path).name)))
     except DataError as exc:
         state.flash("error", state.t("app.error", message=escape_md(exc)))
@@ -181,7 +181,7 @@ def _toolbar(ws: Any) -> None:
 def _card(ws: Any, persona: Any) -> None:
     t = state.translator()
     pid = persona.id
-    archetypes = state.archetype_names(state.get().lang)
+    archetypes = loaders.archetype_names(state.get().lang)
     with st.container(border=True):
         head = st.columns([3, 2, 2])
         key = _key("name", pid)
@@ -284,10 +284,10 @@ def _merge_and_move(ws: Any, persona: Any) -> None:
 def _reopen() -> None:
     t = state.translator()
     with st.expander(t("refine.reopen_header"), icon=":material/folder_open:"):
-        files = [str(p) for p in state.saved_workshops()]
-        if files:
+        saved = [str(p) for p in files.saved_workshops()]
+        if saved:
             cols = st.columns([4, 1])
-            cols[0].selectbox(t("refine.reopen_pick"), files, key="w_reopen", format_func=lambda p: Path(p).name)
+            cols[0].selectbox(t("refine.reopen_pick"), saved, key="w_reopen", format_func=lambda p: Path(p).name)
             cols[1].button(t("refine.reopen"), key="w_reopen_go", on_click=on_reopen, icon=":material/folder_open:")
         upload = st.file_uploader(t("refine.reopen_upload"), type=["yaml", "yml"], key="w_reopen_file")
         if upload is not None and st.button(t("refine.reopen"), key="w_reopen_upload"):
@@ -300,12 +300,12 @@ def _open_uploaded(name: str, data: bytes) -> None:
     that does not load is refused with a message and not kept."""
     from workshop_data.errors import DataError
 
-    kept = state.save_upload(name, data)
-    path = state.workshops_folder() / f"{kept.stem}-{kept.parent.name[:8]}.yaml"
+    kept = uploads.save_upload(name, data)
+    path = files.workshops_folder() / f"{kept.stem}-{kept.parent.name[:8]}.yaml"
     if not path.exists():
         path.write_bytes(data)
     try:
-        state.open_workshop(path)
+        editing.open_workshop(path)
         state.flash("success", state.t("app.opened", name=escape_md(Path(name).name)))
     except DataError as exc:
         path.unlink(missing_ok=True)
@@ -325,13 +325,8 @@ def _num(value: float, digits: int = 2) -> str:
 
 def render() -> None:
     t = state.translator()
-    session = state.get()
-    st.title(t("refine.title"))
-    st.caption(t("refine.intro"))
-    state.show_flashes()
-    ws = session.workshop
+    ws = page_header("refine")
     if ws is None:
-        st.info(t("refine.no_workshop"))
         _reopen()
         return
     _toolbar(ws)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import show_problem, state
+from app_pages import page_header, show_problem, state
 
 OVERVIEW = "__overview__"
 PREVIEW_HEIGHT = 1180  # one A4 page at 96 dpi, plus margins
@@ -27,12 +27,8 @@ def sheet_html(workshop_path: str, revision: int, lang: str, persona_id: str | N
 def render() -> None:
     t = state.translator()
     session = state.get()
-    st.title(t("sheets.title"))
-    st.caption(t("sheets.intro"))
-    state.show_flashes()
-    ws = session.workshop
+    ws = page_header("sheets")
     if ws is None:
-        st.info(t("refine.no_workshop"))
         return
     ids = [OVERVIEW, *(p.id for p in ws.personas)]
     names = {p.id: p.name for p in ws.personas}

@@ -52,7 +52,6 @@ def small_sample(small_sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 @pytest.fixture(scope="session")
 def built_workshop_file(small_sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small sample clustered into four personas once per session (tests copy it)."""
-    pytest.importorskip("personas.build")
     from personas.build import build_workshop
     from personas.store import save_workshop
     from workshop_data.intake import load_inputs

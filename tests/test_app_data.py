@@ -17,7 +17,6 @@ def opened(app_home, small_sample):
 
 
 def test_sample_opens_with_reports_in_french(opened, small_sample):
-    pytest.importorskip("workshop_data.contacts")
     at = start("data")
     button(at, "Utiliser l'exemple").click().run()
     assert_clean(at)
@@ -28,12 +27,17 @@ def test_sample_opens_with_reports_in_french(opened, small_sample):
     assert len(at.data_editor) == 1
 
 
-def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, small_sample):
-    at = start("data")
-    survey = (small_sample / "survey.csv").read_bytes()
+def _upload_survey(at, sample):
+    """Upload the small sample's survey as enquete.csv and read it."""
+    survey = (sample / "survey.csv").read_bytes()
     widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
     at.run()
     button(at, "Lire les fichiers").click().run()
+
+
+def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, small_sample):
+    at = start("data")
+    _upload_survey(at, small_sample)
     assert_clean(at)
     assert "Enquête en cours : enquete.csv" in shown(at)
     session = at.session_state["app"]
@@ -76,10 +80,7 @@ def test_language_follows_the_browser_and_the_switch(opened):
 
 def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
     at = start("data")
-    survey = (small_sample / "survey.csv").read_bytes()
-    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
-    at.run()
-    button(at, "Lire les fichiers").click().run()
+    _upload_survey(at, small_sample)
     assert list((opened / "uploads").glob("*/enquete.csv"))
     assert "Fichiers chargés conservés sur ce poste : 1" in [e.label for e in at.expander]
     button(at, "Supprimer les fichiers chargés").click().run()

@@ -9,8 +9,6 @@ from app_helpers import (  # noqa: F401  (fixtures)
     widget,
 )
 
-pytest.importorskip("personas.operations")
-
 
 @pytest.fixture
 def workshop_file(app_home, small_sample):

@@ -83,16 +83,16 @@ PHONE = re.compile(r"(?<!\d)0[1-9](?:[ .-]?\d{2}){4}(?!\d)")
 @pytest.fixture(scope="module")
 def workshop_from_data_with_pii(tmp_path_factory):
     """A workshop built by the real intake and clustering from demo data that holds e-mails and phones."""
-    cli = pytest.importorskip("cli")
     from click.testing import CliRunner
+
+    import cli
 
     from personas.store import load_workshop
 
     folder = tmp_path_factory.mktemp("pii")
     runner = CliRunner()
     demo = runner.invoke(cli.main, ["demo", str(folder), "--respondents", "200", "--seed", "5"])
-    if demo.exit_code != 0:
-        pytest.skip(f"demo data generator not available: {demo.output[-200:]}")
+    assert demo.exit_code == 0, demo.output[-400:]
     survey = (folder / "survey.csv").read_text(encoding="utf-8-sig")
     planted = set(EMAIL.findall(survey)) | set(PHONE.findall(survey))
     assert planted, "the demo survey should carry e-mails and phone numbers for this test to mean anything"
@@ -100,8 +100,7 @@ def workshop_from_data_with_pii(tmp_path_factory):
     built = runner.invoke(cli.main, ["cluster", str(folder / "survey.csv"), "--codebook", str(folder / "codebook.yaml"),
                                      "--contacts", str(folder / "contacts.csv"), "--k", "4", "--bootstrap", "0",
                                      "--out", str(out)])
-    if built.exit_code != 0:
-        pytest.skip(f"clustering not available: {built.output[-200:]}")
+    assert built.exit_code == 0, built.output[-400:]
     return load_workshop(out), planted
 
 

@@ -1,6 +1,7 @@
 """Markdown renderer: snapshots, text that reads as typed once rendered, privacy, full texts."""
 from __future__ import annotations
 
+import markdown_it
 import pytest
 
 import exports
@@ -17,7 +18,6 @@ def fixed_archetype_names(monkeypatch):
 
 def rendered_text(markdown: str) -> str:
     """What a reader sees: CommonMark rendered, tags removed, entities decoded."""
-    markdown_it = pytest.importorskip("markdown_it")
     import html
     import re
 
@@ -35,7 +35,6 @@ def test_names_read_as_typed_and_never_become_markup():
     seen = rendered_text(markdown)
     for persona in ten_persona_workshop().personas:
         assert persona.name in seen
-    markdown_it = pytest.importorskip("markdown_it")
     page = markdown_it.MarkdownIt("commonmark").render(markdown)
     assert "<b>" not in page and "<i>" not in page
 

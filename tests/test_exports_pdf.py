@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 import re
 
+import pypdf
 import pytest
 
-pypdf = pytest.importorskip("pypdf")
-
-import exports  # noqa: E402
-from exports import view  # noqa: E402
-from exports_helpers import long_text_workshop, ten_persona_workshop  # noqa: E402
+import exports
+from exports import view
+from exports_helpers import long_text_workshop, ten_persona_workshop
 
 
 def _pdf(ws, lang="fr"):
