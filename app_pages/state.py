@@ -41,6 +41,8 @@ class AppState:
         ``None`` until read, when intake infers it from the data.
     lenient: read out-of-scale values as missing instead of refusing the file.
     survey_error: the message of the last refused file, shown until another file is read.
+    sheet: the workbook sheet chosen on Data (``None``: the sheet holding the table is found).
+    fresh_upload: the files just uploaded have not been read yet (refused, they are deleted).
     service: the participant's service, which signs the notes they add (picked on Refine).
     flashes: (kind, text) messages to show once after the rerun that follows an action.
     """
@@ -54,6 +56,8 @@ class AppState:
     codebook: dict[str, Any] | None = None
     lenient: bool = False
     survey_error: str | None = None
+    sheet: str | None = None
+    fresh_upload: bool = False
     service: str | None = None
     flashes: list[tuple[str, str]] = field(default_factory=list)
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +38,7 @@ class Survey:
     source: dict          # {"role": "survey", "name": file name, "sha256": ..., "rows": n[, "sheet", "header_row"]}
     privacy: PrivacyReport
     quality: QualityReport
+    layout: dict = field(default_factory=dict)  # workbook: sheet, header_row, sheets, header_lines
 
 
 
@@ -104,7 +105,9 @@ def load_survey(
     table.index.name = "respondent_id"
     source = {"role": "survey", "name": name, "sha256": sha256_of(path), "rows": int(len(table)),
               **layout_of(frame)}
-    return Survey(data=table, weights=weights, codebook=book, source=source, privacy=privacy, quality=quality)
+    layout = {key: frame.attrs[key] for key in ("sheet", "header_row", "sheets", "header_lines") if key in frame.attrs}
+    return Survey(data=table, weights=weights, codebook=book, source=source, privacy=privacy, quality=quality,
+                  layout=layout)
 
 
 def layout_of(frame: pd.DataFrame) -> dict:
