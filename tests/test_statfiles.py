@@ -96,3 +96,11 @@ def test_corrupt_spss_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(DataError, match="SPSS") as info:
         read_table(path)
     assert info.value.file == "broken.sav"
+
+
+def test_a_file_that_crashes_the_spss_library_is_refused_not_fatal() -> None:
+    """A damaged .sav that makes ReadStat's C code crash (segmentation fault) when read in-process."""
+    path = Path(__file__).parent / "data" / "hostile" / "crashes_pyreadstat.sav"
+    with pytest.raises(DataError, match="SPSS") as info:
+        read_table(path)
+    assert info.value.localise("fr").startswith("crashes_pyreadstat.sav : fichier SPSS illisible")

@@ -36,22 +36,60 @@ def _reader(fmt: str):
 
 
 def read_stat_file(path: Path, name: str, fmt: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
-    """Header, rows of label texts, and the labels the file declares (``value_labels``, ``column_labels``)."""
+    """Header, rows of label texts, and the labels the file declares (``value_labels``, ``column_labels``).
+
+    The file is parsed in a child process: the C library behind pyreadstat can crash on a damaged
+    or hostile file (a segmentation fault, not an exception), which must refuse the file, not take
+    the app or the command down with it. The child's answer is plain data (pickled by our own code,
+    read back from our own child only).
+    """
+    import os
+    import pickle
+    import subprocess
+    import sys
+
     from .readers import too_many_columns
 
+    package_root = str(Path(__file__).resolve().parents[1])
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+    child = subprocess.run(
+        [sys.executable, "-c", "from workshop_data.statfiles import child_main; child_main()", str(path), fmt,
+         str(max_columns)],
+        capture_output=True, env=env, check=False,
+    )
+    try:
+        outcome = pickle.loads(child.stdout) if child.returncode == 0 else ("unreadable", "crash")
+    except (pickle.UnpicklingError, EOFError, ValueError):
+        outcome = ("unreadable", "crash")
+    if outcome[0] == "too_many_columns":
+        raise too_many_columns(outcome[1], max_columns, name)
+    if outcome[0] == "unreadable":
+        raise DataError(
+            msg("stat.unreadable", format=FORMATS[fmt], reason=outcome[1]), file=name,
+            expected=msg("stat.expected", format=FORMATS[fmt]),
+        )
+    return outcome[1], outcome[2], outcome[3]
+
+
+def child_main() -> None:
+    """Entry of the child process: parse ``argv`` (path, format, max columns), pickle the outcome to stdout."""
+    import pickle
+    import sys
+
+    path, fmt, max_columns = sys.argv[1], sys.argv[2], int(sys.argv[3])
+    sys.stdout.buffer.write(pickle.dumps(parse_stat_file(path, fmt, max_columns)))
+
+
+def parse_stat_file(path: str, fmt: str, max_columns: int) -> tuple:
+    """In the child process: ``("ok", header, rows, info)``, or why not (plain data: it is pickled back)."""
     read = _reader(fmt)
     try:
-        _, meta = read(str(path), metadataonly=True, **({"user_missing": True} if fmt != "por" else {}))
+        _, meta = read(path, metadataonly=True, **({"user_missing": True} if fmt != "por" else {}))
         if len(meta.column_names) > max_columns:
-            raise too_many_columns(len(meta.column_names), max_columns, name)
-        frame, _ = read(str(path))
-    except DataError:
-        raise
+            return "too_many_columns", len(meta.column_names)
+        frame, _ = read(path)
     except Exception as exc:  # pyreadstat raises its own types and ValueError on corrupt files
-        raise DataError(
-            msg("stat.unreadable", format=FORMATS[fmt], reason=exc.__class__.__name__), file=name,
-            expected=msg("stat.expected", format=FORMATS[fmt]),
-        ) from None
+        return "unreadable", exc.__class__.__name__
     labels = meta.variable_value_labels or {}
     missing = getattr(meta, "missing_ranges", None) or {}
     header = [str(c) for c in frame.columns]
@@ -65,7 +103,7 @@ def read_stat_file(path: Path, name: str, fmt: str, max_columns: int) -> tuple[l
         "column_labels": {c: str(t).strip() for c, t in (meta.column_names_to_labels or {}).items()
                           if t and str(t).strip() and str(t).strip() != c},
     }
-    return header, rows, info
+    return "ok", header, rows, info
 
 
 def _labelled(value: Any, labels: dict | None) -> str:
