@@ -14,13 +14,14 @@ import streamlit as st
 from app_pages import state
 
 
-def page_header(page: str, *, needs_workshop: bool = True) -> Any:
-    """The top of every page: its title and caption (``<page>.title``, ``<page>.intro``), the
-    messages left by the last action, and, for a page that needs one, the open workshop (or None,
-    after saying that none is open)."""
+def page_header(page: str, *, needs_workshop: bool = True, titled: bool = True) -> Any:
+    """The top of every page: its title and caption (``<page>.title``, ``<page>.intro``; not on a
+    page that needs the whole screen, ``titled=False``), the messages left by the last action, and,
+    for a page that needs one, the open workshop (or None, after saying that none is open)."""
     t = state.translator()
-    st.title(t(f"{page}.title"))
-    st.caption(t(f"{page}.intro"))
+    if titled:
+        st.title(t(f"{page}.title"))
+        st.caption(t(f"{page}.intro"))
     state.show_flashes()
     workshop = state.get().workshop
     if workshop is None and needs_workshop:

@@ -13,7 +13,8 @@ LEVEL_SEPARATOR = " | "
 EDITOR_ROW_PX = 35  # Streamlit's data editor row height
 # Column widths in pixels that fit together in the page at 1280 px and more, so that no column of
 # the codebook is pushed out of sight (the name stays pinned when a narrow window scrolls).
-EDITOR_WIDTHS = {"column": 160, "label": 170, "type": 120, "dimension": 120, "reverse": 80, "levels": 270}
+EDITOR_WIDTHS = {"column": 150, "label": 160, "type": 115, "role": 105, "dimension": 120, "reverse": 75,
+                 "levels": 205}
 NO_DIMENSION = "-"
 
 
@@ -65,31 +66,46 @@ def _uploads_box() -> None:
 
 def codebook_frame(codebook: dict[str, Any], lang: str = "fr") -> pd.DataFrame:
     """The codebook's columns as an editable table (one row per survey column, its label in ``lang``)."""
+    from workshop_data.demographics import default_role
+
     rows = []
     for name, spec in (codebook.get("columns") or {}).items():
         levels = spec.get("levels")
         scale = spec.get("scale")
+        label = spec.get("label") if isinstance(spec.get("label"), dict) else {}
         rows.append({
             "column": name,
-            "label": str((spec.get("label") or {}).get(lang) or ""),
+            "label": str(label.get(lang) or ""),
             "type": spec.get("type", "ignore"),
+            "role": spec.get("role") or default_role(name, label, levels),
             "dimension": spec.get("dimension") or NO_DIMENSION,
             "reverse": bool(spec.get("reverse", False)),
             "levels": LEVEL_SEPARATOR.join(map(str, levels)) if levels else (
                 f"{scale[0]} – {scale[1]}" if scale else ""),
         })
-    return pd.DataFrame(rows, columns=["column", "label", "type", "dimension", "reverse", "levels"])
+    return pd.DataFrame(rows, columns=["column", "label", "type", "role", "dimension", "reverse", "levels"])
+
+
+def dimension_options(codebook: dict[str, Any]) -> list[str]:
+    """The built-in dimensions, then the codebook's own (from its columns and its dimensions block)."""
+    from workshop_data.codebook import DIMENSIONS
+
+    own = [*(codebook.get("dimensions") or {}),
+           *(spec.get("dimension") for spec in (codebook.get("columns") or {}).values())]
+    return [NO_DIMENSION, *DIMENSIONS, *dict.fromkeys(d for d in own if d and d not in DIMENSIONS)]
 
 
 def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame, lang: str = "fr") -> dict[str, Any]:
     """The codebook with the table's corrections; validated by ``Codebook.from_dict`` (raises CodebookError)."""
-    from workshop_data.codebook import Codebook
+    from workshop_data.codebook import Codebook, follow_column_dimensions
 
     columns = {name: dict(spec) for name, spec in (codebook.get("columns") or {}).items()}
     for row in edited.to_dict("records"):
         name = str(row["column"])
         spec = columns.setdefault(name, {})
         spec["type"] = str(row["type"] or "ignore")
+        if row.get("role"):
+            spec["role"] = str(row["role"])
         dimension = str(row.get("dimension") or "").strip()
         if dimension and dimension != NO_DIMENSION:
             spec["dimension"] = dimension
@@ -108,21 +124,52 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame, lang: s
         if spec["type"] != "likert":
             spec.pop("scale", None)
             spec.pop("reverse", None)
-    out = {**codebook, "columns": columns}
+    out = follow_column_dimensions({**codebook, "columns": columns})
     return Codebook.from_dict(out, file="codebook").to_dict()
 
 
-def _codebook_editor(codebook: dict[str, Any]) -> None:
+def _editor_columns(codebook: dict[str, Any]) -> dict[str, Any]:
+    """How each column of the codebook table shows and is edited, sized so that all fit the page."""
     from workshop_data.codebook import COLUMN_TYPES, DIMENSIONS
+    from workshop_data.demographics import ROLES
 
-    t = state.translator()
     tr = state.translator()
+    lang = state.get().lang
+    own_labels = {name: (body or {}).get("label") or {} for name, body in (codebook.get("dimensions") or {}).items()}
+
+    def dimension_text(value: str) -> str:
+        if value == NO_DIMENSION:
+            return "—"
+        if value in DIMENSIONS:
+            return tr(f"trait.{value}")
+        return (own_labels.get(value) or {}).get(lang) or value
+
+    width = EDITOR_WIDTHS
+    return {
+        "column": st.column_config.TextColumn(tr("data.col_name"), width=width["column"], pinned=True),
+        "label": st.column_config.TextColumn(tr("data.col_label"), width=width["label"]),
+        "type": st.column_config.SelectboxColumn(
+            tr("data.col_type"), options=list(COLUMN_TYPES), required=True, width=width["type"],
+            format_func=lambda v: tr(f"type.{v}")),
+        "role": st.column_config.SelectboxColumn(
+            tr("data.col_role"), options=list(ROLES), required=True, width=width["role"],
+            format_func=lambda v: tr(f"role.{v}")),
+        "dimension": st.column_config.SelectboxColumn(
+            tr("data.col_dimension"), options=dimension_options(codebook), width=width["dimension"],
+            format_func=dimension_text),
+        "reverse": st.column_config.CheckboxColumn(tr("data.col_reverse"), width=width["reverse"]),
+        "levels": st.column_config.TextColumn(tr("data.col_levels"), width=width["levels"]),
+    }
+
+
+def _codebook_editor(codebook: dict[str, Any]) -> None:
+    t = state.translator()
+    lang = state.get().lang
     st.subheader(t("data.codebook_header"))
     st.caption(t("data.codebook_help"))
-    lang = state.get().lang
-    frame = codebook_frame(codebook, lang)
     st.caption(t("data.codebook_ids", id=escape_md(codebook.get("respondent_id") or "—"),
                  weight=escape_md(codebook.get("weight") or "—")))
+    frame = codebook_frame(codebook, lang)
     edited = st.data_editor(
         frame,
         hide_index=True,
@@ -130,18 +177,7 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
         height=EDITOR_ROW_PX * (len(frame) + 1) + 3,  # every row shown: no scrolling inside the table
         key="w_codebook",
         disabled=["column"],
-        column_config={
-            "column": st.column_config.TextColumn(t("data.col_name"), width=EDITOR_WIDTHS["column"], pinned=True),
-            "label": st.column_config.TextColumn(t("data.col_label"), width=EDITOR_WIDTHS["label"]),
-            "type": st.column_config.SelectboxColumn(
-                t("data.col_type"), options=list(COLUMN_TYPES), required=True, width=EDITOR_WIDTHS["type"],
-                format_func=lambda v: tr(f"type.{v}")),
-            "dimension": st.column_config.SelectboxColumn(
-                t("data.col_dimension"), options=[NO_DIMENSION, *DIMENSIONS], width=EDITOR_WIDTHS["dimension"],
-                format_func=lambda v: tr(f"trait.{v}") if v in DIMENSIONS else "—"),
-            "reverse": st.column_config.CheckboxColumn(t("data.col_reverse"), width=EDITOR_WIDTHS["reverse"]),
-            "levels": st.column_config.TextColumn(t("data.col_levels"), width=EDITOR_WIDTHS["levels"]),
-        },
+        column_config=_editor_columns(codebook),
     )
     if st.button(t("data.codebook_apply"), key="w_codebook_apply"):
         try:

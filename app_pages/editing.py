@@ -59,25 +59,29 @@ def build_workshop(
     return path
 
 
-def apply_edit(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> bool:
+def apply_edit(operation: Callable[..., Any], *args: Any, typed: str | None = None, **kwargs: Any) -> bool:
     """Apply an operation to the open workshop and save it at once; False when refused.
 
-    A conflict (someone saved the file meanwhile) reloads the file and says so: the edit is not
-    applied twice nor lost silently, the person sees it was not applied and can redo it.
+    Several people edit one workshop: when someone saved since this session last saw it, the edit
+    is made again on the file as it is now if it touches other parts (another persona, another
+    field, a new note), so both edits stay. When it collides (the same field), it is refused with
+    the conflict message, which repeats what the person ``typed`` so nothing is lost, and the
+    session shows the file as it is now. Undo and redo act on the shared history: refused when
+    anyone saved meanwhile.
     """
-    from personas.store import save_workshop
+    from personas import operations
+    from personas.store import edit_from_view
     from workshop_data.errors import ConflictError, DataError
 
     state = get()
     if state.workshop is None or state.workshop_path is None:
         return False
-    before = state.workshop
     try:
-        after = operation(before, *args, **kwargs)
-        saved = save_workshop(after, state.workshop_path, expected_revision=before.revision)
+        saved = edit_from_view(state.workshop_path, state.workshop, lambda ws: operation(ws, *args, **kwargs),
+                               rebase=operation not in (operations.undo, operations.redo))
     except ConflictError:
-        open_workshop(state.workshop_path)
-        flash("warning", t("app.conflict"))
+        reload_workshop()
+        flash("warning", t("app.conflict") + (" " + t("app.conflict_typed", text=_escape(typed)) if typed else ""))
         return False
     except (DataError, KeyError, ValueError) as exc:
         flash("error", t("app.error", message=_escape(_message(exc))))
@@ -95,22 +99,38 @@ def _stamp(path: str | Path) -> str | None:
     return f"{stat.st_size}:{stat.st_mtime_ns}"
 
 
-def follow_other_sessions() -> None:
-    """Reload the open workshop when another session (or the command line) saved it meanwhile."""
+def changed_on_disk() -> bool:
+    """Someone (another session, the command line) saved the open workshop since this session read it."""
     state = get()
-    if state.workshop is None or state.workshop_path is None:
-        return
+    if state.workshop_path is None:
+        return False
     stamp = _stamp(state.workshop_path)
-    if stamp is not None and stamp != state.workshop_stamp:
-        from workshop_data.errors import DataError
+    return stamp is not None and stamp != state.workshop_stamp
 
-        try:
-            revision = state.workshop.revision
-            open_workshop(state.workshop_path)
-        except DataError:
-            return
-        if state.workshop.revision != revision:
-            flash("info", t("app.reloaded"))
+
+def reload_workshop() -> bool:
+    """Read the open workshop's file again, keeping this session's widgets (those whose value the
+    file changed follow it, see :func:`app_pages.state.bound`); True when the file held a new revision."""
+    from personas.store import load_workshop
+    from workshop_data.errors import DataError
+
+    state = get()
+    stamp = _stamp(state.workshop_path)
+    try:
+        workshop = load_workshop(state.workshop_path)
+    except DataError as exc:  # kept as shown; not retried until the file changes again
+        state.workshop_stamp = stamp
+        flash("error", t("app.error", message=_escape(_message(exc))))
+        return False
+    changed = state.workshop is None or workshop.revision != state.workshop.revision
+    state.workshop, state.workshop_stamp = workshop, stamp
+    return changed
+
+
+def follow_other_sessions() -> None:
+    """Show the open workshop as saved by another session (or the command line) meanwhile."""
+    if changed_on_disk() and reload_workshop():
+        st.toast(t("app.reloaded"), icon=":material/sync:")
 
 
 def _message(exc: BaseException) -> str:

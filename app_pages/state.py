@@ -12,18 +12,21 @@ The rest of the app's state lives in files: :mod:`app_pages.files` (the working 
 """
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import streamlit as st
 
-from personas.i18n import LANGUAGES, Translator, normalise_language
+from personas.i18n import Translator, normalise_language
 from personas.model import Workshop
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 STATE_KEY = "app"
 KEEP_WIDGETS = ("w_lang", "w_service", "w_service_other")  # the person, not the workshop
+BOUND_KEY = "bound_values"  # widget key -> the workshop value last shown in it
+_UNSET = object()
 
 
 @dataclass
@@ -43,7 +46,11 @@ class AppState:
     survey_error: the message of the last refused file, shown until another file is read.
     sheet: the workbook sheet chosen on Data (``None``: the sheet holding the table is found).
     fresh_upload: the files just uploaded have not been read yet (refused, they are deleted).
-    service: the participant's service, which signs the notes they add (picked on Refine).
+    service: the participant's service, which signs their notes and validations (picked once in
+        the sidebar, kept in the URL so a reload or a language switch keeps it).
+    selected: the persona shown on Refine (kept across renames, reloads and other sessions' edits).
+    session_id: this browser session, for the presence list.
+    access: the workshop access code was given (or none is configured); attempts: wrong codes typed.
     flashes: (kind, text) messages to show once after the rerun that follows an action.
     """
 
@@ -59,6 +66,10 @@ class AppState:
     sheet: str | None = None
     fresh_upload: bool = False
     service: str | None = None
+    selected: str | None = None
+    session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    access: bool = False
+    attempts: int = 0
     flashes: list[tuple[str, str]] = field(default_factory=list)
 
 
@@ -90,11 +101,6 @@ def translator() -> Translator:
     return _translator(get().lang)
 
 
-def set_language(lang: str) -> None:
-    if lang in LANGUAGES:
-        get().lang = lang
-
-
 def flash(kind: str, text: str) -> None:
     get().flashes.append((kind, text))
 
@@ -120,9 +126,20 @@ def _service_keys() -> list[str]:
         return [f"service.{k}" for k in (yaml.safe_load(handle).get("service") or {})]
 
 
+def bound(key: str, value: Any) -> None:
+    """Make the widget ``key`` show ``value``, the workshop's, when it is first drawn and whenever
+    the workshop's value changes (this session's edit, another session's, an undo); in between the
+    widget is left alone, so what someone is typing in another field is never overwritten."""
+    pushed = st.session_state.setdefault(BOUND_KEY, {})
+    if key not in st.session_state or pushed.get(key, _UNSET) != value:
+        st.session_state[key] = value
+        pushed[key] = value
+
+
 def clear_widgets() -> None:
     """Forget widget values tied to the previous workshop (they are keyed by ``w_``)."""
     for key in [k for k in st.session_state.keys() if str(k).startswith("w_")]:
         if key not in KEEP_WIDGETS:
             del st.session_state[key]
+    st.session_state.pop(BOUND_KEY, None)
 

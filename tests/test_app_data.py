@@ -125,7 +125,7 @@ def test_whole_codebook_in_the_editor_with_labels(opened, small_sample):
     button(at, "Utiliser l'exemple").click().run()
     frame = at.data_editor[0].value
     codebook = at.session_state["app"].codebook
-    assert list(frame.columns) == ["column", "label", "type", "dimension", "reverse", "levels"]
+    assert list(frame.columns) == ["column", "label", "type", "role", "dimension", "reverse", "levels"]
     assert len(frame) == len(codebook["columns"])
     assert "Identifiant des répondants : colonne « " in shown(at)
 
@@ -148,3 +148,21 @@ def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
     assert not list((opened / "uploads").glob("*/*"))
     assert at.session_state["app"].survey_path is None
     assert "1 fichier chargé supprimé de ce poste." in shown(at)
+
+
+def test_codebook_table_shows_roles_and_custom_dimensions_and_applies_a_role():
+    from app_pages.data import apply_codebook_edits, codebook_frame, dimension_options
+
+    codebook = {"respondent_id": "id", "columns": {
+        "sexe": {"type": "categorical"},
+        "tri": {"type": "likert", "scale": [1, 5], "dimension": "ecogestes"},
+        "q": {"type": "likert", "scale": [1, 5], "role": "basis"}},
+        "dimensions": {"ecogestes": {"label": {"fr": "Écogestes", "en": "Green habits"}, "items": ["tri"]}}}
+    frame = codebook_frame(codebook)
+    assert list(frame["role"]) == ["descriptor", "basis", "basis"]
+    assert dimension_options(codebook)[-1] == "ecogestes"
+    frame.loc[frame["column"] == "sexe", "role"] = "basis"
+    applied = apply_codebook_edits(codebook, frame)
+    assert applied["columns"]["sexe"]["role"] == "basis"
+    assert applied["columns"]["tri"]["dimension"] == "ecogestes"
+    assert applied["dimensions"]["ecogestes"]["items"] == ["tri"]

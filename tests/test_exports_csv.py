@@ -19,18 +19,31 @@ def test_csv_header_rows_and_encoding():
     data = exports.render_csv(ws)
     assert data.startswith(b"\xef\xbb\xbf")           # UTF-8 BOM, for Excel
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0] == "respondent_id,persona_id,persona_name,archetype"
+    assert text.splitlines()[0] == "respondent_id,persona_id,persona_name,archetype,archetype_label"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(ws.assignments)
     first = rows[0]
     assert first == {"respondent_id": "Rp1-0000", "persona_id": "p1", "persona_name": HOSTILE_NAME,
-                     "archetype": "agile"}
-    assert {r["archetype"] for r in rows if r["persona_id"] == "p8"} == {""}
+                     "archetype": "agile", "archetype_label": "Agile"}
+    assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Mal informé·e"}
+    assert {(r["archetype"], r["archetype_label"]) for r in rows if r["persona_id"] == "p8"} == {("", "")}
+
+
+def test_csv_label_in_the_workshops_language_and_from_its_typology():
+    ws = ten_persona_workshop(lang="en")
+    rows = list(csv.DictReader(io.StringIO(exports.render_csv(ws).decode("utf-8-sig"))))
+    assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Poorly informed"}
+    assert {r["archetype"] for r in rows if r["persona_id"] == "p2"} == {"poorly_informed"}
+    ws.settings["typology"] = {"id": "ville", "name": {"fr": "Ville", "en": "City"}, "source": "ville.yaml",
+                               "sha256": None, "labels": {"poorly_informed": {"fr": "Perdu·e", "en": "Lost"}},
+                               "icons": {}}
+    rows = list(csv.DictReader(io.StringIO(exports.render_csv(ws).decode("utf-8-sig"))))
+    assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Lost"}
 
 
 def test_csv_reads_back_with_pandas():
     frame = pd.read_csv(io.BytesIO(exports.render_csv(ten_persona_workshop())), dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["respondent_id", "persona_id", "persona_name", "archetype"]
+    assert list(frame.columns) == ["respondent_id", "persona_id", "persona_name", "archetype", "archetype_label"]
     assert frame.loc[0, "persona_name"] == HOSTILE_NAME
 
 
@@ -50,7 +63,7 @@ def test_yaml_export_round_trips():
 
 @pytest.mark.parametrize("fmt", ["html", "md", "csv", "yaml"])
 def test_write_export_writes_each_format(tmp_path, fmt):
-    path = exports.write_export(ten_persona_workshop(), fmt, tmp_path / f"out.{fmt}")
+    [path] = exports.write_export(ten_persona_workshop(), fmt, tmp_path / f"out.{fmt}")
     assert path.exists() and path.stat().st_size > 100
     assert [p.name for p in tmp_path.iterdir()] == [f"out.{fmt}"]
 
@@ -58,7 +71,7 @@ def test_write_export_writes_each_format(tmp_path, fmt):
 def test_write_export_refuses_unknown_format(tmp_path):
     with pytest.raises(DataError) as info:
         exports.write_export(ten_persona_workshop(), "docx", tmp_path / "out.docx")
-    assert "pdf | html | md | csv | yaml" in str(info.value)
+    assert "pdf | html | md | csv | yaml | pptx | png" in str(info.value)
     assert not list(tmp_path.iterdir())
 
 

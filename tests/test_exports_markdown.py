@@ -13,7 +13,7 @@ from test_exports_html import check_snapshot
 
 @pytest.fixture(autouse=True)
 def fixed_archetype_names(monkeypatch):
-    monkeypatch.setattr(view, "archetype_names", lambda lang: {"agile": "Agile"})
+    monkeypatch.setattr(view, "archetype_names", lambda lang, ws=None: {"agile": "Agile"})
 
 
 def rendered_text(markdown: str) -> str:
@@ -77,7 +77,7 @@ def test_small_group_has_no_statistics():
 def test_structure():
     markdown = exports.render_markdown(ten_persona_workshop())
     assert markdown.startswith("# Atelier personas")
-    assert markdown.count("\n## ") == 12        # overview, ten personas, method
+    assert markdown.count("\n## ") == 13        # overview, ten personas, method, technical appendix
     assert "« Léa & Œdipe \\<b\\> »" in markdown
     assert "Sources\u00a0: enquete" in markdown          # French no-break spaces survive
 

@@ -97,10 +97,13 @@ def generate_demo(
 def demo_codebook(lang: str = "fr") -> Codebook:
     """The codebook that describes the generated survey and contact log."""
     params = profile_parameters()
-    columns: dict[str, ColumnSpec] = {
-        "tranche_age": ColumnSpec("tranche_age", "categorical", label={"fr": "Tranche d'âge", "en": "Age band"}),
-        "taille_foyer": ColumnSpec("taille_foyer", "numeric", label={"fr": "Taille du foyer", "en": "Household size"}),
-        "quartier": ColumnSpec("quartier", "categorical", label={"fr": "Quartier", "en": "Neighbourhood"}),
+    columns: dict[str, ColumnSpec] = {  # demographics describe the personas; they do not make them
+        "tranche_age": ColumnSpec("tranche_age", "categorical", label={"fr": "Tranche d'âge", "en": "Age band"},
+                                  role="descriptor"),
+        "taille_foyer": ColumnSpec("taille_foyer", "numeric", label={"fr": "Taille du foyer", "en": "Household size"},
+                                   role="descriptor"),
+        "quartier": ColumnSpec("quartier", "categorical", label={"fr": "Quartier", "en": "Neighbourhood"},
+                               role="descriptor"),
     }
     for name, item in params["items"].items():
         kind = item["kind"]
