@@ -341,8 +341,8 @@ BAD_INPUTS = {  # name: (what is done to the inputs, the command's arguments)
                                      ["features", "survey.csv", "--contacts", "contacts.csv", *FEATURES]),
     "unknown sheet": (lambda d: _workbook(d), ["features", "book.xlsx", "--sheet", "Données", *FEATURES]),
 }
-# Names that read the same in both languages: formats, and the codebook's own type names.
-SAME_IN_FRENCH = {"csv", "tsv", "xlsx", "parquet", "utf", "bom", "spss", "stata", "windows", "likert", "type"}
+# Words spelled the same in both languages: formats, the codebook's own type names, "dates".
+SAME_IN_FRENCH = {"csv", "tsv", "xlsx", "parquet", "utf", "bom", "spss", "stata", "windows", "likert", "type", "dates"}
 
 
 def _workbook(data: Path) -> None:

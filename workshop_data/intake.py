@@ -12,6 +12,7 @@ from typing import Any
 
 from .codebook import Codebook, load_codebook
 from .errors import CodebookError, DataError
+from .messages import msg
 from .survey import Survey, load_survey
 
 CONTACT_SAMPLE_ROWS = 20_000
@@ -96,8 +97,8 @@ def load_inputs(
         survey.codebook.contacts = mapping
     if mapping is None:
         raise CodebookError(
-            "cannot tell how to read the contact log", file=str(contacts_table or contacts_path),
-            expected="a 'contacts:' section in the codebook",
+            msg("contacts.mapping_unknown"), file=str(contacts_table or contacts_path),
+            expected=msg("contacts.expected_mapping"),
         )
     features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
                                 table=contacts_table)
