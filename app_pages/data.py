@@ -13,8 +13,8 @@ LEVEL_SEPARATOR = " | "
 EDITOR_ROW_PX = 35  # Streamlit's data editor row height
 # Column widths in pixels that fit together in the page at 1280 px and more, so that no column of
 # the codebook is pushed out of sight (the name stays pinned when a narrow window scrolls).
-EDITOR_WIDTHS = {"column": 150, "label": 160, "type": 115, "role": 105, "dimension": 120, "reverse": 75,
-                 "levels": 205}
+EDITOR_WIDTHS = {"column": 150, "label": 150, "type": 110, "role": 100, "dimension": 120, "reverse": 85,
+                 "levels": 190}
 NO_DIMENSION = "-"
 
 
