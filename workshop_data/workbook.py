@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 #: Rows looked at to find the header: title rows and notes above a table are never this many.
@@ -32,7 +32,6 @@ class SheetTable:
     rows: list[list[str]]
     header_lines: int = 1                # 2 when a merged group header sits over sub-headers
     score: int = 0
-    merged: list[str] = field(default_factory=list)   # merged header ranges that were spread
 
     @property
     def first_data_row(self) -> int:
@@ -96,17 +95,16 @@ def find_header(rows: list[list[str]]) -> int | None:
     return None
 
 
-def _spread_merges(rows: list[list[str]], header: int, merges: list[tuple[int, int, int, int]]) -> tuple[int, list[str]]:
+def _spread_merges(rows: list[list[str]], header: int, merges: list[tuple[int, int, int, int]]) -> int:
     """Give every column of a merged header cell the merged value; say whether a sub-header line follows.
 
     A cell merged across columns of the header ("Satisfaction" over three items) groups the
     sub-headers on the next row ("Accueil", "Délai", "Clarté"); a cell merged down over two header
-    rows ("Identifiant") belongs to both. Returns the number of header lines and the ranges spread.
+    rows ("Identifiant") belongs to both. Returns the number of header lines.
     """
     across = [m for m in merges if m[0] <= header <= m[2] and m[3] > m[1]]
     lines = 2 if across and header + 1 < len(rows) else 1
     last = header + lines - 1
-    spread = []
     for r1, c1, r2, c2 in merges:
         if r2 < header or r1 > last:
             continue
@@ -115,17 +113,7 @@ def _spread_merges(rows: list[list[str]], header: int, merges: list[tuple[int, i
             row = rows[r]
             row.extend([""] * (c2 + 1 - len(row)))
             row[c1:c2 + 1] = [value] * (c2 + 1 - c1)
-        spread.append(f"{_letters(c1)}{r1 + 1}:{_letters(c2)}{r2 + 1}")
-    return lines, spread
-
-
-def _letters(index: int) -> str:
-    out = ""
-    index += 1
-    while index:
-        index, rest = divmod(index - 1, 26)
-        out = chr(65 + rest) + out
-    return out
+    return lines
 
 
 def _joined_header(first: list[str], second: list[str]) -> list[str]:
@@ -146,13 +134,13 @@ def table_of_sheet(name: str, rows: list[list[str]], merges: list[tuple[int, int
     header = find_header(rows)
     if header is None:
         return None
-    lines, spread = _spread_merges(rows, header, merges)
+    lines = _spread_merges(rows, header, merges)
     names = rows[header] if lines == 1 else _joined_header(rows[header], rows[header + 1])
     data = [r for r in rows[header + lines:] if any(r)]
     width = max(2, _filled(names))
     consistent = sum(1 for r in data if _filled(r) >= 2)
     return SheetTable(sheet=name, header_row=header + 1, header=list(names), rows=data, header_lines=lines,
-                      score=consistent * width, merged=spread)
+                      score=consistent * width)
 
 
 def choose_table(tables: list[SheetTable | None]) -> SheetTable | None:
@@ -160,4 +148,4 @@ def choose_table(tables: list[SheetTable | None]) -> SheetTable | None:
     found = [t for t in tables if t is not None]
     if not found:
         return None
-    return max(found, key=lambda t: (t.score, -found.index(t)))
+    return max(enumerate(found), key=lambda item: (item[1].score, -item[0]))[1]
