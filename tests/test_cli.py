@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from workshop_data.codebook import COLUMN_TYPES
 
 DATA = Path(__file__).resolve().parent / "data" / "cli"
 
@@ -340,9 +341,14 @@ BAD_INPUTS = {  # name: (what is done to the inputs, the command's arguments)
     "mostly unreadable timestamps": (lambda d: _bad_timestamps(d, 70),
                                      ["features", "survey.csv", "--contacts", "contacts.csv", *FEATURES]),
     "unknown sheet": (lambda d: _workbook(d), ["features", "book.xlsx", "--sheet", "Données", *FEATURES]),
+    "unknown column type in the codebook": (
+        lambda d: rewrite(d / "codebook.yaml", lambda t: t.replace("age: {type: categorical}", "age: {type: nominal}")),
+        ["features", "survey.csv", *FEATURES]),
 }
-# Words spelled the same in both languages: formats, the codebook's own type names, "dates".
-SAME_IN_FRENCH = {"csv", "tsv", "xlsx", "parquet", "utf", "bom", "spss", "stata", "windows", "likert", "type", "dates"}
+# Words spelled the same in both languages: formats, "type", "dates", and the codebook's own
+# keywords (its column types are YAML values, written the same whatever the reader's language).
+SAME_IN_FRENCH = {"csv", "tsv", "xlsx", "parquet", "utf", "bom", "spss", "stata", "windows", "type", "dates",
+                  *COLUMN_TYPES}
 
 
 def _workbook(data: Path) -> None:
