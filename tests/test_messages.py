@@ -42,8 +42,10 @@ def test_numbers_percentages_and_dates_through_babel() -> None:
     assert format_number(12345.678, "en", 2) == "12,345.68"
     assert format_integer(1500, "fr") == "1\u202f500" and format_integer(1500, "en") == "1,500"
     assert format_percent(0.2794, "fr", 1) == "27,9\u202f%" and format_percent(0.2794, "en", 1) == "27.9%"
-    assert format_date("2026-11-30T09:00:00", "fr") == "30 novembre 2026"
-    assert format_date("2026-11-30", "en") == "November 30, 2026"
+    assert format_date("2026-11-30T09:00:00", "fr") == "30/11/2026"
+    assert format_date("2026-11-02", "en") == "02/11/2026"  # British conventions, never 11/2/26
+    assert format_date("2026-11-30", "fr", "long") == "30 novembre 2026"
+    assert format_date("2026-11-30", "en", "long") == "30 November 2026"
     assert format_date("not a date", "fr") == "not a date"
     assert format_number(float("nan"), "fr") == "—"
     assert msg("file.too_large", size=1_234_567).localise("fr") == "fichier trop volumineux (1\u202f234\u202f567 octets)"

@@ -19,11 +19,15 @@ _PERCENT_SPACE = {"fr": "\u202f"}
 MISSING = "—"
 
 
+#: The English of a French public service's partners: British conventions (30/11/2026, not 11/30/26).
+_LOCALES = {"fr": "fr_FR", "en": "en_GB"}
+
+
 @lru_cache(maxsize=None)
 def _locale(lang: str):
     from babel import Locale
 
-    return Locale.parse(lang if lang in ("fr", "en") else "fr")
+    return Locale.parse(_LOCALES.get(lang, "fr_FR"))
 
 
 def _missing(value: Any) -> bool:
@@ -59,8 +63,9 @@ def format_percent(share: Any, lang: str, digits: int = 0) -> str:
     return text.replace("\u00a0%", f"{space}%") if space else text
 
 
-def format_date(value: Any, lang: str, length: str = "long") -> str:
-    """A date (ISO text, date or datetime) as the language writes it: 30 novembre 2026, November 30, 2026.
+def format_date(value: Any, lang: str, length: str = "short") -> str:
+    """A date (ISO text, date or datetime) as the language writes it: 30/11/2026 (``length="long"``:
+    30 novembre 2026, 30 November 2026).
 
     Text that is not an ISO date is returned as it came, so a hand-edited file never breaks a page.
     """
