@@ -17,6 +17,7 @@ from typing import Any
 from personas.i18n import Translator
 from personas.model import Persona, Workshop
 from workshop_data.codebook import CHANNELS
+from workshop_data.formats import format_date, format_integer, format_number, format_percent
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 ELLIPSIS = "…"
@@ -63,28 +64,22 @@ def translator(lang: str) -> Translator:
 
 # ---------------------------------------------------------------- formatting
 def fmt_int(value: float, lang: str) -> str:
-    text = f"{int(round(value)):,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
+    return format_integer(value, lang)
 
 
 def fmt_pct(value: float, lang: str) -> str:
-    pct = value * 100
-    number = "< 1" if 0 < pct < 0.5 else f"{int(round(pct))}"
-    return f"{number}\u202f%" if lang == "fr" else f"{number.replace(' ', '')}%"
+    """A share as a whole percentage; a small non-zero share reads "< 1 %", not "0 %"."""
+    if 0 < value * 100 < 0.5:
+        return format_percent(0.01, lang).replace("1", "< 1", 1)
+    return format_percent(value, lang)
 
 
 def fmt_dec(value: float, lang: str, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    return format_number(value, lang, digits)
 
 
 def fmt_date(iso: str, lang: str) -> str:
-    day = (iso or "")[:10]
-    parts = day.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return day
-    year, month, dom = parts
-    return f"{dom}/{month}/{year}" if lang == "fr" else day
+    return format_date(iso, lang)
 
 
 def fmt_value(value: Any, lang: str, t: Translator) -> str:

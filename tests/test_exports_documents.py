@@ -160,7 +160,7 @@ def test_method_words_for_archetype_changes_validation_structure_and_typology():
                   {"op": "validate", "args": {"persona": "p2", "validated": True}, "time": "2026-11-03T10:00:00Z"},
                   {"op": "set", "args": {"persona": "p2", "field": "needs", "value": "x"}, "time": "2026-11-04T10:00:00Z"}]
     doc = view.document_view(ws, lang="en")
-    assert [r["date"] for r in doc["history"]["rows"]] == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    assert [r["date"] for r in doc["history"]["rows"]] == ["02/11/2026", "03/11/2026", "04/11/2026"]  # CLDR en_GB
     assert doc["history"]["rows"][0]["text"].endswith("archetype changed to “Agile”")
     assert doc["history"]["rows"][1]["text"] == "Karim, pressé et exigeant (p2) validated"
     assert doc["history"]["rows"][2]["text"].endswith("text “Needs” rewritten")

@@ -286,7 +286,7 @@ def test_sheet_and_method_page_say_which_services_recognise_each_persona():
 def test_services_in_english_and_nothing_when_no_service_spoke():
     page = _words(exports.render_html(validated_workshop(), lang="en"))
     assert "Recognised by: Accueil, État civil · Reservation: Action sociale" in page
-    assert "What the services say" in page and "Action sociale (2026-11-25)" in page
+    assert "What the services say" in page and "Action sociale (25/11/2026)" in page
     silent = exports.render_html(ten_persona_workshop())
     assert 'class="services' not in silent and "Ce qu&#39;en disent les services" not in silent
 
