@@ -77,30 +77,35 @@ def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestam
 
     One row per respondent id found in the log (ids as trimmed strings) with FEATURE_COLUMNS, plus
     ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``,
-    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds of
-    wall-clock time since 1970) and two of its channel labels the mapping does not list.
+    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (stamps,
+    ``YYYYMMDDhhmmss``: see :mod:`workshop_data.timestamps`) and two of its channel labels the mapping does not list.
     ``shapes`` are timestamp layouts found on a sample (:func:`timestamps.detect_shapes`): they
     only make reading faster. A contact is a repeat when the same respondent had a contact on the
     same topic at most 7×24 h (inclusive) before it.
     """
+    import ibis
+
     _check_columns(table, mapping, file=None)
     log = _with_repeats(_normalised(table, mapping, shapes))
-    valid = log.seconds.notnull()
+    valid = log.stamp.notnull()
     grouped = log.group_by("rid").aggregate(
         rows=log.count(),
         bad_timestamps=log.count(where=~valid),
-        unlisted_channels=log.count(where=valid & log.unlisted_channel),
+        unlisted_channels=log.count(where=valid & log.unlisted_label.notnull()),
         contacts_total=log.count(where=valid),
-        **{f"contacts_{channel}": log.count(where=valid & (log.channel == channel)) for channel in CHANNELS},
-        digital_contacts=log.count(where=valid & log.channel.isin(DIGITAL_CHANNELS)),
+        **{f"contacts_{channel}": log.count(where=valid & (log.channel == number))
+           for number, channel in enumerate(CHANNELS)},
+        digital_contacts=log.count(where=valid & log.channel.isin([CHANNELS.index(c) for c in DIGITAL_CHANNELS])),
         avoidable_contacts=log.count(where=valid & log.online),
         repeat_contacts=log.count(where=valid & log.repeat),
-        distinct_topics=log.topic.nunique(where=valid),
-        active_months=log.month.nunique(where=valid),
-        first_contact=log.seconds.min(),
-        last_contact=log.seconds.max(),
-        unlisted_low=log.raw_channel.min(where=log.unlisted_channel),
-        unlisted_high=log.raw_channel.max(where=log.unlisted_channel),
+        # No FILTER on the distinct counts (a month is NULL when the stamp is): DuckDB would split a
+        # filtered distinct count into a separate aggregation joined back.
+        distinct_topics=ibis.ifelse(valid, log.topic, ibis.null("string")).nunique(),
+        active_months=log.month.nunique(),
+        first_contact=log.stamp.min(),
+        last_contact=log.stamp.max(),
+        unlisted_low=log.unlisted_label.min(),
+        unlisted_high=log.unlisted_label.max(),
     )
     return grouped.mutate(
         digital_share=_share(grouped.digital_contacts, grouped.contacts_total),
@@ -230,8 +235,14 @@ def _totals(frame: pd.DataFrame, matched: Any) -> dict[str, Any]:
         **{name: total(name) for name in _REPORT_SUMS},
         "unmatched_rows": total("rows", ~matched),
         "unmatched_ids": total("ids", ~matched),
-        "period_days": float(last - first) / 86400 if pd.notna(first) and pd.notna(last) else 0.0,
+        "period_days": _days_between(first, last),
     }
+
+
+def _days_between(first: Any, last: Any) -> float:
+    if pd.isna(first) or pd.isna(last):
+        return 0.0
+    return (timestamps.to_datetime(last) - timestamps.to_datetime(first)).total_seconds() / 86400
 
 
 def _per_respondent_table(matched: pd.DataFrame, ids: Any) -> pd.DataFrame:
@@ -292,38 +303,58 @@ def _share(part: Any, total: Any) -> Any:
 
 
 def _with_repeats(log: Any) -> Any:
-    """Seconds and month of each contact, and whether it follows one on the same topic by the same
-    person within 7×24 h (inclusive).
+    """Whether each contact follows one on the same topic by the same person within 7×24 h
+    (inclusive), and its month.
 
-    The window also keeps this step apart from the one cutting timestamps into parts, so the SQL
-    refers to the parts as columns instead of repeating their expressions.
+    The window orders by the stamp column and takes the previous stamp; the seconds come in the
+    next select (the window keeps the two apart, so each expression is written once).
     """
-    seconds, month = timestamps.moment({part: log[part] for part in timestamps.PARTS})
-    previous = seconds.lag().over(group_by=[log.rid, log.topic], order_by=seconds)
-    repeat = log.topic.notnull() & (seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False)
-    return log.select("rid", "channel", "topic", "online", "raw_channel", "unlisted_channel",
-                      seconds=seconds, month=month, repeat=repeat)
+    import ibis
+
+    valid = timestamps.checked(log.stamp)
+    # A stamp that is no real moment (31 February) is apart in the window: it never comes between
+    # two readable contacts.
+    ordered = log.select("rid", "topic", "channel", "online", "unlisted_label",
+                         stamp=ibis.ifelse(valid, log.stamp, ibis.null("int64")),
+                         previous=log.stamp.lag().over(group_by=[log.rid, log.topic, valid], order_by=log.stamp))
+    gap = timestamps.seconds(ordered.stamp) - timestamps.seconds(ordered.previous)
+    return ordered.select("rid", "topic", "stamp", "channel", "online", "unlisted_label",
+                          month=timestamps.month_key(ordered.stamp),
+                          repeat=ordered.topic.notnull() & (gap <= REPEAT_WINDOW_SECONDS).fill_null(False))
 
 
 def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:
-    """Trimmed string id, canonical channel, topic, online flag and timestamp parts of each contact."""
+    """Each contact as the few narrow columns the window has to carry: trimmed id, topic, stamp,
+    channel number (its place in CHANNELS), online flag, and its channel label when the map does
+    not list it (NULL otherwise)."""
     import ibis
 
-    rid = table[mapping.respondent_id].cast("string").strip().fill_null("")
-    raw_channel = table[mapping.channel].cast("string").strip()
-    labels = {str(k).strip(): v for k, v in mapping.channels.items()}
-    channel = raw_channel.substitute(labels, else_=ibis.ifelse(raw_channel.isin(CHANNELS), raw_channel, "other"))
-    unlisted = raw_channel.notnull() & ~raw_channel.isin([*labels, *CHANNELS])
-    topic = table[mapping.topic].cast("string").strip().nullif("") if mapping.topic else ibis.null("string")
-    return table.select(rid=rid, channel=channel, topic=topic, online=_online(table, mapping),
-                        raw_channel=raw_channel, unlisted_channel=unlisted,
-                        **_timestamp_parts(table[mapping.timestamp], shapes))
-
-
-def _timestamp_parts(stamp: Any, shapes: Sequence[timestamps.Shape]) -> dict[str, Any]:
+    raw_channel = _trimmed(table[mapping.channel])
+    codes = {channel: number for number, channel in enumerate(CHANNELS)}
+    codes.update({str(label).strip(): CHANNELS.index(channel) for label, channel in mapping.channels.items()})
+    unlisted = raw_channel.notnull() & ~raw_channel.isin(list(codes))
+    stamp = table[mapping.timestamp]
     if stamp.type().is_timestamp() or stamp.type().is_date():
-        return timestamps.native_parts(stamp)
-    return timestamps.text_parts(stamp.cast("string"), shapes)
+        stamp = timestamps.native_stamp(stamp)
+    else:
+        stamp = timestamps.text_stamp(stamp.cast("string"), shapes, trimmed=_trimmed(stamp))
+    return table.select(
+        rid=_trimmed(table[mapping.respondent_id]).fill_null(""),
+        topic=_trimmed(table[mapping.topic]).nullif("") if mapping.topic else ibis.null("string"),
+        stamp=stamp,
+        channel=raw_channel.substitute(codes, else_=CHANNELS.index("other")).cast("int8"),
+        online=_online(table, mapping),
+        unlisted_label=ibis.ifelse(unlisted, raw_channel, ibis.null("string")),
+    )
+
+
+def _trimmed(column: Any) -> Any:
+    """The column as text without surrounding spaces. Trimming is slow on some engines (DuckDB's
+    TRIM of a character set), so only values that start or end with a space are trimmed."""
+    import ibis
+
+    text = column.cast("string")
+    return ibis.ifelse(text.startswith(" ") | text.endswith(" "), text.strip(), text)
 
 
 def _online(table: Any, mapping: ContactMapping) -> Any:
@@ -334,5 +365,5 @@ def _online(table: Any, mapping: ContactMapping) -> Any:
     flag = table[mapping.online_available]
     if flag.type().is_boolean():
         return flag.fill_null(False)
-    return flag.cast("string").strip().lower().isin(TRUE_VALUES).fill_null(False)
+    return _trimmed(flag).lower().isin(TRUE_VALUES).fill_null(False)
 
