@@ -72,22 +72,26 @@ def read_contacts(source: Any = None, *, engine: str | Engine | None = None, tab
     return open_log(source, engines.connect(engine), table=table).table
 
 
-def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = ()) -> Any:
+def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = (),
+                  calendar: Any = None) -> Any:
     """The per-respondent aggregation, as one Ibis expression over a raw contact table.
 
     One row per respondent id found in the log (ids as trimmed strings) with FEATURE_COLUMNS, plus
     ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``,
-    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (stamps,
-    ``YYYYMMDDhhmmss``: see :mod:`workshop_data.timestamps`) and two of its channel labels the mapping does not list.
+    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds
+    of wall-clock time since 1970), and two of its channel labels the mapping does not list.
     ``shapes`` are timestamp layouts found on a sample (:func:`timestamps.detect_shapes`): they
-    only make reading faster. A contact is a repeat when the same respondent had a contact on the
+    only make reading faster. ``calendar``: :func:`timestamps.calendar_table` on the table's
+    engine (sent as an in-memory table when not given). A contact is a repeat when the same respondent had a contact on the
     same topic at most 7×24 h (inclusive) before it.
     """
     import ibis
 
     _check_columns(table, mapping, file=None)
-    log = _with_repeats(_normalised(table, mapping, shapes))
-    valid = log.stamp.notnull()
+    if calendar is None:
+        calendar = ibis.memtable(timestamps.calendar_table())
+    log = _with_repeats(_normalised(table, mapping, shapes), calendar)
+    valid = log.seconds.notnull()
     grouped = log.group_by("rid").aggregate(
         rows=log.count(),
         bad_timestamps=log.count(where=~valid),
@@ -98,12 +102,12 @@ def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestam
         digital_contacts=log.count(where=valid & log.channel.isin([CHANNELS.index(c) for c in DIGITAL_CHANNELS])),
         avoidable_contacts=log.count(where=valid & log.online),
         repeat_contacts=log.count(where=valid & log.repeat),
-        # No FILTER on the distinct counts (a month is NULL when the stamp is): DuckDB would split a
+        # No FILTER on the distinct counts (a month is NULL when the seconds are): DuckDB would split a
         # filtered distinct count into a separate aggregation joined back.
         distinct_topics=ibis.ifelse(valid, log.topic, ibis.null("string")).nunique(),
         active_months=log.month.nunique(),
-        first_contact=log.stamp.min(),
-        last_contact=log.stamp.max(),
+        first_contact=log.seconds.min(),
+        last_contact=log.seconds.max(),
         unlisted_low=log.unlisted_label.min(),
         unlisted_high=log.unlisted_label.max(),
     )
@@ -133,7 +137,7 @@ def contact_features(
         _check_columns(log.table, mapping, file=log.name)
         ids = pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object))
         shapes = _timestamp_shapes(eng, log, mapping)
-        per_id = features_expr(log.table, mapping, shapes)
+        per_id = features_expr(log.table, mapping, shapes, engines.upload(eng, timestamps.calendar_table()))
         result = _run(eng, _onto_respondents(per_id, engines.upload(eng, _id_table(ids))), log.name)
     finally:
         log.close()
@@ -235,14 +239,8 @@ def _totals(frame: pd.DataFrame, matched: Any) -> dict[str, Any]:
         **{name: total(name) for name in _REPORT_SUMS},
         "unmatched_rows": total("rows", ~matched),
         "unmatched_ids": total("ids", ~matched),
-        "period_days": _days_between(first, last),
+        "period_days": float(last - first) / 86400 if pd.notna(first) and pd.notna(last) else 0.0,
     }
-
-
-def _days_between(first: Any, last: Any) -> float:
-    if pd.isna(first) or pd.isna(last):
-        return 0.0
-    return (timestamps.to_datetime(last) - timestamps.to_datetime(first)).total_seconds() / 86400
 
 
 def _per_respondent_table(matched: pd.DataFrame, ids: Any) -> pd.DataFrame:
@@ -302,25 +300,13 @@ def _share(part: Any, total: Any) -> Any:
     return ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)
 
 
-def _with_repeats(log: Any) -> Any:
-    """Whether each contact follows one on the same topic by the same person within 7×24 h
-    (inclusive), and its month.
-
-    The window orders by the stamp column and takes the previous stamp; the seconds come in the
-    next select (the window keeps the two apart, so each expression is written once).
-    """
-    import ibis
-
-    valid = timestamps.checked(log.stamp)
-    # A stamp that is no real moment (31 February) is apart in the window: it never comes between
-    # two readable contacts.
-    ordered = log.select("rid", "topic", "channel", "online", "unlisted_label",
-                         stamp=ibis.ifelse(valid, log.stamp, ibis.null("int64")),
-                         previous=log.stamp.lag().over(group_by=[log.rid, log.topic, valid], order_by=log.stamp))
-    gap = timestamps.seconds(ordered.stamp) - timestamps.seconds(ordered.previous)
-    return ordered.select("rid", "topic", "stamp", "channel", "online", "unlisted_label",
-                          month=timestamps.month_key(ordered.stamp),
-                          repeat=ordered.topic.notnull() & (gap <= REPEAT_WINDOW_SECONDS).fill_null(False))
+def _with_repeats(log: Any, calendar: Any) -> Any:
+    """Seconds and month of each contact, and whether it follows one on the same topic by the same
+    person within 7×24 h (inclusive). A contact whose timestamp cannot be read has no seconds and
+    sorts apart (first or last, by engine): it never comes between two readable ones."""
+    timed = timestamps.with_moments(log, calendar, ["rid", "topic", "channel", "online", "unlisted_label"])
+    previous = timed.seconds.lag().over(group_by=[timed.rid, timed.topic], order_by=timed.seconds)
+    return timed.mutate(repeat=timed.topic.notnull() & (timed.seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False))
 
 
 def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:

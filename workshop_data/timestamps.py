@@ -5,16 +5,16 @@ not, Spark 4 in ANSI mode raises where older Sparks gave NULL, PostgreSQL's ``to
 its own format language, and each engine applies its session time zone (a week across a change to
 summer time is 7×24 h ± 1 h). So a timestamp is read with portable string operations only: an
 anchored regular expression recognises its layout, substrings or regex groups cut it into parts,
-string comparisons check the parts (no 31 February, no 25th hour, a year from 1900 to 2199), and
-the parts are put together as one number, the *stamp* ``YYYYMMDDhhmmss`` (``20250302234000``).
-Stamps sort in time order; :func:`seconds` turns one into seconds since 1970 by integer
-arithmetic. No time zone, no engine-specific function, the same 7×24 h everywhere.
+and the parts are put together as one number, the *stamp* ``YYYYMMDDhhmmss`` (``20250302234000``).
+A join on a calendar table (every day from 1900 to 2199, sent to the engine) checks the date (no
+31 February) and gives its day number; :func:`with_moments` adds the time of day. No time zone, no
+engine-specific function, the same 7×24 h everywhere.
 
 Speed: the format is found once, on a sample of the raw strings, as a *shape* (``9999-99-99 99:99``
 for ``2025-03-02 23:40``). A value of that shape is cut by fixed positions; only the others are
 tried against the general ISO and French patterns (one CASE: engines evaluate a branch only for the
-rows that reach it). The stamp is one column: the window and the arithmetic that follow refer to it
-instead of repeating its expression.
+rows that reach it). The stamp is one column: what follows refers to it instead of repeating its
+expression.
 
 Accepted: ISO (``2025-03-14 09:32:00``, ``2025-03-14T09:32``, fractions of a second, a date alone)
 and French (``14/03/2025 09:32``, ``14.03.25``, ``14-03-2025 9h32``, with or without seconds, a
@@ -25,7 +25,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 YEARS = (1900, 2199)
 PARTS = ("year", "month", "day", "hour", "minute", "second")
@@ -89,7 +89,7 @@ def detect_shapes(sample: Iterable[Any], limit: int = 2) -> list[Shape]:
 
 
 def text_stamp(text: Any, shapes: Iterable[Shape] = (), *, trimmed: Any = None) -> Any:
-    """The stamp of a string column, NULL where no layout reads it; not yet checked (:func:`checked`).
+    """The stamp of a string column, NULL where no layout reads it; checked by :func:`with_moments`.
 
     The sampled shapes are matched on the text as it is; the general patterns on ``trimmed`` (the
     text without surrounding spaces, when the caller has it).
@@ -113,43 +113,38 @@ def native_stamp(moment: Any) -> Any:
     return stamp
 
 
-def checked(stamp: Any) -> Any:
-    """Whether a stamp is a real moment: no 31 February, no 25th hour, a year from 1900 to 2199."""
-    year, month, day, hour, minute, second = _parts(stamp)
-    return (
-        year.between(*YEARS) & month.between(1, 12) & day.between(1, _days_in_month(year, month))
-        & (hour <= 23) & (minute <= 59) & (second <= 59)
-    )
+def calendar_table() -> Any:
+    """Every day from 1900 to 2199 (Arrow): its ``day_key`` (``YYYYMMDD``), ``day_number`` (days
+    since 1970-01-01) and ``month_key`` (``YYYYMM``). Joined on a stamp's date, it checks the date
+    (no 31 February) and gives its day number without arithmetic on every row."""
+    import numpy as np
+    import pyarrow as pa
+
+    days = np.arange(np.datetime64(f"{YEARS[0]}-01-01"), np.datetime64(f"{YEARS[1] + 1}-01-01"))
+    months = days.astype("datetime64[M]")
+    month_key = (months.astype(np.int64) // 12 + 1970) * 100 + months.astype(np.int64) % 12 + 1
+    return pa.table({
+        "day_key": month_key * 100 + (days - months).astype(np.int64) + 1,
+        "day_number": days.astype(np.int64),
+        "month_key": month_key,
+    })
 
 
-def seconds(stamp: Any) -> Any:
-    """Seconds since 1970-01-01 00:00 of a stamp (wall-clock time, no time zone)."""
-    year, month, day, hour, minute, second = _parts(stamp)
-    return _days_since_1970(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
+def with_moments(log: Any, calendar: Any, columns: Sequence[str]) -> Any:
+    """``columns`` of ``log`` with each contact's ``seconds`` (since 1970, wall-clock time) and
+    ``month`` (``YYYYMM``), both NULL when its ``stamp`` is no real moment.
 
-
-def month_key(stamp: Any) -> Any:
-    """``YYYYMM`` of a stamp: distinct per calendar month."""
-    return stamp // 10**8
-
-
-def to_datetime(stamp: int) -> Any:
-    """A stamp back in Python (for the report's period)."""
-    from datetime import datetime
-
-    return datetime.strptime(f"{int(stamp):014d}", "%Y%m%d%H%M%S")
-
-
-def _parts(stamp: Any) -> list[Any]:
-    """Year, month, day, hour, minute, second of a stamp, by integer division."""
-    return [stamp // 10**10] + [(stamp // 10**k) % 100 for k in (8, 6, 4, 2)] + [stamp % 100]
-
-
-def _days_in_month(year: Any, month: Any) -> Any:
+    ``calendar`` is :func:`calendar_table` on the same engine.
+    """
     import ibis
 
-    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
-    return ibis.cases((month == 2, ibis.ifelse(leap, 29, 28)), (month.isin([4, 6, 9, 11]), 30), else_=31)
+    joined = log.left_join(calendar, (log.stamp // 10**6) == calendar.day_key)
+    clock = joined.stamp % 10**6
+    hour, minute, second = clock // 10**4, (clock // 100) % 100, clock % 100
+    valid = joined.day_number.notnull() & (hour <= 23) & (minute <= 59) & (second <= 59)
+    seconds = joined.day_number * 86400 + hour * 3600 + minute * 60 + second
+    return joined.select(*columns, seconds=ibis.ifelse(valid, seconds, ibis.null("int64")),
+                         month=ibis.ifelse(valid, joined.month_key, ibis.null("int64")))
 
 
 def _joined(parts: list[Any]) -> Any:
@@ -189,13 +184,3 @@ def _four_digits(year: Any) -> Any:
     import ibis
 
     return ibis.ifelse(year < "69", "20", "19") + year
-
-
-def _days_since_1970(year: Any, month: Any, day: Any) -> Any:
-    """Days from 1970-01-01 to a civil date (H. Hinnant's algorithm, for positive years)."""
-    import ibis
-
-    shifted = year - ibis.ifelse(month <= 2, 1, 0)
-    from_march = ibis.ifelse(month > 2, month - 3, month + 9)
-    day_of_year = (153 * from_march + 2) // 5 + day - 1
-    return shifted * 365 + shifted // 4 - shifted // 100 + shifted // 400 + day_of_year - 719468
