@@ -20,7 +20,7 @@ import pandas as pd
 
 from . import engines, timestamps
 from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
-from .contact_log import OpenLog, combined_hash, open_log
+from .contact_log import OpenLog, combined_hash, head_values, open_log
 from .engines import Engine
 from .errors import DataError, DataWarning
 
@@ -102,10 +102,8 @@ def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestam
         digital_contacts=log.count(where=valid & log.channel.isin([CHANNELS.index(c) for c in DIGITAL_CHANNELS])),
         avoidable_contacts=log.count(where=valid & log.online),
         repeat_contacts=log.count(where=valid & log.repeat),
-        # No FILTER on the distinct counts (a month is NULL when the seconds are): DuckDB would split a
-        # filtered distinct count into a separate aggregation joined back.
-        distinct_topics=ibis.ifelse(valid, log.topic, ibis.null("string")).nunique(),
-        active_months=log.month.nunique(),
+        distinct_topics=log.count(where=log.first_on_topic),
+        active_months=log.month.nunique(),  # NULL when the timestamp cannot be read
         first_contact=log.seconds.min(),
         last_contact=log.seconds.max(),
         unlisted_low=log.unlisted_label.min(),
@@ -161,12 +159,16 @@ def feature_table(encoded: pd.DataFrame, contacts: pd.DataFrame | None) -> pd.Da
 
 
 def _timestamp_shapes(engine: Engine, log: OpenLog, mapping: ContactMapping) -> list[timestamps.Shape]:
-    """Timestamp layouts found on the first rows (a LIMIT query: the engine reads one block)."""
+    """Timestamp layouts found on the first rows: of a CSV, those read while hashing it; otherwise
+    a LIMIT query (the engine reads one block)."""
     column = log.table[mapping.timestamp]
     if not column.type().is_string():
         return []
-    sample = _run(engine, log.table.select(t=column).limit(timestamps.SAMPLE_ROWS), log.name)
-    return timestamps.detect_shapes(sample.column("t").to_pylist())
+    sample = head_values(log.files, mapping.timestamp, timestamps.SAMPLE_ROWS)
+    if sample is None:
+        limited = log.table.select(t=column).limit(timestamps.SAMPLE_ROWS)
+        sample = _run(engine, limited, log.name).column("t").to_pylist()
+    return timestamps.detect_shapes(sample)
 
 
 def _id_table(ids: Any) -> Any:
@@ -302,11 +304,15 @@ def _share(part: Any, total: Any) -> Any:
 
 def _with_repeats(log: Any, calendar: Any) -> Any:
     """Seconds and month of each contact, and whether it follows one on the same topic by the same
-    person within 7×24 h (inclusive). A contact whose timestamp cannot be read has no seconds and
-    sorts apart (first or last, by engine): it never comes between two readable ones."""
+    person within 7×24 h (inclusive), or is the first on its topic (counting those counts the
+    topics without a distinct count). A contact whose timestamp cannot be read has no seconds and
+    sorts apart (first or last, by engine): it never comes between two readable ones, nor before
+    the first readable one."""
     timed = timestamps.with_moments(log, calendar, ["rid", "topic", "channel", "online", "unlisted_label"])
     previous = timed.seconds.lag().over(group_by=[timed.rid, timed.topic], order_by=timed.seconds)
-    return timed.mutate(repeat=timed.topic.notnull() & (timed.seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False))
+    topic = timed.topic.notnull() & timed.seconds.notnull()
+    return timed.mutate(repeat=topic & (timed.seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False),
+                        first_on_topic=topic & previous.isnull())
 
 
 def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:

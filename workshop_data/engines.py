@@ -27,6 +27,9 @@ from urllib.parse import urlsplit, urlunsplit
 from .errors import DataError
 
 DEFAULT_ENGINE = "duckdb"
+# DuckDB's own memory, beyond which it spills to a temporary folder: a 50 M-row log then stays
+# under 3 GB of resident memory in all (the window over the log is the largest part).
+DUCKDB_MEMORY_LIMIT = "2GB"
 SPARK_SCHEMES = ("spark://", "sc://")
 # Small shuffles: the per-respondent aggregate is small, and Spark's default of 200 partitions
 # costs seconds of scheduling on a laptop.
@@ -63,7 +66,7 @@ def connect(engine: str | Engine | None = None) -> Engine:
     import ibis
 
     if name == "duckdb":
-        return Engine("duckdb", "duckdb", ibis.duckdb.connect())
+        return Engine("duckdb", "duckdb", _duckdb())
     if name == "spark" or name.startswith(SPARK_SCHEMES):
         return _spark(name)
     if "://" not in name:
@@ -76,6 +79,20 @@ def connect(engine: str | Engine | None = None) -> Engine:
         raise DataError(f"cannot connect to the engine: {first_line(exc)}", file=shown,
                         expected="a reachable database (and its driver: pip install persona-workshop[postgres])") from None
     return Engine(shown, "duckdb" if con.name == "duckdb" else "sql", con)
+
+
+def _duckdb() -> Any:
+    """An in-memory DuckDB with a memory limit, spilling to a temporary folder removed with it."""
+    import shutil
+    import tempfile
+    import weakref
+
+    import ibis
+
+    spill = tempfile.mkdtemp(prefix="persona-workshop-duckdb-")
+    con = ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, temp_directory=spill)
+    weakref.finalize(con, shutil.rmtree, spill, True)
+    return con
 
 
 def safe_name(url: str) -> str:
