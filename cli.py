@@ -17,7 +17,7 @@ import click
 
 from personas.model import NARRATIVE_FIELDS
 
-EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml")
+EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
 
 
 class _Group(click.Group):
@@ -27,6 +27,27 @@ class _Group(click.Group):
         return list(self.commands)
 
 
+def message_language(explicit: str | None = None) -> str:
+    """The language of messages: the command's ``--lang``, else the top-level one, else the locale."""
+    from workshop_data.messages import language_from_environment
+
+    if explicit:
+        return explicit
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("lang"):
+        return ctx.find_root().params["lang"]
+    return language_from_environment()
+
+
+def say(key: str, **params: Any) -> None:
+    """One data-layer message on stderr, in the language of the command (see :func:`message_language`)."""
+    from workshop_data.messages import render
+
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.meta.get("lang") if ctx is not None else None
+    click.echo(render(key, params, lang or message_language()), err=True)
+
+
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the toolkit's domain errors into one message on stderr and exit code 2."""
 
@@ -34,10 +55,13 @@ def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from workshop_data.errors import DataError
 
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta["lang"] = message_language(kwargs.get("lang"))
         try:
             return command(*args, **kwargs)
         except DataError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            say("report.error", message=exc)
             sys.exit(2)
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
             click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
@@ -83,32 +107,48 @@ class KChoice(click.ParamType):
         return k
 
 
-def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, engine: str = "duckdb",
-            contacts_table: str | None = None):
+def _inputs(survey: Path, codebook: Any, contacts: Path | None, lenient: bool, engine: str = "duckdb",
+            contacts_table: str | None = None, sheet: str | None = None):
     from workshop_data.intake import load_inputs
 
-    return load_inputs(survey, codebook, contacts, lenient=lenient, engine=engine, contacts_table=contacts_table)
+    return load_inputs(survey, codebook, contacts, lenient=lenient, engine=engine, contacts_table=contacts_table,
+                       sheet=sheet)
+
+
+def _report_layout(source: dict) -> None:
+    """Which sheet and header row of a workbook were read: the sheet found may not be the one meant."""
+    if source.get("sheet"):
+        say("report.layout", sheet=source["sheet"], row=str(source["header_row"]), respondents=source["rows"])
 
 
 def _report_inputs(inputs: Any) -> None:
     """Soft problems and privacy measures, on stderr: people must see them, scripts can ignore them."""
+    _report_layout(inputs.survey.source)
     privacy = inputs.survey.privacy
     for removed in privacy.removed_columns:
-        click.echo(f"Privacy: column '{removed['column']}' removed ({removed['reason']})", err=True)
+        say("report.removed", column=removed["column"], reason=_reason(removed))
     for kind, count in sorted(privacy.scrubbed.items()):
         if count:
-            click.echo(f"Privacy: {count} {kind} replaced in free text", err=True)
-    for warning in inputs.survey.quality.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+            say(f"report.scrubbed.{kind}", n=count)
+    warnings = list(inputs.survey.quality.warnings)
     if inputs.contacts is not None:
-        report = inputs.contacts.report
-        for warning in report.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+        warnings += inputs.contacts.report.warnings
+    for warning in warnings:
+        say("report.warning", message=warning)
+
+
+def _reason(removed: dict) -> Any:
+    """Why a column was removed, in the message language when its kind has a catalogue entry."""
+    from workshop_data.messages import catalogue, msg
+
+    key = f"report.reason.{removed.get('kind')}"
+    return msg(key) if key in catalogue("en") else removed["reason"]
 
 
 survey_arg = click.argument("survey", type=click.Path(path_type=Path))
 codebook_opt = click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML (inferred when absent).")
 contacts_opt = click.option("--contacts", type=click.Path(path_type=Path), help="Contact log: CSV, Parquet or a glob.")
+sheet_opt = click.option("--sheet", default=None, help="Workbook sheet to read (found when absent).")
 lenient_opt = click.option("--lenient", is_flag=True, help="Values that do not fit the codebook become missing.")
 
 
@@ -122,7 +162,9 @@ def engine_opts(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="persona-workshop")
-def main() -> None:
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of messages (default: the locale, LC_ALL/LC_MESSAGES/LANG).")
+def main(lang: str | None) -> None:
     """Persona workshops for public services: from a survey and a contact log to persona sheets."""
 
 
@@ -130,12 +172,14 @@ def main() -> None:
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--respondents", type=click.IntRange(20, 1_000_000), default=1500, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the workshop (default fr) and of messages (default: the locale).")
 @domain_errors
-def demo(out_dir: Path, respondents: int, seed: int, lang: str) -> None:
+def demo(out_dir: Path, respondents: int, seed: int, lang: str | None) -> None:
     """Write a sample survey, its codebook, a contact log and the planted truth."""
     from workshop_data.sample import generate_demo, write_demo
 
+    lang = lang or "fr"
     written = write_demo(generate_demo(respondents, seed=seed, lang=lang), out_dir, lang=lang)
     for path in written.values():
         click.echo(str(path))
@@ -144,16 +188,19 @@ def demo(out_dir: Path, respondents: int, seed: int, lang: str) -> None:
 @main.command()
 @survey_arg
 @contacts_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
+def codebook(survey: Path, contacts: Path | None, sheet: str | None, out: Path) -> None:
     """Draft a codebook from the data alone, for people to correct."""
     from workshop_data.codebook import save_codebook
     from workshop_data.infer import infer_codebook
     from workshop_data.intake import infer_mapping
     from workshop_data.readers import read_table
 
-    book = infer_codebook(read_table(survey))
+    frame = read_table(survey, sheet=sheet)
+    _report_layout({**frame.attrs, "rows": len(frame)})
+    book = infer_codebook(frame)
     if contacts is not None:
         book.contacts = infer_mapping(contacts)
     save_codebook(book, out)
@@ -162,6 +209,22 @@ def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
         counts[spec.type] = counts.get(spec.type, 0) + 1
     summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
     click.echo(f"{out}: {len(book.columns)} columns ({summary}); id column '{book.respondent_id}'")
+    _print_draft_roles_and_dimensions(book)
+
+
+def _print_draft_roles_and_dimensions(book: Any) -> None:
+    """What people should check first in a draft: which columns only describe, which items go together."""
+    descriptors = [spec.name for spec in book.descriptors()]
+    if descriptors:
+        click.echo(f"Descriptors (profiled per persona, not clustered): {', '.join(descriptors)}")
+    if not book.dimensions:
+        return
+    click.echo("Dimensions (check them; correct 'role', 'dimension', 'reverse' and 'dimensions:' in the codebook):")
+    for name, dim in book.dimensions.items():
+        label = f" \"{dim.label.get('fr') or dim.label.get('en')}\"" if dim.label else ""
+        items = ", ".join(f"{i} (reversed)" if book.columns[i].reverse else i for i in dim.items)
+        alpha = f"; alpha {dim.alpha:.2f}" if dim.alpha is not None else ""
+        click.echo(f"  {name}{label}: {items}{alpha}")
 
 
 @main.command()
@@ -170,11 +233,12 @@ def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
 @contacts_opt
 @engine_opts
 @lenient_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="FEATURES.parquet or FEATURES.csv")
 @domain_errors
 def features(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
-             lenient: bool, out: Path) -> None:
+             lenient: bool, sheet: str | None, out: Path) -> None:
     """Write one row per respondent: the encoded survey and the contact features."""
     from clustering.encoding import encode
     from workshop_data.contacts import feature_table
@@ -183,7 +247,7 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
-    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table)
+    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     frame = feature_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
     if out.suffix.lower() == ".csv":
@@ -204,11 +268,13 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @contacts_opt
 @engine_opts
 @lenient_opt
+@sheet_opt
 @click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
               help="'auto' (2..10) or a number of personas.")
 @click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the workshop (default fr) and of messages (default: the locale).")
 @click.option("--min-size", type=click.IntRange(1, 10_000), default=10, show_default=True,
               help="Smallest persona; smaller clusters are merged into their nearest.")
 @click.option("--bootstrap", type=click.IntRange(0, 1000), default=20, show_default=True,
@@ -217,8 +283,8 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
 def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
-            lenient: bool, k: int | str,
-            method: str, seed: int, lang: str, min_size: int, bootstrap: int, title: str | None,
+            lenient: bool, sheet: str | None, k: int | str,
+            method: str, seed: int, lang: str | None, min_size: int, bootstrap: int, title: str | None,
             out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
     from clustering.methods import METHODS
@@ -227,10 +293,10 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: 
 
     if method not in METHODS:
         raise click.BadParameter(f"expected one of {', '.join(sorted(METHODS))}", param_hint="--method")
-    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table)
+    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     workshop = build_workshop(
-        inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang, title=title,
+        inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang or "fr", title=title,
         min_size=min_size, bootstrap=bootstrap, progress=ProgressBar("Clustering"),
     )
     save_workshop(workshop, out)
@@ -450,10 +516,11 @@ def redo() -> None:
 @contacts_opt
 @engine_opts
 @lenient_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
 def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, engine: str,
-           contacts_table: str | None, lenient: bool, out: Path) -> None:
+           contacts_table: str | None, lenient: bool, sheet: str | None, out: Path) -> None:
     """Put a new survey wave into the existing personas, without re-clustering."""
     from personas.assign import assign_wave
     from personas.store import load_workshop, save_workshop
@@ -461,7 +528,7 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 
     ws = load_workshop(workshop)
     book = codebook if codebook is not None else Codebook.from_dict(ws.codebook, file=str(workshop))
-    inputs = _inputs(new_survey, book, contacts, lenient, engine, contacts_table)
+    inputs = _inputs(new_survey, book, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     new_ws, movement = assign_wave(ws, inputs.survey, inputs.contacts)
     save_workshop(new_ws, out)
@@ -477,19 +544,26 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 @main.command()
 @workshop_arg
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write; for png, the name the pages are numbered from (out-01.png, ...).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Defaults to the workshop's language.")
 @click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Branding YAML: organisation, colours, logo.")
+@click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
+              help="Page size of pdf and png: a3 makes wall posters (one persona a page, type scaled up).")
+@click.option("--title", default=None, help="Document title (default: the theme's organisation and the date).")
 @domain_errors
-def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None) -> None:
-    """Export persona sheets (PDF, HTML, Markdown), the assignments (CSV) or the workshop (YAML)."""
+def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None, paper: str,
+           title: str | None) -> None:
+    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) or the workshop (YAML)."""
     from exports import load_theme, write_export
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
-    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None)
-    click.echo(str(written))
+    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None, paper=paper,
+                           title=title)
+    for path in written:
+        click.echo(str(path))
 
 
 @main.command()

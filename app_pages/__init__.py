@@ -1,6 +1,7 @@
 """The workshop app's pages (one module per workshop step) and the few helpers they share.
 
-Pages are thin: they read :mod:`app_pages.state`, call the packages (workshop_data, clustering,
+Pages are thin: they read the session (:mod:`app_pages.state`) and the open workshop
+(:mod:`app_pages.editing`), call the packages (workshop_data, clustering,
 personas, exports) and draw. Plotly figures are built by the pure functions of
 :mod:`app_pages.charts`. Every word on screen comes from ``app_pages/locales``.
 """
@@ -13,6 +14,21 @@ import streamlit as st
 from app_pages import state
 
 
+def page_header(page: str, *, needs_workshop: bool = True, titled: bool = True) -> Any:
+    """The top of every page: its title and caption (``<page>.title``, ``<page>.intro``; not on a
+    page that needs the whole screen, ``titled=False``), the messages left by the last action, and,
+    for a page that needs one, the open workshop (or None, after saying that none is open)."""
+    t = state.translator()
+    if titled:
+        st.title(t(f"{page}.title"))
+        st.caption(t(f"{page}.intro"))
+    state.show_flashes()
+    workshop = state.get().workshop
+    if workshop is None and needs_workshop:
+        st.info(t("refine.no_workshop"))
+    return workshop
+
+
 def show_problem(exc: BaseException) -> None:
     """A refused input or a missing capability as one clear sentence, never a traceback."""
     if isinstance(exc, ImportError):
@@ -20,7 +36,12 @@ def show_problem(exc: BaseException) -> None:
     elif isinstance(exc, KeyError) and exc.args:
         st.error(state.t("app.error", message=escape_md(exc.args[0])))
     else:
-        st.error(state.t("app.error", message=escape_md(exc)))
+        st.error(state.t("app.error", message=escape_md(localised(exc))))
+
+
+def localised(problem: Any) -> str:
+    """A data-layer error or warning in the session's language (it carries its message key)."""
+    return problem.localise(state.get().lang) if hasattr(problem, "localise") else str(problem)
 
 
 def progress_callback(label: str) -> Callable[[float, str], None]:
@@ -89,20 +110,14 @@ def _css_text(text: str) -> str:
 
 def percent(value: Any, digits: int = 0, *, lang: str | None = None) -> str:
     """A percentage already scaled to 0-100: "27,9 %" (narrow no-break space) in French, "27.9%" in English."""
-    lang = lang or state.get().lang
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if lang == "fr":
-        return text.replace(",", "\u202f").replace(".", ",") + "\u202f%"
-    return f"{text}%"
+    from workshop_data.formats import format_percent
+
+    return format_percent(None if value is None else float(value) / 100, lang or state.get().lang, digits)
 
 
 def number(value: Any, digits: int = 2, suffix: str = "") -> str:
     """A number as people read it in the session's language (French: decimal comma, thin spaces)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if state.get().lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return f"{text}{suffix}"
+    from workshop_data.formats import MISSING, format_number
+
+    text = format_number(value, state.get().lang, digits)
+    return text if text == MISSING else f"{text}{suffix}"

@@ -6,23 +6,34 @@ here, once; the rest of the toolkit trusts a :class:`Codebook`.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from .demographics import ROLES, default_role
 from .errors import CodebookError
+from .messages import msg
 
 COLUMN_TYPES = ("likert", "numeric", "categorical", "boolean", "text", "pii", "ignore")
 DIMENSIONS = ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access")
 CHANNELS = ("phone", "counter", "email", "web", "mail", "chat", "social", "other")
 DIGITAL_CHANNELS = ("email", "web", "chat")
+MEASURE_TYPES = ("likert", "numeric", "boolean")  # the column types a trait dimension can rest on
+_DIMENSION_NAME = re.compile(r"^\w[\w-]{0,59}$")
 
 
 @dataclass
 class ColumnSpec:
-    """One survey column. ``levels`` (ordered labels) or ``scale`` (min, max) for Likert items."""
+    """One survey column. ``levels`` (ordered labels) or ``scale`` (min, max) for Likert items.
+
+    ``role`` is ``basis`` (drives the clusters) or ``descriptor`` (profiled per persona only). Left
+    out, it is worked out from the header and label: demographics are descriptors (see
+    :mod:`workshop_data.demographics`); after construction it is always one of the two.
+    """
 
     name: str
     type: str
@@ -31,6 +42,15 @@ class ColumnSpec:
     reverse: bool = False
     dimension: str | None = None
     label: dict[str, str] = field(default_factory=dict)
+    role: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role is None:
+            self.role = default_role(self.name, self.label, self.levels)
+
+    @property
+    def is_descriptor(self) -> bool:
+        return self.role == "descriptor"
 
     @property
     def n_levels(self) -> int | None:
@@ -50,8 +70,32 @@ class ColumnSpec:
             out["reverse"] = True
         if self.dimension:
             out["dimension"] = self.dimension
+        out["role"] = self.role
         if self.label:
             out["label"] = dict(self.label)
+        return out
+
+
+@dataclass
+class DimensionSpec:
+    """A trait dimension the codebook declares: its words, its items and their reliability.
+
+    ``alpha`` is Cronbach's alpha of the items as drafted (reversed where declared); a figure for
+    people to judge the scale by, not something the toolkit recomputes on load.
+    """
+
+    name: str
+    label: dict[str, str] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+    alpha: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.label:
+            out["label"] = dict(self.label)
+        out["items"] = list(self.items)
+        if self.alpha is not None:
+            out["alpha"] = round(float(self.alpha), 2)
         return out
 
 
@@ -89,22 +133,35 @@ class Codebook:
     columns: dict[str, ColumnSpec]
     weight: str | None = None
     contacts: ContactMapping | None = None
+    dimensions: dict[str, DimensionSpec] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[ColumnSpec]:
         return [c for c in self.columns.values() if c.type in types]
 
     def by_dimension(self) -> dict[str, list[ColumnSpec]]:
+        """The basis items of each trait dimension (descriptors never make a trait)."""
         out: dict[str, list[ColumnSpec]] = {}
         for spec in self.columns.values():
-            if spec.dimension and spec.type in ("likert", "numeric", "boolean"):
+            if spec.dimension and spec.type in MEASURE_TYPES and not spec.is_descriptor:
                 out.setdefault(spec.dimension, []).append(spec)
         return out
+
+    def descriptors(self) -> list[ColumnSpec]:
+        """Columns profiled per persona but kept out of the clustering."""
+        return [c for c in self.columns.values() if c.is_descriptor and c.type not in ("pii", "ignore", "text")]
+
+    def dimension_label(self, name: str) -> dict[str, str] | None:
+        """The words the codebook gives a dimension (``dimensions:`` block), None when it gives none."""
+        spec = self.dimensions.get(name)
+        return dict(spec.label) if spec is not None and spec.label else None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"respondent_id": self.respondent_id}
         if self.weight:
             out["weight"] = self.weight
         out["columns"] = {name: spec.to_dict() for name, spec in self.columns.items()}
+        if self.dimensions:
+            out["dimensions"] = {name: spec.to_dict() for name, spec in self.dimensions.items()}
         if self.contacts is not None:
             out["contacts"] = self.contacts.to_dict()
         return out
@@ -123,12 +180,34 @@ class Codebook:
         missing = [c for c in wanted if c not in present]
         if missing:
             raise CodebookError(
-                f"the codebook names {len(missing)} column(s) the survey does not have: "
-                + ", ".join(missing[:10]),
+                msg("codebook.absent_columns", n=len(missing), names=", ".join(missing[:10])),
                 file=file,
                 column=missing[0],
-                expected="a column of the survey",
+                expected=msg("codebook.expected_column"),
             )
+
+
+def follow_column_dimensions(data: dict[str, Any]) -> dict[str, Any]:
+    """A codebook mapping whose ``dimensions:`` block lists the items its columns now name.
+
+    A table of columns (the app's codebook editor) changes each column's ``dimension``; the block
+    then follows: its labels stay, its items are the columns that say the dimension, and an alpha
+    stays only while the items it was computed on are unchanged.
+    """
+    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    block = data.get("dimensions")
+    if not isinstance(block, dict):
+        return data
+    dimensions: dict[str, Any] = {}
+    for name, body in block.items():
+        body = body if isinstance(body, dict) else {}
+        items = [c for c, spec in columns.items() if isinstance(spec, dict) and spec.get("dimension") == name]
+        kept: dict[str, Any] = {k: v for k, v in body.items() if k == "label"}
+        kept["items"] = items
+        if body.get("alpha") is not None and items == list(body.get("items") or []):
+            kept["alpha"] = body["alpha"]
+        dimensions[name] = kept
+    return {**data, "dimensions": dimensions}
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -152,39 +231,40 @@ def _parse_codebook(data: Any, file: str | None) -> Codebook:
         return CodebookError(message, file=file, **kw)
 
     if not isinstance(data, dict):
-        raise fail("a codebook is a mapping with respondent_id and columns", found=type(data).__name__)
+        raise fail(msg("codebook.not_mapping"), found=type(data).__name__)
     rid = data.get("respondent_id")
     if not isinstance(rid, str) or not rid:
-        raise fail("respondent_id is missing", expected="the name of the respondent id column")
+        raise fail(msg("codebook.no_id"), expected=msg("codebook.expected_id"))
     weight = data.get("weight")
     if weight is not None and not isinstance(weight, str):
-        raise fail("weight must be a column name", found=weight)
+        raise fail(msg("codebook.bad_weight"), found=weight)
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict) or not raw_columns:
-        raise fail("columns is missing or empty", expected="a mapping of column name to its type")
+        raise fail(msg("codebook.no_columns"), expected=msg("codebook.expected_columns"))
     columns: dict[str, ColumnSpec] = {}
     for name, raw in raw_columns.items():
         columns[str(name)] = _parse_column(str(name), raw, fail)
     contacts = _parse_contacts(data["contacts"], fail) if data.get("contacts") is not None else None
-    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts)
+    dimensions = _parse_dimensions(data.get("dimensions"), columns, fail)
+    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts, dimensions=dimensions)
 
 
 def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
     if isinstance(raw, str):
         raw = {"type": raw}
     if not isinstance(raw, dict):
-        raise fail("a column is described by a mapping with a type", column=name, found=raw)
+        raise fail(msg("codebook.bad_column"), column=name, found=raw)
     ctype = raw.get("type")
     if ctype not in COLUMN_TYPES:
-        raise fail("unknown column type", column=name, expected=" | ".join(COLUMN_TYPES), found=ctype)
+        raise fail(msg("codebook.unknown_type"), column=name, expected=" | ".join(COLUMN_TYPES), found=ctype)
     levels = raw.get("levels")
     scale = raw.get("scale")
     if levels is not None:
         if not isinstance(levels, list) or len(levels) < 2:
-            raise fail("levels must be a list of at least two labels", column=name, found=levels)
+            raise fail(msg("codebook.bad_levels"), column=name, found=levels)
         levels = [str(v) for v in levels]
         if len(set(levels)) != len(levels):
-            raise fail("levels must be distinct", column=name, found=levels)
+            raise fail(msg("codebook.repeated_levels"), column=name, found=levels)
     if scale is not None:
         if (
             not isinstance(scale, (list, tuple))
@@ -192,21 +272,21 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in scale)
             or scale[0] >= scale[1]
         ):
-            raise fail("scale must be [min, max] with min < max", column=name, found=scale)
+            raise fail(msg("codebook.bad_scale"), column=name, found=scale)
         scale = (float(scale[0]), float(scale[1]))
     if ctype == "likert" and levels is None and scale is None:
-        raise fail("a likert column needs levels or a scale", column=name, expected="levels: [...] or scale: [1, 5]")
+        raise fail(msg("codebook.likert_unscaled"), column=name, expected="levels: [...] | scale: [1, 5]")
     dimension = raw.get("dimension")
-    if dimension is not None and dimension not in DIMENSIONS:
-        raise fail("unknown trait dimension", column=name, expected=" | ".join(DIMENSIONS), found=dimension)
-    label = raw.get("label") or {}
-    if isinstance(label, str):
-        label = {"fr": label, "en": label}
-    if not isinstance(label, dict):
-        raise fail("label must be a mapping of language to text", column=name, found=label)
+    if dimension is not None and not _is_dimension_name(dimension):
+        raise fail(msg("codebook.bad_dimension_name"), column=name,
+                   expected=msg("codebook.expected_dimension", names=" | ".join(DIMENSIONS)), found=dimension)
+    label = _parse_label(raw.get("label"), fail, column=name)
     reverse = raw.get("reverse", False)
     if not isinstance(reverse, bool):
-        raise fail("reverse must be true or false", column=name, found=reverse)
+        raise fail(msg("codebook.bad_reverse"), column=name, found=reverse)
+    role = raw.get("role")
+    if role is not None and role not in ROLES:
+        raise fail(msg("codebook.unknown_role"), column=name, expected=" | ".join(ROLES), found=role)
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -214,26 +294,87 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
         scale=scale,
         reverse=reverse,
         dimension=dimension,
-        label={str(k): str(v) for k, v in label.items()},
+        label=label,
+        role=role,
+    )
+
+
+def _is_dimension_name(value: Any) -> bool:
+    return isinstance(value, str) and bool(_DIMENSION_NAME.match(value))
+
+
+def _parse_label(raw: Any, fail: Any, **where: Any) -> dict[str, str]:
+    label = raw or {}
+    if isinstance(label, str):
+        label = {"fr": label, "en": label}
+    if not isinstance(label, dict):
+        raise fail(msg("codebook.bad_label"), found=label, **where)
+    return {str(k): str(v) for k, v in label.items()}
+
+
+def _parse_dimensions(raw: Any, columns: dict[str, ColumnSpec], fail: Any) -> dict[str, DimensionSpec]:
+    """The ``dimensions:`` block; its items take the dimension's name when their column gives none."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise fail(msg("codebook.bad_dimensions"), found=raw)
+    out: dict[str, DimensionSpec] = {}
+    for name, body in raw.items():
+        if not _is_dimension_name(name):
+            raise fail(msg("codebook.bad_dimension_name"), column="dimensions",
+                       found=name)
+        out[name] = _parse_dimension(name, body if body is not None else {}, columns, fail)
+    return out
+
+
+def _parse_dimension(name: str, body: Any, columns: dict[str, ColumnSpec], fail: Any) -> DimensionSpec:
+    where = f"dimensions.{name}"
+    if not isinstance(body, dict):
+        raise fail(msg("codebook.bad_dimension"), column=where, found=body)
+    items = body.get("items") or []
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
+        raise fail(msg("codebook.bad_items"), column=where, found=items)
+    for item in items:
+        spec = columns.get(item)
+        if spec is None:
+            raise fail(msg("codebook.item_not_a_column", dimension=name), column=item,
+                       expected=msg("codebook.expected_declared_column"))
+        if spec.type not in MEASURE_TYPES:
+            raise fail(msg("codebook.item_not_measured", dimension=name, type=spec.type), column=item,
+                       expected=" | ".join(MEASURE_TYPES))
+        if spec.dimension not in (None, name):
+            raise fail(msg("codebook.two_dimensions", column_says=spec.dimension, block_says=name),
+                       column=item, expected=msg("codebook.expected_one_dimension"))
+        spec.dimension = name
+    alpha = body.get("alpha")
+    if alpha is not None and (
+        not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not math.isfinite(alpha) or alpha > 1
+    ):
+        raise fail(msg("codebook.bad_alpha"), column=where, found=alpha)
+    return DimensionSpec(
+        name=name,
+        label=_parse_label(body.get("label"), fail, column=where),
+        items=list(items),
+        alpha=None if alpha is None else float(alpha),
     )
 
 
 def _parse_contacts(raw: Any, fail: Any) -> ContactMapping:
     if not isinstance(raw, dict):
-        raise fail("contacts must be a mapping", column="contacts", found=raw)
+        raise fail(msg("codebook.bad_contacts"), column="contacts", found=raw)
     for key in ("respondent_id", "timestamp", "channel"):
         if not isinstance(raw.get(key), str) or not raw.get(key):
-            raise fail(f"contacts.{key} is missing", expected="a column name of the contact log")
+            raise fail(msg("codebook.contacts_missing", key=key), expected=msg("codebook.expected_log_column"))
     for key in ("topic", "online_available"):
         if raw.get(key) is not None and (not isinstance(raw[key], str) or not raw[key]):
-            raise fail(f"contacts.{key} must be a column name", expected="a column name of the contact log",
+            raise fail(msg("codebook.contacts_not_a_name", key=key), expected=msg("codebook.expected_log_column"),
                        found=raw[key])
     channels = raw.get("channels") or {}
     if not isinstance(channels, dict):
-        raise fail("contacts.channels must map log values to channels", found=channels)
+        raise fail(msg("codebook.bad_channels"), found=channels)
     bad = {str(k): v for k, v in channels.items() if v not in CHANNELS}
     if bad:
-        raise fail("unknown channel in contacts.channels", expected=" | ".join(CHANNELS), found=bad)
+        raise fail(msg("codebook.unknown_channel"), expected=" | ".join(CHANNELS), found=bad)
     return ContactMapping(
         respondent_id=raw["respondent_id"],
         timestamp=raw["timestamp"],

@@ -23,6 +23,7 @@ from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
 from .contact_log import OpenLog, combined_hash, head_values, open_log
 from .engines import Engine
 from .errors import DataError, DataWarning
+from .messages import msg
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "contacts_total",
@@ -201,8 +202,8 @@ def _run(engine: Engine, expr: Any, name: str) -> Any:
     except DataError:
         raise
     except Exception as exc:
-        raise DataError(f"cannot read the contact log: {engines.first_line(exc)}", file=name,
-                        expected="a CSV or Parquet contact log") from None
+        raise DataError(msg("contacts.unreadable", reason=engines.first_line(exc)), file=name,
+                        expected=msg("contacts.expected_log")) from None
 
 
 # -- back on this machine: one row per respondent and the report -----------------------------------
@@ -215,9 +216,8 @@ def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_
     rows, bad = totals["rows"], totals["bad_timestamps"]
     if rows and bad / rows > max_bad:
         raise DataError(
-            f"{bad} of {rows} contacts have a timestamp that cannot be read",
-            file=log.name, column=mapping.timestamp,
-            expected="dates such as 2025-03-14 09:32:00 or 14/03/2025 09:32",
+            msg("contacts.bad_timestamps", bad=bad, n=rows), file=log.name, column=mapping.timestamp,
+            expected=msg("contacts.expected_dates"),
         )
     report = ContactReport(
         rows=rows,
@@ -258,20 +258,19 @@ def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMappi
     warnings: list[DataWarning] = []
     bad, unlisted, unmatched = totals["bad_timestamps"], totals["unlisted_channels"], totals["unmatched_rows"]
     if bad:
-        warnings.append(DataWarning(f"{bad} contact(s) left out: timestamp cannot be read",
-                                    file=name, column=mapping.timestamp, count=bad))
+        warnings.append(DataWarning(msg("contacts.left_out", n=bad), file=name, column=mapping.timestamp, count=bad))
     if unlisted:
         labels = sorted(set(frame["unlisted_low"].dropna()) | set(frame["unlisted_high"].dropna()))
         shown = labels[:UNLISTED_LABELS_SHOWN] + (["…"] if len(labels) > UNLISTED_LABELS_SHOWN else [])
         warnings.append(DataWarning(
-            f"{unlisted} contact(s) on channel labels the channel map does not list, counted as 'other': "
-            + ", ".join(str(label) for label in shown), file=name, column=mapping.channel, count=unlisted))
+            msg("contacts.unlisted", n=unlisted, labels=", ".join(str(label) for label in shown)),
+            file=name, column=mapping.channel, count=unlisted))
     if unmatched:
         warnings.append(DataWarning(
-            f"{unmatched} contact(s) from {totals['unmatched_ids']} id(s) match no respondent",
+            msg("contacts.unmatched", n=unmatched, ids=totals["unmatched_ids"]),
             file=name, column=mapping.respondent_id, count=unmatched))
     if totals["rows"] == 0:
-        warnings.append(DataWarning("the contact log has no rows", file=name))
+        warnings.append(DataWarning(msg("contacts.no_rows"), file=name))
     return warnings
 
 
@@ -280,19 +279,13 @@ def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMappi
 
 def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> None:
     present = list(table.columns)
-    wanted = [
-        (mapping.respondent_id, "the respondent id column"),
-        (mapping.channel, "the contact channel column"),
-        (mapping.timestamp, "the timestamp column"),
-        (mapping.topic, "the topic column"),
-        (mapping.online_available, "the online-available column"),
-    ]
+    wanted = [(mapping.respondent_id, "respondent_id"), (mapping.channel, "channel"), (mapping.timestamp, "timestamp"),
+              (mapping.topic, "topic"), (mapping.online_available, "online_available")]
     for column, role in wanted:
         if column and column not in present:
             raise DataError(
-                f"the contact log has no column '{column}' ({role} in the codebook)",
-                file=file, column=column,
-                expected=f"{role} among: " + ", ".join(present[:20]),
+                msg("contacts.no_column", column=column, role=msg(f"contacts.role.{role}")), file=file, column=column,
+                expected=msg("contacts.expected_role", role=msg(f"contacts.role.{role}"), names=", ".join(present[:20])),
             )
 
 

@@ -25,6 +25,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import DataError
+from .messages import msg
 
 DEFAULT_ENGINE = "duckdb"
 # DuckDB's own memory, beyond which it spills to a temporary folder: a 50 M-row log then stays
@@ -70,14 +71,13 @@ def connect(engine: str | Engine | None = None) -> Engine:
     if name == "spark" or name.startswith(SPARK_SCHEMES):
         return _spark(name)
     if "://" not in name:
-        raise DataError(f"unknown engine '{name}'",
-                        expected="duckdb, spark, spark://host:port, sc://host:port or a database URL")
+        raise DataError(msg("engine.unknown", name=name), expected=msg("engine.expected_engine"))
     shown = safe_name(name)
     try:
         con = ibis.connect(name)
     except Exception as exc:  # a driver missing, a server refusing: one message, no traceback
-        raise DataError(f"cannot connect to the engine: {first_line(exc)}", file=shown,
-                        expected="a reachable database (and its driver: pip install persona-workshop[postgres])") from None
+        raise DataError(msg("engine.no_connection", reason=first_line(exc)), file=shown,
+                        expected=msg("engine.expected_database")) from None
     return Engine(shown, "duckdb" if con.name == "duckdb" else "sql", con)
 
 
@@ -112,7 +112,7 @@ def _spark(name: str) -> Engine:
             import ibis
             from pyspark.sql import SparkSession
     except ImportError:
-        raise DataError("the spark engine needs PySpark", expected="pip install persona-workshop[spark]") from None
+        raise DataError(msg("engine.no_pyspark"), expected=msg("engine.expected_pyspark")) from None
     builder = SparkSession.builder.appName("persona-workshop")
     if name.startswith("sc://"):
         builder = builder.remote(name)
@@ -127,8 +127,8 @@ def _spark(name: str) -> Engine:
             session = builder.getOrCreate()
             con = ibis.pyspark.connect(session)
     except Exception as exc:  # no Java, cluster unreachable
-        raise DataError(f"cannot start Spark: {first_line(exc)}", file=name,
-                        expected="Java 17 or later (Debian: openjdk-17-jre-headless) or a reachable cluster") from None
+        raise DataError(msg("engine.no_spark", reason=first_line(exc)), file=name,
+                        expected=msg("engine.expected_java")) from None
     return Engine(name, "spark", con, session)
 
 
@@ -163,8 +163,8 @@ def table(engine: Engine, name: str) -> Any:
     try:
         return engine.con.table(name)
     except Exception as exc:
-        raise DataError(f"no table '{name}' in the engine: {first_line(exc)}", file=engine.name,
-                        expected="an existing table holding the contact log") from None
+        raise DataError(msg("engine.no_table", name=name, reason=first_line(exc)), file=engine.name,
+                        expected=msg("engine.expected_table")) from None
 
 
 def upload(engine: Engine, data: Any) -> Any:

@@ -8,14 +8,16 @@ people's call; the draft guesses one only when a header says it plainly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping
+from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping, DimensionSpec
 from .errors import DataError
+from .messages import msg
 from .pii import detect_pii_columns
 from .readers import fold, parse_number
 from .yaml_safe import safe_load_text
@@ -229,7 +231,7 @@ _REVERSED = re.compile(r"\b(?:ne|n')\s?\w+(?: \w+)? (?:pas|jamais|plus)\b|\bbeso
 
 def _guess_dimension(header: str) -> tuple[str | None, bool]:
     """A trait dimension the header names plainly, and whether agreeing means less of it."""
-    words = fold(header)
+    words = fold(header).replace("_", " ")
     hits = [dim for dim, pattern in _DIMENSION_HINTS if re.search(pattern, words)]
     if len(hits) != 1:
         return None, False
@@ -333,7 +335,7 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
 def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None) -> Codebook:
     """Draft a codebook for a survey read as text (see :func:`workshop_data.readers.read_table`)."""
     if frame.columns.empty:
-        raise DataError("the survey has no columns", file=frame.attrs.get("file"), expected="survey columns")
+        raise DataError(msg("infer.no_columns"), file=frame.attrs.get("file"), expected=msg("infer.expected_columns"))
     frame = frame.astype("string")
     pii = {item["column"]: item for item in detect_pii_columns(frame)}
     respondent_id = _find_id(frame, set(pii))
@@ -346,8 +348,132 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
             columns[name] = ColumnSpec(name=name, type="pii", label={"fr": name, "en": name})
             continue
         columns[name] = infer_column(name, frame[name])
+    columns = with_file_labels(columns, frame)
     mapping = infer_contact_mapping(contacts) if contacts is not None else None
-    return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping)
+    dimensions = propose_dimensions(frame, columns)
+    return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping,
+                    dimensions=dimensions)
+
+
+# --- dimensions: what the Likert items measure together -------------------------------------------
+
+
+def propose_dimensions(frame: pd.DataFrame, columns: dict[str, ColumnSpec]) -> dict[str, DimensionSpec]:
+    """Dimensions for a draft: the plainly named ones, and scales found by factor analysis.
+
+    Items whose header names a built-in dimension keep it. A factor whose plainly named items all
+    share one built-in dimension and are at least a third of its items takes its other items into it
+    (a built-in dimension must not grow into something else); the unnamed items of any other factor,
+    two or more, become a dimension of its own, named from their labels. ``columns`` is updated (each
+    item's ``dimension`` and ``reverse``); the result holds each dimension's items and alpha.
+    """
+    from .factors import cronbach_alpha, item_scales
+
+    likert = [s for s in columns.values() if s.type == "likert" and not s.is_descriptor]
+    values = np.column_stack([_likert_positions(frame[s.name], s) for s in likert]) if likert else None
+    proposed: dict[str, DimensionSpec] = {}
+    for scale in item_scales(values) if values is not None else []:
+        members = [likert[i] for i in scale.items]
+        signs = dict(zip((s.name for s in members), scale.loadings))
+        _take_scale(members, signs, proposed, columns)
+    dimensions: dict[str, DimensionSpec] = {}
+    for spec in likert:
+        if spec.dimension:
+            dimensions.setdefault(spec.dimension, proposed.get(spec.dimension) or DimensionSpec(spec.dimension))
+    position = {s.name: i for i, s in enumerate(likert)}
+    for name, dim in dimensions.items():
+        dim.items = [s.name for s in likert if s.dimension == name]
+        if len(dim.items) >= 2:
+            oriented = [values[:, position[i]] * (-1.0 if columns[i].reverse else 1.0) for i in dim.items]
+            alpha = cronbach_alpha(np.column_stack(oriented))
+            dim.alpha = None if np.isnan(alpha) else round(alpha, 2)
+    return dimensions
+
+
+def _take_scale(members: list[ColumnSpec], signs: dict[str, float], proposed: dict[str, DimensionSpec],
+                columns: dict[str, ColumnSpec]) -> None:
+    """Put a factor's unnamed items in a dimension: the built-in one its named items share, or a new one."""
+    from .codebook import DIMENSIONS
+    from .scale_names import scale_name, slug
+
+    named = [s for s in members if s.dimension]
+    unnamed = [s for s in members if not s.dimension]
+    builtin = {s.dimension for s in named}
+    if len(builtin) == 1 and unnamed and 3 * len(named) >= len(members):
+        direction = np.sign(sum((-1.0 if s.reverse else 1.0) * np.sign(signs[s.name]) for s in named)) or 1.0
+        for spec in unnamed:
+            spec.dimension, spec.reverse = named[0].dimension, bool(signs[spec.name] * direction < 0)
+        return
+    if len(unnamed) < 2:
+        return
+    label = {lang: scale_name([s.label.get(lang) or s.name for s in unnamed]) for lang in ("fr", "en")}
+    name = slug(label["fr"], taken={*DIMENSIONS, *proposed, *(s.dimension for s in columns.values() if s.dimension)})
+    direction = np.sign(sum(signs[s.name] for s in unnamed)) or 1.0  # most of its own items read forward
+    for spec in unnamed:
+        spec.dimension, spec.reverse = name, bool(signs[spec.name] * direction < 0)
+    proposed[name] = DimensionSpec(name, label=label)
+
+
+def _likert_positions(values: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    """A drafted Likert column as numbers (level positions, or the scale's numbers); NaN when skipped."""
+    if spec.levels:
+        positions = {fold_label(level): i + 1.0 for i, level in enumerate(spec.levels)}
+        table = {v: positions.get(fold_label(v), np.nan) for v in values.dropna().unique()}
+    else:
+        table = {v: parse_number(v) for v in values.dropna().unique()}
+    numbers = (table.get(v) for v in values.to_numpy(dtype=object, na_value=None))
+    return np.array([np.nan if v is None else v for v in numbers], dtype=np.float64)
+
+
+# --- labels the file declares (SPSS/Stata value and variable labels, double headers) -------------
+
+
+def with_file_labels(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dict[str, ColumnSpec]:
+    """The draft corrected by what the file itself says: question texts as labels, coded scales in order.
+
+    ``frame.attrs["column_labels"]`` (SPSS/Stata variable labels, the text line of a double header)
+    become the columns' labels; ``frame.attrs["value_labels"]`` (labels in code order) become the
+    levels of the columns that are scales.
+    """
+    texts = frame.attrs.get("column_labels") or {}
+    value_labels = frame.attrs.get("value_labels") or {}
+    out = {}
+    for name, spec in columns.items():
+        if name in value_labels:
+            spec = labelled_scale(spec, value_labels[name], frame[name])
+        if texts.get(name):
+            spec = labelled_column(spec, texts[name])
+        out[name] = spec
+    return out
+
+
+def labelled_scale(spec: ColumnSpec, levels: list[str], values: pd.Series) -> ColumnSpec:
+    """A scale's value labels are its Likert levels, in the order of their codes.
+
+    Nominal codes (1 = Homme, 2 = Femme; districts) carry labels too: only labels that read as a
+    scale (a known scale, scale words, or already drafted as Likert) and cover every answer count.
+    """
+    if spec.type in ("pii", "ignore", "text") or not 3 <= len(levels) <= 11:
+        return spec
+    folded = {fold_label(level) for level in levels}
+    observed = {fold_label(v) for v in values.dropna().unique()} - missing_labels()
+    if len(folded) != len(levels) or not observed <= folded:
+        return spec
+    reads_as_scale = spec.type == "likert" or match_scale(levels) is not None or any(
+        _SCALE_WORDS.search(fold(level)) for level in levels
+    )
+    if not reads_as_scale:
+        return spec
+    return replace(spec, type="likert", levels=list(levels), scale=None, label=dict(spec.label))
+
+
+def labelled_column(spec: ColumnSpec, text: str) -> ColumnSpec:
+    """The question text as the column's label; a trait it names plainly as its dimension."""
+    dimension, reverse = spec.dimension, spec.reverse
+    if dimension is None and spec.type in ("likert", "boolean"):
+        dimension, reverse = _guess_dimension(text)
+        reverse = reverse and dimension is not None
+    return replace(spec, reverse=reverse, dimension=dimension, label={"fr": text, "en": text})
 
 
 # --- contact logs -------------------------------------------------------------------------------
@@ -424,11 +550,11 @@ def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
         + [c for c in columns if _CONTACT_ID.search(headers[c]) and not _CONTACT_EVENT.search(headers[c])]
     )
     topic = pick([c for c in columns if _CONTACT_TOPIC.search(headers[c])])
-    missing = [k for k, v in (("respondent id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
+    missing = [k for k, v in (("respondent_id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
     if missing:
         raise DataError(
-            "cannot find the " + " and ".join(missing) + " column(s) of the contact log",
-            file=file, expected="columns for the respondent id, the date and the channel of each contact",
+            msg("infer.no_contact_columns", n=len(missing), roles=[msg(f"infer.role.{role}") for role in missing]),
+            file=file, expected=msg("infer.expected_contact_columns"),
         )
     values = frame[channel].dropna().unique()
     channels = {str(v): canonical_channel(str(v)) for v in sorted(map(str, values))[:200]}
