@@ -48,6 +48,7 @@ class LogFile:
     delimiter: str | None = None
     transcode: bool = False      # cp1252 file holding bytes 0x80-0x9F: DuckDB needs a UTF-8 copy
     header: tuple[str, ...] = ()  # CSV column names, so the engine need not sniff the file again
+    head: tuple[str, ...] = ()    # the first complete data lines (from the first 64 KiB), for samples
 
 
 @dataclass
@@ -81,6 +82,22 @@ def open_log(source: Any, engine: Engine, *, table: str | None = None) -> OpenLo
         raise DataError(msg("log.mixed"), file=name, expected=msg("log.expected_one_kind"))
     table_, cleanup = _read_files(files, engine)
     return OpenLog(table_, files, name, cleanup)
+
+
+def head_values(files: list[LogFile], column: str, limit: int) -> list[str] | None:
+    """Up to ``limit`` raw values of a column from the CSV files' first lines (read while hashing:
+    no query), or None when the log is not CSV."""
+    if not files or any(f.kind != "csv" for f in files):
+        return None
+    values: list[str] = []
+    for f in files:
+        index = f.header.index(column)
+        for row in csv.reader(f.head, delimiter=f.delimiter or ","):
+            if len(row) > index:
+                values.append(row[index])
+        if len(values) >= limit:
+            break
+    return values[:limit]
 
 
 def combined_hash(files: list[LogFile]) -> str | None:
@@ -172,7 +189,10 @@ def _inspect(path: Path) -> LogFile:
     if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
         raise DataError(msg("log.bad_header"), file=str(path), line=1, expected=msg("log.expected_names"),
                         found=header[:200])
-    return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names)
+    lines = text.splitlines()
+    first_lines = tuple(lines[1:-1] if len(head) == 65536 else lines[1:])  # the last line may be cut
+    return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names,
+                   first_lines)
 
 
 def _transcode(log: LogFile, folder: Path) -> Path:
