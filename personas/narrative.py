@@ -98,14 +98,27 @@ def _has_contacts(persona: Persona) -> bool:
     return persona.contacts_per_person > 0 and bool(persona.channel_mix)
 
 
+def trait_label(persona: Persona, dim: str, t: Translator) -> str | None:
+    """A trait's name in words: the catalogue's for the built-in dimensions, else the label the
+    survey gave it (a custom dimension, or an item's own label); None rather than a bare key."""
+    if t.has(f"trait.{dim}"):
+        return t(f"trait.{dim}")
+    for item in persona.distinguishing:
+        if item.get("feature") == f"trait:{dim}":
+            label = item.get("label") or {}
+            return str(label.get(t.lang) or label.get("fr") or "") or None
+    return None
+
+
 def _data_story(persona: Persona, t: Translator, lang: str) -> list[str]:
     sentences = []
-    marked = marked_traits(persona)
+    marked = [(trait_label(persona, dim, t), score) for dim, _, score in marked_traits(persona)]
+    marked = [(label, score) for label, score in marked if label]
     if marked:
         items = [
-            t("narrative.trait_item", trait=_lower_first(t(f"trait.{dim}")), level=t(f"narrative.level.{_level(score)}"),
+            t("narrative.trait_item", trait=_lower_first(label), level=t(f"narrative.level.{_level(score)}"),
               score=format_number(score, lang))
-            for dim, _, score in marked
+            for label, score in marked
         ]
         sentences.append(t("narrative.traits", items=_join(items, t)))
     if _has_contacts(persona):

@@ -34,7 +34,11 @@ def test_auto_finds_the_planted_groups(planted, auto_result):
     assert adjusted_rand_score(truth, result.labels) > 0.9
     assert [r["k"] for r in result.k_table] == [2, 3, 4, 5, 6]
     assert sum(r["recommended"] for r in result.k_table) == 1
-    assert all({"k", "validity", "stability", "archetypes", "recommended"} <= set(r) for r in result.k_table)
+    assert all({"k", "validity", "null_validity", "gap", "stability", "prediction_strength", "recommended"} <= set(r)
+               for r in result.k_table)
+    assert all("archetypes" not in r for r in result.k_table)
+    assert result.settings["structure"] == "clear"
+    assert result.settings["structure_evidence"]["k"] == 4
 
 
 def test_result_is_complete_and_yaml_able(auto_result):
@@ -55,12 +59,19 @@ def test_progress_increases_to_one(auto_result):
     assert len(seen) > 5
 
 
-def test_forced_k_with_archetype_callback(planted):
+def test_forced_k_has_one_row_and_a_verdict(planted):
     survey, contacts, _ = planted
-    result = cluster(survey, contacts, k=3, bootstrap=3, archetype_fit=lambda profiles: len(profiles) - 1)
+    result = cluster(survey, contacts, k=3, bootstrap=3)
     assert len(result.profiles) == 3 and len(result.k_table) == 1
-    assert result.k_table[0]["archetypes"] == 2 and result.k_table[0]["recommended"]
-    assert result.k_table[0]["stability"] is not None
+    assert result.k_table[0]["recommended"] and result.k_table[0]["stability"] is not None
+    assert result.settings["structure"] in ("clear", "weak", "none")
+
+
+def test_prevalence_counts_members_and_the_sample_apart(auto_result):
+    result, _ = auto_result
+    for profile in result.profiles:
+        assert 0 <= profile.prevalence <= profile.size and profile.prevalence_share <= 1
+        assert profile.prevalence_sample >= profile.prevalence
 
 
 def test_small_clusters_are_merged_and_reported(planted):
