@@ -20,6 +20,7 @@ same scales and categories by :func:`encode_with_state`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -180,9 +181,22 @@ def _column_values(data: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def readable(name: str) -> str:
+    """A column code as words, for a codebook that gives no label: ``rate_marriage`` -> "Rate
+    marriage", ``TVnews`` -> "TV news", ``selfLR`` -> "Self LR" (acronyms kept)."""
+    text = re.sub(r"[_\-.]+", " ", str(name))
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[a-z])", " ", text)
+    words = [w if w.isupper() and len(w) > 1 else w.lower() for w in text.split()]
+    sentence = " ".join(words)
+    return sentence[:1].upper() + sentence[1:] if sentence else str(name)
+
+
 def _label(spec: ColumnSpec) -> dict[str, str]:
-    return {"fr": spec.label.get("fr") or spec.label.get("en") or spec.name,
-            "en": spec.label.get("en") or spec.label.get("fr") or spec.name}
+    """The column's label in both languages; its name as words when the codebook gives none."""
+    given = {lang: text for lang, text in (spec.label or {}).items() if text and text != spec.name}
+    fallback = readable(spec.name)
+    return {"fr": given.get("fr") or given.get("en") or fallback,
+            "en": given.get("en") or given.get("fr") or fallback}
 
 
 def _learn_state(survey: Survey, contacts: pd.DataFrame | None, group_weights: dict[str, float]) -> dict[str, Any]:

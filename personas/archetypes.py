@@ -31,7 +31,7 @@ CHANNEL_GROUPS = {"email": "digital", "web": "digital", "chat": "digital", "soci
                   "phone": "phone", "counter": "counter", "mail": "mail"}
 GROUP_ORDER = ("digital", "phone", "counter", "mail")
 LANGS = ("fr", "en")
-MATCHING_KEYS = ("min_fit", "scale", "min_dimensions")
+MATCHING_KEYS = ("min_fit", "scale", "min_dimensions", "max_trait_gap")
 WEIGHT_KEYS = ("traits", "channels", "volume", "avoidable", "repeat")
 
 
@@ -142,7 +142,7 @@ def _archetype(raw: Any, source: str, key: str) -> Archetype:
 def _matching(raw: Any, source: str, defaults: dict[str, Any]) -> dict[str, Any]:
     raw = _mapping(raw or {}, source, "matching")
     out = dict(defaults)
-    bounds = {"min_fit": (0, 1), "scale": (0.01, 10), "min_dimensions": (1, 100)}
+    bounds = {"min_fit": (0, 1), "scale": (0.01, 10), "min_dimensions": (1, 100), "max_trait_gap": (0, 100)}
     for name in MATCHING_KEYS:
         if name in raw:
             out[name] = _number(raw[name], source, f"matching.{name}", *bounds[name])
@@ -172,6 +172,7 @@ def typology_from_document(document: Any, source: str, sha256: str | None = None
     if missing:
         raise _fail(source, "matching", "lacks settings", expected=", ".join(missing))
     matching.setdefault("min_dimensions", 5)
+    matching.setdefault("max_trait_gap", 100.0)
     naming = dict(defaults.naming) if defaults else {}
     naming.update(_mapping(document.get("naming") or {}, source, "naming"))
     return Typology(
@@ -261,11 +262,18 @@ def supported(profile: ClusterProfile, archetype: Archetype, settings: dict[str,
     return len(measured) >= needed and all(d in measured for d in archetype.required)
 
 
+def trait_gap(profile: ClusterProfile, archetype: Archetype) -> float:
+    """Mean absolute difference (0-100 points) between the profile's and the signature's trait
+    levels, over the dimensions both have; infinite when none."""
+    dims = measured_dimensions(profile, archetype)
+    return float(np.mean([abs(profile.traits[d] - archetype.traits[d]) for d in dims])) if dims else float("inf")
+
+
 def _distance(profile: ClusterProfile, archetype: Archetype, overall_volume: float, weights: dict[str, float]) -> float:
     parts: dict[str, float] = {}
-    dims = measured_dimensions(profile, archetype)
-    if dims:
-        parts["traits"] = float(np.mean([abs(profile.traits[d] - archetype.traits[d]) for d in dims])) / 100.0
+    gap = trait_gap(profile, archetype)
+    if np.isfinite(gap):
+        parts["traits"] = gap / 100.0
     mix = _grouped_mix(profile.channel_mix)
     expected = archetype.contacts.get("channels")
     if mix is not None and expected:
@@ -307,17 +315,20 @@ def fit_matrix(profiles: list[ClusterProfile], archetypes: list[Archetype] | Non
 
 
 def match_archetypes(profiles: list[ClusterProfile], typology: Typology | None = None) -> list[ArchetypeMatch]:
-    """At most one archetype per cluster and one cluster per archetype, by best total fit; a pair
-    under ``min_fit`` (or resting on dimensions the survey does not measure) names nothing."""
+    """At most one archetype per cluster and one cluster per archetype, by best total fit. A pair
+    names nothing when its fit is under ``min_fit``, its trait levels lie more than
+    ``max_trait_gap`` points from the signature on average, or it rests on dimensions the survey
+    does not measure."""
     typology = typology or builtin_typology()
     if not profiles:
         return []
     fits = fit_matrix(profiles, typology=typology)
     min_fit = float(typology.matching["min_fit"])
+    max_gap = float(typology.matching["max_trait_gap"])
     out = [ArchetypeMatch(None, round(float(fits[i].max()) if fits.shape[1] else 0.0, 4)) for i in range(len(profiles))]
     rows, cols = linear_sum_assignment(-fits)
     for i, j in zip(rows, cols):
-        named = fits[i, j] >= min_fit
+        named = fits[i, j] >= min_fit and trait_gap(profiles[i], typology.archetypes[j]) <= max_gap
         out[i] = ArchetypeMatch(typology.archetypes[j].id if named else None, round(float(fits[i, j]), 4))
     return out
 
