@@ -7,7 +7,7 @@ import pytest
 import yaml
 from sklearn.metrics import adjusted_rand_score
 
-from clustering.encoding import encode
+from clustering.encoding import encode, readable
 from clustering.pipeline import assign_new, cluster, split_cluster
 from clustering_helpers import planted_survey, statsmodels_survey
 from workshop_data.errors import DataError
@@ -125,10 +125,42 @@ def test_real_public_survey_with_inferred_codebook(name):
     survey = statsmodels_survey(name, n=600)
     first = cluster(survey, k="auto", bootstrap=3, seed=0)
     second = cluster(survey, k="auto", bootstrap=3, seed=0)
-    assert 2 <= len(first.profiles) <= 10
+    assert 3 <= len(first.profiles) <= 8
     assert min(p.size for p in first.profiles) >= 10
     pd.testing.assert_series_equal(first.labels, second.labels)
     assert np.isfinite([p.share for p in first.profiles]).all()
+
+
+@pytest.mark.parametrize("name", ["anes96", "fair"])
+def test_real_public_survey_through_a_drafted_codebook_gives_a_workshop_or_says_it_cannot(name, tmp_path):
+    """codebook then cluster --k auto, as a workgroup would: 3 to 8 personas that reproduce
+    (bootstrap Jaccard >= 0.6 each) when the verdict is clear, else a verdict that says they don't;
+    names in words, never a bare column code."""
+    import statsmodels.api as sm
+
+    from personas.build import build_workshop
+    from workshop_data.codebook import save_codebook
+    from workshop_data.infer import infer_codebook
+    from workshop_data.intake import load_inputs
+    from workshop_data.readers import read_table
+
+    path = tmp_path / f"{name}.csv"
+    getattr(sm.datasets, name).load_pandas().data.to_csv(path, index=False)
+    save_codebook(infer_codebook(read_table(path)), tmp_path / "codebook.yaml")
+    inputs = load_inputs(path, tmp_path / "codebook.yaml", None)
+    ws = build_workshop(inputs.survey, None, k="auto", bootstrap=10, seed=0, lang="en")
+    assert 3 <= len(ws.personas) <= 8
+    verdict = ws.settings["structure"]
+    assert verdict in ("clear", "weak", "none")
+    if verdict == "clear":
+        assert all(p.stability >= 0.6 for p in ws.personas)
+    codes = [c for c in inputs.survey.data.columns if readable(c).lower() != c.lower()]  # e.g. TVnews, rate_marriage
+    assert codes
+    for persona in ws.personas:
+        assert persona.archetype is None
+        assert "trait:" not in persona.name and "=" not in persona.name and "_" not in persona.name
+        assert not any(code in persona.name for code in codes), persona.name
+        assert persona.story and "trait." not in persona.story
 
 
 def test_clustering_never_imports_the_persona_layer():
