@@ -16,13 +16,13 @@ def _row(k, gap, gap_sd=0.01, stability=0.9, smin=0.8, validity=0.3, null=0.1, n
             "validity": validity, "null_validity": null, "null_validity_sd": null_sd}
 
 
-def test_the_gap_stops_rising_at_the_recommended_k():
-    table = [_row(3, 0.20), _row(4, 0.30), _row(5, 0.40), _row(6, 0.405), _row(7, 0.41)]
-    assert recommend(table) == 5
+def test_the_finest_k_of_the_gap_plateau_whose_every_cluster_reproduces():
+    table = [_row(3, 0.20), _row(4, 0.30), _row(5, 0.40), _row(6, 0.405), _row(7, 0.41, smin=0.6), _row(8, 0.30)]
+    assert recommend(table) == 6
 
 
-def test_a_k_whose_clusters_do_not_reproduce_steps_down_to_one_that_does():
-    table = [_row(3, 0.20), _row(4, 0.30), _row(5, 0.40, smin=0.3), _row(6, 0.39)]
+def test_without_a_clearly_stable_k_the_plateau_start_steps_down_to_one_that_reproduces():
+    table = [_row(3, 0.20), _row(4, 0.30, smin=0.6), _row(5, 0.40, smin=0.3), _row(6, 0.395, smin=0.4)]
     assert recommend(table) == 4
 
 
