@@ -14,9 +14,9 @@ from the seed) the k table then measures, per k:
 - ``prediction_strength``: Tibshirani & Walther's, the worst cluster's share of pairs kept
   together when the partition learnt on one half of the respondents predicts the other half.
 
-The rule (:func:`recommend`) joins the gap and Hennig's clusterboot: among the k whose gap is within
-one standard error of the largest gap (the plateau: one more cluster gains no more than it would on
-structureless data), the finest k whose every cluster reproduces (bootstrap Jaccard >= 0.75 for
+The rule (:func:`recommend`) joins the gap and Hennig's clusterboot: among the k up to the largest
+gap whose gap is within one standard error of it (the plateau: one more cluster gains no more than
+it would on structureless data), the finest k whose every cluster reproduces (bootstrap Jaccard >= 0.75 for
 each); when none does, the first k of the plateau, stepped down to the largest k below it whose
 clusters reproduce on average (mean >= 0.75, none under 0.5). Measured on
 ``benchmarks/structures.py`` against Tibshirani's first-local-maximum rule, the gap's maximum,
@@ -201,7 +201,7 @@ def recommend(table: list[dict[str, Any]]) -> int:
     rows = sorted(table, key=lambda r: r["k"])
     best = max(rows, key=lambda r: _number(r.get("gap"), 0.0))
     floor = _number(best.get("gap"), 0.0) - _number(best.get("gap_sd"), 0.0)
-    plateau = [r for r in rows if _number(r.get("gap"), 0.0) >= floor]
+    plateau = [r for r in rows if r["k"] <= best["k"] and _number(r.get("gap"), 0.0) >= floor]
     every_stable = [r["k"] for r in plateau if _number(r.get("stability_min"), 0.0) >= STABLE_EACH
                     and _number(r.get("stability"), 0.0) >= STABLE_MEAN]
     if every_stable:
