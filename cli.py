@@ -17,7 +17,7 @@ import click
 
 from personas.model import NARRATIVE_FIELDS
 
-EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml")
+EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
 
 
 class _Group(click.Group):
@@ -83,10 +83,11 @@ class KChoice(click.ParamType):
         return k
 
 
-def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool):
+def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, engine: str = "duckdb",
+            contacts_table: str | None = None):
     from workshop_data.intake import load_inputs
 
-    return load_inputs(survey, codebook, contacts, lenient=lenient)
+    return load_inputs(survey, codebook, contacts, lenient=lenient, engine=engine, contacts_table=contacts_table)
 
 
 def _report_inputs(inputs: Any) -> None:
@@ -109,6 +110,14 @@ survey_arg = click.argument("survey", type=click.Path(path_type=Path))
 codebook_opt = click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML (inferred when absent).")
 contacts_opt = click.option("--contacts", type=click.Path(path_type=Path), help="Contact log: CSV, Parquet or a glob.")
 lenient_opt = click.option("--lenient", is_flag=True, help="Values that do not fit the codebook become missing.")
+
+
+def engine_opts(command: Callable[..., Any]) -> Callable[..., Any]:
+    """``--engine`` and ``--contacts-table``: where the contact features are computed, and from what."""
+    command = click.option("--contacts-table", default=None, metavar="NAME",
+                           help="Read the contact log from this table of the engine's database.")(command)
+    return click.option("--engine", default="duckdb", show_default=True, metavar="ENGINE",
+                        help="duckdb | spark | spark://HOST:PORT | sc://HOST:PORT | a database URL.")(command)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -153,27 +162,46 @@ def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
         counts[spec.type] = counts.get(spec.type, 0) + 1
     summary = ", ".join(f"{n} {t}" for t, n in sorted(counts.items()))
     click.echo(f"{out}: {len(book.columns)} columns ({summary}); id column '{book.respondent_id}'")
+    _print_draft_roles_and_dimensions(book)
+
+
+def _print_draft_roles_and_dimensions(book: Any) -> None:
+    """What people should check first in a draft: which columns only describe, which items go together."""
+    descriptors = [spec.name for spec in book.descriptors()]
+    if descriptors:
+        click.echo(f"Descriptors (profiled per persona, not clustered): {', '.join(descriptors)}")
+    if not book.dimensions:
+        return
+    click.echo("Dimensions (check them; correct 'role', 'dimension', 'reverse' and 'dimensions:' in the codebook):")
+    for name, dim in book.dimensions.items():
+        label = f" \"{dim.label.get('fr') or dim.label.get('en')}\"" if dim.label else ""
+        items = ", ".join(f"{i} (reversed)" if book.columns[i].reverse else i for i in dim.items)
+        alpha = f"; alpha {dim.alpha:.2f}" if dim.alpha is not None else ""
+        click.echo(f"  {name}{label}: {items}{alpha}")
 
 
 @main.command()
 @survey_arg
 @codebook_opt
 @contacts_opt
+@engine_opts
 @lenient_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="FEATURES.parquet or FEATURES.csv")
 @domain_errors
-def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, out: Path) -> None:
+def features(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
+             lenient: bool, out: Path) -> None:
     """Write one row per respondent: the encoded survey and the contact features."""
     from clustering.encoding import encode
+    from workshop_data.contacts import feature_table
     from workshop_data.errors import DataError
     from workshop_data.files import atomic_write_bytes
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
-    inputs = _inputs(survey, codebook, contacts, lenient)
+    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table)
     _report_inputs(inputs)
-    frame = _features_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
+    frame = feature_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
     if out.suffix.lower() == ".csv":
         data = frame.to_csv(index=False).encode("utf-8")
     else:
@@ -186,25 +214,11 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, lenient
     click.echo(f"{out}: {len(frame)} respondents, {len(frame.columns) - 1} features")
 
 
-def _features_table(encoded: Any, contacts: Any) -> Any:
-    """Raw contact features under their contract names, then the encoded columns (``enc_``) and traits."""
-    encoded = encoded.set_index("respondent_id")
-    renamed = {c: f"enc_{c}" for c in encoded.columns if not c.startswith("score_")}
-    encoded = encoded.rename(columns=renamed)
-    if contacts is None:  # no log: the contract columns are there, empty (unknown, not zero)
-        import pandas as pd
-
-        from workshop_data.contacts import FEATURE_COLUMNS
-
-        contacts = pd.DataFrame({c: pd.Series(dtype="float64") for c in FEATURE_COLUMNS})
-    frame = contacts.join(encoded, how="right")
-    return frame.rename_axis("respondent_id").reset_index()
-
-
 @main.command()
 @survey_arg
 @codebook_opt
 @contacts_opt
+@engine_opts
 @lenient_opt
 @click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
               help="'auto' (chosen in --k-range) or a number of personas.")
@@ -222,9 +236,9 @@ def _features_table(encoded: Any, contacts: Any) -> Any:
 @click.option("--title", default=None, help="Workshop title.")
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, k: int | str,
-            k_range: tuple[int, int], typology: Path | None, method: str, seed: int, lang: str, min_size: int,
-            bootstrap: int, title: str | None, out: Path) -> None:
+def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
+            lenient: bool, k: int | str, k_range: tuple[int, int], typology: Path | None, method: str, seed: int,
+            lang: str, min_size: int, bootstrap: int, title: str | None, out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
     from clustering.methods import METHODS
     from personas.archetypes import load_typology
@@ -236,7 +250,7 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, lenient:
     if k_range[0] > k_range[1]:
         raise click.BadParameter(f"low {k_range[0]} is above high {k_range[1]}", param_hint="--k-range")
     names = load_typology(typology)
-    inputs = _inputs(survey, codebook, contacts, lenient)
+    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table)
     _report_inputs(inputs)
     workshop = build_workshop(
         inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang, title=title,
@@ -505,11 +519,12 @@ def redo() -> None:
 @click.argument("new_survey", type=click.Path(path_type=Path))
 @codebook_opt
 @contacts_opt
+@engine_opts
 @lenient_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool,
-           out: Path) -> None:
+def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, engine: str,
+           contacts_table: str | None, lenient: bool, out: Path) -> None:
     """Put a new survey wave into the existing personas, without re-clustering."""
     from personas.assign import assign_wave
     from personas.store import load_workshop, save_workshop
@@ -517,7 +532,7 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 
     ws = load_workshop(workshop)
     book = codebook if codebook is not None else Codebook.from_dict(ws.codebook, file=str(workshop))
-    inputs = _inputs(new_survey, book, contacts, lenient)
+    inputs = _inputs(new_survey, book, contacts, lenient, engine, contacts_table)
     _report_inputs(inputs)
     new_ws, movement = assign_wave(ws, inputs.survey, inputs.contacts)
     save_workshop(new_ws, out)
@@ -533,19 +548,26 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 @main.command()
 @workshop_arg
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+              help="File to write; for png, the name the pages are numbered from (out-01.png, ...).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Defaults to the workshop's language.")
 @click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Branding YAML: organisation, colours, logo.")
+@click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
+              help="Page size of pdf and png: a3 makes wall posters (one persona a page, type scaled up).")
+@click.option("--title", default=None, help="Document title (default: the theme's organisation and the date).")
 @domain_errors
-def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None) -> None:
-    """Export persona sheets (PDF, HTML, Markdown), the assignments (CSV) or the workshop (YAML)."""
+def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None, paper: str,
+           title: str | None) -> None:
+    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) or the workshop (YAML)."""
     from exports import load_theme, write_export
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
-    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None)
-    click.echo(str(written))
+    written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None, paper=paper,
+                           title=title)
+    for path in written:
+        click.echo(str(path))
 
 
 @main.command()

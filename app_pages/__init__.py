@@ -1,6 +1,7 @@
 """The workshop app's pages (one module per workshop step) and the few helpers they share.
 
-Pages are thin: they read :mod:`app_pages.state`, call the packages (workshop_data, clustering,
+Pages are thin: they read the session (:mod:`app_pages.state`) and the open workshop
+(:mod:`app_pages.editing`), call the packages (workshop_data, clustering,
 personas, exports) and draw. Plotly figures are built by the pure functions of
 :mod:`app_pages.charts`. Every word on screen comes from ``app_pages/locales``.
 """
@@ -11,6 +12,21 @@ from typing import Any, Callable
 import streamlit as st
 
 from app_pages import state
+
+
+def page_header(page: str, *, needs_workshop: bool = True, titled: bool = True) -> Any:
+    """The top of every page: its title and caption (``<page>.title``, ``<page>.intro``; not on a
+    page that needs the whole screen, ``titled=False``), the messages left by the last action, and,
+    for a page that needs one, the open workshop (or None, after saying that none is open)."""
+    t = state.translator()
+    if titled:
+        st.title(t(f"{page}.title"))
+        st.caption(t(f"{page}.intro"))
+    state.show_flashes()
+    workshop = state.get().workshop
+    if workshop is None and needs_workshop:
+        st.info(t("refine.no_workshop"))
+    return workshop
 
 
 def show_problem(exc: BaseException) -> None:

@@ -43,8 +43,13 @@ def pca_coordinates(data: pd.DataFrame, codebook: Any = None, *, standardise: bo
 
     Likert, numeric and boolean columns are used, each standardised (unless the matrix is already
     the clustering's weighted, scaled features); a skipped answer takes the column's median so
-    nobody is dropped from the map.
+    nobody is dropped from the map. scikit-learn does the imputation, scaling and PCA.
     """
+    from sklearn.decomposition import PCA
+    from sklearn.impute import SimpleImputer
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
     numeric = pd.DataFrame(index=data.index)
     for name in data.columns:
         column = data[name]
@@ -52,20 +57,14 @@ def pca_coordinates(data: pd.DataFrame, codebook: Any = None, *, standardise: bo
             numeric[name] = column.astype("Float64").astype("float64")
         elif pd.api.types.is_numeric_dtype(column):
             numeric[name] = column.astype("float64")
-    if numeric.shape[1] == 0:
-        return pd.DataFrame({"pc1": np.zeros(len(data)), "pc2": np.zeros(len(data))}, index=data.index)
+    coords = np.zeros((len(data), 2))
     values = numeric.to_numpy(dtype="float64", na_value=np.nan)
-    medians = np.nanmedian(np.where(np.isnan(values).all(axis=0), 0.0, values), axis=0)
-    values = np.where(np.isnan(values), medians, values)
-    values = values - values.mean(axis=0)
-    if standardise:
-        std = values.std(axis=0)
-        values = values / np.where(std > 0, std, 1.0)
-    _, _, components = np.linalg.svd(values, full_matrices=False)
-    projected = values @ components[:2].T
-    if projected.shape[1] < 2:
-        projected = np.column_stack([projected, np.zeros(len(values))])
-    return pd.DataFrame({"pc1": projected[:, 0], "pc2": projected[:, 1]}, index=data.index)
+    n_components = min(2, values.shape[1], max(len(values) - 1, 0))
+    if n_components > 0:
+        steps = [SimpleImputer(strategy="median", keep_empty_features=True)]
+        steps += [StandardScaler()] if standardise else []
+        coords[:, :n_components] = make_pipeline(*steps, PCA(n_components, random_state=0)).fit_transform(values)
+    return pd.DataFrame({"pc1": coords[:, 0], "pc2": coords[:, 1]}, index=data.index)
 
 
 def respondent_map(coords: pd.DataFrame, assignments: Mapping[str, str], personas: Sequence[Any], t: Translate) -> Any:

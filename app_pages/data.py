@@ -6,7 +6,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import escape_md, number, show_problem, state
+from app_pages import escape_md, files, loaders, number, page_header, show_problem, state, uploads
 
 SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
 CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
@@ -17,10 +17,10 @@ NO_DIMENSION = "-"
 def use_sample() -> None:
     session = state.get()
     try:
-        paths = state.sample_paths()
+        paths = files.sample_paths()
         session.survey_path = str(paths["survey"])
         session.contacts_path = str(paths["contacts"]) if "contacts" in paths else None
-        session.codebook = state.codebook_of(paths["codebook"]) if "codebook" in paths else None
+        session.codebook = loaders.codebook_of(paths["codebook"]) if "codebook" in paths else None
         session.survey_error = None
     except Exception as exc:  # shown as a sentence: a bad bundled file must not crash the page
         session.survey_error = str(exc)
@@ -30,8 +30,8 @@ def read_uploads(survey: Any, contacts: Any) -> None:
     session = state.get()
     if survey is None:
         return
-    session.survey_path = str(state.save_upload(survey.name, survey.getvalue()))
-    session.contacts_path = str(state.save_upload(contacts.name, contacts.getvalue())) if contacts else None
+    session.survey_path = str(uploads.save_upload(survey.name, survey.getvalue()))
+    session.contacts_path = str(uploads.save_upload(contacts.name, contacts.getvalue())) if contacts else None
     session.codebook = None
     session.survey_error = None
 
@@ -39,17 +39,17 @@ def read_uploads(survey: Any, contacts: Any) -> None:
 def forget_uploads() -> None:
     """Delete the kept uploads; the session no longer points at them."""
     session = state.get()
-    removed = state.delete_uploads()
-    uploads = str(state.home() / "uploads")
+    removed = uploads.delete_uploads()
+    folder = str(files.home() / "uploads")
     for attribute in ("survey_path", "contacts_path"):
-        if (getattr(session, attribute) or "").startswith(uploads):
+        if (getattr(session, attribute) or "").startswith(folder):
             setattr(session, attribute, None)
     state.flash("success", state.translator()("data.uploads_deleted", n=removed))
 
 
 def _uploads_box() -> None:
     t = state.translator()
-    kept = state.uploaded_files()
+    kept = uploads.uploaded_files()
     with st.expander(t("data.uploads_header", n=len(kept))):
         st.caption(t("data.uploads_help"))
         if st.button(t("data.uploads_delete"), key="w_delete_uploads", disabled=not kept,
@@ -60,30 +60,45 @@ def _uploads_box() -> None:
 
 def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
     """The codebook's columns as an editable table (one row per survey column)."""
+    from workshop_data.demographics import default_role
+
     rows = []
     for name, spec in (codebook.get("columns") or {}).items():
         levels = spec.get("levels")
         scale = spec.get("scale")
+        label = spec.get("label") if isinstance(spec.get("label"), dict) else {}
         rows.append({
             "column": name,
             "type": spec.get("type", "ignore"),
+            "role": spec.get("role") or default_role(name, label, levels),
             "dimension": spec.get("dimension") or NO_DIMENSION,
             "reverse": bool(spec.get("reverse", False)),
             "levels": LEVEL_SEPARATOR.join(map(str, levels)) if levels else (
                 f"{scale[0]} – {scale[1]}" if scale else ""),
         })
-    return pd.DataFrame(rows, columns=["column", "type", "dimension", "reverse", "levels"])
+    return pd.DataFrame(rows, columns=["column", "type", "role", "dimension", "reverse", "levels"])
+
+
+def dimension_options(codebook: dict[str, Any]) -> list[str]:
+    """The built-in dimensions, then the codebook's own (from its columns and its dimensions block)."""
+    from workshop_data.codebook import DIMENSIONS
+
+    own = [*(codebook.get("dimensions") or {}),
+           *(spec.get("dimension") for spec in (codebook.get("columns") or {}).values())]
+    return [NO_DIMENSION, *DIMENSIONS, *dict.fromkeys(d for d in own if d and d not in DIMENSIONS)]
 
 
 def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict[str, Any]:
     """The codebook with the table's corrections; validated by ``Codebook.from_dict`` (raises CodebookError)."""
-    from workshop_data.codebook import Codebook
+    from workshop_data.codebook import Codebook, follow_column_dimensions
 
     columns = {name: dict(spec) for name, spec in (codebook.get("columns") or {}).items()}
     for row in edited.to_dict("records"):
         name = str(row["column"])
         spec = columns.setdefault(name, {})
         spec["type"] = str(row["type"] or "ignore")
+        if row.get("role"):
+            spec["role"] = str(row["role"])
         dimension = str(row.get("dimension") or "").strip()
         if dimension and dimension != NO_DIMENSION:
             spec["dimension"] = dimension
@@ -99,15 +114,26 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict
         if spec["type"] != "likert":
             spec.pop("scale", None)
             spec.pop("reverse", None)
-    out = {**codebook, "columns": columns}
+    out = follow_column_dimensions({**codebook, "columns": columns})
     return Codebook.from_dict(out, file="codebook").to_dict()
 
 
 def _codebook_editor(codebook: dict[str, Any]) -> None:
     from workshop_data.codebook import COLUMN_TYPES, DIMENSIONS
+    from workshop_data.demographics import ROLES
 
     t = state.translator()
     tr = state.translator()
+    lang = state.get().lang
+    own_labels = {name: (body or {}).get("label") or {} for name, body in (codebook.get("dimensions") or {}).items()}
+
+    def dimension_text(value: str) -> str:
+        if value == NO_DIMENSION:
+            return "—"
+        if value in DIMENSIONS:
+            return tr(f"trait.{value}")
+        return (own_labels.get(value) or {}).get(lang) or value
+
     st.subheader(t("data.codebook_header"))
     st.caption(t("data.codebook_help"))
     frame = codebook_frame(codebook)
@@ -122,9 +148,10 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
             "type": st.column_config.SelectboxColumn(
                 t("data.col_type"), options=list(COLUMN_TYPES), required=True,
                 format_func=lambda v: tr(f"type.{v}")),
+            "role": st.column_config.SelectboxColumn(
+                t("data.col_role"), options=list(ROLES), required=True, format_func=lambda v: tr(f"role.{v}")),
             "dimension": st.column_config.SelectboxColumn(
-                t("data.col_dimension"), options=[NO_DIMENSION, *DIMENSIONS],
-                format_func=lambda v: tr(f"trait.{v}") if v in DIMENSIONS else "—"),
+                t("data.col_dimension"), options=dimension_options(codebook), format_func=dimension_text),
             "reverse": st.column_config.CheckboxColumn(t("data.col_reverse")),
             "levels": st.column_config.TextColumn(t("data.col_levels"), width="large"),
         },
@@ -211,9 +238,7 @@ def _count_table(counts: dict[str, int], label: str) -> pd.DataFrame:
 def render() -> None:
     t = state.translator()
     session = state.get()
-    st.title(t("data.title"))
-    st.caption(t("data.intro"))
-    state.show_flashes()
+    page_header("data", needs_workshop=False)
 
     left, right = st.columns(2, border=True)
     with left:
@@ -242,7 +267,7 @@ def render() -> None:
 
     try:
         with st.spinner(t("data.reading")):
-            inputs = state.load_inputs(session.survey_path, session.contacts_path, session.codebook,
+            inputs = loaders.load_inputs(session.survey_path, session.contacts_path, session.codebook,
                                        lenient=session.lenient)
     except DataError as exc:
         st.error(t("data.bad_file", message=escape_md(exc)))

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from app_pages import charts, number, percent, progress_callback, show_problem, state
+from app_pages import charts, editing, loaders, number, page_header, percent, progress_callback, show_problem, state
 
 K_CHOICES: list[Any] = ["auto", *range(2, 11)]
 FALLBACK_METHODS = ("default", "kmeans", "gmm", "lca")
@@ -36,7 +36,7 @@ def run_clustering(k: Any, method: str, seed: int) -> Path:
     started = time.perf_counter()
     with st.status(t("profiles.running"), expanded=True) as status:
         report = progress_callback(t("profiles.running"))
-        path = state.build_workshop(
+        path = editing.build_workshop(
             session.survey_path, session.contacts_path, session.codebook,
             k=k, method=method, seed=int(seed), lang=session.lang, progress=report,
             lenient=session.lenient,
@@ -117,16 +117,13 @@ def _structure(ws: Any, lang: str) -> None:
 def render() -> None:
     t = state.translator()
     session = state.get()
-    st.title(t("profiles.title"))
-    st.caption(t("profiles.intro"))
-    state.show_flashes()
+    ws = page_header("profiles", needs_workshop=False)
     _settings()
-    ws = session.workshop
     if ws is None:
         return
     from workshop_data.codebook import CHANNELS, DIMENSIONS
 
-    archetypes = state.archetype_names(session.lang)
+    archetypes = loaders.archetype_names(session.lang)
     personas = list(ws.personas)
     st.subheader(t("profiles.summary"))
     st.dataframe(summary_table(personas, archetypes), hide_index=True, width="stretch")
@@ -145,7 +142,7 @@ def render() -> None:
     st.caption(t("profiles.map_help"))
     try:
         with st.spinner(t("profiles.map_computing")):
-            coords = state.respondent_map()
+            coords = loaders.respondent_map()
     except Exception as exc:  # the map is a view: data that no longer reads must not block the page
         coords = None
         show_problem(exc)

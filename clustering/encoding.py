@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 import yaml
 
-from workshop_data.codebook import CHANNELS, ColumnSpec
+from workshop_data.codebook import CHANNELS, Codebook, ColumnSpec
 from workshop_data.survey import Survey
 
 GROUPS = ("traits", "answers", "contacts")
@@ -199,11 +199,21 @@ def _label(spec: ColumnSpec) -> dict[str, str]:
             "en": given.get("en") or given.get("fr") or fallback}
 
 
+def _dimension_label(dim: str, codebook: Codebook, words: dict[str, Any]) -> dict[str, str]:
+    """Built-in dimensions in the layer's words; others in the codebook's, else their name as words."""
+    if dim in words:
+        return dict(words[dim])
+    label = codebook.dimension_label(dim) or {}
+    readable = dim.replace("_", " ").replace("-", " ").strip().capitalize()
+    return {lang: label.get(lang) or label.get("fr") or label.get("en") or readable for lang in ("fr", "en")}
+
+
 def _learn_state(survey: Survey, contacts: pd.DataFrame | None, group_weights: dict[str, float]) -> dict[str, Any]:
     data, codebook = survey.data, survey.codebook
     w = survey.weights.reindex(data.index).to_numpy(dtype=np.float64)
     by_dim = codebook.by_dimension()
-    specs = [s for s in codebook.columns.values() if s.type in ("likert", "numeric", "categorical", "boolean")]
+    specs = [s for s in codebook.columns.values()  # descriptors describe personas, never make them
+             if s.type in ("likert", "numeric", "categorical", "boolean") and not s.is_descriptor]
     state: dict[str, Any] = {"version": STATE_VERSION, "group_weights": dict(group_weights)}
 
     def item_of(spec: ColumnSpec) -> dict[str, Any]:
@@ -219,7 +229,7 @@ def _learn_state(survey: Survey, contacts: pd.DataFrame | None, group_weights: d
         for dim in sorted(by_dim):
             items = [item_of(s) for s in by_dim[dim]]
             in_dims.update(i["column"] for i in items)
-            traits[dim] = {"items": items, "label": dict(words.get(dim, {"fr": dim, "en": dim}))}
+            traits[dim] = {"items": items, "label": _dimension_label(dim, codebook, words)}
     else:
         state["trait_mode"] = "items"
         for spec in specs:

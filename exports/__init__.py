@@ -1,4 +1,4 @@
-"""Exports: pure renderers from a Workshop to HTML, Markdown, CSV, YAML, and the PDF step.
+"""Exports: pure renderers from a Workshop to HTML, Markdown, CSV, YAML, PDF, PowerPoint and PNG.
 
 Renderers take a workshop and return text or bytes; only :func:`write_export` touches the disk,
 atomically, so a failed export never leaves a partial file. The app and the command line both
@@ -16,14 +16,14 @@ from workshop_data.files import atomic_write_bytes
 
 from .html import render_html
 from .markdown import render_markdown
-from .pdf import render_pdf
+from .pdf import PAPERS, render_pdf
 from .tables import render_csv
 from .theme import Theme, load_theme
 
-FORMATS = ("pdf", "html", "md", "csv", "yaml")
+FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
 
-__all__ = ["FORMATS", "Theme", "load_theme", "render_bytes", "render_csv", "render_html",
-           "render_markdown", "render_pdf", "render_yaml", "write_export"]
+__all__ = ["FORMATS", "PAPERS", "Theme", "default_title", "load_theme", "render_bytes", "render_csv", "render_html",
+           "render_markdown", "render_pages", "render_pdf", "render_pptx", "render_yaml", "write_export"]
 
 
 def render_yaml(ws: Workshop) -> str:
@@ -36,25 +36,72 @@ def render_yaml(ws: Workshop) -> str:
     return text.decode("utf-8") if isinstance(text, bytes) else text
 
 
-def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Theme | None = None) -> bytes:
-    """The export of ``ws`` in ``fmt`` (one of FORMATS) as bytes."""
+def default_title(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None) -> str:
+    """The title a document gets when none is asked for (the theme's organisation and the date)."""
+    from .overview import document_title
+    from .view import translator
+
+    t = translator(lang or ws.lang)
+    return document_title(ws, t, t.lang, theme or load_theme(), None)
+
+
+def render_pptx(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None,
+                title: str | None = None) -> bytes:
+    """The editable deck (see :mod:`exports.deck`; python-pptx is imported only here)."""
+    from .deck import render_pptx as deck
+
+    return deck(ws, lang=lang, theme=theme, title=title)
+
+
+def render_pages(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None, paper: str = "a4",
+                 title: str | None = None) -> list[bytes]:
+    """One PNG per page of the PDF (overview, each sheet, method), rendered from the PDF itself."""
+    from .png import pdf_to_pngs
+
+    return pdf_to_pngs(render_pdf(render_html(ws, lang=lang, theme=theme, title=title), paper=paper))
+
+
+def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Theme | None = None,
+                 paper: str = "a4", title: str | None = None) -> bytes:
+    """The export of ``ws`` in ``fmt`` (one of FORMATS) as bytes; ``png`` is a ZIP of the page images."""
     if fmt == "pdf":
-        return render_pdf(render_html(ws, lang=lang, theme=theme))
+        return render_pdf(render_html(ws, lang=lang, theme=theme, title=title), paper=paper)
     if fmt == "html":
-        return render_html(ws, lang=lang, theme=theme).encode("utf-8")
+        return render_html(ws, lang=lang, theme=theme, title=title).encode("utf-8")
     if fmt == "md":
-        return render_markdown(ws, lang=lang).encode("utf-8")
+        return render_markdown(ws, lang=lang, title=title).encode("utf-8")
     if fmt == "csv":
         return render_csv(ws)
     if fmt == "yaml":
         return render_yaml(ws).encode("utf-8")
+    if fmt == "pptx":
+        return render_pptx(ws, lang=lang, theme=theme, title=title)
+    if fmt == "png":
+        from .png import pages_zip
+
+        return pages_zip(render_pages(ws, lang=lang, theme=theme, paper=paper, title=title))
     raise DataError("unknown export format", column="format", found=fmt, expected=" | ".join(FORMATS))
 
 
 def write_export(ws: Workshop, fmt: str, path: str | Path, *, lang: str | None = None,
-                 theme: Theme | None = None) -> Path:
-    """Render, then write atomically: the file is complete or absent, never half written."""
-    data = render_bytes(ws, fmt, lang=lang, theme=theme)
+                 theme: Theme | None = None, paper: str = "a4", title: str | None = None) -> list[Path]:
+    """Render, then write atomically: the files are complete or absent, never half written.
+
+    Returns the files written: one, or for ``png`` one per page (``out-01.png``, ``out-02.png``…).
+    """
     path = Path(path)
-    atomic_write_bytes(path, data)
-    return path
+    if fmt != "png":
+        atomic_write_bytes(path, render_bytes(ws, fmt, lang=lang, theme=theme, paper=paper, title=title))
+        return [path]
+    from .png import page_paths
+
+    pages = render_pages(ws, lang=lang, theme=theme, paper=paper, title=title)
+    paths = page_paths(path, len(pages))
+    try:
+        for page_path, data in zip(paths, pages):
+            atomic_write_bytes(page_path, data)
+    except BaseException:
+        for page_path in paths:
+            page_path.unlink(missing_ok=True)
+        raise
+    return paths

@@ -61,8 +61,8 @@ def _environment():
     return env
 
 
-def render_markdown(ws: Workshop, *, lang: str | None = None) -> str:
+def render_markdown(ws: Workshop, *, lang: str | None = None, title: str | None = None) -> str:
     """The overview, every persona in full (no shortening), and the method."""
-    doc = document_view(ws, lang=lang, clamp_texts=False)
+    doc = document_view(ws, lang=lang, clamp_texts=False, title=title)
     text = _environment().get_template("document.md.j2").render(doc=doc, t=doc["t"])
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

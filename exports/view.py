@@ -36,6 +36,7 @@ STORY_FLOOR_LINES = 3
 _STATISTICS = ("size_text", "size_number", "share_text", "archetype_fit", "avoidable_text", "avoidable_volume",
                "evidence_n", "stability_text", "prevalence_text")
 MAX_DEFINING = 4
+MAX_DESCRIPTORS = 4
 
 # Text column of the A4 sheet: (font size pt, characters per line, lines available). Widths come
 # from sheet.css (text column 108 mm, DejaVu Sans ~0.55 em per character, line-height 1.3), line
@@ -158,8 +159,18 @@ def level_key(score: float) -> str:
 
 
 # ---------------------------------------------------------------- archetypes
-def archetype_names(lang: str) -> dict[str, str]:
-    """Archetype id -> display name, from the archetype library when it is there."""
+def archetype_names(lang: str, ws: Workshop | None = None) -> dict[str, str]:
+    """Archetype id -> display name: the workshop's typology when it names them, else the library."""
+    names = _library_names(lang)
+    typology = (ws.settings.get("typology") if ws is not None else None) or {}
+    for arch_id, label in (typology.get("labels") or {}).items() if isinstance(typology, dict) else ():
+        text = label.get(lang) or next(iter(label.values()), None) if isinstance(label, dict) else label
+        if isinstance(text, str) and text:
+            names[str(arch_id)] = text
+    return names
+
+
+def _library_names(lang: str) -> dict[str, str]:
     try:
         from personas.archetypes import load_archetypes
     except ImportError:
@@ -168,17 +179,7 @@ def archetype_names(lang: str) -> dict[str, str]:
         library = load_archetypes()
     except Exception:  # noqa: BLE001 - a broken library must not stop an export; ids are shown
         return {}
-    items = library.items() if isinstance(library, dict) else ((None, a) for a in library)
-    names: dict[str, str] = {}
-    for key, item in items:
-        get = item.get if isinstance(item, dict) else (lambda name, obj=item: getattr(obj, name, None))
-        arch_id = key or get("id")
-        name = get("name") or get("names")
-        if isinstance(name, dict):
-            name = name.get(lang) or next(iter(name.values()), None)
-        if arch_id and isinstance(name, str):
-            names[str(arch_id)] = name
-    return names
+    return {a.id: a.name.get(lang) or next(iter(a.name.values()), a.id) for a in library}
 
 
 def archetype_label(arch_id: str | None, names: dict[str, str], t: Translator) -> str:
@@ -201,6 +202,7 @@ class Section:
     signatures: list[str] = field(default_factory=list)  # notes only: the service, per item
     more: int = 0
     bullet: bool = True
+    lang: str = ""  # the text's language when it is not the document's
 
 
 def _width(section: Section, chars: int) -> int:
@@ -264,6 +266,7 @@ def fit_sections(sections: list[Section], reserved_mm: float = 0.0) -> float:
     return size
 
 
+
 # ---------------------------------------------------------------- one persona
 def _list_section(key: str, title: str, items: list[str], clamp_texts: bool) -> Section:
     items = [one_line(i) for i in items if one_line(i)]
@@ -273,15 +276,8 @@ def _list_section(key: str, title: str, items: list[str], clamp_texts: bool) -> 
     return Section(key, title, shown, more=len(items) - len(shown))
 
 
-def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Translator,
-               names: dict[str, str], clamp_texts: bool) -> dict[str, Any]:
-    """Everything one persona sheet shows; ``clamp_texts`` for the one-page printed sheet."""
-    small = persona.size < ws.min_group_size
-    name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
-    quote = one_line(persona.quote)
-    if clamp_texts:
-        quote = clamp(quote, MAX_QUOTE)
-
+def text_sections(persona: Persona, t: Translator, clamp_texts: bool, langs: dict[str, str]) -> list[Section]:
+    """Story, goals, frustrations, needs, levers and the services' notes, each tagged with its language."""
     story = one_line(persona.story)
     sections = [Section("story", t("sheet.story"), [clamp(story, MAX_STORY) if clamp_texts else story]
                         if story else [], bullet=False)]
@@ -294,182 +290,208 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         [clamp(n.text, MAX_NOTE) if clamp_texts else one_line(n.text) for n in shown_notes],
         signatures=[n.service for n in shown_notes], more=len(notes) - len(shown_notes), bullet=False,
     ))
-    font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
+    for section in sections:
+        section.lang = langs.get(section.key, "")
+    return sections
 
-    traits = []
-    channels = []
-    if not small:
-        for dim in DIMENSIONS:
-            if dim in persona.traits and persona.traits[dim] is not None:
-                value = max(0.0, min(100.0, float(persona.traits[dim])))
-                level = t(level_key(value))
-                traits.append({"key": dim, "label": t(f"trait.{dim}"), "value": value,
-                               "value_text": fmt_int(value, lang), "level": level,
-                               "aria": t("sheet.meter_value", value=fmt_int(value, lang), level=level)})
-        mix = sorted(((c, float(s)) for c, s in persona.channel_mix.items() if s and float(s) >= 0.005),
-                     key=lambda cs: (-cs[1], CHANNELS.index(cs[0]) if cs[0] in CHANNELS else 99))
-        channels = [{"key": c, "label": t(f"channel.{c}") if t.has(f"channel.{c}") else str(c),
-                     "value": s * 100, "share_text": fmt_pct(s, lang)} for c, s in mix]
 
-    defining = []
+def trait_meters(persona: Persona, lang: str, t: Translator, ws: Workshop) -> list[dict[str, Any]]:
+    """One meter per measured dimension: built-in ones first, then the codebook's own."""
+    custom = [d for d in persona.traits if d not in DIMENSIONS]
+    meters = []
+    for dim in (*DIMENSIONS, *custom):
+        if persona.traits.get(dim) is None:
+            continue
+        value = max(0.0, min(100.0, float(persona.traits[dim])))
+        level = t(level_key(value))
+        label = trait_label(dim, lang, t, ws)
+        meters.append({"key": dim, "label": label, "value": value, "value_text": fmt_int(value, lang),
+                       "level": level, "aria": t("sheet.meter_value", value=fmt_int(value, lang), level=level)})
+    return meters
+
+
+def trait_label(dim: str, lang: str, t: Translator, ws: Workshop) -> str:
+    """A trait's name: built-in from the catalogue, custom from the codebook's ``dimensions``."""
+    if t.has(f"trait.{dim}"):
+        return t(f"trait.{dim}")
+    label = ((ws.codebook.get("dimensions") or {}).get(dim) or {}).get("label") if isinstance(ws.codebook, dict) else None
+    if isinstance(label, dict):
+        return str(label.get(lang) or next(iter(label.values()), dim))
+    return str(label or dim)
+
+
+def channel_bars(persona: Persona, lang: str, t: Translator) -> list[dict[str, Any]]:
+    mix = sorted(((c, float(s)) for c, s in persona.channel_mix.items() if s and float(s) >= 0.005),
+                 key=lambda cs: (-cs[1], CHANNELS.index(cs[0]) if cs[0] in CHANNELS else 99))
+    return [{"key": c, "label": t(f"channel.{c}") if t.has(f"channel.{c}") else str(c),
+             "value": s * 100, "share": s, "share_text": fmt_pct(s, lang)} for c, s in mix]
+
+
+def defining_words(persona: Persona, t: Translator, clamp_texts: bool) -> list[str]:
+    out = []
     for item in persona.defining_traits[:MAX_DEFINING] if clamp_texts else persona.defining_traits:
         dim, _, level = str(item).partition(":")
         if t.has(f"trait.{dim}") and t.has(f"level.{level}"):
-            defining.append(f"{t('trait.' + dim)}{t('punct.colon')} {t('level.' + level)}")
+            out.append(f"{t('trait.' + dim)}{t('punct.colon')} {t('level.' + level)}")
         else:
-            defining.append(str(item))
+            out.append(str(item))
+    return out
 
+
+def share_words(share: float, t: Translator) -> str:
+    """A share as a manager says it ("about half", "nearly all")."""
+    for bound, key in ((0.15, "few"), (0.3, "quarter"), (0.42, "third"), (0.58, "half"),
+                       (0.72, "two_thirds"), (0.9, "most")):
+        if share < bound:
+            return t(f"words.{key}")
+    return t("words.nearly_all")
+
+
+def prevalence_text(ws: Workshop, persona: Persona, lang: str, t: Translator) -> str:
+    """How many real respondents have all the defining traits, in words (never a figure under the minimum)."""
     if persona.prevalence and persona.prevalence < ws.min_group_size:
-        prevalence = t("evidence.prevalence_few", n=fmt_int(ws.min_group_size, lang))
-    else:
-        prevalence = t("evidence.prevalence", n=fmt_int(persona.prevalence, lang))
-    has_contacts = bool(persona.channel_mix) or persona.avoidable_share > 0
-    sheet = {
-        "id": persona.id,
-        "name": name,
-        "name_long": len(name) > 32,
-        "initials": initials(persona.name),
-        "colour": index % PORTRAIT_COLOURS,
-        "archetype": archetype_label(persona.archetype, names, t),
-        "archetype_id": persona.archetype or "",
-        "archetype_fit": fmt_pct(persona.archetype_fit, lang) if persona.archetype_fit is not None else "",
-        "quote": quote,
-        "small": small,
+        return t("evidence.prevalence_few", n=fmt_int(ws.min_group_size, lang))
+    share = getattr(persona, "prevalence_share", 0.0) or 0.0
+    if persona.size and 0 < persona.prevalence <= persona.size and share:
+        return t("evidence.prevalence_words", words=share_words(share, t), share=fmt_pct(share, lang),
+                 n=fmt_int(persona.prevalence, lang))
+    return t("evidence.prevalence", n=fmt_int(persona.prevalence, lang))
+
+
+def descriptor_rows(persona: Persona, lang: str, t: Translator, clamp_texts: bool) -> list[dict[str, str]]:
+    """Who they are (age, district...) against the whole sample: the two most frequent categories."""
+    rows = []
+    items = list((getattr(persona, "descriptors", None) or {}).items())
+    for column, spec in items[:MAX_DESCRIPTORS] if clamp_texts else items:
+        if not isinstance(spec, dict):
+            continue
+        label = spec.get("label")
+        label = str(label.get(lang) or next(iter(label.values()), column)) if isinstance(label, dict) else str(label or column)
+        own, sample = spec.get("persona") or {}, spec.get("sample") or {}
+        if spec.get("kind") == "numeric":
+            if own.get("median") is None:
+                continue
+            value = t("sheet.descriptor_median", value=fmt_value(own.get("median"), lang, t),
+                      sample=fmt_value(sample.get("median"), lang, t))
+        else:
+            top = sorted(own.items(), key=lambda kv: -float(kv[1] or 0))[:2]
+            value = t("punct.list_sep").join(
+                t("sheet.descriptor_share", category=clamp(str(c), 40), share=fmt_pct(float(s or 0), lang),
+                  sample=fmt_pct(float(sample.get(c) or 0), lang)) for c, s in top)
+        rows.append({"label": clamp(label, 60), "value": value})
+    return rows
+
+
+def portrait(ws: Workshop, persona: Persona, index: int, t: Translator) -> dict[str, str]:
+    """A pictogram of the persona's archetype, or its initials without one; never a face."""
+    from .pictograms import icon_for, svg_data_uri
+
+    icon = icon_for(ws, persona.archetype)
+    return {"initials": initials(persona.name), "colour": str(index % PORTRAIT_COLOURS), "icon": icon or "",
+            "src": svg_data_uri(icon) if icon else "",
+            "alt": t(f"pictogram.{icon}") if icon and t.has(f"pictogram.{icon}") else t("sheet.portrait")}
+
+
+def _figures(ws: Workshop, persona: Persona, lang: str, t: Translator) -> dict[str, Any]:
+    """The sheet's statistics, formatted; the caller blanks them for a group under the minimum size."""
+    stability = persona.stability
+    return {
         "size_text": t("sheet.respondents", n=fmt_int(persona.size, lang)),
         "size_number": fmt_int(persona.size, lang),
         "share_text": fmt_pct(persona.share, lang),
-        "traits": traits,
-        "channels": channels,
-        "has_contacts": has_contacts,
+        "archetype_fit": fmt_pct(persona.archetype_fit, lang) if persona.archetype_fit is not None else "",
         "avoidable_text": t("sheet.avoidable_text", share=fmt_pct(persona.avoidable_share, lang)),
         "avoidable_volume": t("sheet.avoidable_volume", volume=fmt_int(persona.avoidable_per_year, lang))
         if persona.avoidable_per_year > 0 else "",
-        "avoidable_value": persona.avoidable_share * 100,
-        "sections": sections,
-        "font_size": font_size,
         "evidence_n": t("evidence.n", n=fmt_int(persona.size, lang)),
-        "stability_text": fmt_dec(persona.stability, lang) if persona.stability is not None else "",
+        "stability_text": fmt_dec(stability, lang) if stability is not None else "",
+        "prevalence_text": prevalence_text(ws, persona, lang, t),
+        "not_recomputed": [t(f"evidence.not_recomputed.{f}") for f in getattr(persona, "not_recomputed", None) or []
+                           if t.has(f"evidence.not_recomputed.{f}")],
+    }
+
+
+def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Translator,
+               names: dict[str, str], clamp_texts: bool, langs: dict[str, str] | None = None) -> dict[str, Any]:
+    """Everything one persona sheet shows; ``clamp_texts`` for the one-page printed sheet.
+
+    ``langs`` maps the fields kept in another language than the document's to that language
+    (see :mod:`exports.language`).
+    """
+    langs = langs or {}
+    small = persona.size < ws.min_group_size
+    name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
+    quote = clamp(one_line(persona.quote), MAX_QUOTE) if clamp_texts else one_line(persona.quote)
+    sections = text_sections(persona, t, clamp_texts, langs)
+    font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
+    sheet = {
+        "id": persona.id, "name": name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
+        "portrait": portrait(ws, persona, index, t), "initials": initials(persona.name),
+        "colour": index % PORTRAIT_COLOURS,
+        "archetype": archetype_label(persona.archetype, names, t), "archetype_id": persona.archetype or "",
+        "quote": quote, "quote_lang": langs.get("quote", ""), "small": small,
+        "traits": [] if small else trait_meters(persona, lang, t, ws),
+        "channels": [] if small else channel_bars(persona, lang, t),
+        "descriptors": [] if small else descriptor_rows(persona, lang, t, clamp_texts),
+        "has_contacts": not small and (bool(persona.channel_mix) or persona.avoidable_share > 0),
+        "avoidable_value": 0.0 if small else persona.avoidable_share * 100,
+        "avoidable_per_year": 0.0 if small else persona.avoidable_per_year,
+        "share_value": 0.0 if small else persona.share,
+        "sections": sections, "font_size": font_size,
         "stability_reading": t(stability_reading(persona.stability)),
-        "prevalence_text": prevalence,
-        "defining": defining,
+        "defining": defining_words(persona, t, clamp_texts),
         "validated": persona.validated,
+        **_figures(ws, persona, lang, t),
     }
     if small:  # the privacy rule lives here, not in the templates: no figure leaves this module
-        sheet.update({key: "" for key in _STATISTICS}, has_contacts=False, avoidable_value=0.0)
+        sheet.update({key: "" for key in _STATISTICS}, not_recomputed=[])
     return sheet
 
 
 # ---------------------------------------------------------------- the document
-def _sources(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
-    rows = []
-    for source in ws.sources:
-        role = str(source.get("role") or "")
-        digest = str(source.get("sha256") or "")
-        date = source.get("date") or source.get("modified") or source.get("loaded") or ""
-        rows.append({
-            "role": t(f"role.{role}") if t.has(f"role.{role}") else role,
-            "name": clamp(str(source.get("name") or ""), 80),
-            "hash": f"{digest[:12]}…" if len(digest) > 12 else digest,
-            "rows": fmt_int(source["rows"], lang) if isinstance(source.get("rows"), (int, float)) else "",
-            "date": fmt_date(str(date), lang),
-        })
-    return rows
-
-
-def _settings(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
-    rows = []
-    for key, value in ws.settings.items():
-        if value in (None, "", [], {}):
-            continue
-        if key == "features" and isinstance(value, (list, tuple)):
-            value = [t(f"trait.{v[6:]}") if isinstance(v, str) and v.startswith("trait:") and t.has(f"trait.{v[6:]}")
-                     else v for v in value]
-        if isinstance(value, (list, tuple)) and len(value) > 8:
-            text = f"{len(value)} : " if lang == "fr" else f"{len(value)}: "
-            text += fmt_value(list(value[:8]), lang, t) + ", …"
-        elif isinstance(value, str) and t.has(f"method.value.{key}.{value}"):
-            text = t(f"method.value.{key}.{value}")
-        elif key == "k_range" and isinstance(value, (list, tuple)) and len(value) == 2:
-            text = t("method.range", low=fmt_value(value[0], lang, t), high=fmt_value(value[1], lang, t))
-        elif key == "weights" and isinstance(value, dict):
-            text = ", ".join(
-                f"{t(f'method.group.{k}') if t.has(f'method.group.{k}') else k}{t('punct.colon')} {fmt_value(v, lang, t)}"
-                for k, v in value.items())
-        elif key == "period_days" and isinstance(value, float) and math.isfinite(value):
-            text = fmt_int(round(value), lang)
-        else:
-            text = fmt_value(value, lang, t)
-        label = t(f"method.setting.{key}") if t.has(f"method.setting.{key}") else str(key)
-        rows.append({"label": label, "value": clamp(text, 240)})
-    return rows
-
-
-def _k_table(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
-    columns: list[str] = []
-    for row in ws.k_table:
-        columns += [c for c in row if c not in columns]
-    rows = [[clamp(fmt_value(row.get(c), lang, t), 40) for c in columns] for row in ws.k_table[:12]]
-    headers = [t(f"method.k_column.{c}") if t.has(f"method.k_column.{c}") else str(c) for c in columns]
-    return {"headers": headers, "rows": rows}
-
-
-def _privacy(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
-    removed = []
-    for item in (ws.privacy.get("removed_columns") or [])[:15]:
-        if isinstance(item, dict):
-            kind = str(item.get("kind", ""))
-            reason = t(f"pii.{kind}") if kind and t.has(f"pii.{kind}") else str(item.get("reason", ""))
-            removed.append({"column": clamp(str(item.get("column", "")), 60), "reason": clamp(reason, 80)})
-        else:
-            removed.append({"column": clamp(str(item), 60), "reason": ""})
-    more = max(0, len(ws.privacy.get("removed_columns") or []) - len(removed))
-    scrubbed = []
-    for kind, count in (ws.privacy.get("scrubbed") or {}).items():
-        label = t(f"pii.{kind}") if t.has(f"pii.{kind}") else str(kind)
-        number = fmt_int(count, lang) if isinstance(count, (int, float)) else str(count)
-        scrubbed.append(t("method.scrubbed_kind", kind=label, count=number))
-    return {"removed": removed, "more": more, "scrubbed": scrubbed,
-            "text": t("method.privacy_text", n=fmt_int(ws.min_group_size, lang))}
+def sheet_footer(sources: list[dict[str, str]], date: str, lang: str, t: Translator) -> str:
+    names = clamp(", ".join(s["name"] for s in sources if s["name"]), 140)
+    day = f"{t('doc.generated')} {fmt_date(date, lang) if date else t('doc.no_date')}"
+    return f"{t('doc.sources')}{t('punct.colon')} {names} · {day}" if names else day
 
 
 def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = True,
-                  persona_id: str | None = None) -> dict[str, Any]:
-    """The whole document as plain data, plus the translator for the templates' own words."""
+                  persona_id: str | None = None, theme: Any = None, title: str | None = None) -> dict[str, Any]:
+    """The whole document as plain data, plus the translator for the templates' own words.
+
+    In another language than the workshop's, untouched drafts are drafted again in ``lang`` and
+    what people wrote is kept, tagged with its language (:mod:`exports.language`).
+    """
+    from .language import in_language
+    from .method import method_view
+    from .overview import document_title, overview_view
+    from .theme import Theme
+
     lang = lang or ws.lang
     t = translator(lang)
     lang = t.lang
-    names = archetype_names(lang)
-    every = [sheet_view(ws, p, i, lang=lang, t=t, names=names, clamp_texts=clamp_texts)
-             for i, p in enumerate(ws.personas)]
+    theme = theme or Theme()
+    names = archetype_names(lang, ws)
+    every = []
+    for i, persona in enumerate(ws.personas):
+        shown, langs = in_language(ws, persona, lang)
+        every.append(sheet_view(ws, shown, i, lang=lang, t=t, names=names, clamp_texts=clamp_texts, langs=langs))
     sheets = every if persona_id is None else [s for s in every if s["id"] == persona_id]
     total = len(ws.assignments) or sum(p.size for p in ws.personas)
-    overview = [{
-        "name": clamp(persona.name, 60) if clamp_texts else persona.name,
-        "archetype": sheet["archetype"],
-        "small": sheet["small"],
-        "colour": sheet["colour"],
-        "size_text": sheet["size_number"],
-        "share_text": sheet["share_text"],
-        "share_value": 0.0 if sheet["small"] else persona.share * 100,
-        "stability_text": sheet["stability_text"] or "—",
-        "stability_reading": sheet["stability_reading"],
-    } for persona, sheet in zip(ws.personas, every)]
     date = ws.updated or ws.created
-    source_names = [s["name"] for s in _sources(ws, lang, t) if s["name"]]
+    method = method_view(ws, lang, t)
+    doc_title = document_title(ws, t, lang, theme, title)
     return {
         "lang": lang,
         "content_lang": ws.lang if ws.lang in ("fr", "en") else lang,
         "t": t,
-        "title": clamp(ws.title or t("doc.title_default"), 120) if clamp_texts else (ws.title or t("doc.title_default")),
+        "title": clamp(doc_title, 120) if clamp_texts else doc_title,
         "date": fmt_date(date, lang) if date else t("doc.no_date"),
         "sheets": sheets,
-        "overview": overview,
+        "overview": overview_view(ws, every, lang=lang, t=t, theme=theme, clamp_texts=clamp_texts),
         "overview_intro": t("overview.intro", n=fmt_int(len(ws.personas), lang), respondents=fmt_int(total, lang)),
-        "sources": _sources(ws, lang, t),
-        "source_dates": any(s["date"] for s in _sources(ws, lang, t)),
-        "source_names": clamp(", ".join(source_names), 140),
-        "settings": _settings(ws, lang, t),
-        "k_table": _k_table(ws, lang, t),
-        "privacy": _privacy(ws, lang, t),
+        "source_names": clamp(", ".join(s["name"] for s in method["sources"] if s["name"]), 140),
+        "footer": sheet_footer(method["sources"], date, lang, t),
         "min_group_size": ws.min_group_size,
+        **method,
     }

@@ -13,6 +13,7 @@ SCHEMA_VERSION = 1
 NARRATIVE_TEXT_FIELDS = ("quote", "story")
 NARRATIVE_LIST_FIELDS = ("goals", "frustrations", "needs", "levers")
 NARRATIVE_FIELDS = NARRATIVE_TEXT_FIELDS + NARRATIVE_LIST_FIELDS
+VALIDATION_STATUSES = ("recognised", "reservation")
 DEFAULT_MIN_GROUP_SIZE = 10
 
 
@@ -58,6 +59,9 @@ class Persona:
     levers: list[str] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     validated: bool = False
+    #: service -> {"status": "recognised" | "reservation", "text": str, "date": ISO date}: which
+    #: services of the workgroup recognise their users in this persona, or have a reservation.
+    validations: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -24,6 +24,7 @@ AVOIDABLE_NOTABLE = 0.3
 REPEAT_NOTABLE = 0.15
 QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 15, 280
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,24}\]")
+_IDENTIFIER = re.compile(r"\d(?:[\s.\-/]?\d){4,}")  # five digits or more: a number, not words
 _SPACES = "[ \u00a0\u202f]*"
 
 
@@ -196,10 +197,14 @@ def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str, 
 
 
 def is_quotable(text: str) -> bool:
-    """A free-text answer that reads as a quote: a sentence, not a word or an essay, no placeholder."""
+    """A free-text answer that reads as a quote: a sentence mostly of words, not a word or an essay,
+    no placeholder left by scrubbing and no identifier-like number (an answer that is mostly a
+    reference or a file number says nothing about the service, and could point at a person)."""
     text = " ".join(str(text).split())
+    letters = sum(ch.isalpha() for ch in text)
     return (QUOTE_MIN_CHARS <= len(text) <= QUOTE_MAX_CHARS and len(text.split()) >= 3
-            and not _PLACEHOLDER.search(text))
+            and letters >= 0.6 * len(text.replace(" ", ""))
+            and not _PLACEHOLDER.search(text) and not _IDENTIFIER.search(text))
 
 
 def pick_quote(candidates: Iterable[str]) -> str:

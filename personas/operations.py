@@ -20,7 +20,9 @@ from typing import TYPE_CHECKING, Any, Callable
 
 from workshop_data.errors import DataError
 
-from .model import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, Note, Persona, Workshop, invariant_problems
+from .model import (
+    NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, VALIDATION_STATUSES, Note, Persona, Workshop, invariant_problems,
+)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -408,6 +410,21 @@ def set_validated(ws: Workshop, pid: str, validated: bool) -> Workshop:
         raise EditError("validated is true or false", found=validated)
     return _commit(ws, "validate", {"persona": pid, "validated": validated},
                    _replaced(ws, replace(persona, validated=validated)))
+
+
+def set_validation(ws: Workshop, pid: str, service: str, status: str | None, text: str = "") -> Workshop:
+    """A service says it recognises its users in the persona, or has a reservation (with why);
+    ``status=None`` withdraws what that service said. Dated, so the sheet shows when."""
+    persona = _persona(ws, pid)
+    service = _text(service, "the service").strip()
+    validations = {k: dict(v) for k, v in persona.validations.items() if k != service}
+    if status is not None:
+        if status not in VALIDATION_STATUSES:
+            raise EditError("unknown validation status", expected=" | ".join(VALIDATION_STATUSES), found=status)
+        validations[service] = {"status": status, "text": _text(text, "the reservation", allow_empty=True).strip(),
+                                "date": _now()[:10]}
+    return _commit(ws, "validation", {"persona": pid, "service": service, "status": status, "text": text},
+                   _replaced(ws, replace(persona, validations=dict(sorted(validations.items())))))
 
 
 # --------------------------------------------------------------------------------------------

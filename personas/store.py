@@ -226,6 +226,7 @@ _NUMBERS = "list of numbers"
 _NUM_MAP = "mapping of names to numbers"
 _MAPS = "list of mappings"
 _MAP = "mapping"
+_TEXT_MAPS = "mapping of names to mappings of texts"
 
 _PERSONA_TYPES: dict[str, str] = {
     "id": _TEXT, "name": _TEXT, "archetype": _OPT_TEXT, "archetype_fit": _OPT_NUMBER, "size": _INT,
@@ -235,7 +236,7 @@ _PERSONA_TYPES: dict[str, str] = {
     "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER, "prevalence_sample": _INT,
     "descriptors": _MAP, "not_recomputed": _TEXTS, "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
-    "notes": _MAPS, "validated": _BOOL,
+    "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS,
 }
 _WORKSHOP_TYPES: dict[str, str] = {
     "schema_version": _INT, "title": _TEXT, "personas": _MAPS, "assignments": _MAP, "lang": _TEXT,
@@ -280,6 +281,11 @@ def _check(kind: str, value: Any) -> Any:
     if kind == _MAPS and isinstance(value, list) and all(isinstance(v, dict) for v in value):
         return value
     if kind == _MAP and isinstance(value, dict):
+        return value
+    if kind == _TEXT_MAPS and isinstance(value, dict) and all(
+        isinstance(k, str) and isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
+        for k, v in value.items()
+    ):
         return value
     raise TypeError(kind)
 
@@ -472,3 +478,73 @@ def edit_workshop(path: str | Path, operation: Callable[[Workshop], Workshop]) -
         current = load_workshop(path)
         changed = operation(current)
         return _write_locked(changed, path, current.revision)
+
+
+# --------------------------------------------------------------------------------------------
+# Several people at once: an edit made on an outdated view
+
+
+#: Workshop fields that every saved edit changes: not parts anyone edits.
+_BOOKKEEPING = ("personas", "assignments", "history", "redo", "revision", "updated")
+
+
+def changed_parts(old: Workshop, new: Workshop) -> set[tuple[str, ...]]:
+    """What differs between two states of a workshop, part by part.
+
+    Parts: ``(persona id, field)``, ``(persona id, "note", note id)`` for a note edited or removed,
+    ``(persona id, "validation", service)``, ``(persona id, "*")`` for a persona added or removed,
+    ``("order",)``, ``("assignments",)`` and ``("workshop", field)``. A note added is no part:
+    two people adding notes never collide.
+    """
+    parts: set[tuple[str, ...]] = set()
+    before, after = {p.id: p for p in old.personas}, {p.id: p for p in new.personas}
+    parts |= {(pid, "*") for pid in set(before) ^ set(after)}
+    if list(before) != list(after):
+        parts.add(("order",))
+    if old.assignments != new.assignments:
+        parts.add(("assignments",))
+    parts |= {("workshop", f.name) for f in fields(Workshop)
+              if f.name not in _BOOKKEEPING and getattr(old, f.name) != getattr(new, f.name)}
+    for pid in set(before) & set(after):
+        a, b = before[pid], after[pid]
+        for f in fields(Persona):
+            if f.name == "notes":
+                notes = {n.id: n for n in b.notes}
+                parts |= {(pid, "note", n.id) for n in a.notes if notes.get(n.id) != n}
+            elif f.name == "validations":
+                services = set(a.validations) | set(b.validations)
+                parts |= {(pid, "validation", s) for s in services if a.validations.get(s) != b.validations.get(s)}
+            elif getattr(a, f.name) != getattr(b, f.name):
+                parts.add((pid, f.name))
+    return parts
+
+
+def _collide(mine: set[tuple[str, ...]], theirs: set[tuple[str, ...]]) -> set[tuple[str, ...]]:
+    """The parts two edits both touch, a persona one of them added or removed counting as all of it."""
+    whole = {part[0] for part in mine | theirs if part[1:] == ("*",)}
+    return (mine & theirs) | {p for p in mine if p[0] in whole and any(q[0] == p[0] for q in theirs)}
+
+
+def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Workshop], Workshop], *,
+                   rebase: bool = True) -> Workshop:
+    """Save an edit a person made on ``view``, the workshop as they last saw it; returns the saved one.
+
+    When someone saved meanwhile, the edit is made again on the file as it is now if it touches
+    none of the parts they changed (a rename by one and a note or another field by the other both
+    stay); when it collides, or with ``rebase=False`` (undo and redo act on the shared history),
+    :class:`ConflictError` names the parts and nothing is saved.
+    """
+    path = Path(path)
+    with _locked(path):
+        if _disk_revision(path) == view.revision:
+            return _write_locked(operation(view), path, view.revision)
+        current = load_workshop(path)
+        both = _collide(changed_parts(view, operation(view)), changed_parts(view, current))
+        if both or not rebase:
+            found = ", ".join(".".join(part) for part in sorted(both)) or "the shared history"
+            raise ConflictError(
+                "someone else changed the same thing since you saw it; your edit was not saved",
+                file=str(path), expected=f"revision {view.revision}", found=found,
+            )
+        return _write_locked(operation(current), path, current.revision)
+

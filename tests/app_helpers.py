@@ -19,6 +19,7 @@ PAGES = {
     "data": "app_pages/data.py",
     "profiles": "app_pages/profiles.py",
     "refine": "app_pages/refine.py",
+    "present": "app_pages/present.py",
     "sheets": "app_pages/sheets.py",
     "export": "app_pages/export.py",
 }
@@ -52,7 +53,6 @@ def small_sample(small_sample_dir: Path, monkeypatch: pytest.MonkeyPatch) -> Pat
 @pytest.fixture(scope="session")
 def built_workshop_file(small_sample_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The small sample clustered into four personas once per session (tests copy it)."""
-    pytest.importorskip("personas.build")
     from personas.build import build_workshop
     from personas.store import save_workshop
     from workshop_data.intake import load_inputs
@@ -63,6 +63,19 @@ def built_workshop_file(small_sample_dir: Path, tmp_path_factory: pytest.TempPat
     path = tmp_path_factory.mktemp("built") / "atelier.yaml"
     save_workshop(ws, path)
     return path
+
+
+@pytest.fixture
+def workshop_file(app_home: Path, small_sample: Path) -> Path:
+    """A four-persona workshop (no clustering needed) that a fresh session opens."""
+    return put_workshop(app_home, fake_workshop(4, 60))
+
+
+def load_saved(path: Path) -> Any:
+    """The workshop as saved in its file (what every other session and the exports see)."""
+    from personas.store import load_workshop
+
+    return load_workshop(path)
 
 
 def put_workshop(home: Path, workshop: Any | Path, name: str = "atelier.yaml") -> Path:

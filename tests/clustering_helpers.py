@@ -135,9 +135,10 @@ def planted_survey(n: int = 300, k: int = 3, seed: int = 0, *, skip: float = 0.0
                                        dimension=DIMS[d] if dimensions else None,
                                        label={"fr": f"Question {d}.{j}", "en": f"Question {d}.{j}"})
     data["ville"] = pd.array(np.where(groups % 2 == 0, "Nord", "Sud"), dtype="string")
-    columns["ville"] = ColumnSpec("ville", "categorical", label={"fr": "Ville", "en": "Town"})
+    columns["ville"] = ColumnSpec("ville", "categorical", label={"fr": "Ville", "en": "Town"},
+                                  role="basis")  # basis on purpose: the encoding of answers is under test
     data["age"] = rng.normal(45, 12, n).round()
-    columns["age"] = ColumnSpec("age", "numeric", label={"fr": "Âge", "en": "Age"})
+    columns["age"] = ColumnSpec("age", "numeric", label={"fr": "Âge", "en": "Age"}, role="basis")
     index = pd.Index(ids, name="respondent_id", dtype="str")
     frame = pd.DataFrame(data, index=index)
     frame["ville"] = frame["ville"].astype("string")

@@ -17,7 +17,6 @@ def opened(app_home, small_sample):
 
 
 def test_sample_opens_with_reports_in_french(opened, small_sample):
-    pytest.importorskip("workshop_data.contacts")
     at = start("data")
     button(at, "Utiliser l'exemple").click().run()
     assert_clean(at)
@@ -28,12 +27,17 @@ def test_sample_opens_with_reports_in_french(opened, small_sample):
     assert len(at.data_editor) == 1
 
 
-def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, small_sample):
-    at = start("data")
-    survey = (small_sample / "survey.csv").read_bytes()
+def _upload_survey(at, sample):
+    """Upload the small sample's survey as enquete.csv and read it."""
+    survey = (sample / "survey.csv").read_bytes()
     widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
     at.run()
     button(at, "Lire les fichiers").click().run()
+
+
+def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, small_sample):
+    at = start("data")
+    _upload_survey(at, small_sample)
     assert_clean(at)
     assert "Enquête en cours : enquete.csv" in shown(at)
     session = at.session_state["app"]
@@ -76,10 +80,7 @@ def test_language_follows_the_browser_and_the_switch(opened):
 
 def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
     at = start("data")
-    survey = (small_sample / "survey.csv").read_bytes()
-    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
-    at.run()
-    button(at, "Lire les fichiers").click().run()
+    _upload_survey(at, small_sample)
     assert list((opened / "uploads").glob("*/enquete.csv"))
     assert "Fichiers chargés conservés sur ce poste : 1" in [e.label for e in at.expander]
     button(at, "Supprimer les fichiers chargés").click().run()
@@ -87,3 +88,21 @@ def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
     assert not list((opened / "uploads").glob("*/*"))
     assert at.session_state["app"].survey_path is None
     assert "1 fichier(s) chargé(s) supprimé(s) de ce poste." in shown(at)
+
+
+def test_codebook_table_shows_roles_and_custom_dimensions_and_applies_a_role():
+    from app_pages.data import apply_codebook_edits, codebook_frame, dimension_options
+
+    codebook = {"respondent_id": "id", "columns": {
+        "sexe": {"type": "categorical"},
+        "tri": {"type": "likert", "scale": [1, 5], "dimension": "ecogestes"},
+        "q": {"type": "likert", "scale": [1, 5], "role": "basis"}},
+        "dimensions": {"ecogestes": {"label": {"fr": "Écogestes", "en": "Green habits"}, "items": ["tri"]}}}
+    frame = codebook_frame(codebook)
+    assert list(frame["role"]) == ["descriptor", "basis", "basis"]
+    assert dimension_options(codebook)[-1] == "ecogestes"
+    frame.loc[frame["column"] == "sexe", "role"] = "basis"
+    applied = apply_codebook_edits(codebook, frame)
+    assert applied["columns"]["sexe"]["role"] == "basis"
+    assert applied["columns"]["tri"]["dimension"] == "ecogestes"
+    assert applied["dimensions"]["ecogestes"]["items"] == ["tri"]

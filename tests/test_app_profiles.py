@@ -8,8 +8,6 @@ from app_helpers import (  # noqa: F401  (fixtures)
     small_sample_dir, start,
 )
 
-pytest.importorskip("personas.build")
-
 
 @pytest.fixture
 def quick_build(monkeypatch):
@@ -73,3 +71,21 @@ def test_percentages_follow_the_language():
     assert percent(27.94, 1, lang="en") == "27.9%"
     assert percent(27.94, 1, lang="fr") == "27,9\u202f%"
     assert percent(None, 0, lang="fr") == "—"
+
+
+def test_map_coordinates_keep_everyone_and_separate_groups():
+    import numpy as np
+    import pandas as pd
+
+    from app_pages.charts import pca_coordinates
+
+    rng = np.random.default_rng(0)
+    values = np.vstack([rng.normal(0, 0.3, (30, 4)), rng.normal(3, 0.3, (30, 4))])
+    frame = pd.DataFrame(values, columns=list("abcd"), index=[f"R{i}" for i in range(60)])
+    frame.iloc[::5, 1] = np.nan  # skipped answers take the median: nobody leaves the map
+    frame["empty"] = np.nan
+    coords = pca_coordinates(frame)
+    assert list(coords.index) == list(frame.index) and not coords.isna().any().any()
+    first, second = coords["pc1"].iloc[:30], coords["pc1"].iloc[30:]
+    assert first.max() < second.min() or second.max() < first.min()
+    assert (pca_coordinates(frame[[]]) == 0).all().all()

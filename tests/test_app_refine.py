@@ -1,26 +1,11 @@
 """Refine page: rename, note, merge, undo, validate; every edit saved at once and back after a reload."""
 from __future__ import annotations
 
-import pytest
-
 from app_helpers import (  # noqa: F401  (fixtures)
     app_home, assert_clean, built_workshop_file, button, fake_workshop, put_workshop, shown, small_sample,
     small_sample_dir, start,
-    widget,
+    widget, workshop_file, load_saved,
 )
-
-pytest.importorskip("personas.operations")
-
-
-@pytest.fixture
-def workshop_file(app_home, small_sample):
-    return put_workshop(app_home, fake_workshop(4, 60))
-
-
-def _load(path):
-    from personas.store import load_workshop
-
-    return load_workshop(path)
 
 
 def test_rename_is_saved_at_once_and_survives_a_reload(workshop_file):
@@ -32,7 +17,7 @@ def test_rename_is_saved_at_once_and_survives_a_reload(workshop_file):
     name.set_value("Léa « pressée » <b>& co</b>").run()
     assert_clean(at)
     assert at.session_state["app"].workshop.persona(first.id).name == "Léa « pressée » <b>& co</b>"
-    assert _load(workshop_file).persona(first.id).name == "Léa « pressée » <b>& co</b>"
+    assert load_saved(workshop_file).persona(first.id).name == "Léa « pressée » <b>& co</b>"
     assert "Persona renommé." in shown(at)
     again = start("refine")
     assert widget(again, "text_input", "Nom").value == "Léa « pressée » <b>& co</b>"
@@ -46,7 +31,7 @@ def test_note_signed_by_the_chosen_service(workshop_file):
     widget(at, "text_area", "Nouvelle note").set_value("Beaucoup d'appels pour les actes de naissance.")
     button(at, "Ajouter la note").click().run()
     assert_clean(at)
-    notes = _load(workshop_file).persona(pid).notes
+    notes = load_saved(workshop_file).persona(pid).notes
     assert [(n.service, n.text) for n in notes][-1] == ("État civil", "Beaucoup d'appels pour les actes de naissance.")
     assert "Beaucoup d'appels pour les actes de naissance." in shown(at)
 
@@ -56,8 +41,8 @@ def test_note_needs_a_service(workshop_file):
     before = len(at.session_state["app"].workshop.personas[0].notes)
     widget(at, "text_area", "Nouvelle note").set_value("Sans service")
     button(at, "Ajouter la note").click().run()
-    assert "Choisissez votre service avant d'ajouter une note." in shown(at)
-    assert len(_load(workshop_file).personas[0].notes) == before
+    assert "Choisissez votre service dans la barre latérale" in shown(at)
+    assert len(load_saved(workshop_file).personas[0].notes) == before
 
 
 def test_merge_then_undo_then_redo(workshop_file):
@@ -67,26 +52,32 @@ def test_merge_then_undo_then_redo(workshop_file):
     total = ws.personas[0].size + ws.personas[1].size
     at.selectbox(key="w_merge_a").set_value(keep)
     at.selectbox(key="w_merge_b").set_value(other)
-    button(at, "Fusionner").click().run()
+    button(at, "Fusionner…").click().run()
     assert_clean(at)
-    merged = _load(workshop_file)
+    assert load_saved(workshop_file).revision == ws.revision  # asked first, with the sizes before and after
+    asked = shown(at)
+    a, b = ws.personas[0], ws.personas[1]
+    assert f"{a.name} ({a.size}) + {b.name} ({b.size})" in asked and f"{a.name} ({total})" in asked
+    button(at, "Confirmer la fusion").click().run()
+    assert_clean(at)
+    merged = load_saved(workshop_file)
     assert len(merged.personas) == 3 and merged.persona(keep).size == total
     assert "Personas fusionnés." in shown(at)
     button(at, "Annuler").click().run()
-    restored = _load(workshop_file)
+    restored = load_saved(workshop_file)
     assert [p.id for p in restored.personas] == [p.id for p in ws.personas]
     assert "Modification annulée." in shown(at)
     button(at, "Rétablir").click().run()
-    assert len(_load(workshop_file).personas) == 3
+    assert len(load_saved(workshop_file).personas) == 3
 
 
 def test_validate_and_archetype_change(workshop_file):
     at = start("refine")
     pid = at.session_state["app"].workshop.personas[0].id
     widget(at, "toggle", "Validé par le groupe").set_value(True).run()
-    assert _load(workshop_file).persona(pid).validated is True
-    at.selectbox(key=next(k for k in at.session_state if str(k).startswith(f"w_arch_{pid}_"))).set_value("").run()
-    assert _load(workshop_file).persona(pid).archetype is None
+    assert load_saved(workshop_file).persona(pid).validated is True
+    at.selectbox(key=f"w_arch_{pid}").set_value("").run()
+    assert load_saved(workshop_file).persona(pid).archetype is None
     assert_clean(at)
 
 
@@ -98,8 +89,9 @@ def test_conflicting_save_is_reported_not_lost(workshop_file):
     pid = at.session_state["app"].workshop.personas[0].id
     edit_workshop(workshop_file, lambda ws: operations.rename(ws, pid, "Renommé ailleurs"))
     widget(at, "text_input", "Nom").set_value("Renommé ici").run()
-    assert "Quelqu'un d'autre a enregistré cet atelier" in shown(at)
-    assert _load(workshop_file).persona(pid).name == "Renommé ailleurs"
+    assert "Quelqu'un d'autre a modifié la même chose entre-temps" in shown(at)
+    assert "Ce que vous aviez saisi : « Renommé ici »" in shown(at)
+    assert load_saved(workshop_file).persona(pid).name == "Renommé ailleurs"
     assert at.session_state["app"].workshop.persona(pid).name == "Renommé ailleurs"
 
 
@@ -120,9 +112,12 @@ def test_split_and_move_use_the_workshops_own_data(app_home, small_sample, built
     at = start("refine")
     ws = at.session_state["app"].workshop
     first = ws.personas[0]
-    button(at, "Scinder en deux").click().run()
+    button(at, "Scinder en deux…").click().run()
     assert_clean(at)
-    split = _load(path)
+    assert load_saved(path).revision == ws.revision and "Confirmer la scission" in shown(at)
+    button(at, "Confirmer la scission").click().run()
+    assert_clean(at)
+    split = load_saved(path)
     assert len(split.personas) == len(ws.personas) + 1
     assert "Persona scindé en deux." in shown(at)
     assert sum(p.size for p in split.personas) == len(ws.assignments)
@@ -134,7 +129,7 @@ def test_split_and_move_use_the_workshops_own_data(app_home, small_sample, built
     at.selectbox(key="w_move_to").set_value(target)
     button(at, "Déplacer").click().run()
     assert not at.exception
-    moved = _load(path)
+    moved = load_saved(path)
     from personas.model import invariant_problems
 
     assert not invariant_problems(moved)
@@ -175,3 +170,14 @@ def test_uploaded_workshop_opens_and_a_bad_one_is_refused(workshop_file, app_hom
     assert any(e.value.startswith("Impossible de poursuivre") for e in at.error), [e.value for e in at.error]
     assert len(at.session_state["app"].workshop.personas) == 2
     assert not list((app_home / "workshops").glob("piege*"))
+
+
+def test_a_damaged_save_elsewhere_is_reported_once_and_the_last_good_version_stays(workshop_file):
+    at = start("refine")
+    name = widget(at, "text_input", "Nom").value
+    workshop_file.write_text("schema_version: 1\ntitle: [cassé\n", encoding="utf-8")
+    at.run()
+    assert any(e.value.startswith("Impossible de poursuivre") for e in at.error)
+    assert widget(at, "text_input", "Nom").value == name
+    at.run()
+    assert not at.error  # reported once, not at every rerun

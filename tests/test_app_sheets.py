@@ -52,3 +52,18 @@ def test_every_page_speaks_one_language_without_raw_keys(app_home, small_sample)
             if lang == "fr":
                 lines = set(shown(at).splitlines())
                 assert not (lines & leftovers), (page, lines & leftovers)
+
+
+def test_the_services_say_is_shown_with_the_sheet(app_home, small_sample):
+    from personas import operations
+
+    ws = operations.set_validation(fake_workshop(3, 45), "P1", "Accueil", "recognised")
+    ws = operations.set_validation(ws, "P1", "CCAS", "reservation", "Trop centré sur le numérique")
+    put_workshop(app_home, ws)
+    at = start("sheets")
+    assert_clean(at)
+    from app_helpers import shown
+
+    text = shown(at)
+    assert "**Accueil** · reconnaît ses usagers dans ce persona" in text
+    assert "**CCAS** · réserve : Trop centré sur le numérique" in text

@@ -30,6 +30,17 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 NEW_NAME = "Léa, pressée & connectée"
 
 
+def require_chromium() -> None:
+    """Skip without Debian's chromium on a developer's machine; under CI (``CI=true``) fail instead,
+    so a machine without the browser can never pass the run by skipping the browser tests."""
+    if Path(CHROMIUM).exists():
+        return
+    message = f"Debian's chromium is not installed ({CHROMIUM}): apt-get install chromium (.ci/run does)"
+    if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+        pytest.fail(message, pytrace=False)
+    pytest.skip(message)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -53,8 +64,7 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 @contextlib.contextmanager
 def running_app(home: Path, sample_dir: Path, log_path: Path) -> Iterator[str]:
     """``streamlit run app.py`` on a free local port with its working folder at ``home``; yields the URL."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
+    require_chromium()
     port = _free_port()
     env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(home), "PERSONA_WORKSHOP_SAMPLE": str(sample_dir)}
     with open(log_path, "wb") as log:
@@ -74,6 +84,13 @@ def running_app(home: Path, sample_dir: Path, log_path: Path) -> Iterator[str]:
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def test_missing_chromium_fails_under_ci(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(sys.modules[__name__], "CHROMIUM", "/nonexistent/chromium")
+    monkeypatch.setenv("CI", "true")
+    with pytest.raises(pytest.fail.Exception, match="chromium is not installed"):
+        require_chromium()
 
 
 @pytest.fixture

@@ -145,23 +145,24 @@ def test_codebook_naming_absent_columns(data: Path) -> None:
     assert not out.exists()
 
 
-def test_value_outside_declared_scale_names_column_and_rows(data: Path) -> None:
+def _answer_out_of_scale(data: Path) -> None:
+    """Line 3 of the survey answers 9 on the 1-5 scale of aisance_ordinateur."""
     lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
     cells = lines[3].split(";")
     cells[1] = "9"
     lines[3] = ";".join(cells)
     (data / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_value_outside_declared_scale_names_column_and_rows(data: Path) -> None:
+    _answer_out_of_scale(data)
     result, out = features(data)
     assert_refused(result, "aisance_ordinateur", "3")
     assert not out.exists()
 
 
 def test_value_outside_scale_is_missing_when_lenient(data: Path) -> None:
-    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
-    cells = lines[3].split(";")
-    cells[1] = "9"
-    lines[3] = ";".join(cells)
-    (data / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    _answer_out_of_scale(data)
     result, out = features(data, "survey.csv", "--lenient")
     assert result.exit_code == 0, result.stderr
     assert "aisance_ordinateur" in result.stderr

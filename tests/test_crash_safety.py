@@ -56,13 +56,20 @@ def _start(code: str, target: Path) -> subprocess.Popen:
     return proc
 
 
-def _kill_at_random(proc: subprocess.Popen, rng: random.Random, longest: float) -> None:
-    time.sleep(rng.uniform(0.0, longest))
-    assert proc.poll() is None, proc.stderr.read()
+def _kill_during_write(proc: subprocess.Popen, folder: Path, name: str, rng: random.Random) -> bool:
+    """SIGKILL the writer the moment a temporary file of ``name`` exists (after a random pause, so
+    the kill lands at different points of the write); True when the kill left one behind, i.e. it
+    landed during a write and not between two."""
+    time.sleep(rng.uniform(0.0, 0.5))
+    deadline = time.monotonic() + 30
+    while not _temps(folder, name) and time.monotonic() < deadline:
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.001)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=30)
     proc.stdout.close()
     proc.stderr.close()
+    return bool(_temps(folder, name))
 
 
 def test_sigkill_while_saving_a_workshop_never_breaks_the_file(tmp_path: Path) -> None:
@@ -70,13 +77,15 @@ def test_sigkill_while_saving_a_workshop_never_breaks_the_file(tmp_path: Path) -
 
     target = tmp_path / "atelier.yaml"
     rng = random.Random(7)
+    interrupted = 0
     for _ in range(KILLS):
         proc = _start(_SAVE_LOOP, target)
-        _kill_at_random(proc, rng, 2.5)
+        interrupted += _kill_during_write(proc, tmp_path, target.name, rng)
         ws = load_workshop(target)  # intact: parses, validates, ends with its end marker
         assert ws.title.startswith("version ")
         assert len(ws.assignments) == 4000
         assert len(_temps(tmp_path, target.name)) <= 1
+    assert interrupted >= 1, "no kill landed during a save: the test did not reach the dangerous moment"
     save_workshop(ws, target)  # the next save cleans what killed saves left behind
     assert _temps(tmp_path, target.name) == []
     assert load_workshop(target).revision == ws.revision + 1
@@ -91,7 +100,7 @@ def test_sigkill_during_the_write_itself_leaves_old_or_new_bytes(tmp_path: Path)
     interrupted = 0
     for _ in range(KILLS):
         proc = _start(_WRITE_LOOP, target)
-        _kill_at_random(proc, rng, 1.0)
+        landed = _kill_during_write(proc, tmp_path, target.name, rng)
         data = target.read_bytes()
         assert len(data) == 13 + 40_000_000
         assert data[12:13] == b"\n" and data[:12].isdigit()
@@ -99,8 +108,8 @@ def test_sigkill_during_the_write_itself_leaves_old_or_new_bytes(tmp_path: Path)
         seen.add(data[:12])
         left = _temps(tmp_path, target.name)
         assert len(left) <= 1
-        interrupted += bool(left)
-    print(f"{interrupted} of {KILLS} kills landed during a write")
+        interrupted += landed
+    assert interrupted >= 1, "no kill landed during a write: the test did not reach the dangerous moment"
     atomic_write_bytes(target, b"done")
     assert _temps(tmp_path, target.name) == []
     assert target.read_bytes() == b"done"

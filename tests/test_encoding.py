@@ -8,7 +8,7 @@ import yaml
 
 from clustering.encoding import encode, encode_with_state
 from clustering_helpers import planted_survey, statsmodels_survey
-from workshop_data.codebook import Codebook, ColumnSpec
+from workshop_data.codebook import Codebook, ColumnSpec, DimensionSpec
 from workshop_data.reports import PrivacyReport, QualityReport
 from workshop_data.survey import Survey
 
@@ -76,7 +76,7 @@ def test_new_wave_is_encoded_identically():
 
 
 def test_unseen_category_is_all_zeros_in_a_new_wave():
-    cols = {"town": ColumnSpec("town", "categorical"), "x": ColumnSpec("x", "numeric")}
+    cols = {"town": ColumnSpec("town", "categorical", role="basis"), "x": ColumnSpec("x", "numeric")}
     first = _survey({"town": ["A", "B", "A", "B"], "x": [1.0, 2.0, 3.0, 4.0]}, cols)
     fm = encode(first)
     second = _survey({"town": ["C"], "x": [2.0]}, cols)
@@ -97,7 +97,7 @@ def test_categorical_only_and_numeric_only_surveys():
 def test_inferred_codebook_uses_items_as_traits():
     survey = statsmodels_survey("anes96", n=200)
     fm = encode(survey)
-    assert set(fm.trait_scores.columns) == {"selfLR", "ClinLR", "DoleLR", "PID", "educ"}
+    assert set(fm.trait_scores.columns) == {"selfLR", "ClinLR", "DoleLR", "PID"}  # educ, age, income: descriptors
     assert np.isfinite(fm.X).all()
 
 
@@ -115,3 +115,31 @@ def test_no_usable_column_is_refused():
     const = _survey({"n": [1.0, 1.0, 1.0]}, {"n": ColumnSpec("n", "numeric")})
     with pytest.raises(DataError):
         encode(const)
+
+
+def test_descriptors_never_enter_the_matrix():
+    agree = ["Pas du tout d'accord", "Plutôt pas d'accord", "Plutôt d'accord", "Tout à fait d'accord"]
+    cols = {"sexe": ColumnSpec("sexe", "categorical"),
+            "age": ColumnSpec("age", "numeric", role="descriptor"),
+            "q": ColumnSpec("q", "likert", levels=agree),
+            "canal": ColumnSpec("canal", "categorical")}
+    survey = _survey({"sexe": ["F", "H", "F", "H"], "age": [20.0, 40.0, 60.0, 80.0], "q": [1.0, 2.0, 3.0, 4.0],
+                      "canal": ["web", "tel", "web", "tel"]}, cols)
+    fm = encode(survey)
+    assert cols["sexe"].role == "descriptor"
+    assert not [c for c in fm.columns if c.startswith(("sexe", "age"))]
+    assert "trait:q" in fm.columns and "canal=web" in fm.columns
+
+
+def test_custom_dimension_takes_its_label_from_the_codebook():
+    cols = {"a": ColumnSpec("a", "likert", scale=(1, 5), dimension="tri_dechets"),
+            "b": ColumnSpec("b", "likert", scale=(1, 5), dimension="tri_dechets"),
+            "c": ColumnSpec("c", "likert", scale=(1, 5), dimension="sans_mots"),
+            "d": ColumnSpec("d", "likert", scale=(1, 5), dimension="trust")}
+    survey = _survey({k: [1.0, 3.0, 5.0, 2.0] for k in cols}, cols)
+    survey.codebook.dimensions = {"tri_dechets": DimensionSpec("tri_dechets", label={"fr": "Tri des déchets",
+                                                                                      "en": "Waste sorting"})}
+    fm = encode(survey)
+    assert fm.labels["trait:tri_dechets"] == {"fr": "Tri des déchets", "en": "Waste sorting"}
+    assert fm.labels["trait:sans_mots"] == {"fr": "Sans mots", "en": "Sans mots"}
+    assert fm.labels["trait:trust"] == {"fr": "Confiance", "en": "Trust"}

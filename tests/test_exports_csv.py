@@ -19,18 +19,31 @@ def test_csv_header_rows_and_encoding():
     data = exports.render_csv(ws)
     assert data.startswith(b"\xef\xbb\xbf")           # UTF-8 BOM, for Excel
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0] == "respondent_id,persona_id,persona_name,archetype"
+    assert text.splitlines()[0] == "respondent_id,persona_id,persona_name,archetype,archetype_label"
     rows = list(csv.DictReader(io.StringIO(text)))
     assert len(rows) == len(ws.assignments)
     first = rows[0]
     assert first == {"respondent_id": "Rp1-0000", "persona_id": "p1", "persona_name": HOSTILE_NAME,
-                     "archetype": "agile"}
-    assert {r["archetype"] for r in rows if r["persona_id"] == "p8"} == {""}
+                     "archetype": "agile", "archetype_label": "Agile"}
+    assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Mal informé·e"}
+    assert {(r["archetype"], r["archetype_label"]) for r in rows if r["persona_id"] == "p8"} == {("", "")}
+
+
+def test_csv_label_in_the_workshops_language_and_from_its_typology():
+    ws = ten_persona_workshop(lang="en")
+    rows = list(csv.DictReader(io.StringIO(exports.render_csv(ws).decode("utf-8-sig"))))
+    assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Poorly informed"}
+    assert {r["archetype"] for r in rows if r["persona_id"] == "p2"} == {"poorly_informed"}
+    ws.settings["typology"] = {"id": "ville", "name": {"fr": "Ville", "en": "City"}, "source": "ville.yaml",
+                               "sha256": None, "labels": {"poorly_informed": {"fr": "Perdu·e", "en": "Lost"}},
+                               "icons": {}}
+    rows = list(csv.DictReader(io.StringIO(exports.render_csv(ws).decode("utf-8-sig"))))
+    assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Lost"}
 
 
 def test_csv_reads_back_with_pandas():
     frame = pd.read_csv(io.BytesIO(exports.render_csv(ten_persona_workshop())), dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["respondent_id", "persona_id", "persona_name", "archetype"]
+    assert list(frame.columns) == ["respondent_id", "persona_id", "persona_name", "archetype", "archetype_label"]
     assert frame.loc[0, "persona_name"] == HOSTILE_NAME
 
 
@@ -50,7 +63,7 @@ def test_yaml_export_round_trips():
 
 @pytest.mark.parametrize("fmt", ["html", "md", "csv", "yaml"])
 def test_write_export_writes_each_format(tmp_path, fmt):
-    path = exports.write_export(ten_persona_workshop(), fmt, tmp_path / f"out.{fmt}")
+    [path] = exports.write_export(ten_persona_workshop(), fmt, tmp_path / f"out.{fmt}")
     assert path.exists() and path.stat().st_size > 100
     assert [p.name for p in tmp_path.iterdir()] == [f"out.{fmt}"]
 
@@ -58,7 +71,7 @@ def test_write_export_writes_each_format(tmp_path, fmt):
 def test_write_export_refuses_unknown_format(tmp_path):
     with pytest.raises(DataError) as info:
         exports.write_export(ten_persona_workshop(), "docx", tmp_path / "out.docx")
-    assert "pdf | html | md | csv | yaml" in str(info.value)
+    assert "pdf | html | md | csv | yaml | pptx | png" in str(info.value)
     assert not list(tmp_path.iterdir())
 
 
@@ -83,16 +96,16 @@ PHONE = re.compile(r"(?<!\d)0[1-9](?:[ .-]?\d{2}){4}(?!\d)")
 @pytest.fixture(scope="module")
 def workshop_from_data_with_pii(tmp_path_factory):
     """A workshop built by the real intake and clustering from demo data that holds e-mails and phones."""
-    cli = pytest.importorskip("cli")
     from click.testing import CliRunner
+
+    import cli
 
     from personas.store import load_workshop
 
     folder = tmp_path_factory.mktemp("pii")
     runner = CliRunner()
     demo = runner.invoke(cli.main, ["demo", str(folder), "--respondents", "200", "--seed", "5"])
-    if demo.exit_code != 0:
-        pytest.skip(f"demo data generator not available: {demo.output[-200:]}")
+    assert demo.exit_code == 0, demo.output[-400:]
     survey = (folder / "survey.csv").read_text(encoding="utf-8-sig")
     planted = set(EMAIL.findall(survey)) | set(PHONE.findall(survey))
     assert planted, "the demo survey should carry e-mails and phone numbers for this test to mean anything"
@@ -100,8 +113,7 @@ def workshop_from_data_with_pii(tmp_path_factory):
     built = runner.invoke(cli.main, ["cluster", str(folder / "survey.csv"), "--codebook", str(folder / "codebook.yaml"),
                                      "--contacts", str(folder / "contacts.csv"), "--k", "4", "--bootstrap", "0",
                                      "--out", str(out)])
-    if built.exit_code != 0:
-        pytest.skip(f"clustering not available: {built.output[-200:]}")
+    assert built.exit_code == 0, built.output[-400:]
     return load_workshop(out), planted
 
 

@@ -1,6 +1,7 @@
 """Markdown renderer: snapshots, text that reads as typed once rendered, privacy, full texts."""
 from __future__ import annotations
 
+import markdown_it
 import pytest
 
 import exports
@@ -12,12 +13,11 @@ from test_exports_html import check_snapshot
 
 @pytest.fixture(autouse=True)
 def fixed_archetype_names(monkeypatch):
-    monkeypatch.setattr(view, "archetype_names", lambda lang: {"agile": "Agile"})
+    monkeypatch.setattr(view, "archetype_names", lambda lang, ws=None: {"agile": "Agile"})
 
 
 def rendered_text(markdown: str) -> str:
     """What a reader sees: CommonMark rendered, tags removed, entities decoded."""
-    markdown_it = pytest.importorskip("markdown_it")
     import html
     import re
 
@@ -35,7 +35,6 @@ def test_names_read_as_typed_and_never_become_markup():
     seen = rendered_text(markdown)
     for persona in ten_persona_workshop().personas:
         assert persona.name in seen
-    markdown_it = pytest.importorskip("markdown_it")
     page = markdown_it.MarkdownIt("commonmark").render(markdown)
     assert "<b>" not in page and "<i>" not in page
 
@@ -78,7 +77,7 @@ def test_small_group_has_no_statistics():
 def test_structure():
     markdown = exports.render_markdown(ten_persona_workshop())
     assert markdown.startswith("# Atelier personas")
-    assert markdown.count("\n## ") == 12        # overview, ten personas, method
+    assert markdown.count("\n## ") == 13        # overview, ten personas, method, technical appendix
     assert "« Léa & Œdipe \\<b\\> »" in markdown
     assert "Sources\u00a0: enquete" in markdown          # French no-break spaces survive
 

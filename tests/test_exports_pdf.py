@@ -1,4 +1,4 @@
-"""PDF step: tagged, one page per persona plus overview and method, names extractable as typed.
+"""PDF step: tagged, one page per persona plus overview, method and appendix, names extractable as typed.
 
 Each workshop is rendered once per module (WeasyPrint dominates the time of these tests).
 """
@@ -7,13 +7,12 @@ from __future__ import annotations
 import io
 import re
 
+import pypdf
 import pytest
 
-pypdf = pytest.importorskip("pypdf")
-
-import exports  # noqa: E402
-from exports import view  # noqa: E402
-from exports_helpers import long_text_workshop, ten_persona_workshop  # noqa: E402
+import exports
+from exports import view
+from exports_helpers import long_text_workshop, ten_persona_workshop
 
 
 def _pdf(ws, lang="fr"):
@@ -43,6 +42,22 @@ def long_texts():
     return ws, *_pdf(ws)
 
 
+def _structure_nodes(node, depth=0):
+    node = node.get_object()
+    if depth > 40 or not hasattr(node, "get"):
+        return
+    yield node
+    kids = node.get("/K")
+    for kid in kids if isinstance(kids, list) else [kids] if kids is not None else []:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get") and "/S" in kid or hasattr(kid, "get") and "/K" in kid:
+            yield from _structure_nodes(kid, depth + 1)
+
+
+def _structure_tags(root) -> list[str]:
+    return [str(node.get("/S")) for node in _structure_nodes(root) if node.get("/S")]
+
+
 def _flat(text: str) -> str:
     return re.sub(r"\s+", " ", text)
 
@@ -54,6 +69,12 @@ def test_pdf_is_tagged_with_language_and_title(french):
     assert "/StructTreeRoot" in root
     assert bool(root["/MarkInfo"]["/Marked"])
     assert root["/Lang"] == "fr"
+    tags = _structure_tags(root["/StructTreeRoot"])
+    assert {"/H1", "/H2", "/H3", "/TH", "/Figure"} <= set(tags)
+    figures = [node for node in _structure_nodes(root["/StructTreeRoot"]) if node.get("/S") == "/Figure"]
+    alts = [str(node.get("/Alt", "")) for node in figures]
+    assert any(alt.startswith("Diagramme") and "« Léa & Œdipe <b> »" in alt for alt in alts)   # the chart
+    assert any(alt.startswith("Pictogramme") for alt in alts)                                  # portraits
     assert reader.metadata["/Title"] == ws.title
     assert b"pdfuaid:part" in root["/Metadata"].get_object().get_data()   # PDF/UA-1 identification
 
@@ -73,9 +94,9 @@ def test_fonts_are_embedded(french):
 
 
 @pytest.mark.parametrize("fixture", ["french", "english", "long_texts"])
-def test_one_page_per_persona_plus_overview_and_method(fixture, request):
+def test_one_page_per_persona_plus_overview_method_and_appendix(fixture, request):
     ws, _, reader, texts = request.getfixturevalue(fixture)
-    assert len(reader.pages) == len(ws.personas) + 2
+    assert len(reader.pages) == len(ws.personas) + 3
     for number, persona in enumerate(ws.personas, start=2):
         shown = view.clamp(persona.name, view.MAX_NAME)      # names over 80 characters are shortened
         assert shown in _flat(texts[number - 1]), (number, shown)
@@ -94,18 +115,19 @@ def test_french_and_english_words(french, english):
     assert "Effectif" not in _flat(english[3][1])
     assert "Part pondérée" in _flat(french[3][1]).title() or "PART PONDÉRÉE" in french[3][1]
     assert "WEIGHTED SHARE" in english[3][1]
-    assert "Méthode et sources" in french[3][-1] and "Method and sources" in english[3][-1]
+    assert "Méthode et sources" in french[3][-2] and "Method and sources" in english[3][-2]
+    assert "Annexe technique" in french[3][-1] and "Technical appendix" in english[3][-1]
 
 
 def test_long_texts_are_shortened_not_spilled(long_texts):
     _, _, _, texts = long_texts
-    for text in texts[1:-2]:
+    for text in texts[1:-3]:
         assert "…" in text and "de plus" in text
 
 
 def test_small_group_sheet_has_no_statistics(long_texts):
     ws, _, _, texts = long_texts
-    sheet = _flat(texts[-2])
+    sheet = _flat(texts[-3])
     assert "Effectif trop faible pour publier des statistiques" in sheet
     assert "%" not in sheet
     assert "effectif trop faible" in _flat(texts[0])

@@ -1,4 +1,6 @@
-"""Fuzzing every reader: any input gives a result or a DataError, never another exception.
+"""Fuzzing every reader (one suite per reader, all here): any input gives a result or a DataError,
+never another exception; and a positive control per reader: valid variants are accepted, so a reader
+that refused everything would fail here.
 
 Bounded for CI (a fixed number of examples per target, derandomized so CI runs are reproducible).
 Set HARDENING_FUZZ_EXAMPLES=5000 for a longer, randomized hunt on a workstation.
@@ -12,6 +14,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import yaml
 from hypothesis import HealthCheck, assume, given, settings
@@ -71,15 +74,53 @@ def csv_like(draw) -> bytes:
     return text.encode(encoding, errors="replace")
 
 
+def table_or_refusal(data: bytes, suffix: str) -> pd.DataFrame | None:
+    """What read_table makes of ``data``: a non-empty frame of unique text columns, or None (refused)."""
+    from workshop_data.readers import read_table
+
+    frame = outcome(read_table, _file(data, suffix))
+    if frame is not None:
+        assert len(frame.columns) >= 1 and len(frame) >= 1 and frame.columns.is_unique
+        assert list(frame.columns) == [str(c) for c in frame.columns]
+        assert all(isinstance(dtype, pd.StringDtype) for dtype in frame.dtypes)
+    return frame
+
+
 @fuzz(200)
 @given(csv_like())
 def test_read_table_on_csv_bytes(data: bytes) -> None:
-    from workshop_data.readers import read_table
+    table_or_refusal(data, ".csv")
 
-    frame = outcome(read_table, _file(data, ".csv"))
-    if frame is not None:
-        assert len(frame.columns) >= 1 and len(frame) >= 1
-        assert list(frame.columns) == [str(c) for c in frame.columns]
+
+@fuzz(100)
+@given(st.binary(max_size=300), st.sampled_from([".csv", ".xlsx", ".parquet", ".txt"]))
+def test_read_table_on_any_bytes_under_any_name(data: bytes, suffix: str) -> None:
+    table_or_refusal(data, suffix)
+
+
+_WORD = st.text(alphabet=st.sampled_from(list("abcxyzéèàçœ€’ 0123456789-_.")), min_size=1, max_size=8).map(str.strip)
+
+
+@st.composite
+def valid_csv(draw) -> tuple[bytes, list[str], int]:
+    """A well-formed table in a common delimiter and encoding, with its header and row count."""
+    width = draw(st.integers(1, 5))
+    header = draw(st.lists(_WORD.filter(bool), min_size=width, max_size=width, unique_by=str.casefold))
+    rows = draw(st.lists(st.lists(_WORD.filter(bool), min_size=width, max_size=width), min_size=1, max_size=8))
+    delimiter = draw(st.sampled_from([",", ";", "\t", "|"]))
+    newline = draw(st.sampled_from(["\n", "\r\n"]))
+    text = newline.join(delimiter.join(r) for r in [header, *rows]) + newline
+    encoding = draw(st.sampled_from(["utf-8", "utf-8-sig", "utf-16", "cp1252"]))
+    return text.encode(encoding), header, len(rows)
+
+
+@fuzz(100)
+@given(valid_csv())
+def test_read_table_accepts_valid_csv_variants(case: tuple[bytes, list[str], int]) -> None:
+    data, header, n_rows = case
+    frame = table_or_refusal(data, ".csv")
+    assert frame is not None, "a well-formed table was refused"
+    assert list(frame.columns) == header and len(frame) == n_rows
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
@@ -136,9 +177,7 @@ def mutated_xlsx(draw) -> bytes:
 @fuzz(100)
 @given(mutated_xlsx())
 def test_read_table_on_xlsx_like_bytes(data: bytes) -> None:
-    from workshop_data.readers import read_table
-
-    frame = outcome(read_table, _file(data, ".xlsx"))
+    frame = table_or_refusal(data, ".xlsx")
     if frame is not None:
         text = frame.to_csv()
         assert "root:" not in text  # no external entity was resolved
@@ -161,9 +200,24 @@ def fuzzed_sheet(draw) -> bytes:
 @fuzz(100)
 @given(fuzzed_sheet())
 def test_read_table_on_fuzzed_sheets(data: bytes) -> None:
-    from workshop_data.readers import read_table
+    table_or_refusal(data, ".xlsx")
 
-    outcome(read_table, _file(data, ".xlsx"))
+
+@fuzz(30)
+@given(st.lists(st.lists(st.one_of(_WORD.filter(bool), st.integers(-999, 999), st.floats(-1e6, 1e6)),
+                         min_size=3, max_size=3), min_size=1, max_size=6))
+def test_read_table_accepts_valid_workbooks(rows: list[list]) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.append(["id", "q1", "note"])
+    for row in rows:
+        book.active.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    frame = table_or_refusal(buffer.getvalue(), ".xlsx")
+    assert frame is not None, "a well-formed workbook was refused"
+    assert list(frame.columns) == ["id", "q1", "note"] and len(frame) == len(rows)
 
 
 # --- Codebook -----------------------------------------------------------------------------------
@@ -228,6 +282,24 @@ def test_codebook_from_arbitrary_structures(data) -> None:
     _check_codebook(outcome(Codebook.from_dict, data, file="codebook.yaml"))
 
 
+_RENAMES = st.text(alphabet=st.sampled_from(list("abcdefghijklmnopqrstuvwxyz_")), min_size=1, max_size=12)
+
+
+@fuzz(50)
+@given(st.sets(st.sampled_from(["age", "commentaire", "usage_teleservices"]), max_size=2),
+       st.sampled_from(["fr", "en"]), _RENAMES, st.booleans())
+def test_codebook_accepts_valid_variants(dropped: set, lang: str, label: str, reverse: bool) -> None:
+    data = copy.deepcopy(_VALID_CODEBOOK)
+    for column in dropped:
+        del data["columns"][column]
+    data["columns"]["aisance_ordinateur"]["label"] = {lang: label}
+    data["columns"]["aisance_ordinateur"]["reverse"] = reverse
+    book = outcome(Codebook.from_dict, data, file="codebook.yaml")
+    assert book is not None, "a valid codebook was refused"
+    _check_codebook(book)
+    assert set(book.columns) == set(_VALID_CODEBOOK["columns"]) - dropped
+
+
 _YAML_TEXT = st.one_of(
     st.text(max_size=200),
     st.lists(st.sampled_from(["respondent_id: id", "columns:", "  q: likert", "  q: {type: likert, scale: [1, 5]}",
@@ -290,6 +362,19 @@ def test_parse_workshop_on_mutated_text(workshop_text: str, data) -> None:
         insert = data.draw(st.sampled_from(["", "x", ":", "- ", "\n", "  ", "'", "&a ", "*a", "null", "-1", "1e308",
                                             "P9", "[]", "{}", "\t", "!!python/none "]))
         text = text[:start] + insert + text[start + length:]
+    _parse_and_check(text)
+
+
+@fuzz(12)
+@given(st.integers(2, 6), st.integers(12, 40), st.integers(0, 1000))
+def test_parse_workshop_accepts_valid_workshops(k: int, n: int, seed: int) -> None:
+    from personas.store import dump_workshop, parse_workshop
+    from personas_helpers import make_workshop
+
+    text = dump_workshop(make_workshop(k, max(n, 3 * k), seed=seed))
+    ws = outcome(parse_workshop, text, file="atelier.yaml")
+    assert ws is not None, "a valid workshop file was refused"
+    assert len(ws.personas) == k
     _parse_and_check(text)
 
 
@@ -395,6 +480,32 @@ def test_load_survey_with_a_codebook(data: bytes, lenient: bool) -> None:
     assert "@mail.fr" not in text and "06 12 34 56 78" not in text
 
 
+@st.composite
+def valid_survey_csv(draw) -> tuple[bytes, int]:
+    """A survey that fits the codebook: every cell valid, ids unique."""
+    columns = ["id", *(_VALID_CELL)]
+    n = draw(st.integers(20, 26))
+    rows = [[f"R{i}", *(draw(_VALID_CELL[c]) for c in columns[1:])] for i in range(n)]
+    delimiter = draw(st.sampled_from([";", ","]))
+
+    def cell(value: str) -> str:
+        return '"' + value.replace('"', '""') + '"' if any(ch in value for ch in ';,"\n') else value
+
+    text = "\n".join(delimiter.join(cell(v) for v in r) for r in [columns, *rows]) + "\n"
+    return text.encode(draw(st.sampled_from(["utf-8", "cp1252"]))), n
+
+
+@fuzz(20)
+@given(valid_survey_csv(), st.booleans())
+def test_load_survey_accepts_valid_surveys(case: tuple[bytes, int], lenient: bool) -> None:
+    from workshop_data.survey import load_survey
+
+    data, n = case
+    survey = outcome(load_survey, _file(data, ".csv"), _FUZZ_BOOK, lenient=lenient, min_respondents=20)
+    assert survey is not None, "a survey that fits its codebook was refused"
+    assert len(survey.data) == n and "courriel" not in survey.data.columns
+
+
 # --- Contact logs -------------------------------------------------------------------------------
 
 _MAPPING = None
@@ -442,3 +553,24 @@ def test_contact_features_on_arbitrary_logs(data: bytes) -> None:
         table = found.table
         assert len(table) == 3
         assert (table["contacts_total"].to_numpy() >= 0).all()
+
+
+_VALID_LOG_CELLS = {
+    "usager": st.sampled_from(["R001", "R002", "R003"]),
+    "horodatage": st.sampled_from(["2025-01-02 09:15:00", "2025-02-11 14:00:00", "2025-03-30 08:05:00"]),
+    "canal_contact": st.sampled_from(["Appel", "Guichet", "Mail", "Téléservice", "Courrier"]),
+    "objet": st.sampled_from(["Déchets", "État civil", "Écoles"]),
+    "dispo_en_ligne": st.sampled_from(["oui", "non"]),
+}
+
+
+@fuzz(8)
+@given(st.lists(st.fixed_dictionaries(_VALID_LOG_CELLS), min_size=1, max_size=12), st.sampled_from([";", ","]))
+def test_contact_features_accept_valid_logs(rows: list[dict], delimiter: str) -> None:
+    from workshop_data.contacts import contact_features
+
+    columns = list(_VALID_LOG_CELLS)
+    text = "\n".join(delimiter.join(r[c] for c in columns) for r in [dict(zip(columns, columns)), *rows]) + "\n"
+    found = outcome(contact_features, _file(text.encode("utf-8"), ".csv"), _contact_mapping(), ["R001", "R002", "R003"])
+    assert found is not None, "a well-formed contact log was refused"
+    assert int(found.table["contacts_total"].sum()) == len(rows)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -290,3 +291,119 @@ def test_unknown_scale_numbered_by_the_tool_is_ordered_by_its_numbers() -> None:
 def test_numbered_categories_stay_categories() -> None:
     values = ["1 - Agriculteurs exploitants", "2 - Artisans, commerçants", "3 - Cadres", "5 - Employés", "6 - Ouvriers"]
     assert infer_column("PCS", _text(values * 4)).type == "categorical"
+
+
+# --- roles and dimensions in the draft ------------------------------------------------------------
+
+AGREE_FR = ["Pas du tout d'accord", "Plutôt pas d'accord", "Ni d'accord ni pas d'accord", "Plutôt d'accord",
+            "Tout à fait d'accord"]
+SORTING = ["Je trie mes déchets chaque semaine", "Le tri des déchets est utile",
+           "Je composte mes déchets de cuisine"]
+SORTING_REVERSED = "Trier ses déchets ne sert à rien"
+OUTINGS = ["Les sorties culturelles me plaisent", "Je fais des sorties culturelles en famille",
+           "Les sorties culturelles du week-end sont un plaisir"]
+UNRELATED = ["Je prends le bus pour aller travailler", "J'ai un jardin"]
+
+
+def two_factor_survey(n: int = 500, seed: int = 7) -> pd.DataFrame:
+    """Two latent attitudes (waste sorting: 4 items, one reversed; cultural outings: 3 items), two
+    unrelated items and two demographics. Written here, not by the demo generator."""
+    rng = np.random.default_rng(seed)
+    sorting, outings = rng.standard_normal(n), rng.standard_normal(n)
+
+    def item(latent: np.ndarray, loading: float = 0.8) -> np.ndarray:
+        value = loading * latent + np.sqrt(1 - loading ** 2) * rng.standard_normal(n)
+        answers = np.asarray(AGREE_FR, dtype=object)[np.digitize(value, [-1.2, -0.4, 0.4, 1.2])]
+        answers[rng.random(n) < 0.03] = None
+        return answers
+
+    frame = pd.DataFrame({"Identifiant": [f"R{i:04d}" for i in range(n)],
+                          "Sexe": rng.choice(["Femme", "Homme"], n),
+                          "Tranche d'âge": rng.choice(["18-29 ans", "30-44 ans", "45-59 ans", "60 ans et plus"], n)})
+    for label in SORTING:
+        frame[label] = item(sorting)
+    frame[SORTING_REVERSED] = item(-sorting)
+    for label in OUTINGS:
+        frame[label] = item(outings)
+    for label in UNRELATED:
+        frame[label] = item(rng.standard_normal(n))
+    frame["J'ai confiance dans les services en ligne"] = item(rng.standard_normal(n))
+    return frame
+
+
+@pytest.fixture(scope="module")
+def two_factor_draft() -> Codebook:
+    return infer_codebook(two_factor_survey().astype("string"))
+
+
+def test_draft_proposes_the_two_latent_dimensions_with_reverse_flags_and_alpha(two_factor_draft: Codebook) -> None:
+    dims = two_factor_draft.dimensions
+    proposed = {name: dim for name, dim in dims.items() if name != "trust"}
+    by_items = {frozenset(dim.items): dim for dim in proposed.values()}
+    assert set(by_items) == {frozenset([*SORTING, SORTING_REVERSED]), frozenset(OUTINGS)}, dims
+    for dim in proposed.values():
+        assert dim.alpha is not None and dim.alpha > 0.7, (dim.name, dim.alpha)
+    reversed_items = {name for name, spec in two_factor_draft.columns.items() if spec.reverse}
+    assert reversed_items == {SORTING_REVERSED}
+    for label in UNRELATED:
+        assert two_factor_draft.columns[label].dimension is None
+
+
+def test_proposed_dimensions_are_named_from_their_items_words(two_factor_draft: Codebook) -> None:
+    names = {frozenset(dim.items): dim for dim in two_factor_draft.dimensions.values()}
+    sorting = names[frozenset([*SORTING, SORTING_REVERSED])]
+    outings = names[frozenset(OUTINGS)]
+    assert "déchets" in sorting.label["fr"].lower() and sorting.label["fr"] == sorting.label["en"]
+    assert outings.label["fr"].lower().startswith("sorties culturelles")
+    assert sorting.name.isascii() and sorting.name.replace("_", "").isalnum()
+    assert outings.name.startswith("sorties_culturelles")
+
+
+def test_plainly_named_dimension_is_kept_and_demographics_are_descriptors(two_factor_draft: Codebook) -> None:
+    assert two_factor_draft.columns["J'ai confiance dans les services en ligne"].dimension == "trust"
+    assert two_factor_draft.columns["Sexe"].role == "descriptor"
+    assert two_factor_draft.columns["Tranche d'âge"].role == "descriptor"
+    assert {s.role for s in two_factor_draft.of_type("likert")} == {"basis"}
+
+
+def test_draft_with_dimensions_round_trips_and_is_deterministic(two_factor_draft: Codebook) -> None:
+    from workshop_data.yaml_safe import safe_load_text
+
+    again = Codebook.from_dict(safe_load_text(two_factor_draft.to_yaml()))
+    assert again.to_dict() == two_factor_draft.to_dict()
+    assert infer_codebook(two_factor_survey().astype("string")).to_dict() == two_factor_draft.to_dict()
+
+
+def test_items_without_common_factor_get_no_proposed_dimension() -> None:
+    """Parallel analysis finds no factor in noise, where Kaiser's eigenvalue > 1 rule finds several."""
+    from workshop_data.factors import item_scales, kaiser_factors, standardised
+
+    rng = np.random.default_rng(3)
+    noise = rng.integers(1, 6, size=(400, 8)).astype(float)
+    assert item_scales(noise) == []
+    assert kaiser_factors(standardised(noise)) >= 2
+    frame = pd.DataFrame({f"Avis {i}": np.asarray(AGREE_FR, dtype=object)[noise[:, i].astype(int) - 1]
+                          for i in range(8)})
+    assert infer_codebook(frame.astype("string")).dimensions == {}
+
+
+@pytest.mark.parametrize("header", ["Sexe", "Genre", "Quel est votre âge ?", "Dans quelle tranche d'âge êtes-vous ?",
+                                    "Année de naissance", "Diplôme le plus élevé", "Niveau d'études", "Quartier",
+                                    "Code postal", "Commune", "Nombre de personnes dans le foyer", "CSP",
+                                    "Situation professionnelle", "Revenu mensuel du foyer", "Gender", "Age group",
+                                    "Education level", "Household size", "Occupation", "Q3. Income"])
+def test_demographic_headers_are_descriptors(header: str) -> None:
+    values = pd.Series(["a", "b", "c", "a", "b"] * 4, dtype="string")
+    assert infer_column(header, values).role == "descriptor"
+
+
+@pytest.mark.parametrize("header", ["Connaissez-vous le site de la ville ?", "Avez-vous un ordinateur au foyer ?",
+                                    "Je cherche un emploi en ligne", "Satisfaction", "Canal préféré"])
+def test_other_headers_are_basis(header: str) -> None:
+    values = pd.Series(["a", "b", "c", "a", "b"] * 4, dtype="string")
+    assert infer_column(header, values).role == "basis"
+
+
+def test_attitude_about_age_stays_basis() -> None:
+    values = pd.Series(AGREE_FR * 4, dtype="string")
+    assert infer_column("Mon âge me freine", values).role == "basis"

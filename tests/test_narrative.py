@@ -12,6 +12,7 @@ from personas.narrative import (
     format_number,
     format_share,
     french_typography,
+    is_quotable,
     marked_traits,
     pick_quote,
 )
@@ -103,3 +104,15 @@ def test_pick_quote_takes_the_nearest_quotable_answer():
     assert pick_quote(candidates) == "Je ne savais pas que la démarche existait en ligne."
     assert pick_quote(["ok", "x" * 500]) == ""
     assert pick_quote([]) == ""
+
+
+@pytest.mark.parametrize("text", [
+    "n° allocataire CAF 1234567",
+    "Mon dossier 2024-00123-77 est bloqué",
+    "n° allocataire CAF [numéro]",
+    "[nom] [téléphone] [courriel] merci",
+    "12 34 56 78 90 11 22 ok ok",
+])
+def test_an_answer_mostly_a_placeholder_or_an_identifier_is_never_a_quote(text):
+    assert not is_quotable(text)
+    assert pick_quote([text, "Le site est bien fait, merci beaucoup."]) == "Le site est bien fait, merci beaucoup."

@@ -326,3 +326,18 @@ def test_a_draft_for_a_group_under_the_minimum_size_quotes_no_figure():
         assert not any(ch.isdigit() for ch in text), text
     big = op.split(drafted(WS), "P3", features=FEATURES, seed=1).persona("P5")
     assert any(ch.isdigit() for ch in big.story)
+
+
+def test_a_service_recognises_a_persona_or_leaves_a_reservation_and_undo_restores():
+    from personas_helpers import make_workshop
+
+    ws = make_workshop(3, 30, seed=1)
+    one = op.set_validation(ws, "P1", "Accueil", "recognised")
+    two = op.set_validation(one, "P1", "CCAS", "reservation", "  Trop jeune pour nos usagers ")
+    got = two.persona("P1").validations
+    assert got["Accueil"]["status"] == "recognised" and got["CCAS"]["text"] == "Trop jeune pour nos usagers"
+    assert len(got["CCAS"]["date"]) == 10
+    assert op.set_validation(two, "P1", "CCAS", None).persona("P1").validations.keys() == {"Accueil"}
+    assert op.undo(op.undo(two)).persona("P1").validations == {}
+    with pytest.raises(op.EditError):
+        op.set_validation(ws, "P1", "Accueil", "maybe")

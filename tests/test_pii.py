@@ -132,3 +132,36 @@ def test_personal_header_over_repeated_answers_is_a_question() -> None:
 )
 def test_street_addresses_in_text(text: str, expected: str) -> None:
     assert scrub_text(text)[0] == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("n° allocataire CAF 1234567", "1234567"),
+        ("Mon numéro de dossier est le 12345, merci", "12345"),
+        ("numéro fiscal : 12 34 567 890 123", "12 34 567 890 123"),
+        ("réf. 2024-00123 toujours pas traité", "2024-00123"),
+        ("N°98765", "98765"),
+        ("Nº fiscal 1 23 45", "1 23 45"),
+        ("matricule 98.765", "98.765"),
+        ("client n° 45-678-90", "45-678-90"),
+        ("Référence client : 556677889", "556677889"),
+        ("no 55555 svp", "55555"),
+        ("identifiant CAF 0012345", "0012345"),
+    ],
+)
+def test_identifiers_introduced_by_a_word_are_scrubbed_whatever_their_length(text: str, number: str) -> None:
+    clean, counts = scrub_text(text)
+    assert number not in clean and "[numéro]" in clean
+    assert counts == {"id_number": 1}
+    assert clean.split("[numéro]")[0].strip()  # the words that introduced it stay
+
+
+@pytest.mark.parametrize("text", [
+    "J'ai 3 enfants et 12 démarches en cours",
+    "dossier déposé en 2023, toujours rien",
+    "Je suis client depuis 15 ans",
+    "Nombre de visites : 4",
+])
+def test_numbers_that_are_not_identifiers_stay(text: str) -> None:
+    assert scrub_text(text) == (text, {})

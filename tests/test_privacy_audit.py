@@ -2,8 +2,9 @@
 
 One realistic run of the whole command line (codebook, features, cluster, show, edit, export in
 every format) on a demo survey and contact log into which e-mails, phone numbers and names were
-planted: in declared and undeclared personal columns, inside free-text comments, inside categorical
-answers, and inside the contact log's topic column. Every file written, the command line's stdout
+planted: in declared and undeclared personal columns, inside free-text comments (with beneficiary,
+file, customer and tax numbers introduced by a word, in several forms and lengths), inside
+categorical answers, and inside the contact log's topic column. Every file written, the command line's stdout
 and stderr, and Python's log output are scanned. Also: no statistic about fewer people than the
 minimum group size in any export.
 """
@@ -43,6 +44,27 @@ COMMENT_EVERY = 20  # few enough that the comment column stays free text (scrubb
 QUARTIER_EVERY = 7  # only ever written as "je m'appelle Adam Bouvier"
 
 
+IDENTIFIERS = [  # (answer as typed, the identifier in it): some answers are nothing but the number
+    ("n° allocataire CAF 7315942", "7315942"),
+    ("Numéro de dossier : 80417, toujours pas de réponse du service.", "80417"),
+    ("Mon numéro fiscal 31 74 925 806 153 est faux sur le courrier reçu", "31 74 925 806 153"),
+    ("réf. 2024-66813-09", "2024-66813-09"),
+    ("client n° 58.903.117, j'attends depuis des semaines", "58.903.117"),
+    ("Matricule 692847", "692847"),
+    ("N°CAF 60 39 271", "60 39 271"),
+]
+IDENTIFIER_EVERY = 20  # on rows 10, 30, 50...: never the rows of the comments above
+
+
+def _identifier_pattern(number: str) -> re.Pattern[str]:
+    """The identifier's digits in any spacing (separators removed or changed), not inside a decimal."""
+    digits = re.sub(r"\D", "", number)
+    return re.compile(r"(?<![\d.,])" + r"[\s.\-/]?".join(digits) + r"(?!\d)")
+
+
+IDENTIFIER_PATTERNS = [_identifier_pattern(number) for _, number in IDENTIFIERS]
+
+
 def _digits(text: str) -> str:
     return re.sub(r"[\s.\-+()]", "", text)
 
@@ -63,6 +85,8 @@ def plant(folder: Path) -> dict[str, Path]:
     for i in range(0, N, COMMENT_EVERY):
         comments[i] = (f"Écrivez-moi à relance.{i}@{EMAIL_DOMAIN} ou au {PHONES[i % len(PHONES)]}, "
                        f"je m'appelle Adam {INTRODUCED}. Madame Chevallier m'a aidé.")
+    for n, i in enumerate(range(IDENTIFIER_EVERY // 2, N, IDENTIFIER_EVERY)):
+        comments[i] = IDENTIFIERS[n % len(IDENTIFIERS)][0]
     survey["commentaire"] = comments
     quartiers = survey["quartier"].astype("object").tolist()
     for i in range(1, N, QUARTIER_EVERY):
@@ -91,6 +115,7 @@ def leaks(text: str) -> list[str]:
     found += [n for n in COLUMN_NAMES if n in text]
     if INTRODUCED in text:
         found.append(INTRODUCED)
+    found += [number for (_, number), pattern in zip(IDENTIFIERS, IDENTIFIER_PATTERNS) if pattern.search(text)]
     return found
 
 
@@ -230,6 +255,28 @@ def test_the_privacy_report_says_what_was_removed_and_why(audit) -> None:
     cluster_messages = "\n".join(text for command, text in audit["streams"] if command.startswith("cluster"))
     for column in ("courriel", "telephone", "nom_prenom"):
         assert column in cluster_messages
+
+
+def test_the_planted_identifiers_would_be_seen() -> None:
+    """The leak check finds each identifier as typed and with its separators changed or removed."""
+    for (answer, number), pattern in zip(IDENTIFIERS, IDENTIFIER_PATTERNS):
+        assert leaks(answer) == [number]
+        assert leaks(re.sub(r"\D", "", number)) == [number]
+    assert leaks("0.80417 and 1.7315942") == []
+
+
+def test_identifiers_were_scrubbed_and_no_quote_is_an_identifier_or_a_placeholder(audit) -> None:
+    from personas.store import load_workshop
+
+    ws = load_workshop(audit["workshop"])
+    planted = len(range(IDENTIFIER_EVERY // 2, N, IDENTIFIER_EVERY))
+    assert ws.privacy["scrubbed"].get("id_number", 0) >= planted
+    quotes = [p.quote for p in ws.personas if p.quote]
+    assert quotes, "the personas should have quotes for this test to mean anything"
+    for quote in quotes:
+        assert not re.search(r"\[[^\]]*\]", quote), quote
+        assert not re.search(r"\d(?:[\s.\-/]?\d){4,}", quote), quote
+        assert sum(ch.isalpha() for ch in quote) > len(quote) / 2, quote
 
 
 def test_a_refusal_does_not_quote_personal_values(tmp_path: Path) -> None:

@@ -306,3 +306,97 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path: Path):
         handle.truncate(1_000_000_000)
     with pytest.raises(WorkshopFileError, match="too large"):
         load_workshop(path)
+
+
+# --- several people at once: edits made on an outdated view -------------------------------------
+
+
+@pytest.fixture
+def shared(tmp_path: Path):
+    """A saved workshop and two views of it, as two browsers opened it."""
+    path = tmp_path / "atelier.yaml"
+    saved = save_workshop(make_workshop(4, 60, seed=2), path)
+    return path, saved
+
+
+def test_an_edit_on_a_current_view_is_saved_as_is(shared) -> None:
+    from personas.store import edit_from_view
+
+    path, view = shared
+    out = edit_from_view(path, view, lambda ws: op.rename(ws, "P1", "Alice"))
+    assert out.revision == view.revision + 1 and load_workshop(path).persona("P1").name == "Alice"
+
+
+@pytest.mark.parametrize("mine", [
+    lambda ws: op.set_field(ws, "P1", "story", "Mon histoire"),       # same persona, another field
+    lambda ws: op.rename(ws, "P2", "Bob"),                              # another persona
+    lambda ws: op.add_note(ws, "P1", "Accueil", "Vu au guichet"),       # a note
+    lambda ws: op.set_validation(ws, "P1", "Accueil", "recognised"),
+])
+def test_an_edit_on_an_outdated_view_is_merged_when_it_touches_another_part(shared, mine) -> None:
+    from personas.store import edit_from_view
+
+    path, view = shared
+    edit_from_view(path, view, lambda ws: op.add_note(op.rename(ws, "P1", "Alice"), "P1", "CCAS", "Note A"))
+    out = edit_from_view(path, view, mine)  # made on the view from before the rename
+    disk = load_workshop(path)
+    assert disk.persona("P1").name == "Alice" and "Note A" in [n.text for n in disk.persona("P1").notes]
+    assert disk.revision == out.revision == view.revision + 2
+    expected = mine(view)
+    for persona in expected.personas:
+        for field in ("story", "name", "validations"):
+            if getattr(persona, field) != getattr(view.persona(persona.id), field):
+                assert getattr(disk.persona(persona.id), field) == getattr(persona, field)
+    assert len(disk.history) == len(view.history) + 3  # rename and note A, then mine
+
+
+def test_two_notes_added_at_once_are_both_kept(shared) -> None:
+    from personas.store import edit_from_view
+
+    path, view = shared
+    edit_from_view(path, view, lambda ws: op.add_note(ws, "P1", "Accueil", "première"))
+    edit_from_view(path, view, lambda ws: op.add_note(ws, "P1", "CCAS", "seconde"))
+    notes = load_workshop(path).persona("P1").notes
+    assert [n.text for n in notes][-2:] == ["première", "seconde"] and len({n.id for n in notes}) == len(notes)
+
+
+@pytest.mark.parametrize(("theirs", "mine"), [
+    (lambda ws: op.rename(ws, "P1", "Alice"), lambda ws: op.rename(ws, "P1", "Alicia")),
+    (lambda ws: op.set_validation(ws, "P1", "Accueil", "recognised"),
+     lambda ws: op.set_validation(ws, "P1", "Accueil", "reservation", "trop jeune")),
+    (lambda ws: op.merge(ws, "P1", "P2"), lambda ws: op.rename(ws, "P2", "Bob")),  # P2 is gone
+])
+def test_an_edit_that_collides_is_refused_and_nothing_is_lost(shared, theirs, mine) -> None:
+    from personas.store import edit_from_view
+
+    path, view = shared
+    first = edit_from_view(path, view, theirs)
+    with pytest.raises(ConflictError) as info:
+        edit_from_view(path, view, mine)
+    assert info.value.found
+    assert dump_workshop(load_workshop(path)) == dump_workshop(first)
+
+
+def test_undo_on_an_outdated_view_is_refused_without_rebase(shared) -> None:
+    from personas.store import edit_from_view
+
+    path, view = shared
+    view = edit_from_view(path, view, lambda ws: op.rename(ws, "P3", "C"))
+    edit_from_view(path, view, lambda ws: op.rename(ws, "P2", "Bob"))
+    with pytest.raises(ConflictError, match="not saved"):
+        edit_from_view(path, view, op.undo, rebase=False)
+    assert load_workshop(path).persona("P2").name == "Bob"
+
+
+def test_changed_parts_name_fields_notes_validations_and_structure() -> None:
+    from personas.store import changed_parts
+
+    ws = make_workshop(4, 60, seed=2)
+    ws = op.add_note(ws, "P1", "Accueil", "a")
+    note = ws.persona("P1").notes[0].id
+    assert changed_parts(ws, op.rename(ws, "P1", "X")) == {("P1", "name")}
+    assert changed_parts(ws, op.edit_note(ws, "P1", note, "b")) == {("P1", "note", note)}
+    assert changed_parts(ws, op.add_note(ws, "P1", "CCAS", "c")) == set()
+    assert changed_parts(ws, op.set_validation(ws, "P2", "CCAS", "recognised")) == {("P2", "validation", "CCAS")}
+    merged = changed_parts(ws, op.merge(ws, "P1", "P2"))
+    assert {("P2", "*"), ("order",), ("assignments",), ("P1", "size")} <= merged

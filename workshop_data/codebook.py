@@ -6,23 +6,33 @@ here, once; the rest of the toolkit trusts a :class:`Codebook`.
 """
 from __future__ import annotations
 
+import math
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
 import yaml
 
+from .demographics import ROLES, default_role
 from .errors import CodebookError
 
 COLUMN_TYPES = ("likert", "numeric", "categorical", "boolean", "text", "pii", "ignore")
 DIMENSIONS = ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access")
 CHANNELS = ("phone", "counter", "email", "web", "mail", "chat", "social", "other")
 DIGITAL_CHANNELS = ("email", "web", "chat")
+MEASURE_TYPES = ("likert", "numeric", "boolean")  # the column types a trait dimension can rest on
+_DIMENSION_NAME = re.compile(r"^\w[\w-]{0,59}$")
 
 
 @dataclass
 class ColumnSpec:
-    """One survey column. ``levels`` (ordered labels) or ``scale`` (min, max) for Likert items."""
+    """One survey column. ``levels`` (ordered labels) or ``scale`` (min, max) for Likert items.
+
+    ``role`` is ``basis`` (drives the clusters) or ``descriptor`` (profiled per persona only). Left
+    out, it is worked out from the header and label: demographics are descriptors (see
+    :mod:`workshop_data.demographics`); after construction it is always one of the two.
+    """
 
     name: str
     type: str
@@ -31,6 +41,15 @@ class ColumnSpec:
     reverse: bool = False
     dimension: str | None = None
     label: dict[str, str] = field(default_factory=dict)
+    role: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.role is None:
+            self.role = default_role(self.name, self.label, self.levels)
+
+    @property
+    def is_descriptor(self) -> bool:
+        return self.role == "descriptor"
 
     @property
     def n_levels(self) -> int | None:
@@ -50,8 +69,32 @@ class ColumnSpec:
             out["reverse"] = True
         if self.dimension:
             out["dimension"] = self.dimension
+        out["role"] = self.role
         if self.label:
             out["label"] = dict(self.label)
+        return out
+
+
+@dataclass
+class DimensionSpec:
+    """A trait dimension the codebook declares: its words, its items and their reliability.
+
+    ``alpha`` is Cronbach's alpha of the items as drafted (reversed where declared); a figure for
+    people to judge the scale by, not something the toolkit recomputes on load.
+    """
+
+    name: str
+    label: dict[str, str] = field(default_factory=dict)
+    items: list[str] = field(default_factory=list)
+    alpha: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.label:
+            out["label"] = dict(self.label)
+        out["items"] = list(self.items)
+        if self.alpha is not None:
+            out["alpha"] = round(float(self.alpha), 2)
         return out
 
 
@@ -89,22 +132,35 @@ class Codebook:
     columns: dict[str, ColumnSpec]
     weight: str | None = None
     contacts: ContactMapping | None = None
+    dimensions: dict[str, DimensionSpec] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[ColumnSpec]:
         return [c for c in self.columns.values() if c.type in types]
 
     def by_dimension(self) -> dict[str, list[ColumnSpec]]:
+        """The basis items of each trait dimension (descriptors never make a trait)."""
         out: dict[str, list[ColumnSpec]] = {}
         for spec in self.columns.values():
-            if spec.dimension and spec.type in ("likert", "numeric", "boolean"):
+            if spec.dimension and spec.type in MEASURE_TYPES and not spec.is_descriptor:
                 out.setdefault(spec.dimension, []).append(spec)
         return out
+
+    def descriptors(self) -> list[ColumnSpec]:
+        """Columns profiled per persona but kept out of the clustering."""
+        return [c for c in self.columns.values() if c.is_descriptor and c.type not in ("pii", "ignore", "text")]
+
+    def dimension_label(self, name: str) -> dict[str, str] | None:
+        """The words the codebook gives a dimension (``dimensions:`` block), None when it gives none."""
+        spec = self.dimensions.get(name)
+        return dict(spec.label) if spec is not None and spec.label else None
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"respondent_id": self.respondent_id}
         if self.weight:
             out["weight"] = self.weight
         out["columns"] = {name: spec.to_dict() for name, spec in self.columns.items()}
+        if self.dimensions:
+            out["dimensions"] = {name: spec.to_dict() for name, spec in self.dimensions.items()}
         if self.contacts is not None:
             out["contacts"] = self.contacts.to_dict()
         return out
@@ -129,6 +185,29 @@ class Codebook:
                 column=missing[0],
                 expected="a column of the survey",
             )
+
+
+def follow_column_dimensions(data: dict[str, Any]) -> dict[str, Any]:
+    """A codebook mapping whose ``dimensions:`` block lists the items its columns now name.
+
+    A table of columns (the app's codebook editor) changes each column's ``dimension``; the block
+    then follows: its labels stay, its items are the columns that say the dimension, and an alpha
+    stays only while the items it was computed on are unchanged.
+    """
+    columns = data.get("columns") if isinstance(data.get("columns"), dict) else {}
+    block = data.get("dimensions")
+    if not isinstance(block, dict):
+        return data
+    dimensions: dict[str, Any] = {}
+    for name, body in block.items():
+        body = body if isinstance(body, dict) else {}
+        items = [c for c, spec in columns.items() if isinstance(spec, dict) and spec.get("dimension") == name]
+        kept: dict[str, Any] = {k: v for k, v in body.items() if k == "label"}
+        kept["items"] = items
+        if body.get("alpha") is not None and items == list(body.get("items") or []):
+            kept["alpha"] = body["alpha"]
+        dimensions[name] = kept
+    return {**data, "dimensions": dimensions}
 
 
 def load_codebook(path: str | Path) -> Codebook:
@@ -166,7 +245,8 @@ def _parse_codebook(data: Any, file: str | None) -> Codebook:
     for name, raw in raw_columns.items():
         columns[str(name)] = _parse_column(str(name), raw, fail)
     contacts = _parse_contacts(data["contacts"], fail) if data.get("contacts") is not None else None
-    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts)
+    dimensions = _parse_dimensions(data.get("dimensions"), columns, fail)
+    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts, dimensions=dimensions)
 
 
 def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
@@ -197,16 +277,16 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
     if ctype == "likert" and levels is None and scale is None:
         raise fail("a likert column needs levels or a scale", column=name, expected="levels: [...] or scale: [1, 5]")
     dimension = raw.get("dimension")
-    if dimension is not None and dimension not in DIMENSIONS:
-        raise fail("unknown trait dimension", column=name, expected=" | ".join(DIMENSIONS), found=dimension)
-    label = raw.get("label") or {}
-    if isinstance(label, str):
-        label = {"fr": label, "en": label}
-    if not isinstance(label, dict):
-        raise fail("label must be a mapping of language to text", column=name, found=label)
+    if dimension is not None and not _is_dimension_name(dimension):
+        raise fail("a trait dimension is named by one word (letters, digits, _ or -)", column=name,
+                   expected=f"a built-in dimension ({' | '.join(DIMENSIONS)}) or a name of yours", found=dimension)
+    label = _parse_label(raw.get("label"), fail, column=name)
     reverse = raw.get("reverse", False)
     if not isinstance(reverse, bool):
         raise fail("reverse must be true or false", column=name, found=reverse)
+    role = raw.get("role")
+    if role is not None and role not in ROLES:
+        raise fail("unknown column role", column=name, expected=" | ".join(ROLES), found=role)
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -214,7 +294,68 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
         scale=scale,
         reverse=reverse,
         dimension=dimension,
-        label={str(k): str(v) for k, v in label.items()},
+        label=label,
+        role=role,
+    )
+
+
+def _is_dimension_name(value: Any) -> bool:
+    return isinstance(value, str) and bool(_DIMENSION_NAME.match(value))
+
+
+def _parse_label(raw: Any, fail: Any, **where: Any) -> dict[str, str]:
+    label = raw or {}
+    if isinstance(label, str):
+        label = {"fr": label, "en": label}
+    if not isinstance(label, dict):
+        raise fail("label must be a mapping of language to text", found=label, **where)
+    return {str(k): str(v) for k, v in label.items()}
+
+
+def _parse_dimensions(raw: Any, columns: dict[str, ColumnSpec], fail: Any) -> dict[str, DimensionSpec]:
+    """The ``dimensions:`` block; its items take the dimension's name when their column gives none."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise fail("dimensions must map a dimension name to its label, items and alpha", found=raw)
+    out: dict[str, DimensionSpec] = {}
+    for name, body in raw.items():
+        if not _is_dimension_name(name):
+            raise fail("a trait dimension is named by one word (letters, digits, _ or -)", column="dimensions",
+                       found=name)
+        out[name] = _parse_dimension(name, body if body is not None else {}, columns, fail)
+    return out
+
+
+def _parse_dimension(name: str, body: Any, columns: dict[str, ColumnSpec], fail: Any) -> DimensionSpec:
+    where = f"dimensions.{name}"
+    if not isinstance(body, dict):
+        raise fail("a dimension is a mapping with label, items and alpha", column=where, found=body)
+    items = body.get("items") or []
+    if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
+        raise fail("items must be a list of distinct column names", column=where, found=items)
+    for item in items:
+        spec = columns.get(item)
+        if spec is None:
+            raise fail(f"dimension '{name}' names a column that is not under columns", column=item,
+                       expected="a column declared under columns")
+        if spec.type not in MEASURE_TYPES:
+            raise fail(f"dimension '{name}' rests on a {spec.type} column", column=item,
+                       expected=" | ".join(MEASURE_TYPES))
+        if spec.dimension not in (None, name):
+            raise fail(f"the column says dimension '{spec.dimension}', the dimensions block says '{name}'",
+                       column=item, expected="one dimension per column")
+        spec.dimension = name
+    alpha = body.get("alpha")
+    if alpha is not None and (
+        not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not math.isfinite(alpha) or alpha > 1
+    ):
+        raise fail("alpha must be a number at most 1 (Cronbach's alpha)", column=where, found=alpha)
+    return DimensionSpec(
+        name=name,
+        label=_parse_label(body.get("label"), fail, column=where),
+        items=list(items),
+        alpha=None if alpha is None else float(alpha),
     )
 
 

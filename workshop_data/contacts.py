@@ -1,41 +1,27 @@
-"""Contact-log features per respondent, computed where the log lives (DuckDB by default).
+"""Contact-log features per respondent, computed where the log lives.
 
-A relationship service's contact log has millions of rows; the survey has a few thousand
-respondents. So the log is never loaded into pandas: :func:`read_contacts` opens it lazily as an
-Ibis table (CSV, Parquet, or many files), :func:`features_expr` is the one Ibis expression that
-aggregates it per respondent (the same expression runs on a database or Spark when the logs live
-there), and only the final table, one row per respondent, comes back into pandas.
+A relationship service's contact log has millions of rows, a national agency's hundreds of
+millions in a warehouse or a Spark lake; the survey has a few thousand respondents. So the log is
+never loaded here: it is opened lazily on an engine (:mod:`workshop_data.engines`: DuckDB on this
+machine by default, Spark, or a database), :func:`features_expr` is the one Ibis expression that
+aggregates it per respondent, the same on every engine (no engine-specific SQL or function; see
+:mod:`workshop_data.timestamps` for dates), and one query brings back one row per survey respondent
+plus one row summing the contacts of ids that match no respondent, as Arrow.
 
-Encodings: UTF-8 (with or without BOM) and UTF-16 with BOM are read by DuckDB as they are. A file
-that is not valid UTF-8 is taken as Windows cp1252, the usual French export. DuckDB reads latin-1
-natively, and latin-1 is cp1252 except for bytes 0x80-0x9F (’ œ € … and friends), which DuckDB's
-latin-1 reader refuses; cp1252 itself needs a DuckDB extension that cannot be downloaded here. So a
-cp1252 file without such bytes (é, è, à, ç, ô are all in latin-1) is read in place as latin-1, and
-one with them is transcoded to a temporary UTF-8 file in streaming chunks (removed when the
-connection goes away; for :func:`contact_features`, at once).
-
-Timestamps: ISO (``2025-03-14 09:32:00``, ``2025-03-14T09:32``, a date alone) and French
-(``14/03/2025 09:32``, with or without seconds, or a date alone). A contact whose timestamp cannot
-be read is left out of every feature, counted, and reported; when more than
-``max_bad_timestamp_share`` of them are bad the log is refused.
+A contact whose timestamp cannot be read is left out of every feature, counted, and reported; when
+more than ``max_bad_timestamp_share`` of them are bad the log is refused.
 """
 from __future__ import annotations
 
-import codecs
-import csv
-import glob as globmod
-import hashlib
-import shutil
-import tempfile
-import weakref
 from dataclasses import asdict, dataclass, field
-from pathlib import Path
 from typing import Any, Sequence
 
-import numpy as np
 import pandas as pd
 
+from . import engines, timestamps
 from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
+from .contact_log import OpenLog, combined_hash, open_log
+from .engines import Engine
 from .errors import DataError, DataWarning
 
 FEATURE_COLUMNS: tuple[str, ...] = (
@@ -49,22 +35,11 @@ FEATURE_COLUMNS: tuple[str, ...] = (
     "active_months",
 )
 COUNT_COLUMNS = tuple(c for c in FEATURE_COLUMNS if not c.endswith("_share"))
+# What the per-id expression gives besides the features; summed (or min/max) over unmatched ids.
+_REPORT_SUMS = ("rows", "bad_timestamps", "unlisted_channels", "digital_contacts")
 REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
-ISO_TIMESTAMP_FORMAT = "%Y-%m-%d %H:%M:%S"
-# Two-digit years first: "%Y" would read "14/03/25" as the year 25, while "%y" refuses four digits.
-FRENCH_TIMESTAMP_FORMATS = (
-    "%d/%m/%y %H:%M:%S", "%d/%m/%y %H:%M", "%d/%m/%y",
-    "%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%d/%m/%Y %Hh%M",
-    "%d-%m-%Y %H:%M:%S", "%d-%m-%Y %H:%M", "%d-%m-%Y",
-    "%d.%m.%Y %H:%M:%S", "%d.%m.%Y %H:%M", "%d.%m.%Y",
-)
-YEARS = (1900, 2199)  # outside: a typing error, read as an unreadable timestamp
 TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
-PARQUET_SUFFIXES = (".parquet", ".pq")
-_CHUNK = 8 << 20
-# cp1252 as a 256-character decoding table; the five bytes cp1252 leaves undefined keep their
-# latin-1 reading, so any byte string decodes.
-_CP1252_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
+UNLISTED_LABELS_SHOWN = 10
 
 
 @dataclass
@@ -77,7 +52,7 @@ class ContactReport:
     unmatched_ids: int
     bad_timestamps: int
     period_days: float
-    source: dict  # {"role": "contacts", "name", "sha256", "rows"}
+    source: dict  # {"role": "contacts", "name", "sha256" (None for a database table), "rows"}
     warnings: list[DataWarning] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
@@ -92,362 +67,204 @@ class ContactFeatures:
     report: ContactReport
 
 
-@dataclass
-class _LogFile:
-    path: Path
-    kind: str  # "csv" | "parquet"
-    sha256: str
-    encoding: str | None = None  # DuckDB encoding name for CSV
-    delimiter: str | None = None
-    transcode: bool = False      # cp1252 file holding bytes 0x80-0x9F: copy it to UTF-8 first
-    header: tuple[str, ...] = ()  # CSV column names, so DuckDB need not sniff the file again
+def read_contacts(source: Any = None, *, engine: str | Engine | None = None, table: str | None = None) -> Any:
+    """Open a contact log lazily as an Ibis table: files (one, a glob, a list) or a database table."""
+    return open_log(source, engines.connect(engine), table=table).table
 
 
-def read_contacts(source: str | Path | Sequence[str | Path], *, con: Any = None) -> Any:
-    """Open a contact log lazily as an Ibis table: one file, a glob, or a list of files."""
-    table, _, _, _ = _open_log(source, con)
-    return table
-
-
-def features_expr(table: Any, mapping: ContactMapping) -> Any:
+def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = ()) -> Any:
     """The per-respondent aggregation, as one Ibis expression over a raw contact table.
 
     One row per respondent id found in the log (ids as trimmed strings) with FEATURE_COLUMNS, plus
-    ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``, ``first_contact``
-    and ``last_contact`` (epoch seconds), which :func:`contact_features` turns into the report.
-    A contact is a repeat when the same respondent had a contact on the same topic at most 7×24 h
-    (inclusive) before it.
+    ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``,
+    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds of
+    wall-clock time since 1970) and two of its channel labels the mapping does not list.
+    ``shapes`` are timestamp layouts found on a sample (:func:`timestamps.detect_shapes`): they
+    only make reading faster. A contact is a repeat when the same respondent had a contact on the
+    same topic at most 7×24 h (inclusive) before it.
     """
-    import ibis
-
     _check_columns(table, mapping, file=None)
-    log = _normalised(table, mapping)
-    previous = log.moment.lag().over(group_by=[log.rid, log.topic], order_by=log.moment)
-    gap = log.moment.epoch_seconds() - previous.epoch_seconds()
-    log = log.mutate(repeat=log.topic.notnull() & (gap <= REPEAT_WINDOW_SECONDS).fill_null(False))
-    valid = log.moment.notnull()
-    counts = {
-        f"contacts_{channel}": log.count(where=valid & (log.channel == channel)) for channel in CHANNELS
-    }
+    log = _with_repeats(_normalised(table, mapping, shapes))
+    valid = log.seconds.notnull()
     grouped = log.group_by("rid").aggregate(
         rows=log.count(),
         bad_timestamps=log.count(where=~valid),
         unlisted_channels=log.count(where=valid & log.unlisted_channel),
         contacts_total=log.count(where=valid),
-        **counts,
-        digital=log.count(where=valid & log.channel.isin(DIGITAL_CHANNELS)),
+        **{f"contacts_{channel}": log.count(where=valid & (log.channel == channel)) for channel in CHANNELS},
+        digital_contacts=log.count(where=valid & log.channel.isin(DIGITAL_CHANNELS)),
         avoidable_contacts=log.count(where=valid & log.online),
         repeat_contacts=log.count(where=valid & log.repeat),
         distinct_topics=log.topic.nunique(where=valid),
-        active_months=log.moment.truncate("M").nunique(where=valid),
-        first_contact=log.moment.min().epoch_seconds(),
-        last_contact=log.moment.max().epoch_seconds(),
+        active_months=log.month.nunique(where=valid),
+        first_contact=log.seconds.min(),
+        last_contact=log.seconds.max(),
+        unlisted_low=log.raw_channel.min(where=log.unlisted_channel),
+        unlisted_high=log.raw_channel.max(where=log.unlisted_channel),
     )
-    total = grouped.contacts_total
-    share = lambda part: ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)  # noqa: E731
-    return grouped.select(
-        respondent_id=grouped.rid,
-        **{name: grouped[name] for name in FEATURE_COLUMNS[: 1 + len(CHANNELS)]},
-        digital_share=share(grouped.digital),
-        avoidable_share=share(grouped.avoidable_contacts),
-        avoidable_contacts=grouped.avoidable_contacts,
-        repeat_contacts=grouped.repeat_contacts,
-        distinct_topics=grouped.distinct_topics,
-        active_months=grouped.active_months,
-        rows=grouped.rows,
-        bad_timestamps=grouped.bad_timestamps,
-        unlisted_channels=grouped.unlisted_channels,
-        first_contact=grouped.first_contact,
-        last_contact=grouped.last_contact,
-    )
+    return grouped.mutate(
+        digital_share=_share(grouped.digital_contacts, grouped.contacts_total),
+        avoidable_share=_share(grouped.avoidable_contacts, grouped.contacts_total),
+    ).rename(respondent_id="rid")
 
 
 def contact_features(
-    source: str | Path | Sequence[str | Path],
+    source: Any,
     mapping: ContactMapping,
     respondent_ids: Sequence[str],
     *,
     max_bad_timestamp_share: float = 0.5,
-    con: Any = None,
+    engine: str | Engine | None = None,
+    table: str | None = None,
 ) -> ContactFeatures:
-    """Aggregate the log onto the survey's respondents: every respondent gets a row (zeros if none)."""
-    import ibis
+    """Aggregate the log onto the survey's respondents: every respondent gets a row (zeros if none).
 
-    table, files, backend, cleanup = _open_log(source, con)
-    name = _source_name(source, files)
-    _check_columns(table, mapping, file=name)
-    expr = features_expr(table, mapping)
-    # The log is read once: the per-id aggregate is materialised (a temporary table of one row per
-    # id in the log), then joined to the respondents and summed for the report.
-    per_id_name = f"_contact_features_{id(table):x}"
+    ``source`` is a file, a glob, a folder or a list of files; or, with ``table``, ignored and the
+    log read from that table of the engine's database. ``engine``: see :mod:`workshop_data.engines`.
+    """
+    eng = engines.connect(engine)
+    log = open_log(source, eng, table=table)
     try:
-        per_id = backend.create_table(per_id_name, expr, temp=True)
-    except Exception as exc:  # a CSV DuckDB cannot parse (ragged rows, bad quoting), wrong types
-        if cleanup is not None:
-            cleanup()
-        raise DataError(f"cannot read the contact log: {_first_line(exc)}", file=name,
-                        expected="a CSV or Parquet contact log") from None
-    try:
-        ids = pd.Index(pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object)), dtype="str")
-        wanted = ibis.memtable(pd.DataFrame({"respondent_id": ids.to_numpy(dtype=object), "_order": range(len(ids))}))
-        joined = wanted.left_join(per_id, wanted.respondent_id == per_id.respondent_id)
-        matched = joined.select(
-            "_order",
-            **{col: joined[col].fill_null(0) for col in FEATURE_COLUMNS},
-        ).order_by("_order")
-        result = backend.to_pandas(matched)
-        known = per_id.respondent_id.isin(wanted.respondent_id)
-        totals = backend.to_pandas(
-            per_id.aggregate(
-                rows=per_id.rows.sum(),
-                bad=per_id.bad_timestamps.sum(),
-                unlisted=per_id.unlisted_channels.sum(),
-                first=per_id.first_contact.min(),
-                last=per_id.last_contact.max(),
-                unmatched_rows=per_id.rows.sum(where=~known),
-                unmatched_ids=per_id.count(where=~known),
-            )
-        ).iloc[0]
-        unlisted_labels = _unlisted_labels(table, mapping) if int(_zero(totals["unlisted"])) else []
+        _check_columns(log.table, mapping, file=log.name)
+        ids = pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object))
+        shapes = _timestamp_shapes(eng, log, mapping)
+        per_id = features_expr(log.table, mapping, shapes)
+        result = _run(eng, _onto_respondents(per_id, engines.upload(eng, _id_table(ids))), log.name)
     finally:
-        _drop_temp(backend, per_id_name)
-        if cleanup is not None:
-            cleanup()
+        log.close()
+    return _assemble(result, ids, mapping, log, max_bad_timestamp_share)
 
-    table_out = result.drop(columns="_order")
-    table_out.index = pd.Index(ids, name="respondent_id")
-    for col in COUNT_COLUMNS:
-        table_out[col] = table_out[col].astype("int64")
-    for col in FEATURE_COLUMNS:
-        if col not in COUNT_COLUMNS:
-            table_out[col] = table_out[col].astype("float64")
-    table_out = table_out[list(FEATURE_COLUMNS)]
 
-    rows = int(_zero(totals["rows"]))
-    bad = int(_zero(totals["bad"]))
-    unmatched_rows = int(_zero(totals["unmatched_rows"]))
-    warnings: list[DataWarning] = []
-    if rows and bad / rows > max_bad_timestamp_share:
+def feature_table(encoded: pd.DataFrame, contacts: pd.DataFrame | None) -> pd.DataFrame:
+    """The ``features`` output: raw contact features under their contract names, then the encoded
+    survey columns (``enc_``) and the trait scores; one row per respondent, in survey order.
+
+    Without a log the contact columns are there, empty (unknown, not zero).
+    """
+    encoded = encoded.set_index("respondent_id")
+    encoded = encoded.rename(columns={c: f"enc_{c}" for c in encoded.columns if not c.startswith("score_")})
+    if contacts is None:
+        contacts = pd.DataFrame({c: pd.Series(dtype="float64") for c in FEATURE_COLUMNS})
+    return contacts.join(encoded, how="right").rename_axis("respondent_id").reset_index()
+
+
+# -- the query -----------------------------------------------------------------------------------
+
+
+def _timestamp_shapes(engine: Engine, log: OpenLog, mapping: ContactMapping) -> list[timestamps.Shape]:
+    """Timestamp layouts found on the first rows (a LIMIT query: the engine reads one block)."""
+    column = log.table[mapping.timestamp]
+    if not column.type().is_string():
+        return []
+    sample = _run(engine, log.table.select(t=column).limit(timestamps.SAMPLE_ROWS), log.name)
+    return timestamps.detect_shapes(sample.column("t").to_pylist())
+
+
+def _id_table(ids: Any) -> Any:
+    import pyarrow as pa
+
+    return pa.table({"wanted_id": pa.array(list(ids), type=pa.string())})
+
+
+def _onto_respondents(per_id: Any, wanted: Any) -> Any:
+    """Per-id features of the survey's respondents, and one row (key NULL) summing all other ids.
+
+    Left join then group: one row per matched id keeps its values (a sum over one row); the rest
+    collapse, so what comes back is the survey's size plus one row, whatever the log's size.
+    """
+    joined = per_id.left_join(wanted, per_id.respondent_id == wanted.wanted_id)
+    return joined.group_by(key=joined.wanted_id).aggregate(
+        ids=joined.count(),
+        **{name: joined[name].sum() for name in (*COUNT_COLUMNS, *_REPORT_SUMS)},
+        first_contact=joined.first_contact.min(),
+        last_contact=joined.last_contact.max(),
+        unlisted_low=joined.unlisted_low.min(),
+        unlisted_high=joined.unlisted_high.max(),
+    )
+
+
+def _run(engine: Engine, expr: Any, name: str) -> Any:
+    """The result as Arrow; an engine's failure to read the log (ragged CSV, bad types) is a DataError."""
+    try:
+        return engines.to_arrow(engine, expr)
+    except DataError:
+        raise
+    except Exception as exc:
+        raise DataError(f"cannot read the contact log: {engines.first_line(exc)}", file=name,
+                        expected="a CSV or Parquet contact log") from None
+
+
+# -- back on this machine: one row per respondent and the report -----------------------------------
+
+
+def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_bad: float) -> ContactFeatures:
+    frame = result.to_pandas()
+    matched = frame["key"].notna().to_numpy()
+    totals = _totals(frame, matched)
+    rows, bad = totals["rows"], totals["bad_timestamps"]
+    if rows and bad / rows > max_bad:
         raise DataError(
             f"{bad} of {rows} contacts have a timestamp that cannot be read",
-            file=name, column=mapping.timestamp,
+            file=log.name, column=mapping.timestamp,
             expected="dates such as 2025-03-14 09:32:00 or 14/03/2025 09:32",
         )
+    report = ContactReport(
+        rows=rows,
+        matched_rows=rows - totals["unmatched_rows"],
+        unmatched_rows=totals["unmatched_rows"],
+        unmatched_ids=totals["unmatched_ids"],
+        bad_timestamps=bad,
+        period_days=totals["period_days"],
+        source={"role": "contacts", "name": log.name, "sha256": combined_hash(log.files), "rows": rows},
+        warnings=_warnings(frame, totals, mapping, log.name),
+    )
+    return ContactFeatures(table=_per_respondent_table(frame[matched], ids), report=report)
+
+
+def _totals(frame: pd.DataFrame, matched: Any) -> dict[str, Any]:
+    def total(column: str, rows: Any = slice(None)) -> int:
+        return int(frame.loc[rows, column].fillna(0).sum())
+
+    first, last = frame["first_contact"].min(), frame["last_contact"].max()
+    return {
+        **{name: total(name) for name in _REPORT_SUMS},
+        "unmatched_rows": total("rows", ~matched),
+        "unmatched_ids": total("ids", ~matched),
+        "period_days": float(last - first) / 86400 if pd.notna(first) and pd.notna(last) else 0.0,
+    }
+
+
+def _per_respondent_table(matched: pd.DataFrame, ids: Any) -> pd.DataFrame:
+    table = matched.set_index("key").reindex(pd.Index(ids, dtype="str", name="respondent_id"))
+    table = table[[c for c in COUNT_COLUMNS] + ["digital_contacts"]].fillna(0).astype("int64")
+    total = table["contacts_total"].where(table["contacts_total"] > 0)
+    table["digital_share"] = (table.pop("digital_contacts") / total).fillna(0.0).astype("float64")
+    table["avoidable_share"] = (table["avoidable_contacts"] / total).fillna(0.0).astype("float64")
+    return table[list(FEATURE_COLUMNS)]
+
+
+def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMapping, name: str) -> list[DataWarning]:
+    warnings: list[DataWarning] = []
+    bad, unlisted, unmatched = totals["bad_timestamps"], totals["unlisted_channels"], totals["unmatched_rows"]
     if bad:
         warnings.append(DataWarning(f"{bad} contact(s) left out: timestamp cannot be read",
                                     file=name, column=mapping.timestamp, count=bad))
-    unlisted = int(_zero(totals["unlisted"]))
     if unlisted:
+        labels = sorted(set(frame["unlisted_low"].dropna()) | set(frame["unlisted_high"].dropna()))
+        shown = labels[:UNLISTED_LABELS_SHOWN] + (["…"] if len(labels) > UNLISTED_LABELS_SHOWN else [])
         warnings.append(DataWarning(
             f"{unlisted} contact(s) on channel labels the channel map does not list, counted as 'other': "
-            + ", ".join(unlisted_labels), file=name, column=mapping.channel, count=unlisted))
-    if unmatched_rows:
+            + ", ".join(str(label) for label in shown), file=name, column=mapping.channel, count=unlisted))
+    if unmatched:
         warnings.append(DataWarning(
-            f"{unmatched_rows} contact(s) from {int(totals['unmatched_ids'])} id(s) match no respondent",
-            file=name, column=mapping.respondent_id, count=unmatched_rows))
-    if rows == 0:
+            f"{unmatched} contact(s) from {totals['unmatched_ids']} id(s) match no respondent",
+            file=name, column=mapping.respondent_id, count=unmatched))
+    if totals["rows"] == 0:
         warnings.append(DataWarning("the contact log has no rows", file=name))
-    first, last = totals["first"], totals["last"]
-    period = float(last - first) / 86400 if pd.notna(first) and pd.notna(last) else 0.0
-    report = ContactReport(
-        rows=rows,
-        matched_rows=rows - unmatched_rows,
-        unmatched_rows=unmatched_rows,
-        unmatched_ids=int(_zero(totals["unmatched_ids"])),
-        bad_timestamps=bad,
-        period_days=period,
-        source={"role": "contacts", "name": name, "sha256": _combined_hash(files), "rows": rows},
-        warnings=warnings,
-    )
-    return ContactFeatures(table=table_out, report=report)
+    return warnings
 
 
-def _unlisted_labels(table: Any, mapping: ContactMapping, limit: int = 10) -> list[str]:
-    """A few of the channel labels the mapping does not list: only read when some were found."""
-    log = _normalised(table, mapping)
-    labels = log.filter(log.unlisted_channel).select(label=log.raw_channel).distinct()
-    found = [str(v) for v in labels.order_by("label").limit(limit + 1).to_pandas()["label"]]
-    return found[:limit] + (["…"] if len(found) > limit else [])
-
-
-def _drop_temp(backend: Any, name: str) -> None:
-    """Drop the temporary per-id table (raw SQL where Ibis' own DROP is broken by sqlglot >= 30)."""
-    try:
-        backend.drop_table(name, force=True)
-    except Exception:
-        raw_sql = getattr(backend, "raw_sql", None)
-        if raw_sql is not None:
-            raw_sql(f'DROP TABLE IF EXISTS "{name}"')
-
-
-def _zero(value: Any) -> Any:
-    return 0 if pd.isna(value) else value
-
-
-def _first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else exc.__class__.__name__
-
-
-# -- reading -----------------------------------------------------------------------------------
-
-
-def _resolve(source: str | Path | Sequence[str | Path]) -> list[Path]:
-    items = [source] if isinstance(source, (str, Path)) else list(source)
-    if not items:
-        raise DataError("no contact log given", expected="a CSV or Parquet file, a glob or a list of files")
-    paths: list[Path] = []
-    for item in items:
-        text = str(item)
-        if any(ch in text for ch in "*?[") and not Path(text).exists():
-            found = sorted(Path(p) for p in globmod.glob(text, recursive=True) if Path(p).is_file())
-            if not found:
-                raise DataError("no file matches this pattern", file=text, expected="at least one contact log file")
-            paths.extend(found)
-            continue
-        path = Path(text)
-        if path.is_dir():
-            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv", *PARQUET_SUFFIXES))
-            if not found:
-                raise DataError("no contact log file in this folder", file=text, expected="CSV or Parquet files")
-            paths.extend(found)
-        elif not path.is_file():
-            raise DataError("file not found", file=text, expected="a contact log file")
-        else:
-            paths.append(path)
-    return paths
-
-
-def _inspect(path: Path) -> _LogFile:
-    """Hash the file and, for text, find its encoding and delimiter in the same single pass."""
-    if path.suffix.lower() in PARQUET_SUFFIXES:
-        digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            head = handle.read(4)
-            digest.update(head)
-            while block := handle.read(_CHUNK):
-                digest.update(block)
-        if head != b"PAR1":
-            raise DataError("not a Parquet file", file=str(path), expected="a Parquet file (or a .csv name)")
-        return _LogFile(path, "parquet", digest.hexdigest())
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    utf8_ok = True
-    cp1252_bytes = False
-    head = b""
-    with open(path, "rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-            if not head:
-                head = block[:65536]
-            if utf8_ok:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8_ok = False
-            if not utf8_ok and not cp1252_bytes:
-                codes = np.frombuffer(block, dtype=np.uint8)
-                cp1252_bytes = bool(((codes >= 0x80) & (codes < 0xA0)).any())
-    if not head.strip(b"\xef\xbb\xbf\r\n\t "):
-        raise DataError("the contact log is empty", file=str(path), expected="a header line and contact rows")
-    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
-        encoding, text = "utf-16", head.decode("utf-16", errors="ignore")
-    else:
-        if utf8_ok:
-            try:
-                decoder.decode(b"", final=True)
-            except UnicodeDecodeError:
-                utf8_ok = False
-        if b"\x00" in head:
-            raise DataError("binary file, not a text contact log", file=str(path), expected="a CSV or Parquet file")
-        encoding = "utf-8" if utf8_ok else "latin-1"
-        text = head.decode("utf-8" if utf8_ok else "latin-1", errors="ignore").lstrip("\ufeff")
-    header = text.splitlines()[0] if text.splitlines() else ""
-    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
-    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
-    names = tuple(next(csv.reader([header], delimiter=delimiter), []))
-    if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
-        raise DataError("the header line of the contact log is not usable", file=str(path), line=1,
-                        expected="distinct, non-empty column names", found=header[:200])
-    return _LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names)
-
-
-def _transcode(log: _LogFile, folder: Path) -> Path:
-    """Copy a cp1252 file to UTF-8, chunk by chunk (single-byte: chunks never split a character)."""
-    target = folder / f"{len(list(folder.iterdir()))}-{log.path.stem}.csv"
-    with open(log.path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
-        while block := source.read(_CHUNK):
-            out.write(codecs.charmap_decode(block, "strict", _CP1252_TABLE)[0])
-    return target
-
-
-def _open_log(source: str | Path | Sequence[str | Path], con: Any) -> tuple[Any, list[_LogFile], Any, Any]:
-    """The lazy table, what was found about each file, the backend, and the clean-up of temporary copies."""
-    import ibis
-
-    paths = _resolve(source)
-    files = []
-    for path in paths:
-        try:
-            files.append(_inspect(path))
-        except (OSError, IsADirectoryError) as exc:
-            raise DataError(f"cannot read the file: {exc.__class__.__name__}", file=str(path)) from None
-    if con is None:
-        con = ibis.duckdb.connect()
-    kinds = {f.kind for f in files}
-    if len(kinds) > 1:
-        raise DataError("a contact log mixes CSV and Parquet files", file=_source_name(source, files),
-                        expected="files of one kind")
-    groups: dict[tuple, list[_LogFile]] = {}
-    for f in files:
-        key = (f.kind, "utf-8" if f.transcode else f.encoding, f.delimiter, f.transcode, f.header)
-        groups.setdefault(key, []).append(f)
-    folder: Path | None = None
-    cleanup = None
-    tables = []
-    for (kind, encoding, delimiter, transcode, _), members in groups.items():
-        if transcode:
-            if folder is None:
-                folder = Path(tempfile.mkdtemp(prefix="contacts-utf8-"))
-                cleanup = weakref.finalize(con, shutil.rmtree, folder, True)
-            names = [str(_transcode(f, folder)) for f in members]
-        else:
-            names = [str(f.path) for f in members]
-        try:
-            if kind == "parquet":
-                table = con.read_parquet(names)
-            else:
-                table = con.read_csv(names, delim=delimiter, header=True, auto_detect=False,
-                                     columns={name: "VARCHAR" for name in members[0].header},
-                                     encoding=encoding, quote='"', escape='"')
-        except Exception as exc:
-            raise DataError(f"cannot read the contact log: {_first_line(exc)}", file=names[0],
-                            expected="a CSV or Parquet contact log") from None
-        tables.append((members, table))
-    first_members, first = tables[0]
-    columns = list(first.columns)
-    for members, table in tables[1:]:
-        if set(table.columns) != set(columns):
-            raise DataError("contact log files do not share the same columns", file=str(members[0].path),
-                            expected=", ".join(columns), found=list(table.columns))
-    if len(tables) == 1:
-        return first, files, con, cleanup
-    unified = [t.select(*(t[c].cast("string") for c in columns)) for _, t in tables]
-    return ibis.union(*unified), files, con, cleanup
-
-
-def _source_name(source: Any, files: list[_LogFile]) -> str:
-    if isinstance(source, (str, Path)):
-        return Path(source).name if len(files) == 1 else str(source)
-    return files[0].path.name if len(files) == 1 else f"{len(files)} files: " + ", ".join(f.path.name for f in files[:5])
-
-
-def _combined_hash(files: list[_LogFile]) -> str:
-    if len(files) == 1:
-        return files[0].sha256
-    digest = hashlib.sha256()
-    for f in sorted(files, key=lambda f: f.path.name):
-        digest.update(f"{f.path.name}:{f.sha256}\n".encode())
-    return digest.hexdigest()
+# -- the expression's parts ------------------------------------------------------------------------
 
 
 def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> None:
@@ -468,62 +285,54 @@ def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> 
             )
 
 
-def _plausible(moment: Any) -> Any:
-    """The timestamp, or NULL when its year is a typing error (years out of range also overflow epochs)."""
+def _share(part: Any, total: Any) -> Any:
     import ibis
 
-    return ibis.ifelse(moment.year().between(*YEARS), moment, ibis.null("timestamp"))
+    return ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)
 
 
-def _normalised(table: Any, mapping: ContactMapping) -> Any:
-    """Trimmed string id, canonical channel, topic, online flag and timestamp of each contact."""
+def _with_repeats(log: Any) -> Any:
+    """Seconds and month of each contact, and whether it follows one on the same topic by the same
+    person within 7×24 h (inclusive).
+
+    The window also keeps this step apart from the one cutting timestamps into parts, so the SQL
+    refers to the parts as columns instead of repeating their expressions.
+    """
+    seconds, month = timestamps.moment({part: log[part] for part in timestamps.PARTS})
+    previous = seconds.lag().over(group_by=[log.rid, log.topic], order_by=seconds)
+    repeat = log.topic.notnull() & (seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False)
+    return log.select("rid", "channel", "topic", "online", "raw_channel", "unlisted_channel",
+                      seconds=seconds, month=month, repeat=repeat)
+
+
+def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:
+    """Trimmed string id, canonical channel, topic, online flag and timestamp parts of each contact."""
     import ibis
-    import ibis.expr.datatypes as dt
 
-    @ibis.udf.scalar.builtin(name="try_strptime", signature=((dt.string, dt.Array(dt.string)), dt.timestamp))
-    def try_strptime(text, formats):
-        """DuckDB's strptime that gives NULL instead of failing."""
-
-    # Plain TRIM (spaces): Ibis' strip() trims a character set, several times slower on DuckDB.
-    @ibis.udf.scalar.builtin(name="trim", signature=((dt.string,), dt.string))
-    def trim(text):
-        """Leading and trailing spaces removed."""
-
-    rid = trim(table[mapping.respondent_id].cast("string")).fill_null("")
-    raw_channel = trim(table[mapping.channel].cast("string"))
+    rid = table[mapping.respondent_id].cast("string").strip().fill_null("")
+    raw_channel = table[mapping.channel].cast("string").strip()
     labels = {str(k).strip(): v for k, v in mapping.channels.items()}
-    unmapped = ibis.ifelse(raw_channel.isin(CHANNELS), raw_channel, "other")
-    channel = raw_channel.substitute(labels, else_=unmapped)
+    channel = raw_channel.substitute(labels, else_=ibis.ifelse(raw_channel.isin(CHANNELS), raw_channel, "other"))
     unlisted = raw_channel.notnull() & ~raw_channel.isin([*labels, *CHANNELS])
+    topic = table[mapping.topic].cast("string").strip().nullif("") if mapping.topic else ibis.null("string")
+    return table.select(rid=rid, channel=channel, topic=topic, online=_online(table, mapping),
+                        raw_channel=raw_channel, unlisted_channel=unlisted,
+                        **_timestamp_parts(table[mapping.timestamp], shapes))
 
-    stamp = table[mapping.timestamp]
-    if stamp.type().is_timestamp():
-        moment = stamp
-    elif stamp.type().is_date():
-        moment = stamp.cast("timestamp")
-    else:
-        # The common export format first (cheapest), then any ISO form, then French dates; DuckDB
-        # evaluates each fallback only for the rows still unparsed.
-        text = stamp.cast("string")
-        formats = ibis.literal(list(FRENCH_TIMESTAMP_FORMATS), type="array<string>")
-        moment = ibis.coalesce(
-            try_strptime(text, ibis.literal([ISO_TIMESTAMP_FORMAT], type="array<string>")),
-            _plausible(trim(text).try_cast("timestamp")),
-            try_strptime(trim(text), formats),
-        )
-    moment = _plausible(moment)
 
-    if mapping.topic:
-        topic = trim(table[mapping.topic].cast("string")).nullif("")
-    else:
-        topic = ibis.null("string")
-    if mapping.online_available:
-        flag = table[mapping.online_available]
-        if flag.type().is_boolean():
-            online = flag.fill_null(False)
-        else:
-            online = trim(flag.cast("string")).lower().isin(TRUE_VALUES).fill_null(False)
-    else:
-        online = ibis.literal(False)
-    return table.select(rid=rid, channel=channel, topic=topic, online=online, moment=moment,
-                        raw_channel=raw_channel, unlisted_channel=unlisted)
+def _timestamp_parts(stamp: Any, shapes: Sequence[timestamps.Shape]) -> dict[str, Any]:
+    if stamp.type().is_timestamp() or stamp.type().is_date():
+        return timestamps.native_parts(stamp)
+    return timestamps.text_parts(stamp.cast("string"), shapes)
+
+
+def _online(table: Any, mapping: ContactMapping) -> Any:
+    import ibis
+
+    if not mapping.online_available:
+        return ibis.literal(False)
+    flag = table[mapping.online_available]
+    if flag.type().is_boolean():
+        return flag.fill_null(False)
+    return flag.cast("string").strip().lower().isin(TRUE_VALUES).fill_null(False)
+

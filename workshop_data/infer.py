@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
-from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping
+from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping, DimensionSpec
 from .errors import DataError
 from .pii import detect_pii_columns
 from .readers import fold, parse_number
@@ -229,7 +230,7 @@ _REVERSED = re.compile(r"\b(?:ne|n')\s?\w+(?: \w+)? (?:pas|jamais|plus)\b|\bbeso
 
 def _guess_dimension(header: str) -> tuple[str | None, bool]:
     """A trait dimension the header names plainly, and whether agreeing means less of it."""
-    words = fold(header)
+    words = fold(header).replace("_", " ")
     hits = [dim for dim, pattern in _DIMENSION_HINTS if re.search(pattern, words)]
     if len(hits) != 1:
         return None, False
@@ -347,7 +348,79 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
             continue
         columns[name] = infer_column(name, frame[name])
     mapping = infer_contact_mapping(contacts) if contacts is not None else None
-    return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping)
+    dimensions = propose_dimensions(frame, columns)
+    return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping,
+                    dimensions=dimensions)
+
+
+# --- dimensions: what the Likert items measure together -------------------------------------------
+
+
+def propose_dimensions(frame: pd.DataFrame, columns: dict[str, ColumnSpec]) -> dict[str, DimensionSpec]:
+    """Dimensions for a draft: the plainly named ones, and scales found by factor analysis.
+
+    Items whose header names a built-in dimension keep it. A factor whose plainly named items all
+    share one built-in dimension and are at least a third of its items takes its other items into it
+    (a built-in dimension must not grow into something else); the unnamed items of any other factor,
+    two or more, become a dimension of its own, named from their labels. ``columns`` is updated (each
+    item's ``dimension`` and ``reverse``); the result holds each dimension's items and alpha.
+    """
+    from .factors import cronbach_alpha, item_scales
+
+    likert = [s for s in columns.values() if s.type == "likert" and not s.is_descriptor]
+    values = np.column_stack([_likert_positions(frame[s.name], s) for s in likert]) if likert else None
+    proposed: dict[str, DimensionSpec] = {}
+    for scale in item_scales(values) if values is not None else []:
+        members = [likert[i] for i in scale.items]
+        signs = dict(zip((s.name for s in members), scale.loadings))
+        _take_scale(members, signs, proposed, columns)
+    dimensions: dict[str, DimensionSpec] = {}
+    for spec in likert:
+        if spec.dimension:
+            dimensions.setdefault(spec.dimension, proposed.get(spec.dimension) or DimensionSpec(spec.dimension))
+    position = {s.name: i for i, s in enumerate(likert)}
+    for name, dim in dimensions.items():
+        dim.items = [s.name for s in likert if s.dimension == name]
+        if len(dim.items) >= 2:
+            oriented = [values[:, position[i]] * (-1.0 if columns[i].reverse else 1.0) for i in dim.items]
+            alpha = cronbach_alpha(np.column_stack(oriented))
+            dim.alpha = None if np.isnan(alpha) else round(alpha, 2)
+    return dimensions
+
+
+def _take_scale(members: list[ColumnSpec], signs: dict[str, float], proposed: dict[str, DimensionSpec],
+                columns: dict[str, ColumnSpec]) -> None:
+    """Put a factor's unnamed items in a dimension: the built-in one its named items share, or a new one."""
+    from .codebook import DIMENSIONS
+    from .scale_names import scale_name, slug
+
+    named = [s for s in members if s.dimension]
+    unnamed = [s for s in members if not s.dimension]
+    builtin = {s.dimension for s in named}
+    if len(builtin) == 1 and unnamed and 3 * len(named) >= len(members):
+        direction = np.sign(sum((-1.0 if s.reverse else 1.0) * np.sign(signs[s.name]) for s in named)) or 1.0
+        for spec in unnamed:
+            spec.dimension, spec.reverse = named[0].dimension, bool(signs[spec.name] * direction < 0)
+        return
+    if len(unnamed) < 2:
+        return
+    label = {lang: scale_name([s.label.get(lang) or s.name for s in unnamed]) for lang in ("fr", "en")}
+    name = slug(label["fr"], taken={*DIMENSIONS, *proposed, *(s.dimension for s in columns.values() if s.dimension)})
+    direction = np.sign(sum(signs[s.name] for s in unnamed)) or 1.0  # most of its own items read forward
+    for spec in unnamed:
+        spec.dimension, spec.reverse = name, bool(signs[spec.name] * direction < 0)
+    proposed[name] = DimensionSpec(name, label=label)
+
+
+def _likert_positions(values: pd.Series, spec: ColumnSpec) -> np.ndarray:
+    """A drafted Likert column as numbers (level positions, or the scale's numbers); NaN when skipped."""
+    if spec.levels:
+        positions = {fold_label(level): i + 1.0 for i, level in enumerate(spec.levels)}
+        table = {v: positions.get(fold_label(v), np.nan) for v in values.dropna().unique()}
+    else:
+        table = {v: parse_number(v) for v in values.dropna().unique()}
+    numbers = (table.get(v) for v in values.to_numpy(dtype=object, na_value=None))
+    return np.array([np.nan if v is None else v for v in numbers], dtype=np.float64)
 
 
 # --- contact logs -------------------------------------------------------------------------------

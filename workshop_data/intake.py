@@ -46,18 +46,22 @@ def resolve_codebook(
     return load_codebook(codebook)
 
 
-def sample_contacts(contacts_path: str | Path, rows: int = CONTACT_SAMPLE_ROWS):
+def sample_contacts(contacts_path: str | Path | None, rows: int = CONTACT_SAMPLE_ROWS, *,
+                    engine: Any = None, table: str | None = None):
     """The first rows of a contact log as text, enough to infer its mapping without loading it all."""
+    from . import engines
     from .contacts import read_contacts
 
-    return read_contacts(contacts_path).head(rows).to_pandas().astype("string")
+    eng = engines.connect(engine)
+    log = read_contacts(contacts_path, engine=eng, table=table)
+    return engines.to_arrow(eng, log.head(rows)).to_pandas().astype("string")
 
 
-def infer_mapping(contacts_path: str | Path):
+def infer_mapping(contacts_path: str | Path | None, *, engine: Any = None, table: str | None = None):
     from .infer import infer_contact_mapping
 
-    sample = sample_contacts(contacts_path)
-    sample.attrs["file"] = Path(contacts_path).name if isinstance(contacts_path, (str, Path)) else None
+    sample = sample_contacts(contacts_path, engine=engine, table=table)
+    sample.attrs["file"] = table or (Path(contacts_path).name if isinstance(contacts_path, (str, Path)) else None)
     return infer_contact_mapping(sample)
 
 
@@ -68,24 +72,33 @@ def load_inputs(
     *,
     lenient: bool = False,
     min_respondents: int = 20,
+    engine: Any = None,
+    contacts_table: str | None = None,
 ) -> Inputs:
-    """Read, check and scrub the survey, then aggregate the contact log onto its respondents."""
+    """Read, check and scrub the survey, then aggregate the contact log onto its respondents.
+
+    ``engine`` runs the aggregation (see :mod:`workshop_data.engines`); with ``contacts_table`` the
+    log is that table of the engine's database and ``contacts_path`` is not needed.
+    """
     book = resolve_codebook(survey_path, codebook, contacts_path)
     survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents)
-    if contacts_path is None:
+    if contacts_path is None and contacts_table is None:
         return Inputs(survey=survey, contacts=None)
+    from . import engines
     from .contacts import contact_features
 
+    eng = engines.connect(engine)
     mapping = survey.codebook.contacts
     if mapping is None:
-        mapping = infer_mapping(contacts_path)
+        mapping = infer_mapping(contacts_path, engine=eng, table=contacts_table)
         survey.codebook.contacts = mapping
     if mapping is None:
         raise CodebookError(
-            "cannot tell how to read the contact log", file=str(contacts_path),
+            "cannot tell how to read the contact log", file=str(contacts_table or contacts_path),
             expected="a 'contacts:' section in the codebook",
         )
-    features = contact_features(contacts_path, mapping, survey.data.index.to_list())
+    features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
+                                table=contacts_table)
     return Inputs(survey=survey, contacts=features)
 
 

@@ -30,6 +30,14 @@ NIR = re.compile(
 )
 IBAN = re.compile(r"(?<![\w])[A-Z]{2}\d{2}(?:\s?[A-Z0-9]{4}){2,7}(?:\s?[A-Z0-9]{1,4})?(?![\w])")
 LONG_NUMBER = re.compile(r"(?<![\w])\d(?:[\s.\-]?\d){7,}(?![\w])")
+ID_WORDS = (  # words that introduce a beneficiary, file, customer, tax or staff number
+    r"allocataires?|dossiers?|clients?|fiscale?|matricules?|caf|cpam|msa|identifiants?|id|contrats?|"
+    r"adh[ée]rents?|usagers?|abonn[ée]s?|factures?|r[ée]f[ée]rences?|r[ée]f\.?|num[ée]ros?|num\.?|"
+    r"n[°º]|no\.?|nº|#"
+)
+INTRODUCED_ID = re.compile(  # "n° allocataire CAF 1234567", "numéro fiscal : 12 34 567 890 123", "réf. 2024-00123"
+    rf"(?i)(?<![\w])(?:{ID_WORDS})(?![a-zà-ÿ])[^\d\n]{{0,30}}?(?<![\d])(\d(?:[\s.\-/]?\d){{4,}})(?![\d])"
+)
 ADDRESS = re.compile(
     r"\b\d{1,4}\s?(?:bis|ter|b)?,?\s+(?:rue|avenue|av\.?|bd|boulevard|place|pl\.|chemin|ch\.|all[ée]e|impasse|imp\.|"
     r"route|rte|quai|cours|square|sq\.|voie|lieu-dit|r[ée]sidence|cit[ée]|passage|hameau|faubourg|street|road|"
@@ -180,8 +188,22 @@ def _replace_names(text: str, counts: dict[str, int]) -> str:
     return CAP_PAIR.sub(pair, text)
 
 
+def _replace_introduced_ids(text: str, counts: dict[str, int]) -> str:
+    """Numbers of five digits or more that a word introduces as an identifier (allocataire, dossier,
+    client, fiscal, n°...): the number goes, the words that introduced it stay."""
+
+    def replace(match: re.Match[str]) -> str:
+        counts["id_number"] = counts.get("id_number", 0) + 1
+        start, end = match.span(1)
+        whole = match.group(0)
+        return whole[: start - match.start()] + PLACEHOLDERS["id_number"] + whole[end - match.start():]
+
+    return INTRODUCED_ID.sub(replace, text)
+
+
 def scrub_text(text: str) -> tuple[str, dict[str, int]]:
-    """Replace e-mails, phone numbers, id-like numbers, street addresses and names by placeholders."""
+    """Replace e-mails, phone numbers, id-like numbers (long ones, and any a word introduces as an
+    identifier), street addresses and names by placeholders."""
     counts: dict[str, int] = {}
     if not text:
         return text, counts
@@ -196,6 +218,7 @@ def scrub_text(text: str) -> tuple[str, dict[str, int]]:
     out = sub(IBAN, "id_number", out)
     out = sub(NIR, "id_number", out)
     out = sub(PHONE, "phone", out)
+    out = _replace_introduced_ids(out, counts)
     out = sub(LONG_NUMBER, "id_number", out)
     out = sub(STREET, "address", out)
     out = _replace_names(out, counts)

@@ -3,9 +3,10 @@
 The toolkit is judged on whether it finds profiles that are really there, so the sample plants the
 six archetypes of DESIGN.md with known membership (``truth``). Every parameter that shapes the data
 lives in ``sample_profiles.yaml``; this module only draws from it. The bundled default workshop
-(``workshop_data/sample/``) is rebuilt with::
+(``workshop_data/sample/``) is the command line's ``demo`` with its defaults (1,500 respondents,
+seed 0, French), rebuilt with::
 
-    python -m workshop_data.sample --rebuild
+    persona-workshop demo workshop_data/sample
 
 Files written by :func:`write_demo`: ``survey.csv`` and ``contacts.csv`` (French: ``;`` separated,
 UTF-8 with BOM, decimal commas; English: ``,`` and ``.``), ``codebook.yaml``, and ``truth.csv``, a
@@ -14,7 +15,6 @@ Contact timestamps are ISO local times (``2025-03-14 09:32:00``).
 """
 from __future__ import annotations
 
-import argparse
 import io
 from dataclasses import dataclass
 from functools import lru_cache
@@ -97,10 +97,13 @@ def generate_demo(
 def demo_codebook(lang: str = "fr") -> Codebook:
     """The codebook that describes the generated survey and contact log."""
     params = profile_parameters()
-    columns: dict[str, ColumnSpec] = {
-        "tranche_age": ColumnSpec("tranche_age", "categorical", label={"fr": "Tranche d'âge", "en": "Age band"}),
-        "taille_foyer": ColumnSpec("taille_foyer", "numeric", label={"fr": "Taille du foyer", "en": "Household size"}),
-        "quartier": ColumnSpec("quartier", "categorical", label={"fr": "Quartier", "en": "Neighbourhood"}),
+    columns: dict[str, ColumnSpec] = {  # demographics describe the personas; they do not make them
+        "tranche_age": ColumnSpec("tranche_age", "categorical", label={"fr": "Tranche d'âge", "en": "Age band"},
+                                  role="descriptor"),
+        "taille_foyer": ColumnSpec("taille_foyer", "numeric", label={"fr": "Taille du foyer", "en": "Household size"},
+                                   role="descriptor"),
+        "quartier": ColumnSpec("quartier", "categorical", label={"fr": "Quartier", "en": "Neighbourhood"},
+                               role="descriptor"),
     }
     for name, item in params["items"].items():
         kind = item["kind"]
@@ -357,24 +360,3 @@ def _timestamps(day: np.ndarray, staffed: np.ndarray, params: dict, rng: np.rand
     seconds = days * 86400 + np.floor(hours * 60).astype(int) * 60
     moments = start.astype("datetime64[s]") + seconds.astype("timedelta64[s]")
     return np.char.replace(np.datetime_as_string(moments, unit="s"), "T", " ").astype(object)
-
-
-def rebuild_sample() -> dict[str, Path]:
-    """Regenerate the bundled sample (1,500 respondents, seed 0, French)."""
-    return write_demo(generate_demo(1500, seed=0, lang="fr"), _SAMPLE_DIR, lang="fr")
-
-
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m workshop_data.sample", description=__doc__.splitlines()[0])
-    parser.add_argument("--rebuild", action="store_true", help="regenerate workshop_data/sample/")
-    args = parser.parse_args(argv)
-    if args.rebuild:
-        for name, path in rebuild_sample().items():
-            print(f"{name}: {path} ({path.stat().st_size:,} bytes)")
-        return 0
-    parser.print_help()
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -1,0 +1,89 @@
+"""The overview page: a title, the chart, the key figures per persona, how clear the groups are.
+
+Written for a director who has two minutes: who the users are (share of respondents), how they
+contact the service, how many contacts could be avoided, and the first thing to do for each.
+"""
+from __future__ import annotations
+
+import base64
+from datetime import date
+from typing import Any
+
+from personas.i18n import Translator
+from personas.model import Workshop
+
+from .charts import CHANNEL_COLOURS, overview_chart
+from .theme import Theme
+from .view import clamp, fmt_date, fmt_int, one_line
+
+CHART_NAME = 34
+
+
+def document_title(ws: Workshop, t: Translator, lang: str, theme: Theme, title: str | None) -> str:
+    """The title asked for; else the workshop's own, unless it is the file name the build wrote."""
+    if title and one_line(title):
+        return one_line(title)
+    own = one_line(ws.title)
+    names = [str(s.get("name") or "") for s in ws.sources]
+    if own and not any(n and n in own for n in names):
+        return own
+    day = fmt_date((ws.updated or ws.created or date.today().isoformat()), lang)
+    if theme.organisation:
+        return t("doc.title_org", organisation=theme.organisation, date=day)
+    return t("doc.title_dated", date=day)
+
+
+def structure_text(ws: Workshop, t: Translator) -> str:
+    """The verdict of how strongly the data are grouped, in plain words ("" in older workshops)."""
+    verdict = ws.settings.get("structure")
+    key = f"structure.{verdict}"
+    return t(key) if isinstance(verdict, str) and t.has(key) else ""
+
+
+def overview_rows(sheets: list[dict[str, Any]], lang: str, t: Translator, clamp_texts: bool) -> list[dict[str, Any]]:
+    rows = []
+    for sheet in sheets:
+        levers = next((s.items for s in sheet["sections"] if s.key == "levers"), [])
+        rows.append({
+            "name": clamp(sheet["name"], 60) if clamp_texts else sheet["name"],
+            "chart_name": clamp(sheet["name"], CHART_NAME), "name_lang": sheet["name_lang"],
+            "archetype": sheet["archetype"], "small": sheet["small"], "colour": sheet["colour"],
+            "size_text": sheet["size_number"], "share_text": sheet["share_text"],
+            "share_value": sheet["share_value"] * 100, "channels": sheet["channels"],
+            "stability_text": sheet["stability_text"] or "—", "stability_reading": sheet["stability_reading"],
+            "avoidable_text": fmt_int(sheet["avoidable_per_year"], lang) if sheet["avoidable_per_year"] > 0 else "—",
+            "first_lever": clamp(levers[0], 110) if levers else "—",
+            "lever_lang": next((s.lang for s in sheet["sections"] if s.key == "levers"), ""),
+        })
+    return rows
+
+
+def chart_description(rows: list[dict[str, Any]], t: Translator) -> str:
+    """The chart's alternative text: the same figures, in sentences."""
+    parts = []
+    for row in rows:
+        if row["small"]:
+            parts.append(t("chart.row_hidden", name=row["chart_name"]))
+            continue
+        main = row["channels"][0] if row["channels"] else None
+        parts.append(t("chart.row", name=row["chart_name"], share=row["share_text"])
+                     + (t("chart.row_channel", channel=main["label"].lower(), share=main["share_text"]) if main else ""))
+    return t("chart.alt") + " " + t("punct.list_sep").join(parts) + "."
+
+
+def overview_view(ws: Workshop, sheets: list[dict[str, Any]], *, lang: str, t: Translator, theme: Theme,
+                  clamp_texts: bool) -> dict[str, Any]:
+    rows = overview_rows(sheets, lang, t, clamp_texts)
+    present = {c["key"] for row in rows for c in row["channels"]}
+    legend = [(c, t(f"channel.{c}") if t.has(f"channel.{c}") else c) for c in CHANNEL_COLOURS if c in present]
+    svg = overview_chart(rows, legend, share_title=t("chart.share_title"), mix_title=t("chart.mix_title"),
+                         hidden=t("overview.hidden"), primary=theme.primary)
+    avoidable = sum(s["avoidable_per_year"] for s in sheets)
+    return {
+        "rows": rows,
+        "chart_src": "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii"),
+        "chart_svg": svg,
+        "chart_alt": chart_description(rows, t),
+        "structure": structure_text(ws, t),
+        "avoidable_total": t("overview.avoidable_total", n=fmt_int(avoidable, lang)) if avoidable > 0 else "",
+    }

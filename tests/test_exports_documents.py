@@ -1,0 +1,151 @@
+"""Documents a manager uses unchanged: nothing dropped, one language, A3 posters, PNG pages.
+
+The heading test renders a real workshop (the demo, built once) after a merge, a split and very
+long texts, in French and in English, and checks that every heading of the HTML export is in the
+PDF's text: a section cut to make a page fit would be missing.
+"""
+from __future__ import annotations
+
+import html as htmllib
+import io
+import re
+
+import pypdf
+import pytest
+
+import exports
+from exports import view
+from exports.language import in_language
+from exports_helpers import LONG, long_text_workshop, ten_persona_workshop
+from personas import operations
+from personas_helpers import built_demo, make_features
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", " ", text.replace("\u00ad", "")).strip().casefold()
+
+
+def _headings(page: str) -> list[str]:
+    found = re.findall(r"<h([1-3])[^>]*>(.*?)</h\1>", page, flags=re.S)
+    return [_flat(htmllib.unescape(re.sub(r"<[^>]+>", "", text))) for _, text in found]
+
+
+@pytest.fixture(scope="module")
+def edited_workshop():
+    """The demo after a merge, a split, a rename, notes and very long hand-written texts."""
+    ws = built_demo()["workshop"]
+    features = make_features(ws, seed=1)
+    ws = operations.merge(ws, "P4", "P5")
+    ws = operations.split(ws, "P1", features=features)
+    ws = operations.rename(ws, "P2", "Pressé·e mais perdu·e, qui appelle trois fois pour la même démarche")
+    ws = operations.set_field(ws, "P3", "story", LONG * 20)
+    ws = operations.set_field(ws, "P3", "needs", [f"besoin {n} : " + LONG * 3 for n in range(12)])
+    for n in range(8):
+        ws = operations.add_note(ws, "P6", f"Service n°{n}", LONG * 4)
+    return ws
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_html_heading_is_in_the_pdf(edited_workshop, lang):
+    page = exports.render_html(edited_workshop, lang=lang)
+    pdf = pypdf.PdfReader(io.BytesIO(exports.render_pdf(page)))
+    text = _flat(" ".join(p.extract_text() for p in pdf.pages))
+    headings = _headings(page)
+    assert len(headings) > 40
+    missing = [h for h in headings if h not in text]
+    assert missing == []
+    scrubbed = "textes nettoyés" if lang == "fr" else "cleaned texts"
+    assert scrubbed in headings                     # the privacy section the French PDF used to drop
+
+
+def test_long_texts_flow_or_show_a_mark_never_vanish():
+    ws = long_text_workshop()
+    ws.personas = ws.personas[:2]
+    page = exports.render_html(ws)
+    text = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(exports.render_pdf(page))).pages))
+    for heading in _headings(page):
+        assert heading in text
+    assert "de plus" in text and "…" in text
+
+
+def test_method_page_tells_what_the_workgroup_changed(edited_workshop):
+    doc = view.document_view(edited_workshop, lang="fr")
+    history = " ".join(r["text"] for r in doc["history"]["rows"])
+    assert "fusionné dans" in history and "scindé en deux" in history and "renommé" in history
+    assert all(re.match(r"\d\d/\d\d/\d{4}$", r["date"]) for r in doc["history"]["rows"])
+    making = " ".join(doc["making"])
+    assert "6" in making
+    english = view.document_view(edited_workshop, lang="en")
+    assert any("merged into" in r["text"] for r in english["history"]["rows"])
+    plain = " ".join(doc["plain_sources"] + doc["making"] + doc["sureness"])
+    assert "Graine" not in plain and "SHA" not in plain and "survey.csv" not in plain
+
+
+def test_title_is_never_a_file_name(edited_workshop):
+    assert "survey.csv" in edited_workshop.title
+    doc = view.document_view(edited_workshop)
+    assert "survey.csv" not in doc["title"] and "Personas des usagers" in doc["title"]
+    branded = view.document_view(edited_workshop, theme=exports.Theme(organisation="Ville de Lyon"))
+    assert branded["title"].startswith("Ville de Lyon")
+    assert view.document_view(edited_workshop, title="Accueil 2027")["title"] == "Accueil 2027"
+
+
+def test_structure_verdict_and_prevalence_in_words():
+    ws = ten_persona_workshop()
+    assert view.document_view(ws)["overview"]["structure"] == ""        # older workshops: nothing
+    ws.settings["structure"] = "weak"
+    doc = view.document_view(ws)
+    assert "faiblement" in doc["overview"]["structure"]
+    page = exports.render_html(ws)
+    assert doc["overview"]["structure"] in htmllib.unescape(page)
+    assert "Environ la moitié des membres (55\u202f%" in doc["sheets"][0]["prevalence_text"]
+
+
+def test_descriptors_and_typology_labels_are_rendered():
+    ws = ten_persona_workshop()
+    ws.personas[0].descriptors = {"tranche_age": {
+        "label": {"fr": "Âge", "en": "Age"}, "kind": "categorical",
+        "persona": {"18-29 ans": 0.4, "30-44 ans": 0.35, "75 ans et +": 0.25},
+        "sample": {"18-29 ans": 0.2, "30-44 ans": 0.3, "75 ans et +": 0.5}}}
+    ws.settings["typology"] = {"id": "ville", "name": {"fr": "Typologie de la ville", "en": "City typology"},
+                               "source": "ville.yaml", "sha256": "ab" * 32,
+                               "labels": {"agile": {"fr": "Autonome connecté", "en": "Connected"}}, "icons": {}}
+    sheet = view.document_view(ws)["sheets"][0]
+    assert sheet["descriptors"] == [{"label": "Âge", "value": "18-29 ans 40\u202f% (ensemble 20\u202f%)\u00a0; "
+                                                              "30-44 ans 35\u202f% (ensemble 30\u202f%)"}]
+    assert sheet["archetype"] == "Autonome connecté"
+    page = htmllib.unescape(exports.render_html(ws, lang="en"))
+    assert "Who they are" in page and "Connected" in page and "City typology" in page
+
+
+def test_untouched_drafts_are_redrafted_in_the_documents_language(edited_workshop):
+    ws = edited_workshop
+    drafted = ws.persona("P6")                      # only notes were added: its texts are drafts
+    english, langs = in_language(ws, drafted, "en")
+    assert english.goals != drafted.goals and english.story != drafted.story
+    assert "story" not in langs and langs["notes"] == "fr"
+    edited, langs = in_language(ws, ws.persona("P3"), "en")
+    assert edited.story == ws.persona("P3").story and langs["story"] == "fr"
+    assert edited.goals != ws.persona("P3").goals     # untouched fields of an edited persona: English
+    page = exports.render_html(ws, lang="en")
+    assert re.search(r'<div class="field" lang="fr">\s*<p>' + re.escape(LONG.strip()[:40]), htmllib.unescape(page))
+    assert in_language(ws, drafted, "fr") == (drafted, {})
+
+
+def test_a3_posters_and_png_pages(tmp_path):
+    ws = ten_persona_workshop()
+    ws.personas = ws.personas[:2]
+    reader = pypdf.PdfReader(io.BytesIO(exports.render_bytes(ws, "pdf", paper="a3")))
+    assert len(reader.pages) == 5
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width), 1), round(float(page.mediabox.height), 1)) == (841.9, 1190.6)
+    a4 = pypdf.PdfReader(io.BytesIO(exports.render_bytes(ws, "pdf")))
+    assert round(float(a4.pages[0].mediabox.width), 1) == 595.3
+    written = exports.write_export(ws, "png", tmp_path / "sheets.png")
+    assert [p.name for p in written] == [f"sheets-0{i}.png" for i in range(1, 6)]
+    from PIL import Image
+
+    with Image.open(written[1]) as image:
+        assert image.format == "PNG" and image.height > image.width > 800
+    with pytest.raises(exports.DataError if hasattr(exports, "DataError") else Exception):
+        exports.render_bytes(ws, "pdf", paper="letter")

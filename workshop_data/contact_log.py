@@ -1,0 +1,232 @@
+"""Opening a contact log where it lives: files read in place, or a table of the engine's database.
+
+Files: one, a glob, a folder or a list; CSV or Parquet. Each file is read once, in one streaming
+pass that hashes it (the workshop records the hash), checks its encoding and finds its delimiter
+from the header line; the engine then reads it in place, without sniffing it again.
+
+Encodings: UTF-8 (with or without BOM) and UTF-16 with BOM are read as they are. A file that is
+not valid UTF-8 is taken as Windows cp1252, the usual French export. Spark reads cp1252 itself.
+DuckDB reads latin-1 natively, and latin-1 is cp1252 except for bytes 0x80-0x9F (’ œ € … and
+friends), which DuckDB's latin-1 reader refuses; cp1252 itself needs a DuckDB extension that cannot
+be downloaded here. So for DuckDB a cp1252 file without such bytes (é, è, à, ç, ô are all in
+latin-1) is read in place as latin-1, and one with them is transcoded to a temporary UTF-8 file in
+streaming chunks (removed when the connection goes away, or by the caller's clean-up at once).
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import glob as globmod
+import hashlib
+import shutil
+import tempfile
+import weakref
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from . import engines
+from .engines import Engine
+from .errors import DataError
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+_CHUNK = 8 << 20
+# cp1252 as a 256-character decoding table; the five bytes cp1252 leaves undefined keep their
+# latin-1 reading, so any byte string decodes.
+_CP1252_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
+
+
+@dataclass
+class LogFile:
+    path: Path
+    kind: str  # "csv" | "parquet"
+    sha256: str
+    encoding: str | None = None  # DuckDB encoding name for CSV
+    delimiter: str | None = None
+    transcode: bool = False      # cp1252 file holding bytes 0x80-0x9F: DuckDB needs a UTF-8 copy
+    header: tuple[str, ...] = ()  # CSV column names, so the engine need not sniff the file again
+
+
+@dataclass
+class OpenLog:
+    """The lazy table, what was found about each file (none for a database table), its name, the clean-up."""
+
+    table: Any
+    files: list[LogFile]
+    name: str
+    cleanup: Callable[[], Any] | None = None
+
+    def close(self) -> None:
+        if self.cleanup is not None:
+            self.cleanup()
+
+
+def open_log(source: Any, engine: Engine, *, table: str | None = None) -> OpenLog:
+    """Open the log on the engine: a table of its database when ``table`` is named, else files."""
+    if table is not None:
+        return OpenLog(engines.table(engine, table), [], f"{engine.name} table {table}")
+    if not engine.reads_files:
+        raise DataError("this engine reads the contact log from a table of its database", file=engine.name,
+                        expected="--contacts-table NAME (or the duckdb or spark engine for files)")
+    files = []
+    for path in _resolve(source):
+        try:
+            files.append(_inspect(path))
+        except (OSError, IsADirectoryError) as exc:
+            raise DataError(f"cannot read the file: {exc.__class__.__name__}", file=str(path)) from None
+    name = _source_name(source, files)
+    if len({f.kind for f in files}) > 1:
+        raise DataError("a contact log mixes CSV and Parquet files", file=name, expected="files of one kind")
+    table_, cleanup = _read_files(files, engine)
+    return OpenLog(table_, files, name, cleanup)
+
+
+def combined_hash(files: list[LogFile]) -> str | None:
+    """One hash for the whole log (None for a database table, which has no file to hash)."""
+    if not files:
+        return None
+    if len(files) == 1:
+        return files[0].sha256
+    digest = hashlib.sha256()
+    for f in sorted(files, key=lambda f: f.path.name):
+        digest.update(f"{f.path.name}:{f.sha256}\n".encode())
+    return digest.hexdigest()
+
+
+def _resolve(source: str | Path | Sequence[str | Path]) -> list[Path]:
+    items = [source] if isinstance(source, (str, Path)) else list(source)
+    if not items:
+        raise DataError("no contact log given", expected="a CSV or Parquet file, a glob or a list of files")
+    paths: list[Path] = []
+    for item in items:
+        text = str(item)
+        if any(ch in text for ch in "*?[") and not Path(text).exists():
+            found = sorted(Path(p) for p in globmod.glob(text, recursive=True) if Path(p).is_file())
+            if not found:
+                raise DataError("no file matches this pattern", file=text, expected="at least one contact log file")
+            paths.extend(found)
+            continue
+        path = Path(text)
+        if path.is_dir():
+            found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv", *PARQUET_SUFFIXES))
+            if not found:
+                raise DataError("no contact log file in this folder", file=text, expected="CSV or Parquet files")
+            paths.extend(found)
+        elif not path.is_file():
+            raise DataError("file not found", file=text, expected="a contact log file")
+        else:
+            paths.append(path)
+    return paths
+
+
+def _inspect(path: Path) -> LogFile:
+    """Hash the file and, for text, find its encoding and delimiter in the same single pass."""
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        digest = hashlib.sha256()
+        with open(path, "rb") as handle:
+            head = handle.read(4)
+            digest.update(head)
+            while block := handle.read(_CHUNK):
+                digest.update(block)
+        if head != b"PAR1":
+            raise DataError("not a Parquet file", file=str(path), expected="a Parquet file (or a .csv name)")
+        return LogFile(path, "parquet", digest.hexdigest())
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    utf8_ok = True
+    cp1252_bytes = False
+    head = b""
+    with open(path, "rb") as handle:
+        while block := handle.read(_CHUNK):
+            digest.update(block)
+            if not head:
+                head = block[:65536]
+            if utf8_ok:
+                try:
+                    decoder.decode(block)
+                except UnicodeDecodeError:
+                    utf8_ok = False
+            if not utf8_ok and not cp1252_bytes:
+                codes = np.frombuffer(block, dtype=np.uint8)
+                cp1252_bytes = bool(((codes >= 0x80) & (codes < 0xA0)).any())
+    if not head.strip(b"\xef\xbb\xbf\r\n\t "):
+        raise DataError("the contact log is empty", file=str(path), expected="a header line and contact rows")
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        encoding, text = "utf-16", head.decode("utf-16", errors="ignore")
+    else:
+        if utf8_ok:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError:
+                utf8_ok = False
+        if b"\x00" in head:
+            raise DataError("binary file, not a text contact log", file=str(path), expected="a CSV or Parquet file")
+        encoding = "utf-8" if utf8_ok else "latin-1"
+        text = head.decode("utf-8" if utf8_ok else "latin-1", errors="ignore").lstrip("\ufeff")
+    header = text.splitlines()[0] if text.splitlines() else ""
+    counts = {d: header.count(d) for d in (";", ",", "\t", "|")}
+    delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
+    names = tuple(next(csv.reader([header], delimiter=delimiter), []))
+    if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
+        raise DataError("the header line of the contact log is not usable", file=str(path), line=1,
+                        expected="distinct, non-empty column names", found=header[:200])
+    return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names)
+
+
+def _transcode(log: LogFile, folder: Path) -> Path:
+    """Copy a cp1252 file to UTF-8, chunk by chunk (single-byte: chunks never split a character)."""
+    target = folder / f"{len(list(folder.iterdir()))}-{log.path.stem}.csv"
+    with open(log.path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
+        while block := source.read(_CHUNK):
+            out.write(codecs.charmap_decode(block, "strict", _CP1252_TABLE)[0])
+    return target
+
+
+def _read_files(files: list[LogFile], engine: Engine) -> tuple[Any, Any]:
+    """One lazy table over the files (a union when their encodings or delimiters differ)."""
+    import ibis
+
+    groups: dict[tuple, list[LogFile]] = {}
+    transcode = engine.kind == "duckdb"
+    for f in files:
+        copy = transcode and f.transcode
+        key = (f.kind, "utf-8" if copy else f.encoding, f.delimiter, copy, f.header)
+        groups.setdefault(key, []).append(f)
+    folder: Path | None = None
+    cleanup = None
+    tables = []
+    for (kind, encoding, delimiter, copy, header), members in groups.items():
+        if copy:
+            if folder is None:
+                folder = Path(tempfile.mkdtemp(prefix="contacts-utf8-"))
+                cleanup = weakref.finalize(engine.con, shutil.rmtree, folder, True)
+            names = [str(_transcode(f, folder)) for f in members]
+        else:
+            names = [str(f.path) for f in members]
+        try:
+            if kind == "parquet":
+                table = engines.read_parquet(engine, names)
+            else:
+                table = engines.read_csv(engine, names, delimiter=delimiter, encoding=encoding, header=header)
+        except Exception as exc:
+            raise DataError(f"cannot read the contact log: {engines.first_line(exc)}", file=names[0],
+                            expected="a CSV or Parquet contact log") from None
+        tables.append((members, table))
+    first_members, first = tables[0]
+    columns = list(first.columns)
+    for members, table in tables[1:]:
+        if set(table.columns) != set(columns):
+            raise DataError("contact log files do not share the same columns", file=str(members[0].path),
+                            expected=", ".join(columns), found=list(table.columns))
+    if len(tables) == 1:
+        return first, cleanup
+    unified = [t.select(*(t[c].cast("string") for c in columns)) for _, t in tables]
+    return ibis.union(*unified), cleanup
+
+
+def _source_name(source: Any, files: list[LogFile]) -> str:
+    if isinstance(source, (str, Path)):
+        return Path(source).name if len(files) == 1 else str(source)
+    return files[0].path.name if len(files) == 1 else f"{len(files)} files: " + ", ".join(f.path.name for f in files[:5])
