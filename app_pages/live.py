@@ -19,7 +19,7 @@ import streamlit as st
 from app_pages import editing, escape_md, state
 from personas.i18n import LANGUAGES
 
-LIVE_SECONDS = 1.0
+LIVE_SECONDS = 0.75
 PRESENCE_SECONDS = 10.0
 OTHER_SERVICE = "__other__"
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 from typing import Any
 
 from personas.model import Workshop
@@ -25,7 +26,9 @@ GREY = "5A5A5A"
 TRACK = "E4E6EA"
 PORTRAIT = ("", "8A3B12", "2F6B3A", "6B2F6B", "0F5F6B", "7A5A00", "5A4A8A", "8A2340")  # sheet.css
 SLIDE_ITEMS = 4
-SLIDE_ITEM_CHARS = 120
+SLIDE_ITEM_CHARS = 130
+LIST_LINES = 6          # lines of 12 pt text a needs or levers block holds (2.2 in)
+LIST_LINE_CHARS = 68    # characters a line of 12 pt holds in a 6 in box
 
 
 def _rgb(hex_colour: str):
@@ -49,6 +52,7 @@ def _text(slide, x: float, y: float, w: float, h: float, paragraphs: list[tuple[
     box = slide.shapes.add_textbox(_in(x), _in(y), _in(w), _in(h))
     frame = box.text_frame
     frame.word_wrap = True
+    frame.margin_top = frame.margin_bottom = 0
     if isinstance(paragraphs, str):
         paragraphs = [(paragraphs, {})]
     for i, (text, opts) in enumerate(paragraphs):
@@ -64,6 +68,10 @@ def _text(slide, x: float, y: float, w: float, h: float, paragraphs: list[tuple[
         if opts.get("lang", lang):
             run._r.get_or_add_rPr().set("lang", {"fr": "fr-FR", "en": "en-GB"}.get(opts.get("lang", lang), "fr-FR"))
         para.space_after = Pt(opts.get("after", 4))
+        if "before" in opts:
+            para.space_before = Pt(opts["before"])
+        if "line" in opts:
+            para.line_spacing = Pt(opts["line"] * 72)
     return box
 
 
@@ -225,36 +233,50 @@ def _portrait(slide, sheet: dict[str, Any], theme: Theme, x: float, y: float, d:
 
 def _bars(slide, items: list[tuple[str, float, str]], colour: str, x: float, y: float, *, label_w: float,
           bar_w: float, step: float = 0.3) -> float:
-    """Label, track, fill and value per item (a meter); returns the y under the last one."""
-    for label, value, text in items:
-        _text(slide, x, y - 0.06, label_w, 0.3, clamp(label, 34), size=11)
-        _rect(slide, x + label_w, y + 0.07, bar_w, 0.13, TRACK)
-        _rect(slide, x + label_w, y + 0.07, bar_w * max(0.0, min(100.0, value)) / 100, 0.13, colour)
-        _text(slide, x + label_w + bar_w + 0.05, y - 0.06, 1.5, 0.3, text, size=11, bold=True)
-        y += step
-    return y
+    """Labels, tracks, fills and values (meters); returns the y under the last one.
+
+    The labels are one text box and the values another, a paragraph per item on a fixed line
+    pitch equal to the bars' step: two text boxes per list instead of two per item keeps the deck
+    fast to build and easy to edit.
+    """
+    line = {"line": step, "after": 0}
+    _text(slide, x, y - 0.1, label_w, step * len(items), [(clamp(label, 34), line) for label, _, _ in items], size=11)
+    _text(slide, x + label_w + bar_w + 0.05, y - 0.1, 1.5, step * len(items),
+          [(text, {**line, "bold": True}) for _, _, text in items], size=11)
+    for i, (_, value, _) in enumerate(items):
+        _rect(slide, x + label_w, y + i * step + 0.07, bar_w, 0.13, TRACK)
+        _rect(slide, x + label_w, y + i * step + 0.07, bar_w * max(0.0, min(100.0, value)) / 100, 0.13, colour)
+    return y + step * len(items)
 
 
-def _list_block(slide, section, t, x: float, y: float, w: float, h: float, colour: str) -> None:
-    items = [(clamp(i, SLIDE_ITEM_CHARS), {"bullet": True, "lang": section.lang}) for i in section.items[:SLIDE_ITEMS]]
+def _list_block(slide, section, t, x: float, y: float, w: float, colour: str) -> None:
+    """A heading and the items that fit LIST_LINES lines; the rest counted in a visible "+n more"."""
+    items, lines = [], 0
+    for text in section.items[:SLIDE_ITEMS]:
+        text = clamp(text, SLIDE_ITEM_CHARS)
+        needed = math.ceil(len(text) / LIST_LINE_CHARS)
+        if items and lines + needed > LIST_LINES:
+            break
+        items.append((text, {"bullet": True, "lang": section.lang}))
+        lines += needed
     hidden = len(section.items) - len(items) + section.more
     if hidden:
         items.append((t("sheet.more", n=hidden), {"italic": True, "colour": GREY}))
-    _text(slide, x, y, w, h, [(section.title.upper(), {"bold": True, "size": 13, "colour": colour}), *items], size=13)
+    _text(slide, x, y, w, 2.2, [(section.title.upper(), {"bold": True, "size": 13, "colour": colour}), *items], size=12)
 
 
 def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme, index: int) -> None:
     t = doc["t"]
     primary, on_primary = theme.primary.lstrip("#"), theme.on_primary.lstrip("#")
     slide = prs.slides.add_slide(prs.slide_layouts[5])
-    _title(slide, sheet["name"], theme, size=26 if len(sheet["name"]) <= 45 else 20)
+    _title(slide, sheet["full_name"], theme, size=26 if len(sheet["full_name"]) <= 45 else 20)
     _portrait(slide, sheet, theme, 0.5, 1.25, 1.1)
     status = t("sheet.validated") if sheet["validated"] else t("sheet.draft")
     head = [(f"{t('sheet.archetype')}{t('punct.colon')} {sheet['archetype']} · {status}", {"bold": True})]
     if sheet["quote"]:
         head.append((t("quote.open") + clamp(sheet["quote"], 170) + t("quote.close"),
                      {"italic": True, "size": 15, "lang": sheet["quote_lang"]}))
-    _text(slide, 1.8, 1.2, 7.6, 1.2, head, size=14)
+    _text(slide, 1.8, 1.2, 7.0, 1.2, head, size=14)
     if sheet["small"]:
         _text(slide, 0.5, 2.7, 5.8, 1.5, [(t("sheet.small_group"), {"bold": True}),
                                            (t("sheet.small_group_detail", n=doc["min_group_size"]), {})], size=14)
@@ -266,15 +288,17 @@ def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme
             _text(slide, 9.02 + j * 1.3, 1.27, 1.18, 0.95, [(value, {"bold": True, "size": 18, "colour": on_primary}),
                                                           (label, {"size": 10, "colour": on_primary})])
         heading = {"bold": True, "size": 13, "colour": primary}
+        rows = len(sheet["traits"]) + len(sheet["channels"])
+        step = min(0.31, 3.9 / max(rows, 1))          # every meter and channel fits the slide
         _text(slide, 0.5, 2.45, 6.0, 0.3, [(t("sheet.traits").upper(), heading)])
-        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in sheet["traits"][:9]],
-                  theme.primary, 0.5, 2.85, label_w=2.9, bar_w=1.6, step=0.31)
-        _text(slide, 0.5, y + 0.05, 6.0, 0.3, [(t("sheet.channels").upper(), heading)])
-        _bars(slide, [(c["label"], c["value"], c["share_text"]) for c in sheet["channels"][:6]],
-              theme.accent, 0.5, y + 0.45, label_w=2.9, bar_w=1.6, step=0.29)
+        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in sheet["traits"]],
+                  theme.primary, 0.5, 2.85, label_w=2.9, bar_w=1.6, step=step)
+        _text(slide, 0.5, y + 0.12, 6.0, 0.3, [(t("sheet.channels").upper(), heading)])
+        _bars(slide, [(c["label"], c["value"], c["share_text"]) for c in sheet["channels"]],
+              theme.accent, 0.5, y + 0.55, label_w=2.9, bar_w=1.6, step=step)
     sections = {s.key: s for s in sheet["sections"]}
-    _list_block(slide, sections["needs"], t, 6.9, 2.45, 6.0, 2.3, primary)
-    _list_block(slide, sections["levers"], t, 6.9, 4.75, 6.0, 2.5, primary)
+    _list_block(slide, sections["needs"], t, 6.9, 2.45, 6.0, primary)
+    _list_block(slide, sections["levers"], t, 6.9, 4.75, 6.0, primary)
     story = sections["story"].items[0] if sections["story"].items else ""
     evidence = [] if sheet["small"] else [sheet["evidence_n"], f"{t('evidence.stability')}{t('punct.colon')} "
                                           f"{sheet['stability_text'] or '—'} ({sheet['stability_reading']})",
@@ -286,7 +310,7 @@ def _method_slide(prs, doc: dict[str, Any], theme: Theme) -> None:
     t = doc["t"]
     slide = prs.slides.add_slide(prs.slide_layouts[5])
     _title(slide, t("doc.method"), theme)
-    head = {"bold": True, "size": 14, "colour": theme.primary.lstrip("#"), "after": 2}
+    head = {"bold": True, "size": 14, "colour": theme.primary.lstrip("#"), "after": 2, "before": 10}
     left = [(t("method.plain.title_sources"), head), *[(s, {}) for s in doc["plain_sources"]],
             (t("method.plain.title_making"), head), *[(s, {}) for s in doc["making"]],
             (t("method.plain.title_sureness"), head), *[(s, {}) for s in doc["sureness"]]]

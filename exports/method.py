@@ -13,7 +13,7 @@ from personas.i18n import Translator
 from personas.model import Workshop
 
 from .overview import structure_text
-from .view import clamp, fmt_date, fmt_int, fmt_value, stability_reading
+from .view import archetype_label, archetype_names, clamp, fmt_date, fmt_int, fmt_value, stability_reading
 
 MAX_HISTORY = 30
 #: Settings shown in words elsewhere, or too long for a table cell.
@@ -78,8 +78,6 @@ def history_rows(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
         values = {k: clamp(str(v), 60) for k, v in args.items() if isinstance(v, (str, int, float))}
         values.update({k: who(args.get(k)) for k in ("persona", "keep", "other", "new", "to") if k in args})
         if op == "archetype":
-            from .view import archetype_label, archetype_names
-
             values["archetype"] = archetype_label(args.get("archetype"), archetype_names(lang, ws), t)
         if op == "move":
             values["n"] = fmt_int(len(entry.get("moves") or entry.get("after", {}).get("moved") or []), lang)

@@ -425,7 +425,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     sections = text_sections(persona, t, clamp_texts, langs)
     font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
     sheet = {
-        "id": persona.id, "name": name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
+        "id": persona.id, "name": name, "full_name": persona.name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
         "portrait": portrait(ws, persona, index, t), "initials": initials(persona.name),
         "colour": index % PORTRAIT_COLOURS,
         "archetype": archetype_label(persona.archetype, names, t), "archetype_id": persona.archetype or "",
@@ -449,8 +449,8 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
 
 
 # ---------------------------------------------------------------- the document
-def sheet_footer(sources: list[dict[str, str]], date: str, lang: str, t: Translator) -> str:
-    names = clamp(", ".join(s["name"] for s in sources if s["name"]), 140)
+def sheet_footer(names: str, date: str, lang: str, t: Translator) -> str:
+    """What the bottom of every sheet says: the sources and the date of the data."""
     day = f"{t('doc.generated')} {fmt_date(date, lang) if date else t('doc.no_date')}"
     return f"{t('doc.sources')}{t('punct.colon')} {names} · {day}" if names else day
 
@@ -481,17 +481,17 @@ def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = 
     date = ws.updated or ws.created
     method = method_view(ws, lang, t)
     doc_title = document_title(ws, t, lang, theme, title)
+    source_names = clamp(", ".join(s["name"] for s in method["sources"] if s["name"]), 140)
     return {
         "lang": lang,
-        "content_lang": ws.lang if ws.lang in ("fr", "en") else lang,
         "t": t,
         "title": clamp(doc_title, 120) if clamp_texts else doc_title,
         "date": fmt_date(date, lang) if date else t("doc.no_date"),
         "sheets": sheets,
         "overview": overview_view(ws, every, lang=lang, t=t, theme=theme, clamp_texts=clamp_texts),
         "overview_intro": t("overview.intro", n=fmt_int(len(ws.personas), lang), respondents=fmt_int(total, lang)),
-        "source_names": clamp(", ".join(s["name"] for s in method["sources"] if s["name"]), 140),
-        "footer": sheet_footer(method["sources"], date, lang, t),
+        "source_names": source_names,
+        "footer": sheet_footer(source_names, date, lang, t),
         "min_group_size": ws.min_group_size,
         **method,
     }

@@ -97,7 +97,7 @@ def test_export_csv_assignments_match_the_contract(flow: Path) -> None:
     assert result.exit_code == 0, result.stderr
     with open(out, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
-    assert list(rows[0]) == ["respondent_id", "persona_id", "persona_name", "archetype"]
+    assert list(rows[0]) == ["respondent_id", "persona_id", "persona_name", "archetype", "archetype_label"]
     assert len(rows) == 400
     assert {row["archetype"] for row in rows} - {""} <= ARCHETYPES
 

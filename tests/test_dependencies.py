@@ -1,5 +1,6 @@
 """Every third-party module the project imports is declared in pyproject.toml: the library's and the
-app's in the main dependencies, the tests' and benchmarks' in the ``test`` extra."""
+app's in the main dependencies or, for an optional capability imported only when asked for (Spark,
+PostgreSQL), in its extra; the tests' and benchmarks' in the ``test`` extra."""
 from __future__ import annotations
 
 import ast
@@ -59,14 +60,23 @@ def _undeclared(entries: list[str], declared: set[str]) -> dict[str, set[str]]:
     return missing
 
 
-def test_every_module_the_code_imports_is_a_main_dependency() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    assert _undeclared(CODE, _declared(project["dependencies"])) == {}
+def _project() -> dict:
+    return tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+
+
+def test_every_module_the_code_imports_is_declared() -> None:
+    project = _project()
+    extras = {name for reqs in project["optional-dependencies"].values() for name in _declared(reqs)}
+    assert _undeclared(CODE, _declared(project["dependencies"]) | extras) == {}
 
 
 def test_every_module_the_tests_and_benchmarks_import_is_declared() -> None:
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = _declared(project["dependencies"]) | _declared(project["optional-dependencies"]["test"])
+    project = _project()
+    test = project["optional-dependencies"]["test"]
+    extras = [r.split("[", 1)[1].split("]", 1)[0].split(",") for r in test if r.startswith(project["name"] + "[")]
+    declared = _declared(project["dependencies"]) | _declared(test)
+    for name in (n.strip() for group in extras for n in group):
+        declared |= _declared(project["optional-dependencies"][name])
     assert _undeclared(TEST_CODE, declared) == {}
 
 

@@ -104,3 +104,26 @@ def test_cli_png_pages_on_a3_with_a_title(tmp_path, capsys):
     assert [p.rsplit("/", 1)[-1] for p in written] == ["poster-01.png", "poster-02.png", "poster-03.png", "poster-04.png"]
     with Image.open(written[1]) as image:
         assert image.width == pytest.approx(841.9 / 72 * 110, abs=2)      # A3 at 110 dpi
+
+
+def test_theme_colours_and_logo_on_the_deck(tmp_path):
+    from PIL import Image
+
+    Image.new("RGB", (40, 20), "navy").save(tmp_path / "logo.png")
+    (tmp_path / "theme.yaml").write_text('organisation: "Ville d\'Exemple"\nprimary: "#004080"\nlogo: logo.png\n',
+                                        encoding="utf-8")
+    prs = _deck(ten_persona_workshop(), theme=exports.load_theme(tmp_path / "theme.yaml"))
+    title = prs.slides[0]
+    logos = [s for s in title.shapes if s.shape_type == 13]
+    assert len(logos) == 1 and logos[0]._element.xpath("./*[1]/p:cNvPr")[0].get("descr") == "Ville d'Exemple"
+    assert "Ville d'Exemple" in _texts(title) and prs.core_properties.author == "Ville d'Exemple"
+    run = prs.slides[2].shapes.title.text_frame.paragraphs[0].runs[0]
+    assert str(run.font.color.rgb) == "004080"
+
+
+def test_every_pictogram_has_its_png_for_the_deck():
+    from exports import pictograms
+
+    assert set(pictograms.available()) >= {"rocket", "help-circle", "shield-alert", "hand-helping", "wifi-off",
+                                           "users", "person"}
+    assert all(pictograms.png_path(icon).is_file() for icon in pictograms.available())

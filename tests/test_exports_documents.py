@@ -149,3 +149,20 @@ def test_a3_posters_and_png_pages(tmp_path):
         assert image.format == "PNG" and image.height > image.width > 800
     with pytest.raises(exports.DataError if hasattr(exports, "DataError") else Exception):
         exports.render_bytes(ws, "pdf", paper="letter")
+
+
+def test_method_words_for_archetype_changes_validation_structure_and_typology():
+    ws = ten_persona_workshop()
+    ws.settings.update(structure="weak", typology={"id": "v", "name": {"fr": "Ville", "en": "City"},
+                                                   "source": "ville.yaml", "sha256": "ab" * 32, "labels": {}, "icons": {}})
+    ws.history = [{"op": "archetype", "args": {"persona": "p1", "archetype": "agile"}, "time": "2026-11-02T10:00:00Z"},
+                  {"op": "validate", "args": {"persona": "p2", "validated": True}, "time": "2026-11-03T10:00:00Z"},
+                  {"op": "set", "args": {"persona": "p2", "field": "needs", "value": "x"}, "time": "2026-11-04T10:00:00Z"}]
+    doc = view.document_view(ws, lang="en")
+    assert [r["date"] for r in doc["history"]["rows"]] == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    assert doc["history"]["rows"][0]["text"].endswith("archetype changed to “Agile”")
+    assert doc["history"]["rows"][1]["text"] == "Karim, pressé et exigeant (p2) validated"
+    assert doc["history"]["rows"][2]["text"].endswith("text “Needs” rewritten")
+    settings = {r["label"]: r["value"] for r in doc["settings"]}
+    assert settings["Structure of the data"] == "weak" and settings["Typology"].startswith("City, ville.yaml")
+    assert "The profiles were named after the typology “City”." in doc["making"]
