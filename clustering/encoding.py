@@ -191,6 +191,12 @@ def readable(name: str) -> str:
     return sentence[:1].upper() + sentence[1:] if sentence else str(name)
 
 
+def _as_words(label: dict[str, str]) -> dict[str, str]:
+    """A label that is a bare code (one word with capitals inside or underscores) written as words."""
+    return {lang: readable(text) if isinstance(text, str) and " " not in text.strip() else text
+            for lang, text in label.items()}
+
+
 def _label(spec: ColumnSpec) -> dict[str, str]:
     """The column's label in both languages; its name as words when the codebook gives none."""
     given = {lang: text for lang, text in (spec.label or {}).items() if text and text != spec.name}
@@ -315,7 +321,7 @@ def _add_traits(built: _Built, data: pd.DataFrame, state: dict[str, Any]) -> Non
     for name, trait in state["traits"].items():
         score = _trait_unit(data, trait) * 100.0
         built.scores[name] = score
-        built.add(f"trait:{name}", score, "traits", dict(trait["label"]), "unit100")
+        built.add(f"trait:{name}", score, "traits", _as_words(trait["label"]), "unit100")
         for item in trait["items"]:
             built.items[item["column"]] = _codes(_column_values(data, item["column"]), item)
 

@@ -4,12 +4,14 @@ Every k of the range is fitted once on everyone. On fixed subsamples (the same f
 from the seed) the k table then measures, per k:
 
 - ``validity``: the silhouette of the partition;
-- ``null_validity``: the silhouette the same method reaches on a *reference without structure*, a
-  Gaussian sample with the mean and covariance of the encoded matrix (:data:`REFERENCE`). A
-  Gaussian keeps the correlations between columns; permuting each column independently destroys
-  them and makes one correlated population look "clustered" (measured: see README);
-- ``gap`` and ``gap_sd``: Tibshirani's gap, log W_k of the reference minus log W_k of the data
-  (W: within-cluster sum of squares), and its standard error over the reference draws;
+- ``null_validity``: the silhouette the default method reaches on a *reference without structure*
+  with the same answer distribution per column and the same rank correlations
+  (:func:`copula_reference`): what the verdict compares with;
+- ``gap`` and ``gap_sd``: Tibshirani's gap, log W_k of a Gaussian reference with the mean and
+  covariance of the encoded matrix (:data:`REFERENCE`) minus log W_k of the data (W: within-cluster
+  sum of squares), and its standard error over the reference draws. Both references keep the
+  correlations between columns; permuting each column independently destroys them and makes one
+  correlated population look "clustered" (measured: see README);
 - ``stability`` and ``stability_min``: Hennig's bootstrap Jaccard of the clusters (mean, worst);
 - ``prediction_strength``: Tibshirani & Walther's, the worst cluster's share of pairs kept
   together when the partition learnt on one half of the respondents predicts the other half.
@@ -23,7 +25,7 @@ clusters reproduce on average (mean >= 0.75, none under 0.5). Measured on
 Hennig's finest stable k alone and prediction strength: see README "How personas are built".
 
 The verdict (:func:`structure_verdict`): ``clear`` when the chosen partition reproduces and is
-clearly better separated than the reference; ``weak`` when it reproduces but is not (stable
+clearly better separated than the copula reference; ``weak`` when it reproduces but is not (stable
 regions of a continuum); ``none`` when even it does not reproduce.
 """
 from __future__ import annotations
@@ -99,6 +101,21 @@ def permutation_reference(X: np.ndarray, rng: np.random.Generator) -> np.ndarray
     return np.column_stack([rng.permutation(X[:, j]) for j in range(X.shape[1])])
 
 
+def copula_reference(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """One population with the same answer distribution per column (discrete steps included) and
+    the same rank correlations: a Gaussian copula mapped through each column's own quantiles. The
+    verdict's reference: survey answers come in few steps, and a continuous Gaussian would make
+    the steps themselves look like clusters."""
+    from scipy.stats import norm, rankdata
+
+    n, p = X.shape
+    scores = np.column_stack([norm.ppf((rankdata(X[:, j]) - 0.5) / n) for j in range(p)])
+    corr = np.nan_to_num(np.atleast_2d(np.corrcoef(scores, rowvar=False))) + 1e-9 * np.eye(p)
+    uniform = norm.cdf(rng.multivariate_normal(np.zeros(p), corr, size=n, method="eigh"))
+    positions = np.minimum((uniform * n).astype(int), n - 1)
+    return np.column_stack([np.sort(X[:, j])[positions[:, j]] for j in range(p)])
+
+
 def pca_uniform_reference(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     """Tibshirani's reference: uniform in the box of the principal components (for comparison)."""
     mean = X.mean(axis=0)
@@ -111,7 +128,10 @@ REFERENCES: dict[str, Callable[[np.ndarray, np.random.Generator], np.ndarray]] =
     "gaussian": gaussian_reference,
     "permutation": permutation_reference,
     "pca_uniform": pca_uniform_reference,
+    "copula": copula_reference,
 }
+#: The reference the verdict compares the chosen partition's separation with.
+VERDICT_REFERENCE = "copula"
 
 
 def log_within(X: np.ndarray, labels: np.ndarray) -> float:
@@ -227,7 +247,7 @@ def structure_verdict(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         verdict = "weak"
     evidence = {
         "k": int(row["k"]),
-        "reference": REFERENCE,
+        "reference": VERDICT_REFERENCE,
         "validity": _round(validity),
         "null_validity": _round(null),
         "separation": _round(margin),
@@ -267,7 +287,9 @@ def k_table(X: np.ndarray, sample_weight: np.ndarray | None, method: str, ks: li
     X_sil = X if X_validity is None else X_validity
     progress(start + 0.7 * span, "reference without structure")
     ref_rows = subsample(n, REFERENCE_SAMPLE, seed + 2)
-    reference = reference_figures(X_sil[ref_rows], ks, seed) if len(ref_rows) > max(ks) + 1 else {}
+    enough = len(ref_rows) > max(ks) + 1
+    reference = reference_figures(X_sil[ref_rows], ks, seed) if enough else {}
+    separation = reference_figures(X_sil[ref_rows], ks, seed, VERDICT_REFERENCE, draws=3) if enough else {}
     progress(start + 0.85 * span, "prediction strength")
     strength = prediction_strength(X[ref_rows], method, ks, seed) if bootstrap > 0 else {}
     sil_rows = subsample(n, SILHOUETTE_SAMPLE, seed)
@@ -275,14 +297,14 @@ def k_table(X: np.ndarray, sample_weight: np.ndarray | None, method: str, ks: li
     table: list[dict[str, Any]] = []
     for k in ks:
         labels = fitted[k].labels_
-        null = reference.get(k, {})
+        null, apart = reference.get(k, {}), separation.get(k, {})
         values = list(stability.get(k, {}).values())
         gap = null.get("logw", float("nan")) - log_within(X_sil[ref_rows], labels[ref_rows]) if null else float("nan")
         table.append({
             "k": int(k), "index": "silhouette",
             "validity": silhouette(X_sil, labels, sil_rows, distances),
-            "null_validity": null.get("validity", float("nan")),
-            "null_validity_sd": null.get("validity_sd", float("nan")),
+            "null_validity": apart.get("validity", float("nan")),
+            "null_validity_sd": apart.get("validity_sd", float("nan")),
             "gap": gap,
             "gap_sd": null.get("logw_sd", float("nan")) * np.sqrt(1 + 1 / REFERENCE_DRAWS) if null else float("nan"),
             "stability": float(np.mean(values)) if values else None,

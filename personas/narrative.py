@@ -111,6 +111,22 @@ def trait_label(persona: Persona, dim: str, t: Translator) -> str | None:
     return None
 
 
+def _distinct_items(persona: Persona, t: Translator, limit: int = 3) -> list[str]:
+    """What sets the persona apart when no trait is marked: its strongest distinguishing features,
+    in words ("rate marriage lower than everyone's", "occupation: 3")."""
+    out = []
+    for item in persona.distinguishing:
+        label = (item.get("label") or {}).get(t.lang) or ""
+        effect = float(item.get("effect", 0.0))
+        if not label or ("=" in str(item.get("feature", "")) and effect <= 0):
+            continue
+        side = "" if "=" in str(item.get("feature", "")) else t(f"narrative.side.{'high' if effect > 0 else 'low'}")
+        out.append(_lower_first(label) + side)
+        if len(out) == limit:
+            break
+    return out
+
+
 def _data_story(persona: Persona, t: Translator, lang: str) -> list[str]:
     sentences = []
     marked = [(trait_label(persona, dim, t), score) for dim, _, score in marked_traits(persona)]
@@ -122,6 +138,10 @@ def _data_story(persona: Persona, t: Translator, lang: str) -> list[str]:
             for label, score in marked
         ]
         sentences.append(t("narrative.traits", items=_join(items, t)))
+    else:
+        distinct = _distinct_items(persona, t)
+        if distinct:
+            sentences.append(t("narrative.distinct", items=_join(distinct, t)))
     if _has_contacts(persona):
         channels = [t("narrative.channel_item", channel=t(f"narrative.channel_via.{c}"), share=format_share(s, lang))
                     for c, s in _main_channels(persona)]
