@@ -383,7 +383,9 @@ def _print_descriptors(ws: Any) -> None:
         for item in p.descriptors.values():
             label = item["label"].get(ws.lang) or item["label"].get("fr", "")
             if item["kind"] == "numeric":
-                parts.append(f"{label} {_cell(item['persona'].get('median'))} ({_cell(item['sample'].get('median'))})")
+                mine, everyone = item["persona"].get("median"), item["sample"].get("median")
+                parts.append(f"{label} median {'-' if mine is None else f'{mine:g}'} "
+                             f"({'-' if everyone is None else f'{everyone:g}'})")
             elif item["persona"]:
                 top = max(sorted(item["persona"]), key=lambda c: item["persona"][c])
                 parts.append(f"{label}: {top} {item['persona'][top] * 100:.0f}% "
