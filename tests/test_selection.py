@@ -21,6 +21,12 @@ def test_the_finest_k_of_the_gap_plateau_whose_every_cluster_reproduces():
     assert recommend(table) == 6
 
 
+def test_a_stable_split_that_blurs_the_clusters_is_not_chosen():
+    table = [_row(5, 0.40, validity=0.34), _row(6, 0.50, validity=0.34), _row(7, 0.505, validity=0.30),
+             _row(8, 0.51, validity=0.27)]
+    assert recommend(table) == 6
+
+
 def test_without_a_clearly_stable_k_the_plateau_start_steps_down_to_one_that_reproduces():
     table = [_row(3, 0.20), _row(4, 0.30, smin=0.6), _row(5, 0.40, smin=0.3), _row(6, 0.395, smin=0.4)]
     assert recommend(table) == 4
