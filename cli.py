@@ -27,6 +27,27 @@ class _Group(click.Group):
         return list(self.commands)
 
 
+def message_language(explicit: str | None = None) -> str:
+    """The language of messages: the command's ``--lang``, else the top-level one, else the locale."""
+    from workshop_data.messages import language_from_environment
+
+    if explicit:
+        return explicit
+    ctx = click.get_current_context(silent=True)
+    if ctx is not None and ctx.find_root().params.get("lang"):
+        return ctx.find_root().params["lang"]
+    return language_from_environment()
+
+
+def say(key: str, **params: Any) -> None:
+    """One data-layer message on stderr, in the language of the command (see :func:`message_language`)."""
+    from workshop_data.messages import render
+
+    ctx = click.get_current_context(silent=True)
+    lang = ctx.meta.get("lang") if ctx is not None else None
+    click.echo(render(key, params, lang or message_language()), err=True)
+
+
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     """Turn the toolkit's domain errors into one message on stderr and exit code 2."""
 
@@ -34,10 +55,13 @@ def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from workshop_data.errors import DataError
 
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:
+            ctx.meta["lang"] = message_language(kwargs.get("lang"))
         try:
             return command(*args, **kwargs)
         except DataError as exc:
-            click.echo(f"Error: {exc}", err=True)
+            say("report.error", message=exc)
             sys.exit(2)
         except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
             click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
@@ -83,32 +107,48 @@ class KChoice(click.ParamType):
         return k
 
 
-def _inputs(survey: Path, codebook: Path | None, contacts: Path | None, lenient: bool, engine: str = "duckdb",
-            contacts_table: str | None = None):
+def _inputs(survey: Path, codebook: Any, contacts: Path | None, lenient: bool, engine: str = "duckdb",
+            contacts_table: str | None = None, sheet: str | None = None):
     from workshop_data.intake import load_inputs
 
-    return load_inputs(survey, codebook, contacts, lenient=lenient, engine=engine, contacts_table=contacts_table)
+    return load_inputs(survey, codebook, contacts, lenient=lenient, engine=engine, contacts_table=contacts_table,
+                       sheet=sheet)
+
+
+def _report_layout(source: dict) -> None:
+    """Which sheet and header row of a workbook were read: the sheet found may not be the one meant."""
+    if source.get("sheet"):
+        say("report.layout", sheet=source["sheet"], row=str(source["header_row"]), respondents=source["rows"])
 
 
 def _report_inputs(inputs: Any) -> None:
     """Soft problems and privacy measures, on stderr: people must see them, scripts can ignore them."""
+    _report_layout(inputs.survey.source)
     privacy = inputs.survey.privacy
     for removed in privacy.removed_columns:
-        click.echo(f"Privacy: column '{removed['column']}' removed ({removed['reason']})", err=True)
+        say("report.removed", column=removed["column"], reason=_reason(removed))
     for kind, count in sorted(privacy.scrubbed.items()):
         if count:
-            click.echo(f"Privacy: {count} {kind} replaced in free text", err=True)
-    for warning in inputs.survey.quality.warnings:
-        click.echo(f"Warning: {warning}", err=True)
+            say(f"report.scrubbed.{kind}", n=count)
+    warnings = list(inputs.survey.quality.warnings)
     if inputs.contacts is not None:
-        report = inputs.contacts.report
-        for warning in report.warnings:
-            click.echo(f"Warning: {warning}", err=True)
+        warnings += inputs.contacts.report.warnings
+    for warning in warnings:
+        say("report.warning", message=warning)
+
+
+def _reason(removed: dict) -> Any:
+    """Why a column was removed, in the message language when its kind has a catalogue entry."""
+    from workshop_data.messages import catalogue, msg
+
+    key = f"report.reason.{removed.get('kind')}"
+    return msg(key) if key in catalogue("en") else removed["reason"]
 
 
 survey_arg = click.argument("survey", type=click.Path(path_type=Path))
 codebook_opt = click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML (inferred when absent).")
 contacts_opt = click.option("--contacts", type=click.Path(path_type=Path), help="Contact log: CSV, Parquet or a glob.")
+sheet_opt = click.option("--sheet", default=None, help="Workbook sheet to read (found when absent).")
 lenient_opt = click.option("--lenient", is_flag=True, help="Values that do not fit the codebook become missing.")
 
 
@@ -122,7 +162,9 @@ def engine_opts(command: Callable[..., Any]) -> Callable[..., Any]:
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="persona-workshop")
-def main() -> None:
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of messages (default: the locale, LC_ALL/LC_MESSAGES/LANG).")
+def main(lang: str | None) -> None:
     """Persona workshops for public services: from a survey and a contact log to persona sheets."""
 
 
@@ -130,12 +172,14 @@ def main() -> None:
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--respondents", type=click.IntRange(20, 1_000_000), default=1500, show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the workshop (default fr) and of messages (default: the locale).")
 @domain_errors
-def demo(out_dir: Path, respondents: int, seed: int, lang: str) -> None:
+def demo(out_dir: Path, respondents: int, seed: int, lang: str | None) -> None:
     """Write a sample survey, its codebook, a contact log and the planted truth."""
     from workshop_data.sample import generate_demo, write_demo
 
+    lang = lang or "fr"
     written = write_demo(generate_demo(respondents, seed=seed, lang=lang), out_dir, lang=lang)
     for path in written.values():
         click.echo(str(path))
@@ -144,16 +188,19 @@ def demo(out_dir: Path, respondents: int, seed: int, lang: str) -> None:
 @main.command()
 @survey_arg
 @contacts_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
-def codebook(survey: Path, contacts: Path | None, out: Path) -> None:
+def codebook(survey: Path, contacts: Path | None, sheet: str | None, out: Path) -> None:
     """Draft a codebook from the data alone, for people to correct."""
     from workshop_data.codebook import save_codebook
     from workshop_data.infer import infer_codebook
     from workshop_data.intake import infer_mapping
     from workshop_data.readers import read_table
 
-    book = infer_codebook(read_table(survey))
+    frame = read_table(survey, sheet=sheet)
+    _report_layout({**frame.attrs, "rows": len(frame)})
+    book = infer_codebook(frame)
     if contacts is not None:
         book.contacts = infer_mapping(contacts)
     save_codebook(book, out)
@@ -186,11 +233,12 @@ def _print_draft_roles_and_dimensions(book: Any) -> None:
 @contacts_opt
 @engine_opts
 @lenient_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
               help="FEATURES.parquet or FEATURES.csv")
 @domain_errors
 def features(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
-             lenient: bool, out: Path) -> None:
+             lenient: bool, sheet: str | None, out: Path) -> None:
     """Write one row per respondent: the encoded survey and the contact features."""
     from clustering.encoding import encode
     from workshop_data.contacts import feature_table
@@ -199,7 +247,7 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 
     if out.suffix.lower() not in (".parquet", ".csv"):
         raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
-    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table)
+    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     frame = feature_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
     if out.suffix.lower() == ".csv":
@@ -220,6 +268,7 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @contacts_opt
 @engine_opts
 @lenient_opt
+@sheet_opt
 @click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
               help="'auto' (chosen in --k-range) or a number of personas.")
 @click.option("--k-range", "k_range", type=(click.IntRange(2, 20), click.IntRange(2, 20)), default=(3, 8),
@@ -228,7 +277,8 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
               help="A workgroup's own typology YAML (format of personas/archetypes.yaml), to name the personas.")
 @click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--lang", type=click.Choice(["fr", "en"]), default="fr", show_default=True)
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of the workshop (default fr) and of messages (default: the locale).")
 @click.option("--min-size", type=click.IntRange(1, 10_000), default=10, show_default=True,
               help="Smallest persona; smaller clusters are merged into their nearest.")
 @click.option("--bootstrap", type=click.IntRange(0, 1000), default=20, show_default=True,
@@ -237,8 +287,9 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
 def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
-            lenient: bool, k: int | str, k_range: tuple[int, int], typology: Path | None, method: str, seed: int,
-            lang: str, min_size: int, bootstrap: int, title: str | None, out: Path) -> None:
+            lenient: bool, sheet: str | None, k: int | str, k_range: tuple[int, int], typology: Path | None,
+            method: str, seed: int, lang: str | None, min_size: int, bootstrap: int, title: str | None,
+            out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
     from clustering.methods import METHODS
     from personas.archetypes import load_typology
@@ -250,10 +301,10 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: 
     if k_range[0] > k_range[1]:
         raise click.BadParameter(f"low {k_range[0]} is above high {k_range[1]}", param_hint="--k-range")
     names = load_typology(typology)
-    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table)
+    inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     workshop = build_workshop(
-        inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang, title=title,
+        inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang or "fr", title=title,
         min_size=min_size, bootstrap=bootstrap, k_range=k_range, typology=names, progress=ProgressBar("Clustering"),
     )
     save_workshop(workshop, out)
@@ -523,10 +574,11 @@ def redo() -> None:
 @contacts_opt
 @engine_opts
 @lenient_opt
+@sheet_opt
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
 def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, engine: str,
-           contacts_table: str | None, lenient: bool, out: Path) -> None:
+           contacts_table: str | None, lenient: bool, sheet: str | None, out: Path) -> None:
     """Put a new survey wave into the existing personas, without re-clustering."""
     from personas.assign import assign_wave
     from personas.store import load_workshop, save_workshop
@@ -534,7 +586,7 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 
     ws = load_workshop(workshop)
     book = codebook if codebook is not None else Codebook.from_dict(ws.codebook, file=str(workshop))
-    inputs = _inputs(new_survey, book, contacts, lenient, engine, contacts_table)
+    inputs = _inputs(new_survey, book, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     new_ws, movement = assign_wave(ws, inputs.survey, inputs.contacts)
     save_workshop(new_ws, out)

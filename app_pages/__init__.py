@@ -36,7 +36,12 @@ def show_problem(exc: BaseException) -> None:
     elif isinstance(exc, KeyError) and exc.args:
         st.error(state.t("app.error", message=escape_md(exc.args[0])))
     else:
-        st.error(state.t("app.error", message=escape_md(exc)))
+        st.error(state.t("app.error", message=escape_md(localised(exc))))
+
+
+def localised(problem: Any) -> str:
+    """A data-layer error or warning in the session's language (it carries its message key)."""
+    return problem.localise(state.get().lang) if hasattr(problem, "localise") else str(problem)
 
 
 def progress_callback(label: str) -> Callable[[float, str], None]:
@@ -105,20 +110,14 @@ def _css_text(text: str) -> str:
 
 def percent(value: Any, digits: int = 0, *, lang: str | None = None) -> str:
     """A percentage already scaled to 0-100: "27,9 %" (narrow no-break space) in French, "27.9%" in English."""
-    lang = lang or state.get().lang
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if lang == "fr":
-        return text.replace(",", "\u202f").replace(".", ",") + "\u202f%"
-    return f"{text}%"
+    from workshop_data.formats import format_percent
+
+    return format_percent(None if value is None else float(value) / 100, lang or state.get().lang, digits)
 
 
 def number(value: Any, digits: int = 2, suffix: str = "") -> str:
     """A number as people read it in the session's language (French: decimal comma, thin spaces)."""
-    if value is None or (isinstance(value, float) and value != value):
-        return "—"
-    text = f"{float(value):,.{digits}f}"
-    if state.get().lang == "fr":
-        text = text.replace(",", "\u202f").replace(".", ",")
-    return f"{text}{suffix}"
+    from workshop_data.formats import MISSING, format_number
+
+    text = format_number(value, state.get().lang, digits)
+    return text if text == MISSING else f"{text}{suffix}"

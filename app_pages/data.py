@@ -1,16 +1,20 @@
 """Data step: open the sample or upload a survey and a contact log, correct the codebook, see the reports."""
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
-from app_pages import escape_md, files, loaders, number, page_header, show_problem, state, uploads
+from app_pages import escape_md, files, loaders, localised, number, page_header, show_problem, state, uploads
 
-SURVEY_TYPES = ["csv", "xlsx", "txt", "tsv"]
-CONTACT_TYPES = ["csv", "parquet", "txt", "tsv"]
 LEVEL_SEPARATOR = " | "
+EDITOR_ROW_PX = 35  # Streamlit's data editor row height
+# Column widths in pixels that fit together in the page at 1280 px and more, so that no column of
+# the codebook is pushed out of sight (the name stays pinned when a narrow window scrolls).
+EDITOR_WIDTHS = {"column": 150, "label": 150, "type": 110, "role": 100, "dimension": 120, "reverse": 85,
+                 "levels": 190}
 NO_DIMENSION = "-"
 
 
@@ -34,6 +38,8 @@ def read_uploads(survey: Any, contacts: Any) -> None:
     session.contacts_path = str(uploads.save_upload(contacts.name, contacts.getvalue())) if contacts else None
     session.codebook = None
     session.survey_error = None
+    session.sheet = None
+    session.fresh_upload = True
 
 
 def forget_uploads() -> None:
@@ -58,8 +64,8 @@ def _uploads_box() -> None:
             st.rerun()
 
 
-def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
-    """The codebook's columns as an editable table (one row per survey column)."""
+def codebook_frame(codebook: dict[str, Any], lang: str = "fr") -> pd.DataFrame:
+    """The codebook's columns as an editable table (one row per survey column, its label in ``lang``)."""
     from workshop_data.demographics import default_role
 
     rows = []
@@ -69,6 +75,7 @@ def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
         label = spec.get("label") if isinstance(spec.get("label"), dict) else {}
         rows.append({
             "column": name,
+            "label": str(label.get(lang) or ""),
             "type": spec.get("type", "ignore"),
             "role": spec.get("role") or default_role(name, label, levels),
             "dimension": spec.get("dimension") or NO_DIMENSION,
@@ -76,7 +83,7 @@ def codebook_frame(codebook: dict[str, Any]) -> pd.DataFrame:
             "levels": LEVEL_SEPARATOR.join(map(str, levels)) if levels else (
                 f"{scale[0]} – {scale[1]}" if scale else ""),
         })
-    return pd.DataFrame(rows, columns=["column", "type", "role", "dimension", "reverse", "levels"])
+    return pd.DataFrame(rows, columns=["column", "label", "type", "role", "dimension", "reverse", "levels"])
 
 
 def dimension_options(codebook: dict[str, Any]) -> list[str]:
@@ -88,7 +95,7 @@ def dimension_options(codebook: dict[str, Any]) -> list[str]:
     return [NO_DIMENSION, *DIMENSIONS, *dict.fromkeys(d for d in own if d and d not in DIMENSIONS)]
 
 
-def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict[str, Any]:
+def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame, lang: str = "fr") -> dict[str, Any]:
     """The codebook with the table's corrections; validated by ``Codebook.from_dict`` (raises CodebookError)."""
     from workshop_data.codebook import Codebook, follow_column_dimensions
 
@@ -105,6 +112,9 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict
         else:
             spec.pop("dimension", None)
         spec["reverse"] = bool(row.get("reverse") or False)
+        label = str(row.get("label") or "").strip()
+        if label and label != name:
+            spec["label"] = {**(spec.get("label") or {}), lang: label}
         text = str(row.get("levels") or "").strip()
         if "|" in text:
             spec["levels"] = [part.strip() for part in text.split("|") if part.strip()]
@@ -118,11 +128,11 @@ def apply_codebook_edits(codebook: dict[str, Any], edited: pd.DataFrame) -> dict
     return Codebook.from_dict(out, file="codebook").to_dict()
 
 
-def _codebook_editor(codebook: dict[str, Any]) -> None:
+def _editor_columns(codebook: dict[str, Any]) -> dict[str, Any]:
+    """How each column of the codebook table shows and is edited, sized so that all fit the page."""
     from workshop_data.codebook import COLUMN_TYPES, DIMENSIONS
     from workshop_data.demographics import ROLES
 
-    t = state.translator()
     tr = state.translator()
     lang = state.get().lang
     own_labels = {name: (body or {}).get("label") or {} for name, body in (codebook.get("dimensions") or {}).items()}
@@ -134,31 +144,44 @@ def _codebook_editor(codebook: dict[str, Any]) -> None:
             return tr(f"trait.{value}")
         return (own_labels.get(value) or {}).get(lang) or value
 
+    width = EDITOR_WIDTHS
+    return {
+        "column": st.column_config.TextColumn(tr("data.col_name"), width=width["column"], pinned=True),
+        "label": st.column_config.TextColumn(tr("data.col_label"), width=width["label"]),
+        "type": st.column_config.SelectboxColumn(
+            tr("data.col_type"), options=list(COLUMN_TYPES), required=True, width=width["type"],
+            format_func=lambda v: tr(f"type.{v}")),
+        "role": st.column_config.SelectboxColumn(
+            tr("data.col_role"), options=list(ROLES), required=True, width=width["role"],
+            format_func=lambda v: tr(f"role.{v}")),
+        "dimension": st.column_config.SelectboxColumn(
+            tr("data.col_dimension"), options=dimension_options(codebook), width=width["dimension"],
+            format_func=dimension_text),
+        "reverse": st.column_config.CheckboxColumn(tr("data.col_reverse"), width=width["reverse"]),
+        "levels": st.column_config.TextColumn(tr("data.col_levels"), width=width["levels"]),
+    }
+
+
+def _codebook_editor(codebook: dict[str, Any]) -> None:
+    t = state.translator()
+    lang = state.get().lang
     st.subheader(t("data.codebook_header"))
     st.caption(t("data.codebook_help"))
-    frame = codebook_frame(codebook)
+    st.caption(t("data.codebook_ids", id=escape_md(codebook.get("respondent_id") or "—"),
+                 weight=escape_md(codebook.get("weight") or "—")))
+    frame = codebook_frame(codebook, lang)
     edited = st.data_editor(
         frame,
         hide_index=True,
         width="stretch",
+        height=EDITOR_ROW_PX * (len(frame) + 1) + 3,  # every row shown: no scrolling inside the table
         key="w_codebook",
         disabled=["column"],
-        column_config={
-            "column": st.column_config.TextColumn(t("data.col_name")),
-            "type": st.column_config.SelectboxColumn(
-                t("data.col_type"), options=list(COLUMN_TYPES), required=True,
-                format_func=lambda v: tr(f"type.{v}")),
-            "role": st.column_config.SelectboxColumn(
-                t("data.col_role"), options=list(ROLES), required=True, format_func=lambda v: tr(f"role.{v}")),
-            "dimension": st.column_config.SelectboxColumn(
-                t("data.col_dimension"), options=dimension_options(codebook), format_func=dimension_text),
-            "reverse": st.column_config.CheckboxColumn(t("data.col_reverse")),
-            "levels": st.column_config.TextColumn(t("data.col_levels"), width="large"),
-        },
+        column_config=_editor_columns(codebook),
     )
     if st.button(t("data.codebook_apply"), key="w_codebook_apply"):
         try:
-            state.get().codebook = apply_codebook_edits(codebook, edited)
+            state.get().codebook = apply_codebook_edits(codebook, edited, lang)
             state.flash("success", t("data.codebook_applied"))
             st.rerun()
         except Exception as exc:
@@ -172,7 +195,7 @@ def _reports(survey: Any) -> None:
     with left:
         st.subheader(t("data.quality_header"))
         quality = survey.quality
-        warnings = [str(w) for w in quality.warnings]
+        warnings = [localised(w) for w in quality.warnings]
         if not warnings and not quality.made_missing:
             st.success(t("data.quality_ok"))
         if warnings:
@@ -239,7 +262,33 @@ def render() -> None:
     t = state.translator()
     session = state.get()
     page_header("data", needs_workshop=False)
+    _sources_box()
+    _uploads_box()
+    if session.survey_error:
+        st.error(t("data.bad_file", message=escape_md(session.survey_error)))
+    if not session.survey_path:
+        st.info(t("data.no_survey"))
+        return
+    inputs = _read_inputs()
+    if inputs is None:
+        return
+    survey = inputs.survey
+    if session.codebook is None:
+        session.codebook = survey.codebook.to_dict()
+    st.success(t("data.current_survey", name=escape_md(Path(session.survey_path).name)))
+    _layout(survey)
+    st.write(t("data.read_ok", rows=number(len(survey.data), 0), columns=len(survey.data.columns)))
+    if inputs.contacts is not None:
+        _contacts_report(inputs.contacts.report)
+    _reports(survey)
+    _codebook_editor(session.codebook)
+    st.info(t(next_step(session.workshop, survey)))
 
+
+def _sources_box() -> None:
+    """The bundled sample, or the person's own files (any name: the readers say what they refuse)."""
+    t = state.translator()
+    session = state.get()
     left, right = st.columns(2, border=True)
     with left:
         st.subheader(t("data.sample_header"))
@@ -248,51 +297,85 @@ def render() -> None:
             use_sample()
     with right:
         st.subheader(t("data.upload_header"))
-        survey_file = st.file_uploader(t("data.survey_upload"), type=SURVEY_TYPES, key="w_survey_file")
-        contacts_file = st.file_uploader(t("data.contacts_upload"), type=CONTACT_TYPES, key="w_contacts_file")
+        survey_file = st.file_uploader(t("data.survey_upload"), key="w_survey_file")
+        contacts_file = st.file_uploader(t("data.contacts_upload"), key="w_contacts_file")
         lenient = st.checkbox(t("data.lenient"), key="w_lenient")
         if st.button(t("data.read_files"), key="w_read", type="primary", disabled=survey_file is None):
             read_uploads(survey_file, contacts_file)
     session.lenient = bool(lenient)
-    _uploads_box()
 
-    if session.survey_error:
-        st.error(t("data.bad_file", message=escape_md(session.survey_error)))
-    if not session.survey_path:
-        st.info(t("data.no_survey"))
-        return
-    from pathlib import Path
 
+def _read_inputs() -> Any:
+    """The survey and contact log after intake; None after saying why they were refused.
+
+    Files refused on their first reading are deleted from the machine: a refused upload is not
+    data anyone will use, and it may hold personal data.
+    """
     from workshop_data.errors import DataError
 
+    t = state.translator()
+    session = state.get()
     try:
         with st.spinner(t("data.reading")):
             inputs = loaders.load_inputs(session.survey_path, session.contacts_path, session.codebook,
-                                       lenient=session.lenient)
+                                         lenient=session.lenient, sheet=session.sheet)
     except DataError as exc:
-        st.error(t("data.bad_file", message=escape_md(exc)))
-        return
+        message = localised(exc)
+        if session.fresh_upload:
+            uploads.discard_upload(session.survey_path)
+            uploads.discard_upload(session.contacts_path)
+            session.survey_path = session.contacts_path = None
+            session.fresh_upload = False
+            session.survey_error = message
+            st.rerun()
+        st.error(t("data.bad_file", message=escape_md(message)))
+        return None
     except (ImportError, NotImplementedError) as exc:
         show_problem(exc)
+        return None
+    session.fresh_upload = False
+    return inputs
+
+
+def _layout(survey: Any) -> None:
+    """Which sheet and header row of a workbook were read, and the picker to read another sheet."""
+    layout = survey.layout
+    if not layout.get("sheet"):
         return
-    survey = inputs.survey
-    if session.codebook is None:
-        session.codebook = survey.codebook.to_dict()
-    st.success(t("data.current_survey", name=escape_md(Path(session.survey_path).name)))
-    st.write(t("data.read_ok", rows=number(len(survey.data), 0), columns=len(survey.data.columns)))
-    if inputs.contacts is not None:
-        report = inputs.contacts.report
-        st.write(t("data.contacts_ok", rows=number(report.rows, 0)))
-        if report.unmatched_rows or report.bad_timestamps:
-            st.warning(t("data.contacts_issues", unmatched=number(report.unmatched_rows, 0),
-                         ids=number(report.unmatched_ids, 0), bad=number(report.bad_timestamps, 0)))
-        if report.warnings:
-            with st.expander(t("data.details")):
-                for warning in report.warnings:
-                    st.text(str(warning))
-    _reports(survey)
-    _codebook_editor(session.codebook)
-    st.info(t("data.next"))
+    t = state.translator()
+    st.info(t("data.sheet_read", sheet=escape_md(layout["sheet"]), row=layout["header_row"],
+              n=len(survey.data)))
+    sheets = list(layout.get("sheets") or [])
+    if len(sheets) > 1:
+        st.selectbox(t("data.sheet_pick"), [None, *sheets], key="w_sheet", on_change=_sheet_chosen,
+                     index=([None, *sheets].index(state.get().sheet) if state.get().sheet in sheets else 0),
+                     format_func=lambda name: t("data.sheet_auto") if name is None else name)
+
+
+def _sheet_chosen() -> None:
+    session = state.get()
+    session.sheet = st.session_state.get("w_sheet")
+    session.codebook = None  # another sheet, other columns: the codebook is drafted again
+
+
+def _contacts_report(report: Any) -> None:
+    t = state.translator()
+    st.write(t("data.contacts_ok", rows=number(report.rows, 0)))
+    if report.unmatched_rows or report.bad_timestamps:
+        st.warning(t("data.contacts_issues", unmatched=number(report.unmatched_rows, 0),
+                     ids=number(report.unmatched_ids, 0), bad=number(report.bad_timestamps, 0)))
+    if report.warnings:
+        with st.expander(t("data.details")):
+            for warning in report.warnings:
+                st.text(localised(warning))
+
+
+def next_step(workshop: Any, survey: Any) -> str:
+    """The hint for what to do next: cluster this survey, or refine the workshop already built from it."""
+    if workshop is None:
+        return "data.next"
+    built_from = {s.get("sha256") for s in workshop.sources or [] if s.get("role") == "survey"}
+    return "data.next_refine" if survey.source.get("sha256") in built_from else "data.next_other"
 
 
 if __name__ == "__main__":

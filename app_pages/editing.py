@@ -42,12 +42,13 @@ def build_workshop(
     progress: Callable[[float, str], None] | None = None,
     out: str | Path | None = None,
     lenient: bool = False,
+    sheet: str | None = None,
 ) -> Path:
     """Cluster a survey (and contact log) into a new workshop file, which then becomes the open one."""
     from personas.build import build_workshop as build
     from personas.store import save_workshop
 
-    inputs = load_inputs(survey_path, contacts_path, codebook, lenient=lenient)
+    inputs = load_inputs(survey_path, contacts_path, codebook, lenient=lenient, sheet=sheet)
     kwargs: dict[str, Any] = {"k": k, "method": method, "seed": seed, "lang": lang}
     if progress is not None:
         kwargs["progress"] = progress

@@ -93,24 +93,26 @@ def respondent_map() -> Any:
 @st.cache_data(show_spinner=False, max_entries=2)
 def _load_inputs(
     survey_path: str, survey_key: str, contacts_path: str | None, contacts_key: str | None,
-    codebook: dict[str, Any] | None, lenient: bool,
+    codebook: dict[str, Any] | None, lenient: bool, sheet: str | None = None,
 ) -> Any:
     from workshop_data.codebook import Codebook
     from workshop_data.intake import load_inputs as load
 
     book = Codebook.from_dict(codebook) if codebook else None
-    return load(survey_path, book, contacts_path, lenient=lenient)
+    return load(survey_path, book, contacts_path, lenient=lenient, sheet=sheet)
 
 
 def load_inputs(
     survey_path: str | Path, contacts_path: str | Path | None, codebook: dict[str, Any] | None,
-    *, lenient: bool = False,
+    *, lenient: bool = False, sheet: str | None = None,
 ) -> Any:
-    """The survey after intake and the contact features (cached on the files' path, size and time)."""
+    """The survey after intake and the contact features (cached on the files' path, size and time).
+
+    ``sheet`` is the workbook sheet to read (``None``: the one holding the table is found)."""
     return _load_inputs(
         str(survey_path), file_key(survey_path),
         str(contacts_path) if contacts_path else None, file_key(contacts_path) if contacts_path else None,
-        codebook, lenient,
+        codebook, lenient, sheet,
     )
 
 

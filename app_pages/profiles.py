@@ -39,7 +39,7 @@ def run_clustering(k: Any, method: str, seed: int) -> Path:
         path = editing.build_workshop(
             session.survey_path, session.contacts_path, session.codebook,
             k=k, method=method, seed=int(seed), lang=session.lang, progress=report,
-            lenient=session.lenient,
+            lenient=session.lenient, sheet=session.sheet,
         )
         seconds = time.perf_counter() - started
         done = t("profiles.done", n=len(session.workshop.personas), seconds=number(seconds, 1))

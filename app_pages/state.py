@@ -44,6 +44,8 @@ class AppState:
         ``None`` until read, when intake infers it from the data.
     lenient: read out-of-scale values as missing instead of refusing the file.
     survey_error: the message of the last refused file, shown until another file is read.
+    sheet: the workbook sheet chosen on Data (``None``: the sheet holding the table is found).
+    fresh_upload: the files just uploaded have not been read yet (refused, they are deleted).
     service: the participant's service, which signs their notes and validations (picked once in
         the sidebar, kept in the URL so a reload or a language switch keeps it).
     selected: the persona shown on Refine (kept across renames, reloads and other sessions' edits).
@@ -61,6 +63,8 @@ class AppState:
     codebook: dict[str, Any] | None = None
     lenient: bool = False
     survey_error: str | None = None
+    sheet: str | None = None
+    fresh_upload: bool = False
     service: str | None = None
     selected: str | None = None
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)

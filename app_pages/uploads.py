@@ -22,6 +22,20 @@ def save_upload(name: str, data: bytes) -> Path:
     return path
 
 
+def discard_upload(path: str | Path | None) -> bool:
+    """Remove one kept upload (a refused file must not stay on the machine); False if not an upload."""
+    import shutil
+
+    if not path:
+        return False
+    folder = (home() / "uploads").resolve()
+    target = Path(path).resolve()
+    if target.parent.parent != folder:
+        return False
+    shutil.rmtree(target.parent, ignore_errors=True)
+    return True
+
+
 def uploaded_files() -> list[Path]:
     return sorted(p for p in (home() / "uploads").glob("*/*") if p.is_file())
 

@@ -29,6 +29,10 @@ SLIDE_ITEMS = 4
 SLIDE_ITEM_CHARS = 130
 LIST_LINES = 6          # lines of 12 pt text a needs or levers block holds (2.2 in)
 LIST_LINE_CHARS = 68    # characters a line of 12 pt holds in a 6 in box
+SLIDE_BARS = 22         # meters and channels a slide holds at a legible pitch (0.18 in)
+HISTORY_LINES = 10      # the method slide's right column: history, then the services' say
+SERVICES_LINES = 4
+SLIDE_SERVICES_CHARS = 75  # the services' line under the archetype: one line of 11 pt in 7 in
 
 
 def _rgb(hex_colour: str):
@@ -273,8 +277,11 @@ def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme
     _portrait(slide, sheet, theme, 0.5, 1.25, 1.1)
     status = t("sheet.validated") if sheet["validated"] else t("sheet.draft")
     head = [(f"{t('sheet.archetype')}{t('punct.colon')} {sheet['archetype']} · {status}", {"bold": True})]
+    if sheet["validations"]:  # one line of 11 pt; in full, dated, in the speaker notes
+        head.append((clamp(sheet["validations_line"], SLIDE_SERVICES_CHARS),
+                     {"size": 11, "colour": GREY, "lang": sheet["validations_lang"]}))
     if sheet["quote"]:
-        head.append((t("quote.open") + clamp(sheet["quote"], 170) + t("quote.close"),
+        head.append((t("quote.open") + clamp(sheet["quote"], 140 if sheet["validations"] else 170) + t("quote.close"),
                      {"italic": True, "size": 15, "lang": sheet["quote_lang"]}))
     _text(slide, 1.8, 1.2, 7.0, 1.2, head, size=14)
     if sheet["small"]:
@@ -288,11 +295,17 @@ def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme
             _text(slide, 9.02 + j * 1.3, 1.27, 1.18, 0.95, [(value, {"bold": True, "size": 18, "colour": on_primary}),
                                                           (label, {"size": 10, "colour": on_primary})])
         heading = {"bold": True, "size": 13, "colour": primary}
-        rows = len(sheet["traits"]) + len(sheet["channels"])
+        meters, more = sheet["all_traits"] or sheet["traits"], []
+        if len(meters) + len(sheet["channels"]) > SLIDE_BARS:      # else every meter, even those the sheet left out
+            meters, more = sheet["traits"], [t("sheet.traits_more", n=sheet["traits_more"])] if sheet["traits_more"] else []
+        rows = len(meters) + len(sheet["channels"]) + len(more)
         step = min(0.31, 3.9 / max(rows, 1))          # every meter and channel fits the slide
         _text(slide, 0.5, 2.45, 6.0, 0.3, [(t("sheet.traits").upper(), heading)])
-        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in sheet["traits"]],
+        y = _bars(slide, [(m["label"], m["value"], f"{m['value_text']} · {m['level']}") for m in meters],
                   theme.primary, 0.5, 2.85, label_w=2.9, bar_w=1.6, step=step)
+        if more:
+            _text(slide, 0.5, y - 0.05, 6.0, step, [(more[0], {"italic": True, "colour": GREY, "after": 0})], size=10)
+            y += step
         _text(slide, 0.5, y + 0.12, 6.0, 0.3, [(t("sheet.channels").upper(), heading)])
         _bars(slide, [(c["label"], c["value"], c["share_text"]) for c in sheet["channels"]],
               theme.accent, 0.5, y + 0.55, label_w=2.9, bar_w=1.6, step=step)
@@ -303,7 +316,18 @@ def _persona_slide(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Theme
     evidence = [] if sheet["small"] else [sheet["evidence_n"], f"{t('evidence.stability')}{t('punct.colon')} "
                                           f"{sheet['stability_text'] or '—'} ({sheet['stability_reading']})",
                                           sheet["prevalence_text"] + (t("punct.colon") + " " + t("punct.list_sep").join(sheet["defining"]) if sheet["defining"] else "")]
-    _notes(slide, [t("deck.notes_evidence").upper(), *evidence, *sheet["not_recomputed"], "", story])
+    said = [line for row in doc["validations"]["rows"] if row["id"] == sheet["id"]
+            for line in (f"{t('validation.recognised')}{t('punct.colon')} {row['recognised']}",
+                         f"{t('validation.reservations')}{t('punct.colon')} {row['reservations']}")]
+    _notes(slide, [t("deck.notes_evidence").upper(), *evidence, *sheet["not_recomputed"], *said, story])
+
+
+def _services_said(row: dict[str, str], t) -> str:
+    """A persona's line on the method slide: who recognises it, who has a reservation (no reasons)."""
+    said = [f"{t(key)}{t('punct.colon')} {row[field]}" for key, field in
+            (("validation.recognised", "recognised"), ("validation.reservations", "reserving"))
+            if row[field] and row[field] != "—"]
+    return f"{row['persona']} — {' · '.join(said)}"
 
 
 def _method_slide(prs, doc: dict[str, Any], theme: Theme) -> None:
@@ -315,14 +339,20 @@ def _method_slide(prs, doc: dict[str, Any], theme: Theme) -> None:
             (t("method.plain.title_making"), head), *[(s, {}) for s in doc["making"]],
             (t("method.plain.title_sureness"), head), *[(s, {}) for s in doc["sureness"]]]
     _text(slide, 0.5, 1.2, 6.2, 6.0, left, size=12)
-    rows = doc["history"]["rows"]
+    rows, said = doc["history"]["rows"], doc["validations"]["rows"]
+    shown = rows[-(HISTORY_LINES - min(len(said), SERVICES_LINES)):]
     right = [(t("method.plain.title_history"), head)]
-    right += [(f"{r['date']} — {r['text']}", {"bullet": True}) for r in rows[-10:]]
-    older = len(rows) - len(rows[-10:]) + doc["history"]["older"]
+    right += [(f"{r['date']} — {r['text']}", {"bullet": True}) for r in shown]
+    older = len(rows) - len(shown) + doc["history"]["older"]
     if not rows:
         right.append((t("method.plain.no_history"), {}))
     if older:
         right.append((t("method.plain.older", n=older), {"italic": True, "colour": GREY}))
+    if said:  # one line per persona (the sheets and the notes say the rest)
+        right += [(t("validation.title"), head), (doc["validations"]["summary"], {})]
+        right += [(clamp(_services_said(r, t), 150), {"bullet": True}) for r in said[:SERVICES_LINES]]
+        if len(said) > SERVICES_LINES:
+            right.append((t("sheet.more", n=len(said) - SERVICES_LINES), {"italic": True, "colour": GREY}))
     right += [(t("method.privacy"), head), (doc["privacy"]["text"], {})]
     _text(slide, 7.0, 1.2, 5.9, 6.0, right, size=12)
 

@@ -56,6 +56,7 @@ def _environment():
         table=table,
         trait_rows=lambda traits: [[x["label"], x["value_text"], x["level"]] for x in traits],
         channel_rows=lambda channels: [[x["label"], x["share_text"]] for x in channels],
+        validation_rows=lambda rows: [[r["persona"], r["recognised"], r["reservations"]] for r in rows],
         source_rows=lambda sources: [[s["role"], s["name"], s["hash"], s["rows"], s["date"]] for s in sources],
     )
     return env

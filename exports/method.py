@@ -13,6 +13,7 @@ from personas.i18n import Translator
 from personas.model import Workshop
 
 from .overview import structure_text
+from .validations import validation_view
 from .view import archetype_label, archetype_names, clamp, fmt_date, fmt_int, fmt_value, stability_reading
 
 MAX_HISTORY = 30
@@ -75,6 +76,8 @@ def history_rows(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
         key = f"history.{op}"
         if op == "validate":
             key += ".yes" if args.get("validated") else ".no"
+        if op == "validation":
+            key += f".{args.get('status') or 'withdrawn'}"
         values = {k: clamp(str(v), 60) for k, v in args.items() if isinstance(v, (str, int, float))}
         values.update({k: who(args.get(k)) for k in ("persona", "keep", "other", "new", "to") if k in args})
         if op == "archetype":
@@ -108,10 +111,10 @@ def sources_table(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]
     return rows
 
 
-def _setting_text(key: str, value: Any, lang: str, t: Translator) -> str:
+def _setting_text(key: str, value: Any, lang: str, t: Translator, traits: dict[str, str]) -> str:
     if key == "features" and isinstance(value, (list, tuple)):
-        value = [t(f"trait.{v[6:]}") if isinstance(v, str) and v.startswith("trait:") and t.has(f"trait.{v[6:]}")
-                 else v for v in value]
+        value = [traits.get(v[6:]) or (t(f"trait.{v[6:]}") if t.has(f"trait.{v[6:]}") else v)
+                 if isinstance(v, str) and v.startswith("trait:") else v for v in value]
     if isinstance(value, (list, tuple)) and len(value) > 8:
         return (f"{len(value)} : " if lang == "fr" else f"{len(value)}: ") + fmt_value(list(value[:8]), lang, t) + ", …"
     if isinstance(value, str) and t.has(f"method.value.{key}.{value}"):
@@ -133,12 +136,15 @@ def _setting_text(key: str, value: Any, lang: str, t: Translator) -> str:
 
 
 def settings_table(ws: Workshop, lang: str, t: Translator) -> list[dict[str, str]]:
+    from .traits import trait_names
+
+    traits = trait_names(ws, lang, t)
     rows = []
     for key, value in ws.settings.items():
         if value in (None, "", [], {}) or key in _SETTINGS_ELSEWHERE:
             continue
         label = t(f"method.setting.{key}") if t.has(f"method.setting.{key}") else str(key)
-        rows.append({"label": label, "value": clamp(_setting_text(key, value, lang, t), 240)})
+        rows.append({"label": label, "value": clamp(_setting_text(key, value, lang, t, traits), 240)})
     return rows
 
 
@@ -182,4 +188,5 @@ def method_view(ws: Workshop, lang: str, t: Translator) -> dict[str, Any]:
         "settings": settings_table(ws, lang, t),
         "k_table": k_table(ws, lang, t),
         "privacy": privacy_view(ws, lang, t),
+        "validations": validation_view(ws, lang, t),
     }

@@ -16,7 +16,8 @@ from typing import Any
 
 from personas.i18n import Translator
 from personas.model import Persona, Workshop
-from workshop_data.codebook import CHANNELS, DIMENSIONS
+from workshop_data.codebook import CHANNELS
+from workshop_data.formats import format_date, format_integer, format_number, format_percent
 
 LOCALES = Path(__file__).resolve().parent / "locales"
 ELLIPSIS = "…"
@@ -51,6 +52,9 @@ LONG_NAME_CHARS = 38
 LONG_NAME_LINE_MM = 6.5
 QUOTE_CHARS = 62
 QUOTE_LINE_MM = 5.4
+# The services' line under the archetype (0.88 em, ~70 characters a line).
+VALIDATION_CHARS = 70
+VALIDATION_LINE_MM = 4.6
 ITEM_GAP_LINES = 0.25
 
 
@@ -60,28 +64,22 @@ def translator(lang: str) -> Translator:
 
 # ---------------------------------------------------------------- formatting
 def fmt_int(value: float, lang: str) -> str:
-    text = f"{int(round(value)):,}"
-    return text.replace(",", "\u202f") if lang == "fr" else text
+    return format_integer(value, lang)
 
 
 def fmt_pct(value: float, lang: str) -> str:
-    pct = value * 100
-    number = "< 1" if 0 < pct < 0.5 else f"{int(round(pct))}"
-    return f"{number}\u202f%" if lang == "fr" else f"{number.replace(' ', '')}%"
+    """A share as a whole percentage; a small non-zero share reads "< 1 %", not "0 %"."""
+    if 0 < value * 100 < 0.5:
+        return format_percent(0.01, lang).replace("1", "< 1", 1)
+    return format_percent(value, lang)
 
 
 def fmt_dec(value: float, lang: str, digits: int = 2) -> str:
-    text = f"{value:.{digits}f}"
-    return text.replace(".", ",") if lang == "fr" else text
+    return format_number(value, lang, digits)
 
 
 def fmt_date(iso: str, lang: str) -> str:
-    day = (iso or "")[:10]
-    parts = day.split("-")
-    if len(parts) != 3 or not all(p.isdigit() for p in parts):
-        return day
-    year, month, dom = parts
-    return f"{dom}/{month}/{year}" if lang == "fr" else day
+    return format_date(iso, lang)
 
 
 def fmt_value(value: Any, lang: str, t: Translator) -> str:
@@ -151,13 +149,6 @@ def stability_reading(value: float | None) -> str:
     return "evidence.stability_stable"
 
 
-def level_key(score: float) -> str:
-    for bound, key in ((20, "very_low"), (40, "low"), (60, "fair"), (80, "high")):
-        if score < bound:
-            return f"level.{key}"
-    return "level.very_high"
-
-
 # ---------------------------------------------------------------- archetypes
 def archetype_names(lang: str, ws: Workshop | None = None) -> dict[str, str]:
     """Archetype id -> display name: the workshop's typology when it names them, else the library."""
@@ -223,11 +214,13 @@ def _lines(sections: list[Section], chars: int) -> float:
     return total
 
 
-def header_extra_mm(name: str, quote: str) -> float:
-    """How much taller than usual the sheet header gets with a long name or quote (sheet.css sizes)."""
+def header_extra_mm(name: str, quote: str, validations: str = "") -> float:
+    """How much taller than usual the sheet header gets with a long name or quote, and the services'
+    line (sheet.css sizes)."""
     name_mm = math.ceil(len(name) / LONG_NAME_CHARS) * LONG_NAME_LINE_MM if len(name) > 32 else NAME_LINE_MM
     quote_lines = math.ceil(len(quote) / QUOTE_CHARS) if quote else 0
-    return max(0.0, name_mm - NAME_LINE_MM) + max(0, quote_lines - 2) * QUOTE_LINE_MM
+    said_mm = math.ceil(len(validations) / VALIDATION_CHARS) * VALIDATION_LINE_MM if validations else 0.0
+    return max(0.0, name_mm - NAME_LINE_MM) + max(0, quote_lines - 2) * QUOTE_LINE_MM + said_mm
 
 
 def fit_sections(sections: list[Section], reserved_mm: float = 0.0) -> float:
@@ -295,47 +288,11 @@ def text_sections(persona: Persona, t: Translator, clamp_texts: bool, langs: dic
     return sections
 
 
-def trait_meters(persona: Persona, lang: str, t: Translator, ws: Workshop) -> list[dict[str, Any]]:
-    """One meter per measured dimension: built-in ones first, then the codebook's own."""
-    custom = [d for d in persona.traits if d not in DIMENSIONS]
-    meters = []
-    for dim in (*DIMENSIONS, *custom):
-        if persona.traits.get(dim) is None:
-            continue
-        value = max(0.0, min(100.0, float(persona.traits[dim])))
-        level = t(level_key(value))
-        label = trait_label(dim, lang, t, ws)
-        meters.append({"key": dim, "label": label, "value": value, "value_text": fmt_int(value, lang),
-                       "level": level, "aria": t("sheet.meter_value", value=fmt_int(value, lang), level=level)})
-    return meters
-
-
-def trait_label(dim: str, lang: str, t: Translator, ws: Workshop) -> str:
-    """A trait's name: built-in from the catalogue, custom from the codebook's ``dimensions``."""
-    if t.has(f"trait.{dim}"):
-        return t(f"trait.{dim}")
-    label = ((ws.codebook.get("dimensions") or {}).get(dim) or {}).get("label") if isinstance(ws.codebook, dict) else None
-    if isinstance(label, dict):
-        return str(label.get(lang) or next(iter(label.values()), dim))
-    return str(label or dim)
-
-
 def channel_bars(persona: Persona, lang: str, t: Translator) -> list[dict[str, Any]]:
     mix = sorted(((c, float(s)) for c, s in persona.channel_mix.items() if s and float(s) >= 0.005),
                  key=lambda cs: (-cs[1], CHANNELS.index(cs[0]) if cs[0] in CHANNELS else 99))
     return [{"key": c, "label": t(f"channel.{c}") if t.has(f"channel.{c}") else str(c),
              "value": s * 100, "share": s, "share_text": fmt_pct(s, lang)} for c, s in mix]
-
-
-def defining_words(persona: Persona, t: Translator, clamp_texts: bool) -> list[str]:
-    out = []
-    for item in persona.defining_traits[:MAX_DEFINING] if clamp_texts else persona.defining_traits:
-        dim, _, level = str(item).partition(":")
-        if t.has(f"trait.{dim}") and t.has(f"level.{level}"):
-            out.append(f"{t('trait.' + dim)}{t('punct.colon')} {t('level.' + level)}")
-        else:
-            out.append(str(item))
-    return out
 
 
 def share_words(share: float, t: Translator) -> str:
@@ -412,25 +369,34 @@ def _figures(ws: Workshop, persona: Persona, lang: str, t: Translator) -> dict[s
 
 
 def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Translator,
-               names: dict[str, str], clamp_texts: bool, langs: dict[str, str] | None = None) -> dict[str, Any]:
+               names: dict[str, str], clamp_texts: bool, langs: dict[str, str] | None = None,
+               traits: dict[str, str] | None = None) -> dict[str, Any]:
     """Everything one persona sheet shows; ``clamp_texts`` for the one-page printed sheet.
 
     ``langs`` maps the fields kept in another language than the document's to that language
-    (see :mod:`exports.language`).
+    (see :mod:`exports.language`); ``traits`` names the traits (:func:`exports.traits.trait_names`).
     """
+    from .traits import defining_words, fit_meters, trait_meters, trait_names
+    from .validations import validation_line, validation_parts
+
+    traits = trait_names(ws, lang, t) if traits is None else traits
     langs = langs or {}
     small = persona.size < ws.min_group_size
     name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
     quote = clamp(one_line(persona.quote), MAX_QUOTE) if clamp_texts else one_line(persona.quote)
     sections = text_sections(persona, t, clamp_texts, langs)
-    font_size = fit_sections(sections, header_extra_mm(name, quote)) if clamp_texts else TIERS[0][0]
+    said = validation_parts(persona, t, clamp_texts)
+    said_line = validation_line(said, t)
+    header_mm = header_extra_mm(name, quote, said_line)
+    font_size = fit_sections(sections, header_mm) if clamp_texts else TIERS[0][0]
     sheet = {
         "id": persona.id, "name": name, "full_name": persona.name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
         "portrait": portrait(ws, persona, index, t), "initials": initials(persona.name),
         "colour": index % PORTRAIT_COLOURS,
         "archetype": archetype_label(persona.archetype, names, t), "archetype_id": persona.archetype or "",
         "quote": quote, "quote_lang": langs.get("quote", ""), "small": small,
-        "traits": [] if small else trait_meters(persona, lang, t, ws),
+        "traits": [] if small else trait_meters(persona, lang, t, traits, clamp_texts), "traits_more": 0,
+        "all_traits": [],
         "channels": [] if small else channel_bars(persona, lang, t),
         "descriptors": [] if small else descriptor_rows(persona, lang, t, clamp_texts),
         "has_contacts": not small and (bool(persona.channel_mix) or persona.avoidable_share > 0),
@@ -439,12 +405,15 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         "share_value": 0.0 if small else persona.share,
         "sections": sections, "font_size": font_size,
         "stability_reading": t(stability_reading(persona.stability)),
-        "defining": defining_words(persona, t, clamp_texts),
+        "defining": defining_words(persona, t, traits, MAX_DEFINING if clamp_texts else None),
         "validated": persona.validated,
+        "validations": said, "validations_line": said_line, "validations_lang": langs.get("notes", ""),
         **_figures(ws, persona, lang, t),
     }
     if small:  # the privacy rule lives here, not in the templates: no figure leaves this module
         sheet.update({key: "" for key in _STATISTICS}, not_recomputed=[])
+    elif clamp_texts:
+        fit_meters(sheet, header_mm)
     return sheet
 
 
@@ -466,16 +435,19 @@ def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = 
     from .method import method_view
     from .overview import document_title, overview_view
     from .theme import Theme
+    from .traits import trait_names
 
     lang = lang or ws.lang
     t = translator(lang)
     lang = t.lang
     theme = theme or Theme()
     names = archetype_names(lang, ws)
+    traits = trait_names(ws, lang, t)
     every = []
     for i, persona in enumerate(ws.personas):
         shown, langs = in_language(ws, persona, lang)
-        every.append(sheet_view(ws, shown, i, lang=lang, t=t, names=names, clamp_texts=clamp_texts, langs=langs))
+        every.append(sheet_view(ws, shown, i, lang=lang, t=t, names=names, clamp_texts=clamp_texts, langs=langs,
+                                traits=traits))
     sheets = every if persona_id is None else [s for s in every if s["id"] == persona_id]
     total = len(ws.assignments) or sum(p.size for p in ws.personas)
     date = ws.updated or ws.created

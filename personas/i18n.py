@@ -3,7 +3,8 @@
 Each layer keeps the words it owns (personas: traits, channels, archetype vocabulary; exports: sheet
 labels; the app: its pages) and chains the catalogues below it, so a word is translated once.
 Keys are dotted paths (``trait.awareness``). A missing key is returned as itself, which tests look
-for: a raw key on screen is a bug.
+for: a raw key on screen is a bug. An entry written per plural category (``{one: …, other: …}``)
+is chosen by the ``n`` parameter with CLDR's rules (French: 0 and 1 are singular).
 """
 from __future__ import annotations
 
@@ -13,16 +14,20 @@ from typing import Any
 
 import yaml
 
+from workshop_data.formats import is_plural_entry, plural_text
+
 LANGUAGES = ("fr", "en")
 DEFAULT_LANGUAGE = "fr"
 _HERE = Path(__file__).resolve().parent / "locales"
 
 
-def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
-    out: dict[str, str] = {}
+def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
     for key, value in data.items():
         name = f"{prefix}{key}"
-        if isinstance(value, dict):
+        if isinstance(value, dict) and is_plural_entry(value):
+            out[name] = {form: str(text) for form, text in value.items()}  # chosen by {n} (CLDR rules)
+        elif isinstance(value, dict):
             out.update(_flatten(value, f"{name}."))
         else:
             out[name] = str(value)
@@ -30,7 +35,7 @@ def _flatten(data: dict[str, Any], prefix: str = "") -> dict[str, str]:
 
 
 @lru_cache(maxsize=None)
-def load_catalogue(folder: str, lang: str) -> dict[str, str]:
+def load_catalogue(folder: str, lang: str) -> dict[str, Any]:
     """Flattened catalogue of ``folder/<lang>.yaml`` (cached: catalogues are read-only data)."""
     path = Path(folder) / f"{lang}.yaml"
     with open(path, encoding="utf-8") as handle:
@@ -49,6 +54,8 @@ class Translator:
 
     def __call__(self, key: str, **values: Any) -> str:
         text = self._messages.get(key, key)
+        if isinstance(text, dict):
+            text = plural_text(text, values.get("n"), self.lang)
         return text.format(**values) if values else text
 
     def has(self, key: str) -> bool:

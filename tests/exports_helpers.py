@@ -113,3 +113,60 @@ def small_group_workshop() -> Workshop:
     ws.personas[-1].size = MIN_GROUP - 3
     ws.personas[-1].share = 0.004
     return ws
+
+
+SERVICE_SCRIPT = "<script>window.__pwned=1</script>Zoé"
+REASON_HOSTILE = '<img src=x onerror="window.__pwned=3"> *gras* | [clic](javascript:window.__pwned=5)'
+RESERVATION = "Les aidants familiaux n'apparaissent pas assez ; à revoir avec le CCAS."
+
+
+def validated_workshop(lang: str = "fr") -> Workshop:
+    """Ten personas; services said something about the first two only, one of them in hostile words."""
+    ws = ten_persona_workshop(lang)
+    ws.personas[0].validations = {
+        "Accueil": {"status": "recognised", "text": "", "date": "2026-11-24"},
+        "Action sociale": {"status": "reservation", "text": RESERVATION, "date": "2026-11-25"},
+        "État civil": {"status": "recognised", "text": "", "date": "2026-11-24"},
+    }
+    ws.personas[1].validations = {
+        SERVICE_SCRIPT: {"status": "reservation", "text": REASON_HOSTILE, "date": "2026-11-26"},
+        "Centre d'appels": {"status": "recognised", "text": "", "date": "2026-11-26"},
+    }
+    return ws
+
+
+#: Six dimensions of a town's own codebook (thirteen traits with the built-in seven), one of them
+#: with a long name and one with typed markup.
+CUSTOM_DIMENSIONS = {
+    "sans_papier": {"fr": "Habitudes sans papier", "en": "Paperless habits"},
+    "anticipation": {"fr": "Anticipation des démarches", "en": "Planning ahead"},
+    "serenite": {"fr": "Sérénité face au risque de se tromper dans une démarche en ligne",
+                 "en": "Calm about making a mistake in an online procedure"},
+    "entourage": {"fr": "Aide de l'entourage <b>proche</b>", "en": "Help from <b>relatives</b>"},
+    "connexion": {"fr": "Qualité de la connexion", "en": "Connection quality"},
+    "formulaires": {"fr": "Aisance avec les formulaires", "en": "Ease with forms"},
+}
+
+
+def custom_dimension_workshop(lang: str = "fr", base: Workshop | None = None) -> Workshop:
+    """Ten personas measured on the seven built-in dimensions and the codebook's six own ones."""
+    ws = base or ten_persona_workshop(lang)
+    ws.codebook = {"respondent_id": "id", "columns": {}, "dimensions": {
+        name: {"label": dict(label), "items": [f"q_{name}"]} for name, label in CUSTOM_DIMENSIONS.items()}}
+    for i, persona in enumerate(ws.personas):
+        persona.traits.update({name: float((7 + 13 * j + 29 * i) % 101) for j, name in enumerate(CUSTOM_DIMENSIONS)})
+        persona.defining_traits = ["serenite:low", "awareness:high", "sans_papier:high"]
+    ws.settings["features"] = ["trait:serenite", "trait:trust", "contacts_total"]
+    return ws
+
+
+def item_trait_workshop() -> Workshop:
+    """A codebook without dimensions: each Likert item is a trait, named by its column's label."""
+    ws = ten_persona_workshop()
+    ws.codebook = {"respondent_id": "id", "columns": {
+        "q_papier": {"type": "likert", "label": {"fr": "Je préfère le papier", "en": "I prefer paper"}},
+        "q_agent": {"type": "likert", "label": "Parler à un agent"}}}
+    for persona in ws.personas:
+        persona.traits = {"q_papier": 72.0, "q_agent": 31.0, "q_sans_libelle": 55.0}
+        persona.defining_traits = ["q_papier:high", "quartier=Nord"]
+    return ws

@@ -30,7 +30,7 @@ def test_sample_opens_with_reports_in_french(opened, small_sample):
 def _upload_survey(at, sample):
     """Upload the small sample's survey as enquete.csv and read it."""
     survey = (sample / "survey.csv").read_bytes()
-    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("enquete.csv", survey, "text/csv"))
+    widget(at, "file_uploader", "Enquête (CSV, Excel, SPSS ou Stata)").set_value(("enquete.csv", survey, "text/csv"))
     at.run()
     button(at, "Lire les fichiers").click().run()
 
@@ -61,13 +61,73 @@ def test_uploaded_survey_is_read_and_its_inferred_codebook_corrected(opened, sma
 
 def test_bad_file_is_refused_with_a_sentence(opened, small_sample):
     at = start("data")
-    widget(at, "file_uploader", "Enquête (CSV ou Excel)").set_value(("vide.csv", b"", "text/csv"))
+    widget(at, "file_uploader", "Enquête (CSV, Excel, SPSS ou Stata)").set_value(("vide.csv", b"", "text/csv"))
     at.run()
     button(at, "Lire les fichiers").click().run()
     assert not at.exception
     errors = [e.value for e in at.error]
     assert errors and errors[0].startswith("Fichier refusé :"), errors
     assert "Traceback" not in errors[0]
+
+
+def test_refused_upload_is_said_in_french_and_not_kept_on_disk(opened, small_sample):
+    at = start("data")
+    widget(at, "file_uploader", "Enquête (CSV, Excel, SPSS ou Stata)").set_value(
+        ("notes.csv", bytes(range(256)) * 40, "text/csv"))
+    at.run()
+    button(at, "Lire les fichiers").click().run()
+    assert not at.exception
+    assert [e.value.replace("\\", "") for e in at.error] == [  # as shown: markdown escapes removed
+        "Fichier refusé : notes.csv : fichier binaire, pas un tableau texte "
+        "(attendu : un fichier texte CSV/TSV, XLSX ou Parquet)"]
+    assert not list((opened / "uploads").glob("*/*"))
+    assert at.session_state["app"].survey_path is None
+
+
+def test_workbook_sheet_and_header_row_confirmed_and_another_sheet_picked(opened, small_sample, tmp_path):
+    from workbook_helpers import workbook_from_csv
+
+    book = workbook_from_csv(small_sample / "survey.csv", tmp_path / "enquete.xlsx")
+    at = start("data")
+    widget(at, "file_uploader", "Enquête (CSV, Excel, SPSS ou Stata)").set_value(
+        ("enquete.xlsx", book.read_bytes(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+    at.run()
+    button(at, "Lire les fichiers").click().run()
+    assert_clean(at)
+    assert "Feuille « Réponses » lue, en-tête à la ligne 3 : 240 répondants." in shown(at)
+    picker = widget(at, "selectbox", "Feuille à lire")
+    assert picker.options[1:] == ["Lisez-moi", "Réponses", "Notes"]
+    picker.set_value("Lisez-moi").run()
+    assert at.session_state["app"].sheet == "Lisez-moi"
+    assert ("Fichier refusé : enquete.xlsx : la feuille « Lisez-moi » ne contient pas de tableau"
+            in at.error[0].value.replace("\\", ""))
+    assert list((opened / "uploads").glob("*/enquete.xlsx"))  # a file read once is not deleted for a bad pick
+
+
+def test_next_step_follows_the_workshop_state(opened, small_sample):
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    assert "L'atelier ouvert vient d'autres données" in shown(at)  # the open workshop is another one
+    from app_pages.data import next_step
+
+    class Built:
+        sources = [{"role": "survey", "sha256": "abc"}]
+
+    class Read:
+        source = {"sha256": "abc"}
+
+    assert next_step(None, Read()) == "data.next"
+    assert next_step(Built(), Read()) == "data.next_refine"
+
+
+def test_whole_codebook_in_the_editor_with_labels(opened, small_sample):
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    frame = at.data_editor[0].value
+    codebook = at.session_state["app"].codebook
+    assert list(frame.columns) == ["column", "label", "type", "role", "dimension", "reverse", "levels"]
+    assert len(frame) == len(codebook["columns"])
+    assert "Identifiant des répondants : colonne « " in shown(at)
 
 
 def test_language_follows_the_browser_and_the_switch(opened):
@@ -87,7 +147,7 @@ def test_uploaded_files_can_be_deleted_from_the_machine(opened, small_sample):
     assert_clean(at)
     assert not list((opened / "uploads").glob("*/*"))
     assert at.session_state["app"].survey_path is None
-    assert "1 fichier(s) chargé(s) supprimé(s) de ce poste." in shown(at)
+    assert "1 fichier chargé supprimé de ce poste." in shown(at)
 
 
 def test_codebook_table_shows_roles_and_custom_dimensions_and_applies_a_role():

@@ -2,6 +2,7 @@
 no traceback, and no partial output file left behind."""
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 
@@ -9,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from cli import main
+from workshop_data.codebook import COLUMN_TYPES
 
 DATA = Path(__file__).resolve().parent / "data" / "cli"
 
@@ -90,6 +92,32 @@ def test_codebook_drafts_a_codebook_that_reads_back(data: Path) -> None:
     assert book.respondent_id == "id_repondant"
     assert book.columns["commentaire"].type == "text"
     assert book.contacts is not None and book.contacts.channel == "canal_contact"
+
+
+def test_cluster_reads_the_data_sheet_of_a_workbook_below_its_title_rows(data: Path) -> None:
+    from workbook_helpers import workbook_from_csv
+
+    book = workbook_from_csv(data / "survey.csv", data / "book.xlsx")
+    out = data / "workshop.yaml"
+    result = run("cluster", book, "--codebook", data / "codebook.yaml", "--k", "2", "--bootstrap", "0",
+                 "--min-size", "1", "--out", out)
+    assert result.exit_code == 0, result.stderr
+    assert "from 30 respondents" in result.stdout
+    assert "Read: sheet 'Réponses', header on row 3, 30 respondents" in result.stderr
+    assert out.exists()
+
+
+def test_sheet_option_chooses_the_sheet_and_names_the_sheets_when_absent(data: Path) -> None:
+    from workbook_helpers import workbook_from_csv
+
+    book = workbook_from_csv(data / "survey.csv", data / "book.xlsx")
+    result, out = features(data, "book.xlsx", "--sheet", "réponses")
+    assert result.exit_code == 0, result.stderr
+    assert "sheet 'Réponses'" in result.stderr
+    out.unlink()
+    result, out = features(data, "book.xlsx", "--sheet", "Données")
+    assert_refused(result, "book.xlsx", "Données", "Lisez-moi, Réponses, Notes")
+    assert book.exists() and not out.exists()
 
 
 # --- bad inputs: each refused with exit 2 and a message -----------------------------------------
@@ -255,3 +283,104 @@ def test_show_withholds_figures_of_personas_under_the_minimum_size(tmp_path: Pat
     big = max(ws.personas, key=lambda p: p.size)
     big_line = next(row for row in result.output.splitlines() if row.strip().startswith(big.id + " "))
     assert f"{big.share * 100:.1f}%" in big_line
+
+
+# --- the bad-input matrix in French ---------------------------------------------------------------
+
+def _edit_survey_cell(data: Path, line: int, column: int, value: str) -> None:
+    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
+    cells = lines[line].split(";")
+    cells[column] = value
+    lines[line] = ";".join(cells)
+    (data / "survey.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _blank_column(data: Path, column: int) -> None:
+    for line in range(1, 31):
+        _edit_survey_cell(data, line, column, "")
+
+
+def _bad_timestamps(data: Path, count: int) -> None:
+    lines = (data / "contacts.csv").read_text(encoding="utf-8").splitlines()
+    for i in range(1, count + 1):
+        cells = lines[i].split(";")
+        cells[1] = "pas une date"
+        lines[i] = ";".join(cells)
+    (data / "contacts.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def _survey_lines(data: Path, keep: int) -> None:
+    lines = (data / "survey.csv").read_text(encoding="utf-8").splitlines()
+    (data / "survey.csv").write_text("\n".join(lines[:keep]) + "\n", encoding="utf-8")
+
+
+FEATURES = ["--codebook", "codebook.yaml", "--out", "features.csv"]
+BAD_INPUTS = {  # name: (what is done to the inputs, the command's arguments)
+    "missing file": (lambda d: None, ["features", "nowhere.csv", *FEATURES]),
+    "empty file": (lambda d: (d / "survey.csv").write_bytes(b""), ["features", "survey.csv", *FEATURES]),
+    "header only": (lambda d: _survey_lines(d, 1), ["features", "survey.csv", *FEATURES]),
+    "binary file": (lambda d: (d / "survey.csv").write_bytes(bytes(range(256)) * 40),
+                    ["features", "survey.csv", *FEATURES]),
+    "ragged rows": (lambda d: rewrite(d / "survey.csv", lambda t: t.replace("R005;", "R005;x;y;", 1)),
+                    ["features", "survey.csv", *FEATURES]),
+    "duplicate ids": (lambda d: rewrite(d / "survey.csv", lambda t: t.replace("R007;", "R006;", 1)),
+                      ["features", "survey.csv", *FEATURES]),
+    "absent columns": (lambda d: rewrite(d / "codebook.yaml", lambda t: t.replace(
+        "  age: {type: categorical}", "  age: {type: categorical}\n  revenu: {type: numeric}")),
+        ["features", "survey.csv", *FEATURES]),
+    "value outside scale": (lambda d: _edit_survey_cell(d, 3, 1, "9"), ["features", "survey.csv", *FEATURES]),
+    "lenient reading": (lambda d: _edit_survey_cell(d, 3, 1, "9"),
+                        ["features", "survey.csv", "--lenient", *FEATURES]),
+    "empty column": (lambda d: _blank_column(d, 5), ["features", "survey.csv", *FEATURES]),
+    "too few respondents": (lambda d: _survey_lines(d, 6), ["features", "survey.csv", *FEATURES]),
+    "contact log without id column": (
+        lambda d: rewrite(d / "contacts.csv", lambda t: t.replace("usager", "autre_colonne", 1)),
+        ["features", "survey.csv", "--contacts", "contacts.csv", *FEATURES]),
+    "some unreadable timestamps": (lambda d: _bad_timestamps(d, 3),
+                                   ["features", "survey.csv", "--contacts", "contacts.csv", *FEATURES]),
+    "mostly unreadable timestamps": (lambda d: _bad_timestamps(d, 70),
+                                     ["features", "survey.csv", "--contacts", "contacts.csv", *FEATURES]),
+    "unknown sheet": (lambda d: _workbook(d), ["features", "book.xlsx", "--sheet", "Données", *FEATURES]),
+    "unknown column type in the codebook": (
+        lambda d: rewrite(d / "codebook.yaml", lambda t: t.replace("age: {type: categorical}", "age: {type: nominal}")),
+        ["features", "survey.csv", *FEATURES]),
+}
+# Words spelled the same in both languages: formats, "type", "dates", and the codebook's own
+# keywords (its column types are YAML values, written the same whatever the reader's language).
+SAME_IN_FRENCH = {"csv", "tsv", "xlsx", "parquet", "utf", "bom", "spss", "stata", "windows", "type", "dates",
+                  *COLUMN_TYPES}
+
+
+def _workbook(data: Path) -> None:
+    from workbook_helpers import workbook_from_csv
+
+    workbook_from_csv(data / "survey.csv", data / "book.xlsx")
+
+
+def _words(text: str) -> set[str]:
+    return {w.lower() for w in re.findall(r"[A-Za-z]{3,}", text)}
+
+
+@pytest.mark.parametrize("case", list(BAD_INPUTS))
+def test_every_data_message_of_the_bad_input_matrix_reads_in_french(data: Path, case: str, monkeypatch) -> None:
+    prepare, args = BAD_INPUTS[case]
+    prepare(data)
+    monkeypatch.chdir(data)
+    english = run("--lang", "en", *args).stderr
+    french = run("--lang", "fr", *args).stderr
+    assert english.strip() and french.strip() and english != french
+    from_data = set().union(*(_words(p.name + " " + p.read_text(encoding="utf-8", errors="ignore"))
+                              for p in data.iterdir()), _words("nowhere.csv Données Lisez-moi Notes"))
+    english_only = _words(english) - from_data - SAME_IN_FRENCH
+    left = {w for w in english_only if re.search(rf"\b{w}\b", french, re.IGNORECASE)}
+    assert not left, (case, left, french)
+
+
+def test_messages_follow_the_locale_without_lang(data: Path, monkeypatch) -> None:
+    monkeypatch.delenv("LC_ALL", raising=False)
+    monkeypatch.delenv("LC_MESSAGES", raising=False)
+    monkeypatch.setenv("LANG", "fr_FR.UTF-8")
+    result = run("features", data / "nowhere.csv", "--out", data / "f.csv")
+    assert result.exit_code == 2 and result.stderr.startswith("Erreur : ") and "fichier introuvable" in result.stderr
+    monkeypatch.setenv("LANG", "en_GB.UTF-8")
+    assert run("features", data / "nowhere.csv", "--out", data / "f.csv").stderr.startswith("Error: ")

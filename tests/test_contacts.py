@@ -240,3 +240,40 @@ def test_a_year_out_of_range_is_an_unreadable_timestamp_not_a_crash(tmp_path):
     path.write_text("u;t;c\nA;0025-03-14 09:32:00;Appel\n" + "A;2025-03-01 10:00:00;Appel\n" * 3, encoding="utf-8")
     features = contact_features(path, ContactMapping(respondent_id="u", timestamp="t", channel="c"), ["A"])
     assert features.report.bad_timestamps == 1 and features.table.loc["A", "contacts_total"] == 3
+
+
+STAMPS = {
+    "2025-03-02 23:40": 20250302234000, "2025-03-02T23:40:15": 20250302234015, "2025-03-02": 20250302000000,
+    "2025-03-02 23:40:15.250": 20250302234015, " 2025-03-02 23:40 ": 20250302234000, "2/3/2025 9:05": 20250302090500,
+    "02/03/25": 20250302000000, "02.03.1999 23h40": 19990302234000, "29/02/2024 10:00": 20240229100000,
+    "29/02/2025 10:00": None, "2025-02-31 10:00": None, "2025-03-02 24:00": None, "1899-12-31": None,
+    "n/a": None, "": None, "2025-3-2": 20250302000000,
+}
+
+
+@pytest.mark.parametrize("sample", [["2025-01-01 10:00"] * 5, ["01/01/2025 10:00"] * 5, []])
+def test_timestamps_read_the_same_whatever_shape_the_sample_shows(sample):
+    """The sampled shape only makes reading faster: every value reads the same with or without it."""
+    import ibis
+
+    from workshop_data import timestamps
+
+    import calendar
+    from datetime import datetime
+
+    table = ibis.memtable(pd.DataFrame({"t": list(STAMPS), "n": range(len(STAMPS))}))
+    stamped = table.select("n", stamp=timestamps.text_stamp(table.t, timestamps.detect_shapes(sample),
+                                                            trimmed=table.t.strip()))
+    moments = timestamps.with_moments(stamped, ibis.memtable(timestamps.calendar_table()), ["n"])
+    found = moments.order_by("n").to_pyarrow().column("seconds").to_pylist()
+    expected = [None if s is None else calendar.timegm(datetime.strptime(str(s), "%Y%m%d%H%M%S").timetuple())
+                for s in STAMPS.values()]
+    assert dict(zip(STAMPS, found)) == dict(zip(STAMPS, expected))
+
+
+def test_the_sampled_shape_of_an_iso_export_without_seconds():
+    from workshop_data.timestamps import detect_shapes
+
+    iso, french = detect_shapes(["2025-03-02 23:40"] * 3 + ["14/03/2025 09:32"] + ["n/a"] * 2)
+    assert iso.text == "9999-99-99 99:99" and iso.in_order and iso.spans[-1] is None
+    assert french.text == "99/99/9999 99:99" and not french.in_order

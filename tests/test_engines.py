@@ -61,13 +61,14 @@ def test_hand_checked_features_on_duckdb(files):
     table = found.table
     assert table.loc["A", "repeat_contacts"] == 4      # exactly 7x24 h is a repeat, one minute more is not
     assert table.loc["B", "repeat_contacts"] == 1      # summer time ends in the week; a missing topic never repeats
-    assert table.loc["A"][[f"contacts_{c}" for c in ("phone", "counter", "email", "web", "mail", "chat", "social", "other")]].tolist() \
-        == [1, 1, 1, 2, 1, 1, 1, 1]
+    channels = ("phone", "counter", "email", "web", "mail", "chat", "social", "other")
+    assert table.loc["A"][[f"contacts_{c}" for c in channels]].tolist() == [1, 1, 1, 2, 1, 1, 1, 1]
     assert table.loc["A", "digital_share"] == pytest.approx(4 / 9)
     assert table.loc["B", "active_months"] == 4 and table.loc["B", "distinct_topics"] == 1
     assert table.loc["C", "contacts_total"] == 1 and (table.loc["D"] == 0).all()
     report = found.report
-    assert (report.rows, report.bad_timestamps, report.unmatched_rows, report.unmatched_ids) == (24, BAD_TIMESTAMPS, 3, 2)
+    counts = (report.rows, report.bad_timestamps, report.unmatched_rows, report.unmatched_ids)
+    assert counts == (24, BAD_TIMESTAMPS, 3, 2)
 
 
 def _same(found, reference) -> None:
@@ -84,7 +85,8 @@ def test_spark_reads_csv_and_parquet_as_duckdb_does(files, spark):
     for kind in ("csv", "parquet"):
         found = contact_features(files[kind], MAPPING, RESPONDENTS, engine=spark)
         _same(found, reference)
-        assert found.report.source["sha256"] == contact_features(files[kind], MAPPING, RESPONDENTS).report.source["sha256"]
+        on_duckdb = contact_features(files[kind], MAPPING, RESPONDENTS)
+        assert found.report.source["sha256"] == on_duckdb.report.source["sha256"]
     assert "Fax" in str(found.report.warnings)
 
 
@@ -130,7 +132,8 @@ def test_unknown_engine_missing_table_and_files_on_a_database_are_refused(demo, 
 
 
 def test_a_password_never_shows():
-    assert engines.safe_name("postgresql://agent:s3cret@db.example:5432/crm") == "postgresql://agent@db.example:5432/crm"
+    shown = engines.safe_name("postgresql://agent:s3cret@db.example:5432/crm")
+    assert shown == "postgresql://agent@db.example:5432/crm"
     with pytest.raises(DataError) as caught:
         engines.connect("postgresql://agent:s3cret@127.0.0.1:1/crm")
     assert "s3cret" not in str(caught.value)

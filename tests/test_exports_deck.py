@@ -8,8 +8,11 @@ from pptx import Presentation
 from pptx.util import Emu
 
 import exports
+from exports import view
 from cli import main
-from exports_helpers import HOSTILE_NAME, MIN_GROUP, small_group_workshop, ten_persona_workshop
+from exports_helpers import (CUSTOM_DIMENSIONS, HOSTILE_NAME, MIN_GROUP, RESERVATION, SERVICE_SCRIPT,
+                             custom_dimension_workshop, long_text_workshop, small_group_workshop,
+                             ten_persona_workshop, validated_workshop)
 
 
 def _deck(ws, **kwargs):
@@ -127,3 +130,29 @@ def test_every_pictogram_has_its_png_for_the_deck():
     assert set(pictograms.available()) >= {"rocket", "help-circle", "shield-alert", "hand-helping", "wifi-off",
                                            "users", "person"}
     assert all(pictograms.png_path(icon).is_file() for icon in pictograms.available())
+
+
+def test_services_say_on_the_persona_slide_in_the_notes_and_on_the_method_slide():
+    prs = _deck(validated_workshop())
+    first, second, third = prs.slides[2], prs.slides[3], prs.slides[4]
+    assert "Reconnu par\u00a0: Accueil, État civil · Réserve\u00a0: Action sociale" in _texts(first)
+    notes = first.notes_slide.notes_text_frame.text
+    assert f"Action sociale (25/11/2026) — «\u202f{RESERVATION}\u202f»" in notes
+    assert SERVICE_SCRIPT in second.notes_slide.notes_text_frame.text                 # verbatim, as typed
+    assert "Reconnu par" not in _texts(third) + third.notes_slide.notes_text_frame.text
+    method = _texts(prs.slides[-1])
+    assert "Ce qu'en disent les services" in method and f"Réserves\u00a0: {SERVICE_SCRIPT}" in method
+    english = _deck(validated_workshop(), lang="en")
+    assert "Recognised by: Accueil, État civil" in _texts(english.slides[2])
+    assert "What the services say" not in _texts(_deck(ten_persona_workshop(), lang="en").slides[-1])
+
+
+def test_custom_dimensions_on_the_persona_slide():
+    prs = _deck(custom_dimension_workshop("en"), lang="en")
+    text = _texts(prs.slides[2])
+    assert "Paperless habits" in text and "Planning ahead" in text and "Help from <b>relatives</b>" in text
+    assert "Calm about making a mistake" in text
+    crowded = custom_dimension_workshop(base=long_text_workshop())
+    index = next(i for i, s in enumerate(view.document_view(crowded)["sheets"]) if s["traits_more"])
+    slide = _texts(_deck(crowded).slides[2 + index])      # the slide has room for the meters the sheet left out
+    assert all(label["fr"][:25] in slide for label in CUSTOM_DIMENSIONS.values()) and "moins marqués" not in slide

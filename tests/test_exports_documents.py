@@ -16,7 +16,8 @@ import pytest
 import exports
 from exports import view
 from exports.language import in_language
-from exports_helpers import LONG, long_text_workshop, ten_persona_workshop
+from exports_helpers import (CUSTOM_DIMENSIONS, LONG, custom_dimension_workshop, long_text_workshop,
+                             ten_persona_workshop, validated_workshop)
 from personas import operations
 from personas_helpers import built_demo, make_features
 
@@ -159,10 +160,44 @@ def test_method_words_for_archetype_changes_validation_structure_and_typology():
                   {"op": "validate", "args": {"persona": "p2", "validated": True}, "time": "2026-11-03T10:00:00Z"},
                   {"op": "set", "args": {"persona": "p2", "field": "needs", "value": "x"}, "time": "2026-11-04T10:00:00Z"}]
     doc = view.document_view(ws, lang="en")
-    assert [r["date"] for r in doc["history"]["rows"]] == ["2026-11-02", "2026-11-03", "2026-11-04"]
+    assert [r["date"] for r in doc["history"]["rows"]] == ["02/11/2026", "03/11/2026", "04/11/2026"]  # CLDR en_GB
     assert doc["history"]["rows"][0]["text"].endswith("archetype changed to “Agile”")
     assert doc["history"]["rows"][1]["text"] == "Karim, pressé et exigeant (p2) validated"
     assert doc["history"]["rows"][2]["text"].endswith("text “Needs” rewritten")
     settings = {r["label"]: r["value"] for r in doc["settings"]}
     assert settings["Structure of the data"] == "weak" and settings["Typology"].startswith("City, ville.yaml")
     assert "The profiles were named after the typology “City”." in doc["making"]
+
+
+def test_method_history_says_what_each_service_said():
+    ws = ten_persona_workshop()
+    ws.history = [{"op": "validation", "args": {"persona": "p1", "service": "Accueil", "status": status, "text": ""},
+                   "time": "2026-11-05T10:00:00Z"} for status in ("recognised", "reservation", None)]
+    rows = [r["text"] for r in view.document_view(ws)["history"]["rows"]]
+    assert rows == ["« Léa & Œdipe <b> » (p1) : reconnu par le service Accueil",
+                    "« Léa & Œdipe <b> » (p1) : réserve du service Accueil",
+                    "« Léa & Œdipe <b> » (p1) : le service Accueil retire son avis"]
+    english = [r["text"] for r in view.document_view(ws, lang="en")["history"]["rows"]]
+    assert english[0] == "« Léa & Œdipe <b> » (p1): recognised by Accueil"
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_custom_dimensions_and_services_keep_every_heading_and_one_page_a_sheet(lang):
+    """Thirteen traits, services' reservations and very long texts: each sheet still prints on one page."""
+    ws = custom_dimension_workshop(base=long_text_workshop())
+    ws.personas = ws.personas[:3]
+    for persona, said in zip(ws.personas, validated_workshop().personas[:2]):
+        persona.validations = said.validations
+    ws.personas[2] = custom_dimension_workshop(lang).personas[2]          # short texts: all thirteen meters
+    page = exports.render_html(ws, lang=lang)
+    texts = [p.extract_text() for p in pypdf.PdfReader(io.BytesIO(exports.render_pdf(page))).pages]
+    flat = _flat(" ".join(texts))
+    assert [h for h in _headings(page) if h not in flat] == []
+    method = "méthode et sources" if lang == "fr" else "method and sources"
+    assert [i for i, text in enumerate(texts) if method in _flat(text)][0] == 4   # overview + three sheets
+    last = _flat(texts[3])
+    assert all(_flat(label[lang]) in last for name, label in CUSTOM_DIMENSIONS.items() if name != "serenite")
+    assert _flat(CUSTOM_DIMENSIONS["serenite"][lang]).split()[0] in last
+    more = "de plus, les moins marqués" if lang == "fr" else "more, the least marked"
+    crowded = [bool(s["traits_more"]) for s in view.document_view(ws, lang=lang)["sheets"]]
+    assert any(crowded) and [more in _flat(text) for text in texts[1:4]] == crowded

@@ -7,11 +7,14 @@ import re
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 import exports
 from exports import view
 from exports.html import css_string
-from exports_helpers import HOSTILE_NAME, LONG, MIN_GROUP, long_text_workshop, small_group_workshop, ten_persona_workshop
+from exports_helpers import (CUSTOM_DIMENSIONS, HOSTILE_NAME, LONG, MIN_GROUP, REASON_HOSTILE, RESERVATION,
+                             SERVICE_SCRIPT, custom_dimension_workshop, item_trait_workshop, long_text_workshop,
+                             small_group_workshop, ten_persona_workshop, validated_workshop)
 from workshop_data.errors import DataError
 
 SNAPSHOTS = Path(__file__).parent / "data" / "exports"
@@ -255,3 +258,73 @@ def test_method_page_names_trait_variables_in_words():
     ws = replace(ws, settings={**ws.settings, "features": ["trait:access", "trait:trust", "quartier=Nord"]})
     rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="fr")["settings"]}
     assert rows["Variables"] == "Équipement et connexion, Confiance, quartier=Nord"
+
+
+def _article(page: str, persona_id: str) -> str:
+    return re.search(rf'<article[^>]*id="persona-{persona_id}".*?</article>', page, flags=re.S).group(0)
+
+
+def _words(page: str) -> str:
+    return re.sub(r"[ \t\r\n]+", " ", htmllib.unescape(re.sub(r"<[^>]+>", "", page)))  # keeps no-break spaces
+
+
+def test_sheet_and_method_page_say_which_services_recognise_each_persona():
+    page = exports.render_html(validated_workshop())
+    first = _words(_article(page, "p1"))
+    assert (f"Reconnu par\u00a0: Accueil, État civil · Réserve\u00a0: Action sociale — «\u202f{RESERVATION}\u202f»"
+            in first)
+    second = _words(_article(page, "p2"))
+    assert f"Réserve\u00a0: {SERVICE_SCRIPT} — «\u202f{REASON_HOSTILE}\u202f»" in second
+    assert "<script>" not in page and 'onerror="' not in page                 # typed markup stays text
+    assert 'class="services"' not in _article(page, "p3")                     # no service said anything
+    method = _words(page[page.index('<section class="page method flow"'):])
+    assert "Ce qu'en disent les services" in method
+    assert "Profils reconnus par au moins un service de l'atelier\u00a0: 2 sur 10." in method
+    assert f"Action sociale (25/11/2026) — «\u202f{RESERVATION}\u202f»" in method
+
+
+def test_services_in_english_and_nothing_when_no_service_spoke():
+    page = _words(exports.render_html(validated_workshop(), lang="en"))
+    assert "Recognised by: Accueil, État civil · Reservation: Action sociale" in page
+    assert "What the services say" in page and "Action sociale (25/11/2026)" in page
+    silent = exports.render_html(ten_persona_workshop())
+    assert 'class="services' not in silent and "Ce qu&#39;en disent les services" not in silent
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_custom_dimensions_get_meters_named_from_the_codebook(lang):
+    ws = custom_dimension_workshop(lang)
+    full = view.document_view(ws, lang=lang, clamp_texts=False)["sheets"][0]
+    labels = [m["label"] for m in full["traits"]]
+    assert len(labels) == 13 and labels[0] == view.translator(lang)("trait.digital_skill")   # built-in first
+    assert labels[7:] == [CUSTOM_DIMENSIONS[name][lang] for name in ws.personas[0].traits if name in CUSTOM_DIMENSIONS]
+    calm = CUSTOM_DIMENSIONS["serenite"][lang]
+    assert full["defining"][0] == f"{calm}{view.translator(lang)('punct.colon')} {view.translator(lang)('level.low')}"
+    page = exports.render_html(ws, lang=lang)
+    assert f'aria-label="{escape(CUSTOM_DIMENSIONS["formulaires"][lang])}: ' in page
+    assert "<b>" not in page and escape(CUSTOM_DIMENSIONS["entourage"][lang]) in page     # typed markup stays text
+    assert "trait:serenite" not in page and calm in _words(page[page.index('class="settings"'):])
+
+
+def test_many_traits_keep_the_sheet_to_one_page_with_a_visible_count():
+    ws = custom_dimension_workshop(base=long_text_workshop())
+    doc = view.document_view(ws)
+    crowded = [s for s in doc["sheets"] if s["traits_more"]]
+    assert crowded                                           # the long texts leave no room for thirteen meters
+    for sheet in crowded:
+        assert len(sheet["traits"]) + sheet["traits_more"] == 13 and len(sheet["traits"]) >= 4
+        shown = {m["key"] for m in sheet["traits"]}
+        persona = next(p for p in ws.personas if p.id == sheet["id"])
+        kept = min(abs(persona.traits[k] - 50) for k in shown)
+        assert all(abs(v - 50) <= kept for k, v in persona.traits.items() if k not in shown)   # least marked left out
+    page = exports.render_html(ws)
+    assert "de plus, les moins marqués" in page
+    assert all(len(s["traits"]) == 13 for s in view.document_view(ws, clamp_texts=False)["sheets"][:-1])
+
+
+def test_item_traits_are_named_from_their_column_label():
+    sheet = view.document_view(item_trait_workshop())["sheets"][0]
+    assert [m["label"] for m in sheet["traits"]] == ["Je préfère le papier", "Parler à un agent", "Q sans libelle"]
+    assert sheet["defining"][:2] == ["Je préfère le papier\u00a0: élevé", "quartier=Nord"]
+    english = view.document_view(item_trait_workshop(), lang="en")["sheets"][0]
+    assert [m["label"] for m in english["traits"]][:2] == ["I prefer paper", "Parler à un agent"]

@@ -7,7 +7,9 @@ import pytest
 import exports
 from exports import view
 from exports.markdown import md_escape
-from exports_helpers import LONG, long_text_workshop, small_group_workshop, ten_persona_workshop
+from exports_helpers import (CUSTOM_DIMENSIONS, LONG, REASON_HOSTILE, RESERVATION, SERVICE_SCRIPT,
+                             custom_dimension_workshop, long_text_workshop, small_group_workshop,
+                             ten_persona_workshop, validated_workshop)
 from test_exports_html import check_snapshot
 
 
@@ -87,3 +89,24 @@ def test_every_heading_stands_after_a_blank_line(lang):
     lines = exports.render_markdown(ten_persona_workshop(), lang=lang).splitlines()
     glued = [(before, line) for before, line in zip(lines, lines[1:]) if line.startswith("#") and before.strip()]
     assert glued == []
+
+
+def test_services_say_under_the_archetype_and_on_the_method_page():
+    markdown = exports.render_markdown(validated_workshop())
+    seen = rendered_text(markdown)
+    assert f"Reconnu par\u00a0: Accueil, État civil · Réserve\u00a0: Action sociale — «\u202f{RESERVATION}\u202f»" in seen
+    assert f"Réserve\u00a0: {SERVICE_SCRIPT} — «\u202f{REASON_HOSTILE}\u202f»" in seen          # full, as typed
+    page = markdown_it.MarkdownIt("commonmark").enable("table").render(markdown)
+    assert "<script>" not in page and "<img" not in page and 'href="javascript' not in page
+    method = markdown[markdown.index("### Ce qu'en disent les services"):markdown.index("## Annexe")]
+    assert "| Profil | Reconnu par | Réserves |" in method and method.count("\n| ") == 4   # header, rule, two rows
+    assert "Ce qu'en disent" not in exports.render_markdown(ten_persona_workshop())
+    assert "**Recognised by:** Accueil, État civil" in exports.render_markdown(validated_workshop(), lang="en")
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_every_trait_of_a_custom_codebook_in_the_table(lang):
+    markdown = exports.render_markdown(custom_dimension_workshop(base=long_text_workshop()), lang=lang)
+    first = rendered_text(markdown[markdown.index("## «"):markdown.index("## Karim")])
+    assert all(label[lang] in first for label in CUSTOM_DIMENSIONS.values())          # all thirteen, no "+n"
+    assert "<b>" not in markdown_it.MarkdownIt("commonmark").enable("table").render(markdown)

@@ -12,7 +12,8 @@ import pytest
 
 import exports
 from exports import view
-from exports_helpers import long_text_workshop, ten_persona_workshop
+from exports_helpers import (LONG, REASON_HOSTILE, SERVICE_SCRIPT, long_text_workshop, ten_persona_workshop,
+                             validated_workshop)
 
 
 def _pdf(ws, lang="fr"):
@@ -39,6 +40,16 @@ def long_texts():
     """Four sheets are enough to show fitting (the worst one, two long ones, the small group)."""
     ws = long_text_workshop()
     ws.personas = ws.personas[:3] + ws.personas[-1:]
+    return ws, *_pdf(ws)
+
+
+@pytest.fixture(scope="module")
+def validated():
+    """Services spoke about the first three personas; the third has eight long reservations."""
+    ws = validated_workshop()
+    ws.personas = ws.personas[:3]
+    ws.personas[2].validations = {f"Service n°{n} de la direction des usagers": {
+        "status": "reservation", "text": LONG * 2, "date": "2026-11-27"} for n in range(8)}
     return ws, *_pdf(ws)
 
 
@@ -152,3 +163,18 @@ def test_pdf_step_fetches_nothing_from_disk_or_network(tmp_path):
     assert data.startswith(b"%PDF")
     reader = pypdf.PdfReader(io.BytesIO(data))
     assert not list(reader.pages[0].images)
+
+
+def test_services_line_on_the_sheets_and_table_on_the_method_page(validated):
+    ws, _, _, texts = validated
+    for number, persona in enumerate(ws.personas, start=1):          # each sheet still on one page
+        assert persona.name in texts[number]
+    assert "Méthode et sources" in texts[4]
+    assert "Reconnu par : Accueil, État civil · Réserve : Action sociale — « Les aidants" in _flat(texts[1])
+    second = _flat(texts[2]).replace(" ", "")                           # names and reasons read as typed
+    assert SERVICE_SCRIPT.replace(" ", "") in second and REASON_HOSTILE[:30].replace(" ", "") in second
+    crowded = _flat(texts[3])
+    assert "Réserves : Service n°0 de la direction" in crowded and "+2 de plus" in crowded
+    method = _flat(" ".join(texts[4:-1]))
+    assert "Ce qu'en disent les services" in method and "Action sociale (25/11/2026)" in method
+    assert "Service n°7 de la direction des usagers (27/11/2026) — « Cette personne" in method

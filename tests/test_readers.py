@@ -96,6 +96,53 @@ def test_xlsx_read_with_types_as_text(tmp_path: Path) -> None:
     assert pd.isna(frame.loc[1, "commentaire"])
 
 
+def test_xlsx_table_found_past_a_read_me_sheet_and_title_rows(tmp_path: Path) -> None:
+    from workbook_helpers import workbook_from_csv
+
+    path = workbook_from_csv(Path(__file__).parent / "data" / "cli" / "survey.csv", tmp_path / "book.xlsx")
+    frame = read_table(path)
+    assert frame.attrs["sheet"] == "Réponses"
+    assert frame.attrs["header_row"] == 3
+    assert frame.attrs["sheets"] == ["Lisez-moi", "Réponses", "Notes"]
+    assert list(frame.columns)[:2] == ["id_repondant", "aisance_ordinateur"]
+    assert len(frame) == 30 and frame.loc[0, "id_repondant"] == "R001"
+    with pytest.raises(DataError, match="sheet 'Lisez-moi' holds no table"):
+        read_table(path, sheet="Lisez-moi")
+
+
+def test_xlsx_merged_group_header_names_each_column_after_group_and_item(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["Baromètre de l'accueil"])
+    sheet.append(["id", "Satisfaction", None, None, "âge"])
+    sheet.append([None, "Accueil", "Délai", "Clarté", None])
+    for cells in ("A1:E1", "B2:D2", "A2:A3", "E2:E3"):
+        sheet.merge_cells(cells)
+    for i in range(4):
+        sheet.append([i + 1, 3, 4, 5, 40 + i])
+    book.save(tmp_path / "m.xlsx")
+    frame = read_table(tmp_path / "m.xlsx")
+    assert list(frame.columns) == ["id", "Satisfaction – Accueil", "Satisfaction – Délai", "Satisfaction – Clarté",
+                                   "âge"]
+    assert frame.attrs["header_row"] == 2
+    assert frame["id"].tolist() == ["1", "2", "3", "4"]
+
+
+def test_xlsx_unknown_sheet_is_refused_with_the_sheet_names(tmp_path: Path) -> None:
+    import openpyxl
+
+    book = openpyxl.Workbook()
+    book.active.title = "Données"
+    book.active.append(["id", "q"])
+    book.active.append([1, 2])
+    book.save(tmp_path / "s.xlsx")
+    with pytest.raises(DataError) as info:
+        read_table(tmp_path / "s.xlsx", sheet="Feuil2")
+    assert "Feuil2" in info.value.message and info.value.expected == "one of: Données"
+
+
 def test_xlsx_with_absurd_declared_dimensions_is_refused(tmp_path: Path) -> None:
     import zipfile
 

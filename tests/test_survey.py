@@ -168,7 +168,7 @@ def test_value_outside_the_declared_scale() -> None:
     assert err.expected == "a number from 1 to 5"
     assert err.found == "9"
     assert str(err) == (
-        "out_of_scale.csv, column 'Q1 Satisfaction', row 3: 1 value(s) do not fit the declared likert type "
+        "out_of_scale.csv, column 'Q1 Satisfaction', row 3: 1 value does not fit the declared likert type "
         "(expected a number from 1 to 5; found '9')"
     )
 
@@ -224,7 +224,7 @@ def test_too_few_respondents(tmp_path: Path) -> None:
     path = _csv(tmp_path, "id;q\n" + "".join(f"{i};{i % 5 + 1}\n" for i in range(8)))
     with pytest.raises(DataError) as info:
         load_survey(path)
-    assert info.value.message == "only 8 respondent(s); the analysis needs at least 20"
+    assert info.value.message == "only 8 respondents; the analysis needs at least 20"
     assert load_survey(path, min_respondents=8).data.shape[0] == 8
 
 

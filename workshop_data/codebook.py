@@ -16,6 +16,7 @@ import yaml
 
 from .demographics import ROLES, default_role
 from .errors import CodebookError
+from .messages import msg
 
 COLUMN_TYPES = ("likert", "numeric", "categorical", "boolean", "text", "pii", "ignore")
 DIMENSIONS = ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access")
@@ -179,11 +180,10 @@ class Codebook:
         missing = [c for c in wanted if c not in present]
         if missing:
             raise CodebookError(
-                f"the codebook names {len(missing)} column(s) the survey does not have: "
-                + ", ".join(missing[:10]),
+                msg("codebook.absent_columns", n=len(missing), names=", ".join(missing[:10])),
                 file=file,
                 column=missing[0],
-                expected="a column of the survey",
+                expected=msg("codebook.expected_column"),
             )
 
 
@@ -231,16 +231,16 @@ def _parse_codebook(data: Any, file: str | None) -> Codebook:
         return CodebookError(message, file=file, **kw)
 
     if not isinstance(data, dict):
-        raise fail("a codebook is a mapping with respondent_id and columns", found=type(data).__name__)
+        raise fail(msg("codebook.not_mapping"), found=type(data).__name__)
     rid = data.get("respondent_id")
     if not isinstance(rid, str) or not rid:
-        raise fail("respondent_id is missing", expected="the name of the respondent id column")
+        raise fail(msg("codebook.no_id"), expected=msg("codebook.expected_id"))
     weight = data.get("weight")
     if weight is not None and not isinstance(weight, str):
-        raise fail("weight must be a column name", found=weight)
+        raise fail(msg("codebook.bad_weight"), found=weight)
     raw_columns = data.get("columns")
     if not isinstance(raw_columns, dict) or not raw_columns:
-        raise fail("columns is missing or empty", expected="a mapping of column name to its type")
+        raise fail(msg("codebook.no_columns"), expected=msg("codebook.expected_columns"))
     columns: dict[str, ColumnSpec] = {}
     for name, raw in raw_columns.items():
         columns[str(name)] = _parse_column(str(name), raw, fail)
@@ -253,18 +253,18 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
     if isinstance(raw, str):
         raw = {"type": raw}
     if not isinstance(raw, dict):
-        raise fail("a column is described by a mapping with a type", column=name, found=raw)
+        raise fail(msg("codebook.bad_column"), column=name, found=raw)
     ctype = raw.get("type")
     if ctype not in COLUMN_TYPES:
-        raise fail("unknown column type", column=name, expected=" | ".join(COLUMN_TYPES), found=ctype)
+        raise fail(msg("codebook.unknown_type"), column=name, expected=" | ".join(COLUMN_TYPES), found=ctype)
     levels = raw.get("levels")
     scale = raw.get("scale")
     if levels is not None:
         if not isinstance(levels, list) or len(levels) < 2:
-            raise fail("levels must be a list of at least two labels", column=name, found=levels)
+            raise fail(msg("codebook.bad_levels"), column=name, found=levels)
         levels = [str(v) for v in levels]
         if len(set(levels)) != len(levels):
-            raise fail("levels must be distinct", column=name, found=levels)
+            raise fail(msg("codebook.repeated_levels"), column=name, found=levels)
     if scale is not None:
         if (
             not isinstance(scale, (list, tuple))
@@ -272,21 +272,21 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
             or not all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in scale)
             or scale[0] >= scale[1]
         ):
-            raise fail("scale must be [min, max] with min < max", column=name, found=scale)
+            raise fail(msg("codebook.bad_scale"), column=name, found=scale)
         scale = (float(scale[0]), float(scale[1]))
     if ctype == "likert" and levels is None and scale is None:
-        raise fail("a likert column needs levels or a scale", column=name, expected="levels: [...] or scale: [1, 5]")
+        raise fail(msg("codebook.likert_unscaled"), column=name, expected="levels: [...] | scale: [1, 5]")
     dimension = raw.get("dimension")
     if dimension is not None and not _is_dimension_name(dimension):
-        raise fail("a trait dimension is named by one word (letters, digits, _ or -)", column=name,
-                   expected=f"a built-in dimension ({' | '.join(DIMENSIONS)}) or a name of yours", found=dimension)
+        raise fail(msg("codebook.bad_dimension_name"), column=name,
+                   expected=msg("codebook.expected_dimension", names=" | ".join(DIMENSIONS)), found=dimension)
     label = _parse_label(raw.get("label"), fail, column=name)
     reverse = raw.get("reverse", False)
     if not isinstance(reverse, bool):
-        raise fail("reverse must be true or false", column=name, found=reverse)
+        raise fail(msg("codebook.bad_reverse"), column=name, found=reverse)
     role = raw.get("role")
     if role is not None and role not in ROLES:
-        raise fail("unknown column role", column=name, expected=" | ".join(ROLES), found=role)
+        raise fail(msg("codebook.unknown_role"), column=name, expected=" | ".join(ROLES), found=role)
     return ColumnSpec(
         name=name,
         type=ctype,
@@ -308,7 +308,7 @@ def _parse_label(raw: Any, fail: Any, **where: Any) -> dict[str, str]:
     if isinstance(label, str):
         label = {"fr": label, "en": label}
     if not isinstance(label, dict):
-        raise fail("label must be a mapping of language to text", found=label, **where)
+        raise fail(msg("codebook.bad_label"), found=label, **where)
     return {str(k): str(v) for k, v in label.items()}
 
 
@@ -317,11 +317,11 @@ def _parse_dimensions(raw: Any, columns: dict[str, ColumnSpec], fail: Any) -> di
     if raw is None:
         return {}
     if not isinstance(raw, dict):
-        raise fail("dimensions must map a dimension name to its label, items and alpha", found=raw)
+        raise fail(msg("codebook.bad_dimensions"), found=raw)
     out: dict[str, DimensionSpec] = {}
     for name, body in raw.items():
         if not _is_dimension_name(name):
-            raise fail("a trait dimension is named by one word (letters, digits, _ or -)", column="dimensions",
+            raise fail(msg("codebook.bad_dimension_name"), column="dimensions",
                        found=name)
         out[name] = _parse_dimension(name, body if body is not None else {}, columns, fail)
     return out
@@ -330,27 +330,27 @@ def _parse_dimensions(raw: Any, columns: dict[str, ColumnSpec], fail: Any) -> di
 def _parse_dimension(name: str, body: Any, columns: dict[str, ColumnSpec], fail: Any) -> DimensionSpec:
     where = f"dimensions.{name}"
     if not isinstance(body, dict):
-        raise fail("a dimension is a mapping with label, items and alpha", column=where, found=body)
+        raise fail(msg("codebook.bad_dimension"), column=where, found=body)
     items = body.get("items") or []
     if not isinstance(items, list) or not all(isinstance(i, str) for i in items) or len(set(items)) != len(items):
-        raise fail("items must be a list of distinct column names", column=where, found=items)
+        raise fail(msg("codebook.bad_items"), column=where, found=items)
     for item in items:
         spec = columns.get(item)
         if spec is None:
-            raise fail(f"dimension '{name}' names a column that is not under columns", column=item,
-                       expected="a column declared under columns")
+            raise fail(msg("codebook.item_not_a_column", dimension=name), column=item,
+                       expected=msg("codebook.expected_declared_column"))
         if spec.type not in MEASURE_TYPES:
-            raise fail(f"dimension '{name}' rests on a {spec.type} column", column=item,
+            raise fail(msg("codebook.item_not_measured", dimension=name, type=spec.type), column=item,
                        expected=" | ".join(MEASURE_TYPES))
         if spec.dimension not in (None, name):
-            raise fail(f"the column says dimension '{spec.dimension}', the dimensions block says '{name}'",
-                       column=item, expected="one dimension per column")
+            raise fail(msg("codebook.two_dimensions", column_says=spec.dimension, block_says=name),
+                       column=item, expected=msg("codebook.expected_one_dimension"))
         spec.dimension = name
     alpha = body.get("alpha")
     if alpha is not None and (
         not isinstance(alpha, (int, float)) or isinstance(alpha, bool) or not math.isfinite(alpha) or alpha > 1
     ):
-        raise fail("alpha must be a number at most 1 (Cronbach's alpha)", column=where, found=alpha)
+        raise fail(msg("codebook.bad_alpha"), column=where, found=alpha)
     return DimensionSpec(
         name=name,
         label=_parse_label(body.get("label"), fail, column=where),
@@ -361,20 +361,20 @@ def _parse_dimension(name: str, body: Any, columns: dict[str, ColumnSpec], fail:
 
 def _parse_contacts(raw: Any, fail: Any) -> ContactMapping:
     if not isinstance(raw, dict):
-        raise fail("contacts must be a mapping", column="contacts", found=raw)
+        raise fail(msg("codebook.bad_contacts"), column="contacts", found=raw)
     for key in ("respondent_id", "timestamp", "channel"):
         if not isinstance(raw.get(key), str) or not raw.get(key):
-            raise fail(f"contacts.{key} is missing", expected="a column name of the contact log")
+            raise fail(msg("codebook.contacts_missing", key=key), expected=msg("codebook.expected_log_column"))
     for key in ("topic", "online_available"):
         if raw.get(key) is not None and (not isinstance(raw[key], str) or not raw[key]):
-            raise fail(f"contacts.{key} must be a column name", expected="a column name of the contact log",
+            raise fail(msg("codebook.contacts_not_a_name", key=key), expected=msg("codebook.expected_log_column"),
                        found=raw[key])
     channels = raw.get("channels") or {}
     if not isinstance(channels, dict):
-        raise fail("contacts.channels must map log values to channels", found=channels)
+        raise fail(msg("codebook.bad_channels"), found=channels)
     bad = {str(k): v for k, v in channels.items() if v not in CHANNELS}
     if bad:
-        raise fail("unknown channel in contacts.channels", expected=" | ".join(CHANNELS), found=bad)
+        raise fail(msg("codebook.unknown_channel"), expected=" | ".join(CHANNELS), found=bad)
     return ContactMapping(
         respondent_id=raw["respondent_id"],
         timestamp=raw["timestamp"],

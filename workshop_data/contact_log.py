@@ -30,6 +30,7 @@ import numpy as np
 from . import engines
 from .engines import Engine
 from .errors import DataError
+from .messages import msg
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CHUNK = 8 << 20
@@ -47,6 +48,7 @@ class LogFile:
     delimiter: str | None = None
     transcode: bool = False      # cp1252 file holding bytes 0x80-0x9F: DuckDB needs a UTF-8 copy
     header: tuple[str, ...] = ()  # CSV column names, so the engine need not sniff the file again
+    head: tuple[str, ...] = ()    # the first complete data lines (from the first 64 KiB), for samples
 
 
 @dataclass
@@ -68,19 +70,34 @@ def open_log(source: Any, engine: Engine, *, table: str | None = None) -> OpenLo
     if table is not None:
         return OpenLog(engines.table(engine, table), [], f"{engine.name} table {table}")
     if not engine.reads_files:
-        raise DataError("this engine reads the contact log from a table of its database", file=engine.name,
-                        expected="--contacts-table NAME (or the duckdb or spark engine for files)")
+        raise DataError(msg("log.table_only"), file=engine.name, expected=msg("log.expected_table"))
     files = []
     for path in _resolve(source):
         try:
             files.append(_inspect(path))
         except (OSError, IsADirectoryError) as exc:
-            raise DataError(f"cannot read the file: {exc.__class__.__name__}", file=str(path)) from None
+            raise DataError(msg("file.unreadable", reason=exc.__class__.__name__), file=str(path)) from None
     name = _source_name(source, files)
     if len({f.kind for f in files}) > 1:
-        raise DataError("a contact log mixes CSV and Parquet files", file=name, expected="files of one kind")
+        raise DataError(msg("log.mixed"), file=name, expected=msg("log.expected_one_kind"))
     table_, cleanup = _read_files(files, engine)
     return OpenLog(table_, files, name, cleanup)
+
+
+def head_values(files: list[LogFile], column: str, limit: int) -> list[str] | None:
+    """Up to ``limit`` raw values of a column from the CSV files' first lines (read while hashing:
+    no query), or None when the log is not CSV."""
+    if not files or any(f.kind != "csv" for f in files):
+        return None
+    values: list[str] = []
+    for f in files:
+        index = f.header.index(column)
+        for row in csv.reader(f.head, delimiter=f.delimiter or ","):
+            if len(row) > index:
+                values.append(row[index])
+        if len(values) >= limit:
+            break
+    return values[:limit]
 
 
 def combined_hash(files: list[LogFile]) -> str | None:
@@ -98,24 +115,24 @@ def combined_hash(files: list[LogFile]) -> str | None:
 def _resolve(source: str | Path | Sequence[str | Path]) -> list[Path]:
     items = [source] if isinstance(source, (str, Path)) else list(source)
     if not items:
-        raise DataError("no contact log given", expected="a CSV or Parquet file, a glob or a list of files")
+        raise DataError(msg("log.none"), expected=msg("log.expected_source"))
     paths: list[Path] = []
     for item in items:
         text = str(item)
         if any(ch in text for ch in "*?[") and not Path(text).exists():
             found = sorted(Path(p) for p in globmod.glob(text, recursive=True) if Path(p).is_file())
             if not found:
-                raise DataError("no file matches this pattern", file=text, expected="at least one contact log file")
+                raise DataError(msg("log.no_match"), file=text, expected=msg("log.expected_one_file"))
             paths.extend(found)
             continue
         path = Path(text)
         if path.is_dir():
             found = sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in (".csv", ".txt", ".tsv", *PARQUET_SUFFIXES))
             if not found:
-                raise DataError("no contact log file in this folder", file=text, expected="CSV or Parquet files")
+                raise DataError(msg("log.empty_folder"), file=text, expected=msg("log.expected_files"))
             paths.extend(found)
         elif not path.is_file():
-            raise DataError("file not found", file=text, expected="a contact log file")
+            raise DataError(msg("file.not_found"), file=text, expected=msg("log.expected_file"))
         else:
             paths.append(path)
     return paths
@@ -131,7 +148,7 @@ def _inspect(path: Path) -> LogFile:
             while block := handle.read(_CHUNK):
                 digest.update(block)
         if head != b"PAR1":
-            raise DataError("not a Parquet file", file=str(path), expected="a Parquet file (or a .csv name)")
+            raise DataError(msg("log.not_parquet"), file=str(path), expected=msg("log.expected_parquet"))
         return LogFile(path, "parquet", digest.hexdigest())
     digest = hashlib.sha256()
     decoder = codecs.getincrementaldecoder("utf-8")()
@@ -152,7 +169,7 @@ def _inspect(path: Path) -> LogFile:
                 codes = np.frombuffer(block, dtype=np.uint8)
                 cp1252_bytes = bool(((codes >= 0x80) & (codes < 0xA0)).any())
     if not head.strip(b"\xef\xbb\xbf\r\n\t "):
-        raise DataError("the contact log is empty", file=str(path), expected="a header line and contact rows")
+        raise DataError(msg("log.empty"), file=str(path), expected=msg("log.expected_rows"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         encoding, text = "utf-16", head.decode("utf-16", errors="ignore")
     else:
@@ -162,7 +179,7 @@ def _inspect(path: Path) -> LogFile:
             except UnicodeDecodeError:
                 utf8_ok = False
         if b"\x00" in head:
-            raise DataError("binary file, not a text contact log", file=str(path), expected="a CSV or Parquet file")
+            raise DataError(msg("log.binary"), file=str(path), expected=msg("log.expected_csv_parquet"))
         encoding = "utf-8" if utf8_ok else "latin-1"
         text = head.decode("utf-8" if utf8_ok else "latin-1", errors="ignore").lstrip("\ufeff")
     header = text.splitlines()[0] if text.splitlines() else ""
@@ -170,9 +187,12 @@ def _inspect(path: Path) -> LogFile:
     delimiter = max(counts, key=counts.get) if max(counts.values()) else ","
     names = tuple(next(csv.reader([header], delimiter=delimiter), []))
     if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
-        raise DataError("the header line of the contact log is not usable", file=str(path), line=1,
-                        expected="distinct, non-empty column names", found=header[:200])
-    return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names)
+        raise DataError(msg("log.bad_header"), file=str(path), line=1, expected=msg("log.expected_names"),
+                        found=header[:200])
+    lines = text.splitlines()
+    first_lines = tuple(lines[1:-1] if len(head) == 65536 else lines[1:])  # the last line may be cut
+    return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names,
+                   first_lines)
 
 
 def _transcode(log: LogFile, folder: Path) -> Path:
@@ -211,14 +231,14 @@ def _read_files(files: list[LogFile], engine: Engine) -> tuple[Any, Any]:
             else:
                 table = engines.read_csv(engine, names, delimiter=delimiter, encoding=encoding, header=header)
         except Exception as exc:
-            raise DataError(f"cannot read the contact log: {engines.first_line(exc)}", file=names[0],
-                            expected="a CSV or Parquet contact log") from None
+            raise DataError(msg("contacts.unreadable", reason=engines.first_line(exc)), file=names[0],
+                            expected=msg("contacts.expected_log")) from None
         tables.append((members, table))
     first_members, first = tables[0]
     columns = list(first.columns)
     for members, table in tables[1:]:
         if set(table.columns) != set(columns):
-            raise DataError("contact log files do not share the same columns", file=str(members[0].path),
+            raise DataError(msg("log.different_columns"), file=str(members[0].path),
                             expected=", ".join(columns), found=list(table.columns))
     if len(tables) == 1:
         return first, cleanup

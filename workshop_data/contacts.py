@@ -20,9 +20,10 @@ import pandas as pd
 
 from . import engines, timestamps
 from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
-from .contact_log import OpenLog, combined_hash, open_log
+from .contact_log import OpenLog, combined_hash, head_values, open_log
 from .engines import Engine
 from .errors import DataError, DataWarning
+from .messages import msg
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "contacts_total",
@@ -72,35 +73,42 @@ def read_contacts(source: Any = None, *, engine: str | Engine | None = None, tab
     return open_log(source, engines.connect(engine), table=table).table
 
 
-def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = ()) -> Any:
+def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = (),
+                  calendar: Any = None) -> Any:
     """The per-respondent aggregation, as one Ibis expression over a raw contact table.
 
     One row per respondent id found in the log (ids as trimmed strings) with FEATURE_COLUMNS, plus
     ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``,
-    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds of
-    wall-clock time since 1970) and two of its channel labels the mapping does not list.
+    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds
+    of wall-clock time since 1970), and two of its channel labels the mapping does not list.
     ``shapes`` are timestamp layouts found on a sample (:func:`timestamps.detect_shapes`): they
-    only make reading faster. A contact is a repeat when the same respondent had a contact on the
+    only make reading faster. ``calendar``: :func:`timestamps.calendar_table` on the table's
+    engine (sent as an in-memory table when not given). A contact is a repeat when the same respondent had a contact on the
     same topic at most 7×24 h (inclusive) before it.
     """
+    import ibis
+
     _check_columns(table, mapping, file=None)
-    log = _with_repeats(_normalised(table, mapping, shapes))
+    if calendar is None:
+        calendar = ibis.memtable(timestamps.calendar_table())
+    log = _with_repeats(_normalised(table, mapping, shapes), calendar)
     valid = log.seconds.notnull()
     grouped = log.group_by("rid").aggregate(
         rows=log.count(),
         bad_timestamps=log.count(where=~valid),
-        unlisted_channels=log.count(where=valid & log.unlisted_channel),
+        unlisted_channels=log.count(where=valid & log.unlisted_label.notnull()),
         contacts_total=log.count(where=valid),
-        **{f"contacts_{channel}": log.count(where=valid & (log.channel == channel)) for channel in CHANNELS},
-        digital_contacts=log.count(where=valid & log.channel.isin(DIGITAL_CHANNELS)),
+        **{f"contacts_{channel}": log.count(where=valid & (log.channel == number))
+           for number, channel in enumerate(CHANNELS)},
+        digital_contacts=log.count(where=valid & log.channel.isin([CHANNELS.index(c) for c in DIGITAL_CHANNELS])),
         avoidable_contacts=log.count(where=valid & log.online),
         repeat_contacts=log.count(where=valid & log.repeat),
-        distinct_topics=log.topic.nunique(where=valid),
-        active_months=log.month.nunique(where=valid),
+        distinct_topics=log.count(where=log.first_on_topic),
+        active_months=log.month.nunique(),  # NULL when the timestamp cannot be read
         first_contact=log.seconds.min(),
         last_contact=log.seconds.max(),
-        unlisted_low=log.raw_channel.min(where=log.unlisted_channel),
-        unlisted_high=log.raw_channel.max(where=log.unlisted_channel),
+        unlisted_low=log.unlisted_label.min(),
+        unlisted_high=log.unlisted_label.max(),
     )
     return grouped.mutate(
         digital_share=_share(grouped.digital_contacts, grouped.contacts_total),
@@ -128,7 +136,7 @@ def contact_features(
         _check_columns(log.table, mapping, file=log.name)
         ids = pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object))
         shapes = _timestamp_shapes(eng, log, mapping)
-        per_id = features_expr(log.table, mapping, shapes)
+        per_id = features_expr(log.table, mapping, shapes, engines.upload(eng, timestamps.calendar_table()))
         result = _run(eng, _onto_respondents(per_id, engines.upload(eng, _id_table(ids))), log.name)
     finally:
         log.close()
@@ -152,12 +160,16 @@ def feature_table(encoded: pd.DataFrame, contacts: pd.DataFrame | None) -> pd.Da
 
 
 def _timestamp_shapes(engine: Engine, log: OpenLog, mapping: ContactMapping) -> list[timestamps.Shape]:
-    """Timestamp layouts found on the first rows (a LIMIT query: the engine reads one block)."""
+    """Timestamp layouts found on the first rows: of a CSV, those read while hashing it; otherwise
+    a LIMIT query (the engine reads one block)."""
     column = log.table[mapping.timestamp]
     if not column.type().is_string():
         return []
-    sample = _run(engine, log.table.select(t=column).limit(timestamps.SAMPLE_ROWS), log.name)
-    return timestamps.detect_shapes(sample.column("t").to_pylist())
+    sample = head_values(log.files, mapping.timestamp, timestamps.SAMPLE_ROWS)
+    if sample is None:
+        limited = log.table.select(t=column).limit(timestamps.SAMPLE_ROWS)
+        sample = _run(engine, limited, log.name).column("t").to_pylist()
+    return timestamps.detect_shapes(sample)
 
 
 def _id_table(ids: Any) -> Any:
@@ -190,8 +202,8 @@ def _run(engine: Engine, expr: Any, name: str) -> Any:
     except DataError:
         raise
     except Exception as exc:
-        raise DataError(f"cannot read the contact log: {engines.first_line(exc)}", file=name,
-                        expected="a CSV or Parquet contact log") from None
+        raise DataError(msg("contacts.unreadable", reason=engines.first_line(exc)), file=name,
+                        expected=msg("contacts.expected_log")) from None
 
 
 # -- back on this machine: one row per respondent and the report -----------------------------------
@@ -204,9 +216,8 @@ def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_
     rows, bad = totals["rows"], totals["bad_timestamps"]
     if rows and bad / rows > max_bad:
         raise DataError(
-            f"{bad} of {rows} contacts have a timestamp that cannot be read",
-            file=log.name, column=mapping.timestamp,
-            expected="dates such as 2025-03-14 09:32:00 or 14/03/2025 09:32",
+            msg("contacts.bad_timestamps", bad=bad, n=rows), file=log.name, column=mapping.timestamp,
+            expected=msg("contacts.expected_dates"),
         )
     report = ContactReport(
         rows=rows,
@@ -247,20 +258,19 @@ def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMappi
     warnings: list[DataWarning] = []
     bad, unlisted, unmatched = totals["bad_timestamps"], totals["unlisted_channels"], totals["unmatched_rows"]
     if bad:
-        warnings.append(DataWarning(f"{bad} contact(s) left out: timestamp cannot be read",
-                                    file=name, column=mapping.timestamp, count=bad))
+        warnings.append(DataWarning(msg("contacts.left_out", n=bad), file=name, column=mapping.timestamp, count=bad))
     if unlisted:
         labels = sorted(set(frame["unlisted_low"].dropna()) | set(frame["unlisted_high"].dropna()))
         shown = labels[:UNLISTED_LABELS_SHOWN] + (["…"] if len(labels) > UNLISTED_LABELS_SHOWN else [])
         warnings.append(DataWarning(
-            f"{unlisted} contact(s) on channel labels the channel map does not list, counted as 'other': "
-            + ", ".join(str(label) for label in shown), file=name, column=mapping.channel, count=unlisted))
+            msg("contacts.unlisted", n=unlisted, labels=", ".join(str(label) for label in shown)),
+            file=name, column=mapping.channel, count=unlisted))
     if unmatched:
         warnings.append(DataWarning(
-            f"{unmatched} contact(s) from {totals['unmatched_ids']} id(s) match no respondent",
+            msg("contacts.unmatched", n=unmatched, ids=totals["unmatched_ids"]),
             file=name, column=mapping.respondent_id, count=unmatched))
     if totals["rows"] == 0:
-        warnings.append(DataWarning("the contact log has no rows", file=name))
+        warnings.append(DataWarning(msg("contacts.no_rows"), file=name))
     return warnings
 
 
@@ -269,19 +279,13 @@ def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMappi
 
 def _check_columns(table: Any, mapping: ContactMapping, *, file: str | None) -> None:
     present = list(table.columns)
-    wanted = [
-        (mapping.respondent_id, "the respondent id column"),
-        (mapping.channel, "the contact channel column"),
-        (mapping.timestamp, "the timestamp column"),
-        (mapping.topic, "the topic column"),
-        (mapping.online_available, "the online-available column"),
-    ]
+    wanted = [(mapping.respondent_id, "respondent_id"), (mapping.channel, "channel"), (mapping.timestamp, "timestamp"),
+              (mapping.topic, "topic"), (mapping.online_available, "online_available")]
     for column, role in wanted:
         if column and column not in present:
             raise DataError(
-                f"the contact log has no column '{column}' ({role} in the codebook)",
-                file=file, column=column,
-                expected=f"{role} among: " + ", ".join(present[:20]),
+                msg("contacts.no_column", column=column, role=msg(f"contacts.role.{role}")), file=file, column=column,
+                expected=msg("contacts.expected_role", role=msg(f"contacts.role.{role}"), names=", ".join(present[:20])),
             )
 
 
@@ -291,39 +295,51 @@ def _share(part: Any, total: Any) -> Any:
     return ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)
 
 
-def _with_repeats(log: Any) -> Any:
+def _with_repeats(log: Any, calendar: Any) -> Any:
     """Seconds and month of each contact, and whether it follows one on the same topic by the same
-    person within 7×24 h (inclusive).
-
-    The window also keeps this step apart from the one cutting timestamps into parts, so the SQL
-    refers to the parts as columns instead of repeating their expressions.
-    """
-    seconds, month = timestamps.moment({part: log[part] for part in timestamps.PARTS})
-    previous = seconds.lag().over(group_by=[log.rid, log.topic], order_by=seconds)
-    repeat = log.topic.notnull() & (seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False)
-    return log.select("rid", "channel", "topic", "online", "raw_channel", "unlisted_channel",
-                      seconds=seconds, month=month, repeat=repeat)
+    person within 7×24 h (inclusive), or is the first on its topic (counting those counts the
+    topics without a distinct count). A contact whose timestamp cannot be read has no seconds and
+    sorts apart (first or last, by engine): it never comes between two readable ones, nor before
+    the first readable one."""
+    timed = timestamps.with_moments(log, calendar, ["rid", "topic", "channel", "online", "unlisted_label"])
+    previous = timed.seconds.lag().over(group_by=[timed.rid, timed.topic], order_by=timed.seconds)
+    topic = timed.topic.notnull() & timed.seconds.notnull()
+    return timed.mutate(repeat=topic & (timed.seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False),
+                        first_on_topic=topic & previous.isnull())
 
 
 def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:
-    """Trimmed string id, canonical channel, topic, online flag and timestamp parts of each contact."""
+    """Each contact as the few narrow columns the window has to carry: trimmed id, topic, stamp,
+    channel number (its place in CHANNELS), online flag, and its channel label when the map does
+    not list it (NULL otherwise)."""
     import ibis
 
-    rid = table[mapping.respondent_id].cast("string").strip().fill_null("")
-    raw_channel = table[mapping.channel].cast("string").strip()
-    labels = {str(k).strip(): v for k, v in mapping.channels.items()}
-    channel = raw_channel.substitute(labels, else_=ibis.ifelse(raw_channel.isin(CHANNELS), raw_channel, "other"))
-    unlisted = raw_channel.notnull() & ~raw_channel.isin([*labels, *CHANNELS])
-    topic = table[mapping.topic].cast("string").strip().nullif("") if mapping.topic else ibis.null("string")
-    return table.select(rid=rid, channel=channel, topic=topic, online=_online(table, mapping),
-                        raw_channel=raw_channel, unlisted_channel=unlisted,
-                        **_timestamp_parts(table[mapping.timestamp], shapes))
-
-
-def _timestamp_parts(stamp: Any, shapes: Sequence[timestamps.Shape]) -> dict[str, Any]:
+    raw_channel = _trimmed(table[mapping.channel])
+    codes = {channel: number for number, channel in enumerate(CHANNELS)}
+    codes.update({str(label).strip(): CHANNELS.index(channel) for label, channel in mapping.channels.items()})
+    unlisted = raw_channel.notnull() & ~raw_channel.isin(list(codes))
+    stamp = table[mapping.timestamp]
     if stamp.type().is_timestamp() or stamp.type().is_date():
-        return timestamps.native_parts(stamp)
-    return timestamps.text_parts(stamp.cast("string"), shapes)
+        stamp = timestamps.native_stamp(stamp)
+    else:
+        stamp = timestamps.text_stamp(stamp.cast("string"), shapes, trimmed=_trimmed(stamp))
+    return table.select(
+        rid=_trimmed(table[mapping.respondent_id]).fill_null(""),
+        topic=_trimmed(table[mapping.topic]).nullif("") if mapping.topic else ibis.null("string"),
+        stamp=stamp,
+        channel=raw_channel.substitute(codes, else_=CHANNELS.index("other")).cast("int8"),
+        online=_online(table, mapping),
+        unlisted_label=ibis.ifelse(unlisted, raw_channel, ibis.null("string")),
+    )
+
+
+def _trimmed(column: Any) -> Any:
+    """The column as text without surrounding spaces. Trimming is slow on some engines (DuckDB's
+    TRIM of a character set), so only values that start or end with a space are trimmed."""
+    import ibis
+
+    text = column.cast("string")
+    return ibis.ifelse(text.startswith(" ") | text.endswith(" "), text.strip(), text)
 
 
 def _online(table: Any, mapping: ContactMapping) -> Any:
@@ -334,5 +350,5 @@ def _online(table: Any, mapping: ContactMapping) -> Any:
     flag = table[mapping.online_available]
     if flag.type().is_boolean():
         return flag.fill_null(False)
-    return flag.cast("string").strip().lower().isin(TRUE_VALUES).fill_null(False)
+    return _trimmed(flag).lower().isin(TRUE_VALUES).fill_null(False)
 

@@ -25,8 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from .errors import DataError
+from .messages import msg
 
 DEFAULT_ENGINE = "duckdb"
+# DuckDB's own memory, beyond which it spills to a temporary folder: a 50 M-row log then stays
+# under 3 GB of resident memory in all (the window over the log is the largest part).
+DUCKDB_MEMORY_LIMIT = "2GB"
 SPARK_SCHEMES = ("spark://", "sc://")
 # Small shuffles: the per-respondent aggregate is small, and Spark's default of 200 partitions
 # costs seconds of scheduling on a laptop.
@@ -63,19 +67,32 @@ def connect(engine: str | Engine | None = None) -> Engine:
     import ibis
 
     if name == "duckdb":
-        return Engine("duckdb", "duckdb", ibis.duckdb.connect())
+        return Engine("duckdb", "duckdb", _duckdb())
     if name == "spark" or name.startswith(SPARK_SCHEMES):
         return _spark(name)
     if "://" not in name:
-        raise DataError(f"unknown engine '{name}'",
-                        expected="duckdb, spark, spark://host:port, sc://host:port or a database URL")
+        raise DataError(msg("engine.unknown", name=name), expected=msg("engine.expected_engine"))
     shown = safe_name(name)
     try:
         con = ibis.connect(name)
     except Exception as exc:  # a driver missing, a server refusing: one message, no traceback
-        raise DataError(f"cannot connect to the engine: {first_line(exc)}", file=shown,
-                        expected="a reachable database (and its driver: pip install persona-workshop[postgres])") from None
+        raise DataError(msg("engine.no_connection", reason=first_line(exc)), file=shown,
+                        expected=msg("engine.expected_database")) from None
     return Engine(shown, "duckdb" if con.name == "duckdb" else "sql", con)
+
+
+def _duckdb() -> Any:
+    """An in-memory DuckDB with a memory limit, spilling to a temporary folder removed with it."""
+    import shutil
+    import tempfile
+    import weakref
+
+    import ibis
+
+    spill = tempfile.mkdtemp(prefix="persona-workshop-duckdb-")
+    con = ibis.duckdb.connect(memory_limit=DUCKDB_MEMORY_LIMIT, temp_directory=spill)
+    weakref.finalize(con, shutil.rmtree, spill, True)
+    return con
 
 
 def safe_name(url: str) -> str:
@@ -95,7 +112,7 @@ def _spark(name: str) -> Engine:
             import ibis
             from pyspark.sql import SparkSession
     except ImportError:
-        raise DataError("the spark engine needs PySpark", expected="pip install persona-workshop[spark]") from None
+        raise DataError(msg("engine.no_pyspark"), expected=msg("engine.expected_pyspark")) from None
     builder = SparkSession.builder.appName("persona-workshop")
     if name.startswith("sc://"):
         builder = builder.remote(name)
@@ -110,8 +127,8 @@ def _spark(name: str) -> Engine:
             session = builder.getOrCreate()
             con = ibis.pyspark.connect(session)
     except Exception as exc:  # no Java, cluster unreachable
-        raise DataError(f"cannot start Spark: {first_line(exc)}", file=name,
-                        expected="Java 17 or later (Debian: openjdk-17-jre-headless) or a reachable cluster") from None
+        raise DataError(msg("engine.no_spark", reason=first_line(exc)), file=name,
+                        expected=msg("engine.expected_java")) from None
     return Engine(name, "spark", con, session)
 
 
@@ -146,8 +163,8 @@ def table(engine: Engine, name: str) -> Any:
     try:
         return engine.con.table(name)
     except Exception as exc:
-        raise DataError(f"no table '{name}' in the engine: {first_line(exc)}", file=engine.name,
-                        expected="an existing table holding the contact log") from None
+        raise DataError(msg("engine.no_table", name=name, reason=first_line(exc)), file=engine.name,
+                        expected=msg("engine.expected_table")) from None
 
 
 def upload(engine: Engine, data: Any) -> Any:

@@ -9,20 +9,56 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .messages import Text, localise, msg
+
 _MAX_ROWS_SHOWN = 10
 
 
-def _format_rows(rows: Sequence[int]) -> str:
+def _format_rows(rows: Sequence[int], lang: str) -> str:
     shown = ", ".join(str(r) for r in list(rows)[:_MAX_ROWS_SHOWN])
     more = len(rows) - _MAX_ROWS_SHOWN
-    return f"{shown} (+{more} more)" if more > 0 else shown
+    return msg("where.more", rows=shown, n=more).localise(lang) if more > 0 else shown
+
+
+def _found(value: Any, lang: str) -> str:
+    return value.localise(lang) if isinstance(value, Text) else repr(value)
+
+
+def located(
+    message: Any, lang: str, *, file: str | None = None, line: int | None = None, column: str | None = None,
+    rows: Sequence[int] | None = None, expected: Any = None, found: Any = None,
+) -> str:
+    """``file, line, column, rows: message (expected …; found …)`` in ``lang``: one sentence to act on."""
+    parts = []
+    if file:
+        parts.append(str(file))
+    if line is not None:
+        parts.append(msg("where.line", line=str(line)).localise(lang))
+    if column is not None:
+        parts.append(msg("where.column", column=column).localise(lang))
+    if rows:
+        parts.append(msg("where.rows", rows=_format_rows(rows, lang), n=len(rows)).localise(lang))
+    text = localise(message, lang)
+    if parts:
+        text = msg("where.at", where=", ".join(parts), message=text).localise(lang)
+    details = []
+    if expected is not None:
+        details.append(msg("where.expected", expected=expected).localise(lang))
+    if found is not None:
+        details.append(msg("where.found", found=_found(found, lang)).localise(lang))
+    if details:
+        text = msg("where.details", message=text, details=msg("where.separator").localise(lang).join(details))
+        text = text.localise(lang)
+    return text
 
 
 class DataError(Exception):
     """Bad input, refused: what went wrong and where.
 
     ``rows`` are 1-based data-row numbers as a person counts them in a spreadsheet (the header is
-    not counted); ``line`` is a 1-based line of a text file (YAML, CSV as text).
+    not counted); ``line`` is a 1-based line of a text file (YAML, CSV as text). ``message``,
+    ``expected`` and ``found`` may be :class:`~workshop_data.messages.Text` (a key and its
+    parameters): ``str(error)`` is English, ``error.localise("fr")`` French.
     """
 
     def __init__(
@@ -45,27 +81,17 @@ class DataError(Exception):
         self.expected = expected
         self.found = found
 
-    def where(self) -> str:
-        parts = []
-        if self.file:
-            parts.append(str(self.file))
-        if self.line is not None:
-            parts.append(f"line {self.line}")
-        if self.column is not None:
-            parts.append(f"column '{self.column}'")
-        if self.rows:
-            parts.append(f"row{'s' if len(self.rows) > 1 else ''} {_format_rows(self.rows)}")
-        return ", ".join(parts)
+    @property
+    def key(self) -> str | None:
+        """The catalogue key of the message (None for a message written as plain English)."""
+        return getattr(self.message, "key", None)
+
+    def localise(self, lang: str) -> str:
+        return located(self.message, lang, file=self.file, line=self.line, column=self.column, rows=self.rows,
+                       expected=self.expected, found=self.found)
 
     def __str__(self) -> str:
-        where = self.where()
-        text = f"{where}: {self.message}" if where else self.message
-        details = []
-        if self.expected is not None:
-            details.append(f"expected {self.expected}")
-        if self.found is not None:
-            details.append(f"found {self.found!r}")
-        return f"{text} ({'; '.join(details)})" if details else text
+        return self.localise("en")
 
 
 class CodebookError(DataError):
@@ -90,6 +116,12 @@ class DataWarning:
     rows: list[int] = field(default_factory=list)
     count: int | None = None
 
+    @property
+    def key(self) -> str | None:
+        return getattr(self.message, "key", None)
+
+    def localise(self, lang: str) -> str:
+        return located(self.message, lang, file=self.file, column=self.column, rows=self.rows or None)
+
     def __str__(self) -> str:
-        err = DataError(self.message, file=self.file, column=self.column, rows=self.rows or None)
-        return str(err)
+        return self.localise("en")

@@ -8,7 +8,7 @@ people's call; the draft guesses one only when a header says it plainly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,6 +17,7 @@ import pandas as pd
 
 from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping, DimensionSpec
 from .errors import DataError
+from .messages import msg
 from .pii import detect_pii_columns
 from .readers import fold, parse_number
 from .yaml_safe import safe_load_text
@@ -334,7 +335,7 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
 def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None) -> Codebook:
     """Draft a codebook for a survey read as text (see :func:`workshop_data.readers.read_table`)."""
     if frame.columns.empty:
-        raise DataError("the survey has no columns", file=frame.attrs.get("file"), expected="survey columns")
+        raise DataError(msg("infer.no_columns"), file=frame.attrs.get("file"), expected=msg("infer.expected_columns"))
     frame = frame.astype("string")
     pii = {item["column"]: item for item in detect_pii_columns(frame)}
     respondent_id = _find_id(frame, set(pii))
@@ -347,6 +348,7 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
             columns[name] = ColumnSpec(name=name, type="pii", label={"fr": name, "en": name})
             continue
         columns[name] = infer_column(name, frame[name])
+    columns = with_file_labels(columns, frame)
     mapping = infer_contact_mapping(contacts) if contacts is not None else None
     dimensions = propose_dimensions(frame, columns)
     return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping,
@@ -423,6 +425,57 @@ def _likert_positions(values: pd.Series, spec: ColumnSpec) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in numbers], dtype=np.float64)
 
 
+# --- labels the file declares (SPSS/Stata value and variable labels, double headers) -------------
+
+
+def with_file_labels(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dict[str, ColumnSpec]:
+    """The draft corrected by what the file itself says: question texts as labels, coded scales in order.
+
+    ``frame.attrs["column_labels"]`` (SPSS/Stata variable labels, the text line of a double header)
+    become the columns' labels; ``frame.attrs["value_labels"]`` (labels in code order) become the
+    levels of the columns that are scales.
+    """
+    texts = frame.attrs.get("column_labels") or {}
+    value_labels = frame.attrs.get("value_labels") or {}
+    out = {}
+    for name, spec in columns.items():
+        if name in value_labels:
+            spec = labelled_scale(spec, value_labels[name], frame[name])
+        if texts.get(name):
+            spec = labelled_column(spec, texts[name])
+        out[name] = spec
+    return out
+
+
+def labelled_scale(spec: ColumnSpec, levels: list[str], values: pd.Series) -> ColumnSpec:
+    """A scale's value labels are its Likert levels, in the order of their codes.
+
+    Nominal codes (1 = Homme, 2 = Femme; districts) carry labels too: only labels that read as a
+    scale (a known scale, scale words, or already drafted as Likert) and cover every answer count.
+    """
+    if spec.type in ("pii", "ignore", "text") or not 3 <= len(levels) <= 11:
+        return spec
+    folded = {fold_label(level) for level in levels}
+    observed = {fold_label(v) for v in values.dropna().unique()} - missing_labels()
+    if len(folded) != len(levels) or not observed <= folded:
+        return spec
+    reads_as_scale = spec.type == "likert" or match_scale(levels) is not None or any(
+        _SCALE_WORDS.search(fold(level)) for level in levels
+    )
+    if not reads_as_scale:
+        return spec
+    return replace(spec, type="likert", levels=list(levels), scale=None, label=dict(spec.label))
+
+
+def labelled_column(spec: ColumnSpec, text: str) -> ColumnSpec:
+    """The question text as the column's label; a trait it names plainly as its dimension."""
+    dimension, reverse = spec.dimension, spec.reverse
+    if dimension is None and spec.type in ("likert", "boolean"):
+        dimension, reverse = _guess_dimension(text)
+        reverse = reverse and dimension is not None
+    return replace(spec, reverse=reverse, dimension=dimension, label={"fr": text, "en": text})
+
+
 # --- contact logs -------------------------------------------------------------------------------
 
 
@@ -497,11 +550,11 @@ def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
         + [c for c in columns if _CONTACT_ID.search(headers[c]) and not _CONTACT_EVENT.search(headers[c])]
     )
     topic = pick([c for c in columns if _CONTACT_TOPIC.search(headers[c])])
-    missing = [k for k, v in (("respondent id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
+    missing = [k for k, v in (("respondent_id", respondent), ("timestamp", timestamp), ("channel", channel)) if v is None]
     if missing:
         raise DataError(
-            "cannot find the " + " and ".join(missing) + " column(s) of the contact log",
-            file=file, expected="columns for the respondent id, the date and the channel of each contact",
+            msg("infer.no_contact_columns", n=len(missing), roles=[msg(f"infer.role.{role}") for role in missing]),
+            file=file, expected=msg("infer.expected_contact_columns"),
         )
     values = frame[channel].dropna().unique()
     channels = {str(v): canonical_channel(str(v)) for v in sorted(map(str, values))[:200]}

@@ -12,6 +12,7 @@ from typing import Any
 
 from .codebook import Codebook, load_codebook
 from .errors import CodebookError, DataError
+from .messages import msg
 from .survey import Survey, load_survey
 
 CONTACT_SAMPLE_ROWS = 20_000
@@ -72,16 +73,18 @@ def load_inputs(
     *,
     lenient: bool = False,
     min_respondents: int = 20,
+    sheet: str | None = None,
     engine: Any = None,
     contacts_table: str | None = None,
 ) -> Inputs:
     """Read, check and scrub the survey, then aggregate the contact log onto its respondents.
 
+    ``sheet`` chooses the sheet of a workbook survey; without it the sheet holding the table is found.
     ``engine`` runs the aggregation (see :mod:`workshop_data.engines`); with ``contacts_table`` the
     log is that table of the engine's database and ``contacts_path`` is not needed.
     """
     book = resolve_codebook(survey_path, codebook, contacts_path)
-    survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents)
+    survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents, sheet=sheet)
     if contacts_path is None and contacts_table is None:
         return Inputs(survey=survey, contacts=None)
     from . import engines
@@ -94,8 +97,8 @@ def load_inputs(
         survey.codebook.contacts = mapping
     if mapping is None:
         raise CodebookError(
-            "cannot tell how to read the contact log", file=str(contacts_table or contacts_path),
-            expected="a 'contacts:' section in the codebook",
+            msg("contacts.mapping_unknown"), file=str(contacts_table or contacts_path),
+            expected=msg("contacts.expected_mapping"),
         )
     features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
                                 table=contacts_table)

@@ -1,4 +1,4 @@
-"""Reading survey tables (CSV/TSV/TXT, XLSX, Parquet) as text, refusing bad files with a clear error.
+"""Reading survey tables (CSV/TSV/TXT, XLSX, Parquet, SPSS, Stata) as text, refusing bad files with a clear error.
 
 Everything comes back as text: typing is the codebook's job, and reading numbers too early loses
 the difference between "3" and "3,0" or the leading zero of an id. Exports from French tools are
@@ -19,6 +19,9 @@ from typing import Any, Iterable
 import pandas as pd
 
 from .errors import DataError
+from .messages import Text, msg
+from .statfiles import read_stat_file, stat_format
+from .workbook import SheetTable, choose_table, merged_ranges, table_of_sheet
 
 DELIMITERS = (",", ";", "\t", "|")
 SNIFF_RECORDS = 200
@@ -72,40 +75,79 @@ def parse_number(text: str) -> float | None:
     return value if math.isfinite(value) else None
 
 
-def read_table(path: str | Path, *, max_bytes: int = 200_000_000, max_columns: int = 5_000) -> pd.DataFrame:
-    """Read a survey file into a frame of text columns (pandas string dtype, NA for empty cells)."""
+def read_table(
+    path: str | Path, *, sheet: str | None = None, max_bytes: int = 200_000_000, max_columns: int = 5_000
+) -> pd.DataFrame:
+    """Read a survey file into a frame of text columns (pandas string dtype, NA for empty cells).
+
+    ``sheet`` names the workbook sheet to read; without it the sheet holding the table is found.
+    ``frame.attrs`` says what was read: format, encoding and delimiter, or sheet and header row.
+    """
     path = Path(path)
     name = path.name
     if not path.exists():
-        raise DataError("file not found", file=str(path), expected="an existing survey file")
+        raise DataError(msg("file.not_found"), file=str(path), expected=msg("file.expected_survey"))
     if path.is_dir():
-        raise DataError("this is a folder, not a file", file=str(path), expected="a survey file")
+        raise DataError(msg("file.folder"), file=str(path), expected=msg("file.expected_file"))
     size = path.stat().st_size
     if size > max_bytes:
-        raise DataError(
-            f"file too large ({size:,} bytes)", file=name, expected=f"at most {max_bytes:,} bytes"
-        )
+        raise DataError(msg("file.too_large", size=size), file=name, expected=msg("file.at_most_bytes", limit=max_bytes))
     if size == 0:
-        raise DataError("the file is empty", file=name, expected="a header line and data rows")
+        raise _empty(name)
     try:
         with open(path, "rb") as handle:
             head = handle.read(8)
         fmt = _format_of(head, path.suffix.lower())
         if fmt == "xls":
-            raise DataError(
-                "old Excel (.xls) files are not read", file=name, expected="XLSX, CSV or Parquet (save as .xlsx)"
-            )
+            raise DataError(msg("file.old_excel"), file=name, expected=msg("file.expected_not_xls"))
         if fmt == "xlsx":
-            header, rows, info = _read_xlsx(path, name, max_columns)
+            header, rows, info = _read_xlsx(path, name, max_columns, sheet)
         elif fmt == "parquet":
             header, rows, info = _read_parquet(path, name, max_columns)
+        elif fmt in ("sav", "zsav", "por", "dta"):
+            header, rows, info = read_stat_file(path, name, fmt, max_columns)
         else:
             header, rows, info = _read_text(path.read_bytes(), name, max_columns)
     except OSError as exc:
-        raise DataError(f"cannot read the file ({exc.strerror or exc.__class__.__name__})", file=name) from None
-    frame = _to_frame(header, rows, name)
+        raise DataError(msg("file.unreadable", reason=exc.strerror or exc.__class__.__name__), file=name) from None
+    if fmt in ("csv", "xlsx") and info.get("header_lines", 1) == 1:
+        header, rows, info = _split_double_header(header, rows, info)
+    frame = _to_frame(header, rows, name, info.get("header_row", 1))
     frame.attrs.update({"file": name, "format": fmt, **info})
     return frame
+
+
+def _split_double_header(
+    header: list[str], rows: list[list[str]], info: dict[str, Any]
+) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    """A line of question texts under a line of codes: codes name the columns, texts label them."""
+    from .headers import text_line
+
+    texts = text_line(header, rows)
+    if texts is None:
+        return header, rows, info
+    info = {**info, "column_labels": texts, "header_lines": 2}
+    if "first_data_row" in info:
+        info["first_data_row"] += 1
+    return header, rows[1:], info
+
+
+def _empty(name: str) -> DataError:
+    return DataError(msg("file.empty"), file=name, expected=msg("file.expected_table"))
+
+
+def _binary(name: str) -> DataError:
+    return DataError(msg("file.binary"), file=name, expected=msg("file.expected_table_file"))
+
+
+def too_many_columns(count: int, limit: int, name: str, line: int | None = None) -> DataError:
+    return DataError(msg("file.too_many_columns", count=count), file=name, line=line,
+                     expected=msg("file.at_most_columns", limit=limit))
+
+
+def _unreadable_xlsx(exc: Exception, name: str) -> DataError:
+    return DataError(msg("xlsx.unreadable_because", reason=exc.__class__.__name__), file=name,
+                     expected=msg("xlsx.expected_workbook"))
 
 
 def _format_of(head: bytes, suffix: str) -> str:
@@ -114,6 +156,8 @@ def _format_of(head: bytes, suffix: str) -> str:
         return "xlsx"
     if head.startswith(b"PAR1"):
         return "parquet"
+    if stat_format(head, suffix):
+        return stat_format(head, suffix)
     if head.startswith(b"\xd0\xcf\x11\xe0") or suffix == ".xls":
         return "xls"
     if suffix in (".xlsx", ".xlsm"):
@@ -132,7 +176,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(raw, "utf-16", name), "utf-16"
     if b"\x00" in raw:
-        raise DataError("binary file, not a text table", file=name, expected="a CSV/TSV text file, XLSX or Parquet")
+        raise _binary(name)
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -145,9 +189,7 @@ def _strict(raw: bytes, encoding: str, name: str) -> str:
         return raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise DataError(
-            f"cannot decode the file as {encoding} (byte {exc.start})",
-            file=name,
-            expected="UTF-8, UTF-16 with BOM or Windows-1252 text",
+            msg("file.undecodable", encoding=encoding, byte=exc.start), file=name, expected=msg("file.expected_text"),
         ) from None
 
 
@@ -158,7 +200,7 @@ def _read_text(raw: bytes, name: str, max_columns: int) -> tuple[list[str], list
     sample = text[:200_000]
     controls = len(_CONTROL.findall(sample))
     if controls > max(3, len(sample) // 1000):
-        raise DataError("binary file, not a text table", file=name, expected="a CSV/TSV text file, XLSX or Parquet")
+        raise _binary(name)
     hint = re.match(r"sep=([,;\t|])\r?\n", text)  # Excel's "sep=;" first line
     if hint:
         delimiter = hint.group(1)
@@ -202,10 +244,7 @@ def _sniff_delimiter(sample: str, name: str) -> str:
 def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[list[str], list[list[str]]]:
     first_line = text.split("\n", 1)[0]
     if first_line.count(delimiter) + 1 > max_columns:
-        raise DataError(
-            f"too many columns ({first_line.count(delimiter) + 1:,})", file=name, line=1,
-            expected=f"at most {max_columns:,} columns",
-        )
+        raise too_many_columns(first_line.count(delimiter) + 1, max_columns, name, line=1)
     csv.field_size_limit(MAX_CELL_CHARS)
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"', strict=False)
     header: list[str] | None = None
@@ -218,10 +257,7 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
                 continue
             if header is None:
                 if len(record) > max_columns:
-                    raise DataError(
-                        f"too many columns ({len(record):,})", file=name, line=reader.line_num,
-                        expected=f"at most {max_columns:,} columns",
-                    )
+                    raise too_many_columns(len(record), max_columns, name, line=reader.line_num)
                 header = record
                 continue
             if not any(v.strip() for v in record):
@@ -235,79 +271,99 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
             rows.append(record)
     except csv.Error as exc:
         raise DataError(
-            f"not a readable CSV table: {exc}", file=name, line=reader.line_num,
-            expected=f"cells under {MAX_CELL_CHARS:,} characters, properly quoted",
+            msg("csv.unreadable", reason=str(exc)), file=name, line=reader.line_num,
+            expected=msg("csv.expected_cells", limit=MAX_CELL_CHARS),
         ) from None
     if header is None:
-        raise DataError("the file is empty", file=name, expected="a header line and data rows")
+        raise _empty(name)
     if bad:
         lines = ", ".join(str(n) for n in bad[:_MAX_BAD_LINES]) + (" ..." if len(bad) > _MAX_BAD_LINES else "")
         raise DataError(
-            f"{len(bad)} line(s) do not have the same number of fields as the header: lines {lines}",
-            file=name, line=bad[0], expected=f"{len(header)} fields separated by {_show(delimiter)}",
-            found=f"{found[0]} fields",
+            msg("csv.ragged", n=len(bad), lines=lines), file=name, line=bad[0],
+            expected=msg("csv.expected_fields", count=len(header), delimiter=_show(delimiter)),
+            found=msg("csv.found_fields", n=found[0]),
         )
     return header, rows
 
 
-def _show(delimiter: str) -> str:
-    return {"\t": "tabs", ",": "','", ";": "';'", "|": "'|'"}[delimiter]
+def _show(delimiter: str) -> str | Text:
+    return msg("csv.tabs") if delimiter == "\t" else f"'{delimiter}'"
 
 
 # --- XLSX ---------------------------------------------------------------------------------------
 
 
-def _read_xlsx(path: Path, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+def _read_xlsx(
+    path: Path, name: str, max_columns: int, sheet: str | None = None
+) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+    """The table of a workbook: the sheet asked for, else the one holding the largest table."""
     try:
         with zipfile.ZipFile(path) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
-        raise DataError("not a readable XLSX workbook", file=name, expected="an .xlsx file saved by a spreadsheet") from None
+        raise DataError(msg("xlsx.unreadable"), file=name, expected=msg("xlsx.expected_workbook")) from None
     compressed = max(path.stat().st_size, 1)
     if unzipped > MAX_UNZIPPED_BYTES or (unzipped > ZIP_BOMB_BYTES and unzipped > ZIP_BOMB_RATIO * compressed):
-        raise DataError("workbook too large once unzipped", file=name, expected=f"at most {MAX_UNZIPPED_BYTES:,} bytes")
+        raise DataError(msg("xlsx.too_large_unzipped"), file=name,
+                        expected=msg("file.at_most_bytes", limit=MAX_UNZIPPED_BYTES))
     import openpyxl
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # openpyxl raises many types on corrupt files; all mean the same here
-        raise DataError(
-            f"not a readable XLSX workbook ({exc.__class__.__name__})", file=name,
-            expected="an .xlsx file saved by a spreadsheet",
-        ) from None
+        raise _unreadable_xlsx(exc, name) from None
     try:
-        if not book.worksheets:
-            raise DataError("the workbook has no sheet", file=name, expected="a sheet with a header row")
-        sheet = book.worksheets[0]
-        try:
-            declared_cols, declared_rows = sheet.max_column, sheet.max_row
-        except Exception:
-            declared_cols = declared_rows = None
-        if declared_cols is not None and declared_cols > max_columns:
-            raise DataError(
-                f"the sheet declares {declared_cols:,} columns", file=name,
-                expected=f"at most {max_columns:,} columns",
-            )
-        if declared_rows is not None and declared_rows > MAX_XLSX_ROWS:
-            raise DataError(
-                f"the sheet declares {declared_rows:,} rows", file=name, expected=f"at most {MAX_XLSX_ROWS:,} rows"
-            )
-        rows = _xlsx_rows(sheet, name, max_columns)
+        sheets = _sheets_to_read(book, name, sheet)
+        tables = [_sheet_table(path, ws, name, max_columns) for ws in sheets]
     except DataError:
         raise
     except Exception as exc:
-        raise DataError(
-            f"not a readable XLSX workbook ({exc.__class__.__name__})", file=name,
-            expected="an .xlsx file saved by a spreadsheet",
-        ) from None
+        raise _unreadable_xlsx(exc, name) from None
     finally:
         book.close()
-    rows = [r for r in rows if any(v for v in r)]
-    if not rows:
-        raise DataError("the sheet is empty", file=name, expected="a header row and data rows")
-    width = max(len(r) for r in rows)
-    rows = [r + [""] * (width - len(r)) for r in rows]
-    return rows[0], rows[1:], {"encoding": None, "delimiter": None}
+    table = choose_table(tables)
+    if table is None:
+        raise DataError(
+            msg("xlsx.sheet_without_table", sheet=sheets[0].title) if len(sheets) == 1 else msg("xlsx.no_table"),
+            file=name, expected=msg("xlsx.expected_table"),
+        )
+    width = max(len(table.header), *(len(r) for r in table.rows)) if table.rows else len(table.header)
+    rows = [r + [""] * (width - len(r)) for r in table.rows]
+    header = table.header + [""] * (width - len(table.header))
+    info = {"encoding": None, "delimiter": None, "sheet": table.sheet, "header_row": table.header_row,
+            "sheets": [ws.title for ws in book.worksheets], "first_data_row": table.first_data_row,
+            "header_lines": table.header_lines}
+    return header, rows, info
+
+
+def _sheets_to_read(book: Any, name: str, sheet: str | None) -> list[Any]:
+    if not book.worksheets:
+        raise DataError(msg("xlsx.no_sheet"), file=name, expected=msg("xlsx.expected_sheet"))
+    if sheet is None:
+        return list(book.worksheets)
+    for ws in book.worksheets:
+        if ws.title == sheet or fold(ws.title) == fold(sheet):
+            return [ws]
+    raise DataError(
+        msg("xlsx.no_such_sheet", sheet=sheet), file=name,
+        expected=msg("xlsx.one_of", names=", ".join(ws.title for ws in book.worksheets)),
+    )
+
+
+def _sheet_table(path: Path, sheet: Any, name: str, max_columns: int) -> SheetTable | None:
+    try:
+        declared_cols, declared_rows = sheet.max_column, sheet.max_row
+    except Exception:
+        declared_cols = declared_rows = None
+    if declared_cols is not None and declared_cols > max_columns:
+        raise DataError(msg("xlsx.declared_columns", count=declared_cols), file=name,
+                        expected=msg("file.at_most_columns", limit=max_columns))
+    if declared_rows is not None and declared_rows > MAX_XLSX_ROWS:
+        raise DataError(msg("xlsx.declared_rows", count=declared_rows), file=name,
+                        expected=msg("xlsx.at_most_rows", limit=MAX_XLSX_ROWS))
+    rows = _xlsx_rows(sheet, name, max_columns)
+    merges = merged_ranges(path, getattr(sheet, "_worksheet_path", None), MAX_UNZIPPED_BYTES)
+    return table_of_sheet(sheet.title, rows, merges)
 
 
 def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
@@ -315,25 +371,21 @@ def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
     cells = 0
     for values in sheet.iter_rows(values_only=True):
         if len(values) > max_columns:
-            raise DataError(
-                f"too many columns ({len(values):,})", file=name, expected=f"at most {max_columns:,} columns"
-            )
-        row = [_cell_text(v) for v in values]
+            raise too_many_columns(len(values), max_columns, name)
+        row = [cell_text(v) for v in values]
         if any(len(cell) > MAX_CELL_CHARS for cell in row):
-            raise DataError(
-                "a cell is far longer than a spreadsheet allows", file=name, rows=[len(out)],
-                expected=f"cells under {MAX_CELL_CHARS:,} characters",
-            )
+            raise DataError(msg("xlsx.long_cell"), file=name, rows=[len(out)],
+                            expected=msg("xlsx.expected_cell", limit=MAX_CELL_CHARS))
         while row and row[-1] == "":
             row.pop()
         cells += len(values)
         if cells > MAX_XLSX_CELLS or len(out) > MAX_XLSX_ROWS:
-            raise DataError("the sheet is too large", file=name, expected=f"at most {MAX_XLSX_CELLS:,} cells")
+            raise DataError(msg("xlsx.too_large"), file=name, expected=msg("xlsx.at_most_cells", limit=MAX_XLSX_CELLS))
         out.append(row)
     return out
 
 
-def _cell_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -356,21 +408,18 @@ def _read_parquet(path: Path, name: str, max_columns: int) -> tuple[list[str], l
     try:
         meta = pq.ParquetFile(path)
         if meta.metadata.num_columns > max_columns:
-            raise DataError(
-                f"too many columns ({meta.metadata.num_columns:,})", file=name,
-                expected=f"at most {max_columns:,} columns",
-            )
+            raise too_many_columns(meta.metadata.num_columns, max_columns, name)
         table = meta.read()
     except DataError:
         raise
     except Exception as exc:
         raise DataError(
-            f"not a readable Parquet file ({exc.__class__.__name__})", file=name, expected="a Parquet file"
+            msg("parquet.unreadable", reason=exc.__class__.__name__), file=name, expected=msg("parquet.expected")
         ) from None
     header = [str(c) for c in table.column_names]
     columns = []
     for column in table.columns:
-        columns.append([_cell_text(v) for v in column.to_pylist()])
+        columns.append([cell_text(v) for v in column.to_pylist()])
     rows = [list(r) for r in zip(*columns)] if columns else []
     return header, rows, {"encoding": None, "delimiter": None}
 
@@ -378,27 +427,23 @@ def _read_parquet(path: Path, name: str, max_columns: int) -> tuple[list[str], l
 # --- common -------------------------------------------------------------------------------------
 
 
-def _to_frame(header: list[str], rows: list[list[str]], name: str) -> pd.DataFrame:
+def _to_frame(header: list[str], rows: list[list[str]], name: str, header_line: int = 1) -> pd.DataFrame:
     header = [str(h).strip().lstrip("\ufeff").strip() for h in header]
     columns = list(zip(*rows)) if rows else [() for _ in header]
     keep = [i for i, h in enumerate(header) if h or any(str(v).strip() for v in columns[i])]
     unnamed = [i + 1 for i in keep if not header[i]]
     if unnamed:
-        raise DataError(
-            f"column {unnamed[0]} has no name in the header", file=name, line=1,
-            expected="a non-empty name for every column",
-        )
+        raise DataError(msg("header.unnamed", index=str(unnamed[0])), file=name, line=header_line,
+                        expected=msg("header.expected_names"))
     names = [header[i] for i in keep]
     duplicated = [h for h, n in Counter(names).items() if n > 1]
     if duplicated:
-        raise DataError(
-            "column names appear more than once: " + ", ".join(duplicated[:10]), file=name, line=1,
-            column=duplicated[0], expected="unique column names",
-        )
+        raise DataError(msg("header.duplicated", names=", ".join(duplicated[:10])), file=name, line=header_line,
+                        column=duplicated[0], expected=msg("header.expected_unique"))
     if not names:
-        raise DataError("the header is empty", file=name, line=1, expected="column names")
+        raise DataError(msg("header.empty"), file=name, line=header_line, expected=msg("header.expected_column_names"))
     if not rows:
-        raise DataError("the file has a header but no data rows", file=name, expected="at least one data row")
+        raise DataError(msg("header.no_rows"), file=name, expected=msg("header.expected_rows"))
     import pyarrow as pa
     import pyarrow.compute as pc
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -11,6 +11,7 @@ import pandas as pd
 from .codebook import Codebook, ColumnSpec
 from .errors import DataError, DataWarning
 from .files import sha256_of
+from .messages import Text, msg
 from .infer import ROW_NUMBER_ID, boolean_values, fold_label, infer_codebook, missing_labels
 from .pii import detect_pii_columns, scrub_series, scrub_text
 from .readers import parse_number, read_table
@@ -34,12 +35,11 @@ class Survey:
     data: pd.DataFrame
     weights: pd.Series
     codebook: Codebook
-    source: dict          # {"role": "survey", "name": file name, "sha256": ..., "rows": n}
+    source: dict          # {"role": "survey", "name": file name, "sha256": ..., "rows": n[, "sheet", "header_row"]}
     privacy: PrivacyReport
     quality: QualityReport
+    layout: dict = field(default_factory=dict)  # workbook: sheet, header_row, sheets, header_lines
 
-
-_SAME_ANSWER = "every respondent gave the same answer: the column cannot tell people apart"
 
 
 def load_survey(
@@ -48,6 +48,7 @@ def load_survey(
     *,
     lenient: bool = False,
     min_respondents: int = 20,
+    sheet: str | None = None,
 ) -> Survey:
     """Read a survey file and hand back typed, scrubbed data, refusing what cannot be trusted.
 
@@ -55,7 +56,7 @@ def load_survey(
     checked or values typed, so that no error message or report can quote them.
     """
     path = Path(path)
-    frame = read_table(path)
+    frame = read_table(path, sheet=sheet)
     name = path.name
     privacy = PrivacyReport()
     quality = QualityReport()
@@ -64,9 +65,9 @@ def load_survey(
         book = infer_codebook(frame)
         for column, spec in book.columns.items():
             if spec.type == "ignore" and frame[column].isna().all():
-                quality.warnings.append(DataWarning("column is entirely empty; ignored", file=name, column=column))
+                quality.warnings.append(DataWarning(msg("survey.empty_column_ignored"), file=name, column=column))
             elif spec.type == "ignore" and frame[column].nunique() == 1:
-                quality.warnings.append(DataWarning(_SAME_ANSWER + "; ignored", file=name, column=column))
+                quality.warnings.append(DataWarning(msg("survey.same_answer_ignored"), file=name, column=column))
     else:
         book = copy.deepcopy(codebook)
     if book.respondent_id == ROW_NUMBER_ID and ROW_NUMBER_ID not in frame.columns:
@@ -82,10 +83,10 @@ def load_survey(
             continue
         values = frame[column]
         if values.isna().all():
-            quality.warnings.append(DataWarning("column is entirely empty", file=name, column=column))
+            quality.warnings.append(DataWarning(msg("survey.empty_column"), file=name, column=column))
         typed = _typed(values, spec, name, lenient, quality)
         if spec.type != "text" and typed.nunique() == 1:
-            quality.warnings.append(DataWarning(_SAME_ANSWER, file=name, column=column))
+            quality.warnings.append(DataWarning(msg("survey.same_answer"), file=name, column=column))
         if spec.type in ("text", "categorical"):
             typed, counts = scrub_series(typed)
             for kind, n in counts.items():
@@ -97,13 +98,21 @@ def load_survey(
     weights = _weights(frame, book, name, ids)
     if len(ids) < min_respondents:
         raise DataError(
-            f"only {len(ids)} respondent(s); the analysis needs at least {min_respondents}",
-            file=name, expected=f"at least {min_respondents} respondents", found=len(ids),
+            msg("survey.too_few", n=len(ids), minimum=min_respondents), file=name,
+            expected=msg("survey.expected_respondents", minimum=min_respondents), found=len(ids),
         )
     table = pd.DataFrame(data, index=ids)
     table.index.name = "respondent_id"
-    source = {"role": "survey", "name": name, "sha256": sha256_of(path), "rows": int(len(table))}
-    return Survey(data=table, weights=weights, codebook=book, source=source, privacy=privacy, quality=quality)
+    source = {"role": "survey", "name": name, "sha256": sha256_of(path), "rows": int(len(table)),
+              **layout_of(frame)}
+    layout = {key: frame.attrs[key] for key in ("sheet", "header_row", "sheets", "header_lines") if key in frame.attrs}
+    return Survey(data=table, weights=weights, codebook=book, source=source, privacy=privacy, quality=quality,
+                  layout=layout)
+
+
+def layout_of(frame: pd.DataFrame) -> dict:
+    """Where in the file the table was read (workbook sheet and header row), for the reports."""
+    return {key: frame.attrs[key] for key in ("sheet", "header_row") if frame.attrs.get(key) is not None}
 
 
 def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd.DataFrame:
@@ -116,12 +125,12 @@ def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd
     for item in detect_pii_columns(frame[[book.respondent_id]]):
         if item["kind"] != "header":
             raise DataError(
-                f"the respondent id column holds personal data ({item['reason']})", file=frame.attrs.get("file"),
-                column=book.respondent_id, expected="a pseudonymous id (a number or code), not a name, e-mail or phone",
+                msg("survey.id_is_personal", reason=msg(f"report.reason.{item['kind']}")), file=frame.attrs.get("file"),
+                column=book.respondent_id, expected=msg("survey.expected_pseudonymous"),
             )
     for column, spec in book.columns.items():
         if spec.type == "pii" and column in frame.columns:
-            drop.setdefault(column, ("declared", "declared as personal data in the codebook"))
+            drop.setdefault(column, ("declared", str(msg("report.reason.declared"))))  # stored: plain text
     for column in drop:
         spec = book.columns.get(column)
         if spec is not None and spec.type != "pii":
@@ -134,17 +143,15 @@ def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd
 def _respondent_ids(values: pd.Series, column: str, name: str) -> pd.Index:
     missing = [i + 1 for i, v in enumerate(values.isna().to_numpy()) if v]
     if missing:
-        raise DataError(
-            f"{len(missing)} row(s) have no respondent id", file=name, column=column, rows=missing,
-            expected="an id on every row",
-        )
+        raise DataError(msg("survey.missing_ids", n=len(missing)), file=name, column=column, rows=missing,
+                        expected=msg("survey.expected_id"))
     duplicated = values.duplicated(keep=False).to_numpy()
     if duplicated.any():
         rows = [i + 1 for i, v in enumerate(duplicated) if v]
         repeated = list(dict.fromkeys(values[duplicated].tolist()))
         raise DataError(
-            f"{len(repeated)} respondent id(s) appear more than once", file=name, column=column, rows=rows,
-            expected="a unique id per row", found=", ".join(map(str, repeated[:5])),
+            msg("survey.repeated_ids", n=len(repeated)), file=name, column=column, rows=rows,
+            expected=msg("survey.expected_unique_id"), found=", ".join(map(str, repeated[:5])),
         )
     return pd.Index([str(v) for v in values.to_numpy()], dtype=object)
 
@@ -158,7 +165,7 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
         converted, expected = _likert(distinct, spec, skipped_labels)
     elif spec.type == "numeric":
         converted = [_number_or_bad(v) for v in distinct]
-        expected = "a number"
+        expected = msg("survey.expected_number")
     elif spec.type == "boolean":
         converted, expected = _boolean(distinct, skipped_labels)
     else:
@@ -166,7 +173,7 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
         if spec.type == "categorical" and spec.levels:
             allowed = {fold_label(level): level for level in spec.levels}
             converted = [v if v is None else allowed.get(fold_label(v), _Bad) for v in distinct]
-            expected = "one of: " + " | ".join(spec.levels)
+            expected = msg("survey.expected_category", levels=" | ".join(spec.levels))
     lookup = dict(zip(distinct, converted))
     out = [lookup[v] for v in raw]
     bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
@@ -174,12 +181,12 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
         found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows)][:3]
         if not lenient:
             raise DataError(
-                f"{len(bad_rows)} value(s) do not fit the declared {spec.type} type", file=name, column=spec.name,
+                msg("survey.misfit", n=len(bad_rows), type=spec.type), file=name, column=spec.name,
                 rows=bad_rows, expected=expected, found=", ".join(found),
             )
         quality.made_missing[spec.name] = len(bad_rows)
         quality.warnings.append(DataWarning(
-            f"{len(bad_rows)} value(s) that do not fit ({expected}) read as missing",
+            msg("survey.misfit_missing", n=len(bad_rows), expected=expected),
             file=name, column=spec.name, rows=bad_rows[:50], count=len(bad_rows),
         ))
         out = [None if v is _Bad else v for v in out]
@@ -203,12 +210,12 @@ def _number_or_bad(value: str | None) -> float | None | type[_Bad]:
     return number
 
 
-def _likert(raw: list, spec: ColumnSpec, skipped_labels: frozenset[str]) -> tuple[list, str]:
+def _likert(raw: list, spec: ColumnSpec, skipped_labels: frozenset[str]) -> tuple[list, Text]:
     import re
 
     if spec.levels:
         positions = {fold_label(level): i + 1 for i, level in enumerate(spec.levels)}
-        return _lookup(raw, positions, skipped_labels), "one of the levels: " + " | ".join(spec.levels)
+        return _lookup(raw, positions, skipped_labels), msg("survey.expected_levels", levels=" | ".join(spec.levels))
     low, high = spec.scale
     out = []
     for value in raw:
@@ -225,15 +232,15 @@ def _likert(raw: list, spec: ColumnSpec, skipped_labels: frozenset[str]) -> tupl
             out.append(_Bad)
         else:
             out.append(number)
-    return out, f"a number from {_plain(low)} to {_plain(high)}"
+    return out, msg("survey.expected_scale", low=_plain(low), high=_plain(high))
 
 
 def _plain(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
 
 
-def _boolean(raw: list, skipped_labels: frozenset[str]) -> tuple[list, str]:
-    return _lookup(raw, boolean_values(), skipped_labels), "yes or no (oui/non, vrai/faux, true/false, 1/0)"
+def _boolean(raw: list, skipped_labels: frozenset[str]) -> tuple[list, Text]:
+    return _lookup(raw, boolean_values(), skipped_labels), msg("survey.expected_boolean")
 
 
 def _lookup(raw: list, table: dict, skipped_labels: frozenset[str]) -> list:
@@ -259,8 +266,8 @@ def _weights(frame: pd.DataFrame, book: Codebook, name: str, ids: pd.Index) -> p
     if bad:
         found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad)][:3]
         raise DataError(
-            f"{len(bad)} weight(s) are missing, zero, negative or not numbers", file=name, column=book.weight,
-            rows=bad, expected="a positive number on every row", found=", ".join(found),
+            msg("survey.bad_weights", n=len(bad)), file=name, column=book.weight,
+            rows=bad, expected=msg("survey.expected_weight"), found=", ".join(found),
         )
     weights = np.array(numbers, dtype="float64")
     weights = weights / weights.mean()

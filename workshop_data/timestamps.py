@@ -1,28 +1,31 @@
-"""Contact timestamps read the same way on every engine, as whole seconds of wall-clock time.
+"""Contact timestamps read the same way on every engine, to whole seconds of wall-clock time.
 
 Engines disagree on dates: DuckDB's ``strptime`` fails on a bad row where its ``try_strptime`` does
 not, Spark 4 in ANSI mode raises where older Sparks gave NULL, PostgreSQL's ``to_timestamp`` has
 its own format language, and each engine applies its session time zone (a week across a change to
-summer time is 7×24 h ± 1 h). So a timestamp is cut into numbers with portable string operations
-(an anchored regular expression to check it, substrings or regex groups to cut it, casts of checked
-digits) and turned into seconds since 1970 by integer arithmetic: no time zone, no engine-specific
-function, and the same 7×24 h everywhere.
+summer time is 7×24 h ± 1 h). So a timestamp is read with portable string operations only: an
+anchored regular expression recognises its layout, substrings or regex groups cut it into parts,
+and the parts are put together as one number, the *stamp* ``YYYYMMDDhhmmss`` (``20250302234000``).
+A join on a calendar table (every day from 1900 to 2199, sent to the engine) checks the date (no
+31 February) and gives its day number; :func:`with_moments` adds the time of day. No time zone, no
+engine-specific function, the same 7×24 h everywhere.
 
 Speed: the format is found once, on a sample of the raw strings, as a *shape* (``9999-99-99 99:99``
-for ``2025-03-02 23:40``). Rows of that shape are cut by fixed positions; the others fall back to
-the general ISO and French patterns (DuckDB evaluates a fallback only for the rows still unread).
+for ``2025-03-02 23:40``). A value of that shape is cut by fixed positions; only the others are
+tried against the general ISO and French patterns (one CASE: engines evaluate a branch only for the
+rows that reach it). The stamp is one column: what follows refers to it instead of repeating its
+expression.
 
 Accepted: ISO (``2025-03-14 09:32:00``, ``2025-03-14T09:32``, fractions of a second, a date alone)
 and French (``14/03/2025 09:32``, ``14.03.25``, ``14-03-2025 9h32``, with or without seconds, a
-date alone). Two-digit years are 2000-2068 and 1969-1999, as Python's ``%y``. A year outside
-1900-2199, a 31 February or a 25th hour is an unreadable timestamp.
+date alone). Two-digit years are 1969-2068, as Python's ``%y``.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, Sequence
 
 YEARS = (1900, 2199)
 PARTS = ("year", "month", "day", "hour", "minute", "second")
@@ -38,8 +41,21 @@ SAMPLE_ROWS = 5000
 class Shape:
     """A fixed-width timestamp layout found in the sample: its check and where each part sits."""
 
-    pattern: str
+    text: str  # digits as 9: "9999-99-99 99:99"
     spans: tuple[tuple[int, int] | None, ...]  # (start, length) for each of PARTS, None if absent
+
+    @property
+    def pattern(self) -> str:
+        return "^" + "".join(r"\d" if ch == "9" else re.escape(ch) for ch in self.text) + "$"
+
+    @property
+    def in_order(self) -> bool:
+        """Year first, then each present part in 2 digits and in order, absent parts only at the end
+        (ISO): without its separators, such a value is already a stamp."""
+        present = [span for span in self.spans if span is not None]
+        return (self.spans[0][1] == 4 and all(span[1] == 2 for span in present[1:])
+                and present == sorted(present) and None not in self.spans[:len(present)]
+                and self.text.count("9") == 2 + 2 * len(present))
 
 
 def detect_shapes(sample: Iterable[Any], limit: int = 2) -> list[Shape]:
@@ -68,104 +84,103 @@ def detect_shapes(sample: Iterable[Any], limit: int = 2) -> list[Shape]:
             (found.start(group), found.end(group) - found.start(group)) if found.group(group) else None
             for group in order
         )
-        shapes.append(Shape("^" + "".join(r"\d" if ch == "9" else re.escape(ch) for ch in shape) + "$", spans))
+        shapes.append(Shape(shape, spans))
     return shapes
 
 
-def text_parts(text: Any, shapes: Iterable[Shape] = ()) -> dict[str, Any]:
-    """Year, month, day, hour, minute, second of a string column as numbers (NULL where unread).
+def text_stamp(text: Any, shapes: Iterable[Shape] = (), *, trimmed: Any = None) -> Any:
+    """The stamp of a string column, NULL where no layout reads it; checked by :func:`with_moments`.
 
-    The sampled shapes first (cut by position), then the general patterns (cut by regex groups);
-    a part is taken from the first layout that reads the value (they agree where several do).
-    Hours, minutes and seconds are NULL for a date alone: :func:`moment` reads them as 0.
+    The sampled shapes are matched on the text as it is; the general patterns on ``trimmed`` (the
+    text without surrounding spaces, when the caller has it).
     """
     import ibis
 
-    layouts = [_cut_fixed(text, shape) for shape in shapes]
-    layouts += [_cut_regex(text, pattern, order) for pattern, order in GENERAL]
-    return {part: ibis.coalesce(*(layout[i] for layout in layouts if layout[i] is not None))
-            for i, part in enumerate(PARTS)}
+    trimmed = text if trimmed is None else trimmed
+    branches = [(text.re_search(shape.pattern), _cut_fixed(text, shape)) for shape in shapes]
+    branches += [(trimmed.re_search(pattern), _joined(_cut_regex(trimmed, pattern, order)))
+                 for pattern, order in GENERAL]
+    return ibis.cases(*branches, else_=ibis.null("string")).cast("int64")
 
 
-def native_parts(moment: Any) -> dict[str, Any]:
-    """The parts of a timestamp or date column, read as wall-clock time."""
-    import ibis
+def native_stamp(moment: Any) -> Any:
+    """The stamp of a timestamp or date column, read as wall-clock time."""
+    year, month, day = (getattr(moment, part)().cast("int64") for part in PARTS[:3])
+    stamp = year * 10**10 + month * 10**8 + day * 10**6
+    if moment.type().is_timestamp():
+        stamp = stamp + moment.hour().cast("int64") * 10**4 + moment.minute().cast("int64") * 100 \
+            + moment.second().cast("int64")
+    return stamp
 
-    timed = moment.type().is_timestamp()
-    return {part: getattr(moment, part)().cast("int64") if timed or part in PARTS[:3] else ibis.literal(0)
-            for part in PARTS}
+
+def calendar_table() -> Any:
+    """Every day from 1900 to 2199 (Arrow): its ``day_key`` (``YYYYMMDD``), ``day_number`` (days
+    since 1970-01-01) and ``month_key`` (``YYYYMM``). Joined on a stamp's date, it checks the date
+    (no 31 February) and gives its day number without arithmetic on every row."""
+    import numpy as np
+    import pyarrow as pa
+
+    days = np.arange(np.datetime64(f"{YEARS[0]}-01-01"), np.datetime64(f"{YEARS[1] + 1}-01-01"))
+    months = days.astype("datetime64[M]")
+    month_key = (months.astype(np.int64) // 12 + 1970) * 100 + months.astype(np.int64) % 12 + 1
+    return pa.table({
+        "day_key": month_key * 100 + (days - months).astype(np.int64) + 1,
+        "day_number": days.astype(np.int64),
+        "month_key": month_key,
+    })
 
 
-def moment(parts: dict[str, Any]) -> tuple[Any, Any]:
-    """Seconds since 1970 and month number (year × 12 + month) from the parts; both NULL when any
-    part is out of range (a 31 February, a 25th hour, a year outside 1900-2199).
+def with_moments(log: Any, calendar: Any, columns: Sequence[str]) -> Any:
+    """``columns`` of ``log`` with each contact's ``seconds`` (since 1970, wall-clock time) and
+    ``month`` (``YYYYMM``), both NULL when its ``stamp`` is no real moment.
 
-    Give it columns, not the part expressions themselves: each part is used several times.
+    ``calendar`` is :func:`calendar_table` on the same engine.
     """
     import ibis
 
-    year, month, day = parts["year"], parts["month"], parts["day"]
-    hour, minute, second = (parts[p].fill_null(0) for p in PARTS[3:])
-    valid = (
-        year.between(*YEARS) & month.between(1, 12) & day.between(1, _days_in_month(year, month))
-        & hour.between(0, 23) & minute.between(0, 59) & second.between(0, 59)
-    )
-    seconds = _days_since_1970(year, month, day) * 86400 + hour * 3600 + minute * 60 + second
-    null = ibis.null("int64")
-    return ibis.ifelse(valid, seconds, null), ibis.ifelse(valid, year * 12 + month - 1, null)
+    joined = log.left_join(calendar, (log.stamp // 10**6) == calendar.day_key)
+    clock = joined.stamp % 10**6
+    hour, minute, second = clock // 10**4, (clock // 100) % 100, clock % 100
+    valid = joined.day_number.notnull() & (hour <= 23) & (minute <= 59) & (second <= 59)
+    seconds = joined.day_number * 86400 + hour * 3600 + minute * 60 + second
+    return joined.select(*columns, seconds=ibis.ifelse(valid, seconds, ibis.null("int64")),
+                         month=ibis.ifelse(valid, joined.month_key, ibis.null("int64")))
 
 
-def _cut_fixed(text: Any, shape: Shape) -> list[Any]:
+def _joined(parts: list[Any]) -> Any:
+    """Parts as text (year of 4 digits, then 2 digits each; NULL for an absent time part) put together."""
     import ibis
 
-    checked = ibis.ifelse(text.re_search(shape.pattern), text, ibis.null("string"))
-    parts = [None if span is None else checked.substr(span[0], span[1]).cast("int64") for span in shape.spans]
+    text = parts[0]
+    for part in parts[1:]:
+        text = text + (ibis.literal("00") if part is None else part.fill_null("00"))
+    return text
+
+
+def _cut_fixed(text: Any, shape: Shape) -> Any:
+    """The stamp text of a value of a sampled shape: an ISO value without its separators (and
+    "00" for absent time parts), any other cut by position and put together."""
+    if shape.in_order:
+        for separator in sorted(set(shape.text) - {"9"}):
+            text = text.replace(separator, "")
+        return text + "00" * shape.spans.count(None)
+    parts = [None if span is None else text.substr(*span) if span[1] != 1 else text.substr(*span).lpad(2, "0")
+             for span in shape.spans]
     if shape.spans[0][1] == 2:
         parts[0] = _four_digits(parts[0])
-    return parts
+    return _joined(parts)
 
 
 def _cut_regex(text: Any, pattern: str, order: tuple[int, ...]) -> list[Any]:
     import ibis
 
-    checked = ibis.ifelse(text.re_search(pattern), text, ibis.null("string"))
     # An absent optional group is '' on DuckDB and Spark, NULL on PostgreSQL: NULL everywhere.
-    texts = [checked.re_extract(pattern, group).nullif("") for group in order]
-    parts = [t.cast("int64") for t in texts]
-    parts[0] = ibis.ifelse(texts[0].length() == 2, _four_digits(parts[0]), parts[0])
-    return parts
+    year, *rest = [text.re_extract(pattern, group).nullif("") for group in order]
+    return [ibis.ifelse(year.length() == 2, _four_digits(year), year)] + [part.lpad(2, "0") for part in rest]
 
 
 def _four_digits(year: Any) -> Any:
-    """A year written with two digits is 1969-2068, as Python's ``%y``."""
+    """A year written with two digits is 1969-2068, as Python's ``%y`` (text in, text out)."""
     import ibis
 
-    return year + ibis.ifelse(year < 69, 2000, 1900)
-
-
-def _days_in_month(year: Any, month: Any) -> Any:
-    import ibis
-
-    leap = (_divides(4, year) & ~_divides(100, year)) | _divides(400, year)
-    return ibis.cases(
-        (month == 2, ibis.ifelse(leap, 29, 28)),
-        (month.isin([4, 6, 9, 11]), 30),
-        else_=31,
-    )
-
-
-def _divides(n: int, value: Any) -> Any:
-    return value - (value // n) * n == 0
-
-
-def _days_since_1970(year: Any, month: Any, day: Any) -> Any:
-    """Days from 1970-01-01 to a civil date (H. Hinnant's algorithm; years here are positive)."""
-    import ibis
-
-    shifted = year - ibis.ifelse(month <= 2, 1, 0)
-    era = shifted // 400
-    year_of_era = shifted - era * 400
-    month_from_march = ibis.ifelse(month > 2, month - 3, month + 9)
-    day_of_year = (153 * month_from_march + 2) // 5 + day - 1
-    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
-    return era * 146097 + day_of_era - 719468
+    return ibis.ifelse(year < "69", "20", "19") + year

@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from .errors import DataError
+from .messages import msg
 
 MAX_YAML_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
@@ -125,24 +126,22 @@ def _measure(text: str) -> None:
 def safe_load_text(text: str, *, file: str | None = None, error: type[DataError] = DataError) -> Any:
     """Parse YAML text into plain Python data or raise ``error`` saying where it broke."""
     if len(text) > MAX_YAML_BYTES:
-        raise error(
-            "file too large for a YAML document", file=file, expected=f"at most {MAX_YAML_BYTES:,} characters",
-            found=f"{len(text):,} characters",
-        )
+        raise error(msg("yaml.too_large"), file=file, expected=msg("yaml.at_most_characters", limit=MAX_YAML_BYTES),
+                    found=msg("yaml.characters", n=len(text)))
     try:
         _measure(text)
         return yaml.load(text, Loader=_PlainLoader)  # noqa: S506 - a restricted SafeLoader
     except _Refused as exc:
-        raise error(f"refused YAML: {exc.message}", file=file, line=exc.line) from None
+        raise error(msg("yaml.refused", reason=exc.message), file=file, line=exc.line) from None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
-        raise error(f"not valid YAML: {exc.problem or exc.context or exc}", file=file, line=line) from None
+        raise error(msg("yaml.invalid", reason=str(exc.problem or exc.context or exc)), file=file, line=line) from None
     except yaml.YAMLError as exc:
-        raise error(f"not valid YAML: {exc}", file=file) from None
+        raise error(msg("yaml.invalid", reason=str(exc)), file=file) from None
     except (ValueError, OverflowError, TypeError, RecursionError) as exc:
         # e.g. an integer of more than 4,300 digits, or a value the constructors cannot build
-        raise error(f"not valid YAML: {exc.__class__.__name__}: {str(exc)[:200]}", file=file) from None
+        raise error(msg("yaml.invalid", reason=f"{exc.__class__.__name__}: {str(exc)[:200]}"), file=file) from None
 
 
 def read_yaml_file(path: str | Path, *, error: type[DataError] = DataError) -> Any:
@@ -151,13 +150,13 @@ def read_yaml_file(path: str | Path, *, error: type[DataError] = DataError) -> A
     try:
         size = path.stat().st_size
         if size > MAX_YAML_BYTES * 4:
-            raise error("file too large for a YAML document", file=str(path),
-                        expected=f"at most {MAX_YAML_BYTES:,} characters", found=f"{size:,} bytes")
+            raise error(msg("yaml.too_large"), file=str(path), expected=msg("yaml.at_most_characters", limit=MAX_YAML_BYTES),
+                        found=msg("yaml.bytes", n=size))
         text = path.read_bytes().decode("utf-8-sig")
     except FileNotFoundError:
-        raise error("file not found", file=str(path)) from None
+        raise error(msg("file.not_found"), file=str(path)) from None
     except UnicodeDecodeError as exc:
-        raise error("not UTF-8 text", file=str(path), found=f"byte {exc.start}") from None
+        raise error(msg("yaml.not_utf8"), file=str(path), found=msg("yaml.byte", position=exc.start)) from None
     except OSError as exc:
-        raise error(f"cannot read the file: {exc.__class__.__name__}", file=str(path)) from None
+        raise error(msg("file.unreadable", reason=exc.__class__.__name__), file=str(path)) from None
     return safe_load_text(text, file=str(path), error=error)
