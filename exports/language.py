@@ -10,7 +10,6 @@ equal to its draft is a draft.
 from __future__ import annotations
 
 from dataclasses import replace
-from functools import lru_cache
 from typing import Any
 
 from personas.model import NARRATIVE_LIST_FIELDS, Persona, Workshop
@@ -19,18 +18,15 @@ from personas.model import NARRATIVE_LIST_FIELDS, Persona, Workshop
 DRAFTED_FIELDS = ("story", *NARRATIVE_LIST_FIELDS)
 
 
-@lru_cache(maxsize=1)
-def _library() -> dict[str, Any]:
-    from personas.archetypes import load_archetypes
-
-    return {a.id: a for a in load_archetypes()}
-
-
 def _draft(persona: Persona, ws: Workshop, lang: str) -> dict[str, Any]:
+    """The draft for ``persona`` in ``lang``, from the workshop's own typology (a custom one's
+    archetype texts, not the built-in ones) and its codebook's trait names."""
+    from personas.archetypes import workshop_typology
     from personas.narrative import draft_narrative
 
-    archetype = _library().get(persona.archetype or "")
-    return draft_narrative(persona, archetype, lang, figures=persona.size >= ws.min_group_size)
+    archetype = workshop_typology(ws.settings).get(persona.archetype or "")
+    return draft_narrative(persona, archetype, lang, figures=persona.size >= ws.min_group_size,
+                           codebook=ws.codebook)
 
 
 def in_language(ws: Workshop, persona: Persona, lang: str) -> tuple[Persona, dict[str, str]]:

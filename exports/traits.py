@@ -1,11 +1,9 @@
 """A persona's traits on the sheet: one meter per trait it has, named in the document's language.
 
-A codebook may declare any trait dimension (``dimensions:``, with its label in each language), or
-none, in which case every Likert item is a trait of its own. The names come, in this order, from
-the catalogue (the seven built-in dimensions), the codebook's ``dimensions:`` block, the codebook
-column of an item-level trait, the encoder state saved with the workshop, and last the name itself
-made readable. The printed sheet keeps its figures column to one page: when a persona has more
-traits than the column holds, the least marked ones are left out, counted in a visible "+n more".
+The names come from :mod:`personas.traits` (catalogue, codebook, encoder, else the name made
+readable), the same words the drafted texts use. The printed sheet keeps its figures column to one
+page: when a persona has more traits than the column holds, the least marked ones are left out,
+counted in a visible "+n more".
 """
 from __future__ import annotations
 
@@ -14,9 +12,10 @@ from typing import Any
 
 from personas.i18n import Translator
 from personas.model import Persona, Workshop
+from personas.traits import trait_names as persona_trait_names
 from workshop_data.codebook import DIMENSIONS
 
-from .view import clamp, fmt_int, one_line
+from .view import clamp, fmt_int
 
 MAX_TRAIT_LABEL = 70
 MIN_METERS = 4
@@ -32,26 +31,10 @@ CHANNEL_MM = (3.4, 3.7)    # bar and gap, and the label's line at 9.5 pt
 EVIDENCE_MM = 4.0          # the evidence box's margin, padding and border, less its heading's margin
 
 
-def _words(label: Any, lang: str) -> str:
-    if isinstance(label, dict):
-        return one_line(label.get(lang) or label.get("fr") or label.get("en") or next(iter(label.values()), ""))
-    return one_line(label or "")
-
-
 def trait_names(ws: Workshop, lang: str, t: Translator) -> dict[str, str]:
-    """Trait name -> its words in ``lang``, for every trait some persona of ``ws`` has."""
-    codebook = ws.codebook if isinstance(ws.codebook, dict) else {}
-    declared = codebook.get("dimensions") if isinstance(codebook.get("dimensions"), dict) else {}
-    columns = codebook.get("columns") if isinstance(codebook.get("columns"), dict) else {}
-    encoder = (ws.model.get("encoder") or {}) if isinstance(ws.model, dict) else {}
-    learnt = encoder.get("traits") if isinstance(encoder, dict) and isinstance(encoder.get("traits"), dict) else {}
-    names = {}
-    for dim in dict.fromkeys(d for p in ws.personas for d in p.traits):
-        sources = [(declared.get(dim) or {}), (columns.get(dim) or {}), (learnt.get(dim) or {})]
-        found = [_words(s.get("label"), lang) for s in sources if isinstance(s, dict)]
-        readable = str(dim).replace("_", " ").replace("-", " ").strip().capitalize()
-        names[dim] = t(f"trait.{dim}") if t.has(f"trait.{dim}") else next((w for w in found if w), readable)
-    return names
+    """Trait name -> its words in ``lang``, for every trait some persona of ``ws`` has
+    (:func:`personas.traits.trait_names`, the same words the drafted texts use)."""
+    return persona_trait_names(ws, lang, t)
 
 
 def level_key(score: float) -> str:

@@ -134,7 +134,8 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
                           archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile))
         candidates = quote_candidates(survey, features, members, persona.centroid)
         archetype = typology.get(match.archetype)
-        narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size))
+        narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size),
+                                    codebook=survey.codebook)
         for key, value in narrative.items():
             setattr(persona, key, value)
         persona.quote_candidates = candidates

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any, Iterable
 
 from .i18n import Translator
 from .model import Persona
+from .traits import persona_trait_name
 
 if TYPE_CHECKING:
     from .archetypes import Archetype
@@ -99,18 +100,6 @@ def _has_contacts(persona: Persona) -> bool:
     return persona.contacts_per_person > 0 and bool(persona.channel_mix)
 
 
-def trait_label(persona: Persona, dim: str, t: Translator) -> str | None:
-    """A trait's name in words: the catalogue's for the built-in dimensions, else the label the
-    survey gave it (a custom dimension, or an item's own label); None rather than a bare key."""
-    if t.has(f"trait.{dim}"):
-        return t(f"trait.{dim}")
-    for item in persona.distinguishing:
-        if item.get("feature") == f"trait:{dim}":
-            label = item.get("label") or {}
-            return str(label.get(t.lang) or label.get("fr") or "") or None
-    return None
-
-
 def _distinct_items(persona: Persona, t: Translator, limit: int = 3) -> list[str]:
     """What sets the persona apart when no trait is marked: its strongest distinguishing features,
     in words ("rate marriage lower than everyone's", "occupation: 3")."""
@@ -127,10 +116,9 @@ def _distinct_items(persona: Persona, t: Translator, limit: int = 3) -> list[str
     return out
 
 
-def _data_story(persona: Persona, t: Translator, lang: str) -> list[str]:
+def _data_story(persona: Persona, t: Translator, lang: str, codebook: Any) -> list[str]:
     sentences = []
-    marked = [(trait_label(persona, dim, t), score) for dim, _, score in marked_traits(persona)]
-    marked = [(label, score) for label, score in marked if label]
+    marked = [(persona_trait_name(persona, dim, t, codebook), score) for dim, _, score in marked_traits(persona)]
     if marked:
         items = [
             t("narrative.trait_item", trait=_lower_first(label), level=t(f"narrative.level.{_level(score)}"),
@@ -177,8 +165,11 @@ def _merge_items(*groups: Iterable[str], limit: int = MAX_ITEMS) -> list[str]:
 
 
 def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str, *,
-                    figures: bool = True) -> dict[str, Any]:
+                    figures: bool = True, codebook: Any = None) -> dict[str, Any]:
     """Story, goals, frustrations, needs and levers for a persona, in ``lang`` ("fr" or "en").
+
+    ``codebook`` (a :class:`~workshop_data.codebook.Codebook` or the workshop file's mapping) names
+    the traits it declares (:func:`personas.traits.trait_name`).
 
     ``figures=False`` leaves out every sentence that quotes the persona's numbers: a group under the
     minimum size has its statistics withheld from the sheets, and its words must not give them away.
@@ -191,7 +182,7 @@ def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str, 
         archetype_levers = list(archetype.levers.get(lang) or archetype.levers.get("fr") or [])
     else:
         archetype_levers = []
-    data_story = _data_story(persona, t, lang) if figures else []
+    data_story = _data_story(persona, t, lang, codebook) if figures else []
     story = " ".join(s for s in [str(text.get("story") or "").strip(), *data_story] if s)
     data_levers: list[str] = []
     extra_needs: list[str] = []

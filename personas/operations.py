@@ -317,8 +317,10 @@ def _redrafted(old: Persona, new: Persona, ws: Workshop) -> Persona:
     from .narrative import draft_narrative
 
     typology = workshop_typology(ws.settings)
-    before = draft_narrative(old, typology.get(old.archetype), ws.lang, figures=old.size >= ws.min_group_size)
-    after = draft_narrative(new, typology.get(new.archetype), ws.lang, figures=new.size >= ws.min_group_size)
+    before = draft_narrative(old, typology.get(old.archetype), ws.lang, figures=old.size >= ws.min_group_size,
+                             codebook=ws.codebook)
+    after = draft_narrative(new, typology.get(new.archetype), ws.lang, figures=new.size >= ws.min_group_size,
+                            codebook=ws.codebook)
     return replace(new, **{f: after[f] for f in before if getattr(old, f) == before[f]})
 
 
@@ -587,7 +589,8 @@ def _new_persona(pid: str, profile: "ClusterProfile", ws: Workshop) -> Persona:
 
     persona = Persona(id=pid, name=fallback_name(profile, ws.lang, workshop_typology(ws.settings)),
                       **profile_stats(profile))
-    return replace(persona, **draft_narrative(persona, None, ws.lang, figures=persona.size >= ws.min_group_size))
+    return replace(persona, **draft_narrative(persona, None, ws.lang, figures=persona.size >= ws.min_group_size,
+                                              codebook=ws.codebook))
 
 
 def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -> Workshop:

@@ -116,3 +116,38 @@ def test_pick_quote_takes_the_nearest_quotable_answer():
 def test_an_answer_mostly_a_placeholder_or_an_identifier_is_never_a_quote(text):
     assert not is_quotable(text)
     assert pick_quote([text, "Le site est bien fait, merci beaucoup."]) == "Le site est bien fait, merci beaucoup."
+
+
+def _custom_dimensions_workshop():
+    """A workshop whose codebook declares its own trait dimensions (no catalogue entry for them),
+    distinguishing features without labels (as an older file or another language leaves them)."""
+    ws = make_workshop()
+    traits = {"sans_papier": 92.0, "confiance_mairie": 8.0, "mobilite": 50.0}
+    personas = [replace(p, archetype=None, traits=traits, distinguishing=[
+        {"feature": "trait:sans_papier", "effect": 2.0}, {"feature": "trait:confiance_mairie", "effect": -2.0}])
+        for p in ws.personas]
+    codebook = {**ws.codebook, "dimensions": {
+        "sans_papier": {"label": {"fr": "Démarches sans papiers", "en": "Paperless procedures"}},
+        "confiance_mairie": {"label": {"fr": "Confiance en la mairie", "en": "Trust in the town hall"}}}}
+    return replace(ws, personas=personas, codebook=codebook)
+
+
+@pytest.mark.parametrize("lang, expected", [("fr", "démarches sans papiers"), ("en", "paperless procedures")])
+def test_custom_dimensions_are_drafted_in_words_never_keys(lang, expected):
+    from exports.language import in_language
+    from exports.traits import trait_names
+    from personas.i18n import Translator
+    from personas.traits import trait_names as domain_names
+
+    ws = _custom_dimensions_workshop()
+    persona = ws.personas[0]
+    draft = draft_narrative(persona, None, lang, codebook=ws.codebook)
+    assert "trait." not in draft["story"] and "sans_papier" not in draft["story"]
+    assert expected in draft["story"]
+    # the undeclared dimension is made readable, and the sheets use the very same words
+    names = trait_names(ws, lang, Translator(lang))
+    assert names == domain_names(ws, lang) and names["mobilite"] == "Mobilite"
+    # a French workshop's untouched drafts redrafted for an English document
+    drafted = replace(persona, **draft_narrative(persona, None, "fr", codebook=ws.codebook))
+    english, _ = in_language(replace(ws, personas=[drafted, *ws.personas[1:]]), drafted, "en")
+    assert "trait." not in english.story and "paperless procedures" in english.story
