@@ -24,9 +24,12 @@ from .narrative import draft_narrative, is_quotable, pick_quote
 from .operations import profile_stats
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from clustering.encoding import FeatureMatrix
 
     from .archetypes import Typology
+    from .sources import SourceFeatures
     from workshop_data.contacts import ContactFeatures
     from workshop_data.survey import Survey
 
@@ -53,10 +56,21 @@ def _text_columns(survey: "Survey") -> list[str]:
 def quote_candidates(survey: "Survey", features: "FeatureMatrix", member_ids: list[str],
                      centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
     """Quotable scrubbed free-text answers of the members, nearest the persona's centre first."""
-    columns = _text_columns(survey)
+    return candidates_from_texts(survey_texts(survey), features, member_ids, centroid, limit)
+
+
+def survey_texts(survey: "Survey") -> "pd.DataFrame":
+    """The survey's scrubbed free-text answers (one column per free-text question)."""
+    return survey.data.loc[:, _text_columns(survey)]
+
+
+def candidates_from_texts(texts: "pd.DataFrame", features: "FeatureMatrix", member_ids: list[str],
+                          centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
+    """:func:`quote_candidates` from the free-text answers alone (as :class:`SourceFeatures` holds them)."""
+    columns = list(texts.columns)
     if not columns or not member_ids:
         return []
-    answered = survey.data.loc[:, columns].reindex(member_ids)
+    answered = texts.reindex(member_ids)
     has_text = answered.notna().any(axis=1).to_numpy()
     ids = [rid for rid, keep in zip(member_ids, has_text) if keep]
     if not ids:
@@ -231,12 +245,14 @@ def _checked(path: Path, recorded: dict[str, Any] | None, role: str, workshop_fi
 
 
 def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path | None = None,
-                  contacts_path: str | Path | None = None) -> "FeatureMatrix":
+                  contacts_path: str | Path | None = None) -> "SourceFeatures":
     """Re-read the workshop's sources and encode them exactly as at clustering time.
 
     Sources are looked up by name in ``folder`` (the workshop file's folder) unless given; names
     that are absolute or lead outside the folder are refused; each file's hash must match the one
-    recorded, so the features describe the very respondents the workshop was built from.
+    recorded, so the features describe the very respondents the workshop was built from. The
+    scrubbed free-text answers come along (:class:`~personas.sources.SourceFeatures`), for the
+    edits to draw their personas' quotes from.
     """
     from clustering.encoding import encode_with_state
     from workshop_data.codebook import Codebook
@@ -275,4 +291,6 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
         table = found.table
     if not ws.model.get("encoder"):
         raise WorkshopFileError("the workshop holds no encoder state (model.encoder) to encode its data with")
-    return encode_with_state(survey, table, ws.model["encoder"])
+    from .sources import SourceFeatures
+
+    return SourceFeatures.of(encode_with_state(survey, table, ws.model["encoder"]), survey_texts(survey))

@@ -498,6 +498,41 @@ def _restated(ws: Workshop, personas: list[Persona], features: "FeatureMatrix", 
     return out
 
 
+def _requoted(ws: Workshop, personas: list[Persona], features: "FeatureMatrix | None",
+              moves: list[dict[str, Any]], touched: list[str]) -> list[Persona]:
+    """The touched personas' quote candidates drawn again from their members' scrubbed answers.
+
+    With the answers at hand (the features :func:`personas.build.load_features` gives carry them),
+    the candidates are those of the members now, nearest the centre first, and a quote nobody
+    chose (empty, or the one the toolkit picked) is picked again from them; a quote a person wrote
+    or chose stays. Without them, a persona left with no candidate at all lists "quote" in
+    ``not_recomputed`` rather than staying silently without one.
+    """
+    from .build import candidates_from_texts
+    from .narrative import pick_quote
+
+    texts = getattr(features, "texts", None)
+    before = {p.id: p for p in ws.personas}
+    labels = _labels(ws, moves) if texts is not None else None
+    out = []
+    for persona in personas:
+        if persona.id not in touched:
+            out.append(persona)
+            continue
+        old = before.get(persona.id)
+        untouched = not persona.quote or (old is not None and persona.quote == pick_quote(old.quote_candidates))
+        pending = [f for f in persona.not_recomputed if f != "quote"]
+        if texts is None:
+            lost = not persona.quote_candidates and not persona.quote
+            out.append(replace(persona, not_recomputed=pending + (["quote"] if lost else [])))
+            continue
+        members = [str(rid) for rid in labels.index[labels.to_numpy() == persona.id]]
+        candidates = candidates_from_texts(texts, features, members, persona.centroid)
+        out.append(replace(persona, quote_candidates=candidates, not_recomputed=pending,
+                           quote=pick_quote(candidates) if untouched else persona.quote))
+    return out
+
+
 def _interleave(*lists: list[str], limit: int | None = None) -> list[str]:
     out: list[str] = []
     for index in range(max((len(x) for x in lists), default=0)):
@@ -574,6 +609,7 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
     personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
     if features is not None:
         personas = _restated(ws, personas, features, moves, [keep_pid])
+        personas = _requoted(ws, personas, features, moves, [keep_pid])
     else:
         pending = [*EVIDENCE_FIELDS, *(["descriptors"] if keep.descriptors or other.descriptors else [])]
         personas = [replace(p, **_combined_stats(keep, other), archetype_fit=None, not_recomputed=pending)
@@ -616,6 +652,7 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     for p in ws.personas:
         personas.extend([replace(p, validated=False), created] if p.id == pid else [p])
     personas = _restated(ws, personas, features, moves, [pid, new_id])
+    personas = _requoted(ws, personas, features, moves, [pid, new_id])
     personas = [_redrafted(persona, p, ws) if p.id == pid else p for p in personas]
     return _commit(ws, "split", {"persona": pid, "new": new_id, "seed": seed}, personas, moves)
 
@@ -666,6 +703,7 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
     _check_features(ws, features, touched)
     personas = [replace(p, validated=False) if p.id in touched else p for p in ws.personas]
     personas = _restated(ws, personas, features, moves, touched)
+    personas = _requoted(ws, personas, features, moves, touched)
     before = {p.id: p for p in ws.personas}
     personas = [_redrafted(before[p.id], p, ws) if p.id in touched else p for p in personas]
     return _commit(ws, "move", {"rule": dict(rule), "to": to_pid}, personas, moves)

@@ -261,3 +261,32 @@ def test_a_typology_file_names_the_personas_and_a_broken_one_is_refused(flow: Pa
                  "--out", tmp_path / "never.yaml")
     assert result.exit_code == 2 and "broken.yaml" in result.stderr and "signature.traits.trust" in result.stderr
     assert not (tmp_path / "never.yaml").exists()
+
+
+def test_a_split_persona_gets_a_quote_from_its_own_members_and_a_written_quote_stays(tmp_path: Path) -> None:
+    from personas.store import load_workshop
+    from workshop_data.codebook import load_codebook
+    from workshop_data.survey import load_survey
+
+    assert run("demo", tmp_path, "--respondents", "400", "--seed", "3").exit_code == 0
+    workshop = tmp_path / "workshop.yaml"
+    sources = ["--survey", tmp_path / "survey.csv", "--contacts", tmp_path / "contacts.csv"]
+    assert run("cluster", tmp_path / "survey.csv", "--codebook", tmp_path / "codebook.yaml", "--contacts",
+               tmp_path / "contacts.csv", "--k", "6", "--bootstrap", "3", "--seed", "1",
+               "--out", workshop).exit_code == 0
+    written = "Nous l'avons écrit nous-mêmes en atelier."
+    assert run("edit", workshop, "set", "P2", "quote", written).exit_code == 0
+    for pid in ("P1", "P2"):
+        result = run("edit", workshop, "split", pid, *sources)
+        assert result.exit_code == 0, result.stderr
+    ws = load_workshop(workshop)
+    survey = load_survey(tmp_path / "survey.csv", load_codebook(tmp_path / "codebook.yaml"))
+    texts = survey.data.loc[:, [s.name for s in survey.codebook.of_type("text")]]
+    created = [h["args"]["new"] for h in ws.history if h["op"] == "split"]
+    for pid in ("P1", *created):
+        persona = ws.persona(pid)
+        members = [rid for rid, p in ws.assignments.items() if p == pid]
+        answers = {" ".join(str(v).split()) for v in texts.reindex(members).stack().to_list()}
+        assert persona.quote and persona.quote in answers, pid
+        assert persona.quote_candidates and set(persona.quote_candidates) <= answers, pid
+    assert ws.persona("P2").quote == written

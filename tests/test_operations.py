@@ -128,6 +128,28 @@ def test_split_makes_a_new_persona_with_a_fresh_id():
     assert "P6" in [p.id for p in again.personas] or "P5" in [p.id for p in again.personas]
 
 
+def test_split_without_the_answers_says_the_new_persona_s_quote_was_not_recomputed():
+    ws = op.split(WS, "P3", features=FEATURES, seed=1)
+    new = ws.persona("P5")
+    assert new.quote == "" and "quote" in new.not_recomputed
+    assert ws.persona("P3").quote == WS.persona("P3").quote
+
+
+def test_split_with_the_answers_draws_each_half_s_quote_from_its_members():
+    import pandas as pd
+
+    from personas.sources import SourceFeatures
+
+    answers = {rid: f"Réponse libre de la personne numéro {int(rid[1:])} sur le service." for rid in WS.assignments}
+    features = SourceFeatures.of(FEATURES, pd.DataFrame({"verbatim": answers}))
+    ws = op.split(WS, "P3", features=features, seed=1)
+    for pid in ("P3", "P5"):
+        persona = ws.persona(pid)
+        members = {rid for rid, p in ws.assignments.items() if p == pid}
+        assert persona.quote in {answers[rid] for rid in members} and "quote" not in persona.not_recomputed
+    assert op.undo(ws).persona("P3").quote == WS.persona("P3").quote
+
+
 def test_split_refuses_data_that_does_not_match():
     other = make_features(make_workshop(n_respondents=10, seed=5))
     with pytest.raises(DataError, match="source data"):
