@@ -598,14 +598,15 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
     (bootstrap on the edited partition), archetype fit and prevalence recomputed; without, a
     size-weighted combination of the two personas' statistics (see :func:`_combined_stats`) and
     the figures that cannot be combined listed in ``not_recomputed``. ``keep`` keeps its name,
-    archetype and narrative (untouched drafts are redrafted); it needs validating again.
+    archetype and narrative (untouched drafts are redrafted); it needs validating again, and the
+    services' validations are cleared (a service recognised the persona before, not this one).
     """
     keep, other = _persona(ws, keep_pid), _persona(ws, other_pid)
     if keep_pid == other_pid:
         raise EditError("cannot merge a persona with itself", found=keep_pid)
     moves = [{"from": other_pid, "to": keep_pid, "ids": _members(ws, other_pid)}]
     merged = replace(keep, quote_candidates=_interleave(keep.quote_candidates, other.quote_candidates),
-                     notes=[*keep.notes, *other.notes], validated=False)
+                     notes=[*keep.notes, *other.notes], validated=False, validations={})
     personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
     if features is not None:
         personas = _restated(ws, personas, features, moves, [keep_pid])
@@ -633,7 +634,8 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     """Split a persona in two by re-clustering its members with the workshop's method.
 
     The larger part keeps the id, name, narrative and notes; the smaller becomes a new persona with
-    a fresh id, a data-driven name and a drafted narrative, placed right after it.
+    a fresh id, a data-driven name and a drafted narrative, placed right after it. The services'
+    validations of the split persona are cleared: they recognised the whole, not either half.
     """
     from clustering.pipeline import split_cluster
 
@@ -650,7 +652,7 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     created = _new_persona(new_id, profiles[new_id], ws)
     personas: list[Persona] = []
     for p in ws.personas:
-        personas.extend([replace(p, validated=False), created] if p.id == pid else [p])
+        personas.extend([replace(p, validated=False, validations={}), created] if p.id == pid else [p])
     personas = _restated(ws, personas, features, moves, [pid, new_id])
     personas = _requoted(ws, personas, features, moves, [pid, new_id])
     personas = [_redrafted(persona, p, ws) if p.id == pid else p for p in personas]

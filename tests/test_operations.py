@@ -150,6 +150,18 @@ def test_split_with_the_answers_draws_each_half_s_quote_from_its_members():
     assert op.undo(ws).persona("P3").quote == WS.persona("P3").quote
 
 
+def test_merge_and_split_clear_the_services_validations_of_what_they_change_and_undo_brings_them_back():
+    ws = op.set_validation(op.set_validation(WS, "P1", "Accueil", "recognised"), "P3", "CCAS", "reservation", "trop large")
+    ws = op.set_validation(ws, "P4", "État civil", "recognised")
+    merged = op.merge(ws, "P1", "P2", features=FEATURES)
+    assert merged.persona("P1").validations == {} and merged.persona("P4").validations == ws.persona("P4").validations
+    split = op.split(merged, "P3", features=FEATURES, seed=1)
+    assert split.persona("P3").validations == {} and split.persona("P5").validations == {}
+    assert split.persona("P4").validations == ws.persona("P4").validations
+    back = op.undo(op.undo(split))
+    assert state(back) == state(ws) and back.persona("P3").validations["CCAS"]["status"] == "reservation"
+
+
 def test_split_refuses_data_that_does_not_match():
     other = make_features(make_workshop(n_respondents=10, seed=5))
     with pytest.raises(DataError, match="source data"):
