@@ -9,6 +9,7 @@ French typography: a narrow no-break space before ; : ! ? % » and after «.
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import TYPE_CHECKING, Any, Iterable
 
 from .i18n import Translator
@@ -152,15 +153,48 @@ def _from_traits(kind: str, persona: Persona, t: Translator) -> list[str]:
     return out
 
 
+#: Words that say nothing of what a bullet is about, in both languages: left out when bullets are
+#: compared for near-duplicates.
+_FUNCTION_WORDS = frozenset(
+    "le la les l un une des de du d à au aux en et ou sur pour par avec sans dans ses son sa leur leurs "
+    "se s ce qu que qui ne pas plus the a an of to in on for with without and or its their his her "
+    "it be is are at by from vers toward who what which that this when être avoir being have".split()
+)
+_WORD = re.compile(r"[^\W\d_]+")
+
+
+def _stem(word: str) -> str:
+    """A word without accents, plural or feminine ending, cut to six letters: "reçue" and "reçu",
+    "complètes" and "complets" compare equal."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", word) if not unicodedata.combining(c))
+    return plain.rstrip("s").rstrip("e")[:6]
+
+
+def _content_words(text: str) -> set[str]:
+    stems = (_stem(w) for w in _WORD.findall(text.casefold()) if w not in _FUNCTION_WORDS)
+    return {w for w in stems if len(w) > 1}
+
+
+def near_duplicate(a: str, b: str, threshold: float = 0.5) -> bool:
+    """Two bullets that say the same thing: the same words before the first comma ("Faire ses
+    démarches en ligne, à toute heure" / "…, sans se déplacer"), or content words that overlap
+    by ``threshold`` or more (Jaccard)."""
+    head_a, head_b = a.split(",")[0].strip().casefold(), b.split(",")[0].strip().casefold()
+    if "," in a and "," in b and head_a == head_b:
+        return True
+    words_a, words_b = _content_words(a), _content_words(b)
+    union = words_a | words_b
+    return bool(union) and len(words_a & words_b) / len(union) >= threshold
+
+
 def _merge_items(*groups: Iterable[str], limit: int = MAX_ITEMS) -> list[str]:
+    """The groups' items in order, without an item that repeats an earlier one nearly word for word."""
     out: list[str] = []
-    seen: set[str] = set()
     for group in groups:
         for item in group:
-            key = item.strip().casefold()
-            if item.strip() and key not in seen:
-                seen.add(key)
-                out.append(item.strip())
+            item = item.strip()
+            if item and not any(near_duplicate(item, kept) for kept in out):
+                out.append(item)
     return out[:limit]
 
 

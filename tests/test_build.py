@@ -146,3 +146,24 @@ def test_load_features_says_when_a_source_is_missing_or_changed(demo, tmp_path: 
         handle.write(b"\r\n")
     with pytest.raises(WorkshopFileError, match="changed since the workshop was built"):
         load_features(ws, tmp_path)
+
+
+def test_drafted_bullets_have_no_near_duplicates(demo):
+    from itertools import combinations
+
+    from personas.narrative import near_duplicate
+
+    assert near_duplicate("Faire ses démarches en ligne, à toute heure", "Faire ses démarches en ligne, sans se déplacer")
+    assert near_duplicate("Ne pas savoir si un envoi en ligne a bien été reçu", "Ne pas savoir si sa demande a bien été reçue")
+    assert not near_duplicate("Être guidé·e pas à pas", "Être rassuré·e")
+    seen = []
+    for persona in demo["workshop"].personas:
+        for field in ("goals", "frustrations", "needs", "levers"):
+            items = getattr(persona, field)
+            seen += items
+            for a, b in combinations(items, 2):
+                words_a, words_b = set(a.casefold().split()), set(b.casefold().split())
+                assert a.split(",")[0] != b.split(",")[0] and len(words_a & words_b) < 0.6 * len(words_a | words_b), (a, b)
+                assert not near_duplicate(a, b), (persona.id, field, a, b)
+    assert "Faire ses démarches en ligne, à toute heure" in seen
+    assert "Faire ses démarches en ligne, sans se déplacer" not in seen
