@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app_pages import escape_md, page_header, show_problem, state
+from app_pages import page_header, show_problem, state
 
 OVERVIEW = "__overview__"
 PREVIEW_HEIGHT = 1180  # one A4 page at 96 dpi, plus margins
@@ -24,21 +24,6 @@ def sheet_html(workshop_path: str, revision: int, lang: str, persona_id: str | N
     return render_html(_workshop, lang=lang, persona_id=persona_id)
 
 
-def _validations(ws: object, persona_id: str | None) -> None:
-    """Which services recognised the persona (or each persona, on the overview), above the preview."""
-    from app_pages.refine import validation_lines
-
-    t = state.translator()
-    personas = [p for p in ws.personas if persona_id in (None, p.id) and p.validations]
-    if not personas:
-        return
-    with st.expander(t("refine.validations"), expanded=persona_id is not None, icon=":material/verified:"):
-        for persona in personas:
-            if persona_id is None:
-                st.markdown(f"**{escape_md(persona.name)}**")
-            st.markdown("\n".join(f"- {line}" for line in validation_lines(persona)))
-
-
 def render() -> None:
     t = state.translator()
     session = state.get()
@@ -49,7 +34,6 @@ def render() -> None:
     names = {p.id: p.name for p in ws.personas}
     pick = st.selectbox(t("sheets.pick"), ids, key="w_sheet",
                         format_func=lambda i: t("sheets.overview") if i == OVERVIEW else names.get(i, i))
-    _validations(ws, None if pick == OVERVIEW else pick)
     try:
         html = sheet_html(session.workshop_path or "", ws.revision, session.lang,
                           None if pick == OVERVIEW else pick, ws)

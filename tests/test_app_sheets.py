@@ -54,16 +54,18 @@ def test_every_page_speaks_one_language_without_raw_keys(app_home, small_sample)
                 assert not (lines & leftovers), (page, lines & leftovers)
 
 
-def test_the_services_say_is_shown_with_the_sheet(app_home, small_sample):
+def test_the_services_say_is_in_the_sheet_preview_only(app_home, small_sample):
+    """The preview prints which services recognised the persona; no expander repeats it above."""
+    from app_helpers import shown
+
     from personas import operations
 
     ws = operations.set_validation(fake_workshop(3, 45), "P1", "Accueil", "recognised")
     ws = operations.set_validation(ws, "P1", "CCAS", "reservation", "Trop centré sur le numérique")
     put_workshop(app_home, ws)
     at = start("sheets")
+    at.selectbox(key="w_sheet").set_value("P1").run()
     assert_clean(at)
-    from app_helpers import shown
-
-    text = shown(at)
-    assert "**Accueil** · reconnaît ses usagers dans ce persona" in text
-    assert "**CCAS** · réserve : Trop centré sur le numérique" in text
+    sheet = _iframe_html(at)
+    assert "Accueil" in sheet and "CCAS" in sheet and "Trop centré sur le numérique" in sheet
+    assert not at.expander and "Accueil" not in shown(at)
