@@ -43,8 +43,12 @@ def build_workshop(
     out: str | Path | None = None,
     lenient: bool = False,
     sheet: str | None = None,
+    typology: Any = None,
 ) -> Path:
-    """Cluster a survey (and contact log) into a new workshop file, which then becomes the open one."""
+    """Cluster a survey (and contact log) into a new workshop file, which then becomes the open one.
+
+    ``typology`` (a :class:`personas.archetypes.Typology`, the built-in one when None) names the
+    personas."""
     from personas.build import build_workshop as build
     from personas.store import save_workshop
 
@@ -52,6 +56,8 @@ def build_workshop(
     kwargs: dict[str, Any] = {"k": k, "method": method, "seed": seed, "lang": lang}
     if progress is not None:
         kwargs["progress"] = progress
+    if typology is not None:
+        kwargs["typology"] = typology
     workshop = build(inputs.survey, inputs.contacts, **kwargs)
     path = Path(out) if out else new_workshop_path(Path(survey_path).stem)
     save_workshop(workshop, path)

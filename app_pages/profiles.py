@@ -29,7 +29,49 @@ def method_label(method: str) -> str:
     return tr(key) if tr.has(key) else method
 
 
-def run_clustering(k: Any, method: str, seed: int) -> Path:
+def uploaded_typology(name: str, data: bytes) -> Any:
+    """A typology file uploaded in the app, checked by the loader ``--typology`` uses (the file
+    name and its hash are recorded in the workshop, as on the command line)."""
+    import tempfile
+
+    from personas.archetypes import load_typology
+    from workshop_data.errors import DataError
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / (Path(name).name or "typology.yaml")
+        path.write_bytes(data)
+        try:
+            return load_typology(path)
+        except DataError as exc:
+            exc.file = path.name  # the temporary folder means nothing to the person who uploaded it
+            raise
+
+
+def _typology_choice() -> tuple[Any, bool]:
+    """The typology the personas are named with: (None for the built-in one, or the uploaded one;
+    whether the clustering may run)."""
+    t = state.translator()
+    choice = st.radio(t("profiles.typology"), ["builtin", "file"], key="w_typology", horizontal=True,
+                      format_func=lambda v: t(f"profiles.typology_{v}"))
+    if choice == "builtin":
+        return None, True
+    upload = st.file_uploader(t("profiles.typology_file"), type=["yaml", "yml"], key="w_typology_file")
+    st.caption(t("profiles.typology_help"))
+    if upload is None:
+        return None, False
+    from workshop_data.errors import DataError
+
+    try:
+        typology = uploaded_typology(upload.name, upload.getvalue())
+    except DataError as exc:
+        show_problem(exc)
+        return None, False
+    st.caption(t("profiles.typology_ready", name=typology.name.get(state.get().lang) or upload.name,
+                 n=len(typology.archetypes)))
+    return typology, True
+
+
+def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path:
     """Cluster the current survey into a new workshop, showing progress; the result opens at once."""
     session = state.get()
     t = state.translator()
@@ -39,7 +81,7 @@ def run_clustering(k: Any, method: str, seed: int) -> Path:
         path = editing.build_workshop(
             session.survey_path, session.contacts_path, session.codebook,
             k=k, method=method, seed=int(seed), lang=session.lang, progress=report,
-            lenient=session.lenient, sheet=session.sheet,
+            lenient=session.lenient, sheet=session.sheet, typology=typology,
         )
         seconds = time.perf_counter() - started
         done = t("profiles.done", n=len(session.workshop.personas), seconds=number(seconds, 1))
@@ -60,13 +102,14 @@ def _settings() -> None:
         k = cols[1].selectbox(t("profiles.k"), K_CHOICES, key="w_k",
                               format_func=lambda v: t("profiles.k_auto") if v == "auto" else str(v))
         seed = cols[2].number_input(t("profiles.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="w_seed")
+        typology, ready = _typology_choice()
         if session.workshop is not None:
             st.caption(t("profiles.replace_warning"))
-        if st.button(t("profiles.run"), type="primary", key="w_run", icon=":material/play_arrow:"):
+        if st.button(t("profiles.run"), type="primary", key="w_run", icon=":material/play_arrow:", disabled=not ready):
             from workshop_data.errors import DataError
 
             try:
-                run_clustering(k, method, int(seed))
+                run_clustering(k, method, int(seed), typology)
                 st.rerun()
             except (DataError, ImportError, NotImplementedError, ValueError) as exc:
                 show_problem(exc)

@@ -80,13 +80,30 @@ class Typology:
 # Reading and checking a typology
 
 
-def _fail(source: str, key: str, message: str, expected: str | None = None, found: Any = None) -> TypologyError:
-    return TypologyError(f"typology key '{key}': {message}", file=source, expected=expected, found=found)
+def _fail(source: str, key: str, problem: str, expected: Any = None, found: Any = None) -> TypologyError:
+    """A refusal in the reader's language: ``problem`` is a message key of the ``typology`` block
+    (workshop_data/locales), ``expected`` a plain text or a keyed one."""
+    from workshop_data.messages import msg
+
+    return TypologyError(msg("typology.at_key", key=key, problem=msg(f"typology.{problem}")), file=source,
+                         expected=expected, found=found)
+
+
+def _expected(key: str) -> Any:
+    from workshop_data.messages import msg
+
+    return msg(f"typology.{key}")
+
+
+def _range(low: float, high: float) -> Any:
+    from workshop_data.messages import msg
+
+    return msg("typology.range", low=f"{low:g}", high=f"{high:g}")
 
 
 def _mapping(value: Any, source: str, key: str) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise _fail(source, key, "must be a mapping", found=type(value).__name__)
+        raise _fail(source, key, "not_mapping", found=type(value).__name__)
     return value
 
 
@@ -97,14 +114,14 @@ def _words(value: Any, source: str, key: str) -> dict[str, str]:
     mapping = _mapping(value, source, key)
     texts = {lang: mapping[lang] for lang in LANGS if isinstance(mapping.get(lang), str) and mapping[lang].strip()}
     if not texts:
-        raise _fail(source, key, "needs a text in French or English", expected="{fr: ..., en: ...}", found=value)
+        raise _fail(source, key, "no_text", expected="{fr: ..., en: ...}", found=value)
     first = next(iter(texts.values()))
     return {lang: texts.get(lang, first) for lang in LANGS}
 
 
 def _number(value: Any, source: str, key: str, low: float, high: float) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
-        raise _fail(source, key, "must be a number", expected=f"{low:g} to {high:g}", found=value)
+        raise _fail(source, key, "not_number", expected=_range(low, high), found=value)
     return float(value)
 
 
@@ -116,16 +133,16 @@ def _archetype(raw: Any, source: str, key: str) -> Archetype:
     raw = _mapping(raw, source, key)
     ident = raw.get("id")
     if not isinstance(ident, str) or not ident.strip():
-        raise _fail(source, f"{key}.id", "every archetype needs an id", expected="a short text", found=ident)
+        raise _fail(source, f"{key}.id", "no_id", expected=_expected("short_text"), found=ident)
     signature = _mapping(raw.get("signature"), source, f"{key}.signature")
     traits_raw = _mapping(signature.get("traits"), source, f"{key}.signature.traits")
     if not traits_raw:
-        raise _fail(source, f"{key}.signature.traits", "lists no trait level", expected="{dimension: 0-100}")
+        raise _fail(source, f"{key}.signature.traits", "no_traits", expected="{dimension: 0-100}")
     traits = {str(d): _number(v, source, f"{key}.signature.traits.{d}", 0, 100) for d, v in traits_raw.items()}
     contacts = _mapping(signature.get("contacts") or {}, source, f"{key}.signature.contacts")
     required = raw.get("required") or signature.get("required") or []
     if not isinstance(required, list) or any(r not in traits for r in required):
-        raise _fail(source, f"{key}.required", "must list dimensions of the signature", expected=", ".join(traits),
+        raise _fail(source, f"{key}.required", "bad_required", expected=", ".join(traits),
                     found=required)
     narrative = _texts_by_lang(raw.get("narrative"), source, f"{key}.narrative")
     levers = _texts_by_lang(raw.get("levers"), source, f"{key}.levers")
@@ -159,18 +176,18 @@ def typology_from_document(document: Any, source: str, sha256: str | None = None
     document = _mapping(document, source, "(top level)")
     items = document.get("archetypes")
     if not isinstance(items, list) or not items:
-        raise _fail(source, "archetypes", "must list at least one archetype", expected="a list", found=items)
+        raise _fail(source, "archetypes", "no_archetypes", expected=_expected("a_list"), found=items)
     archetypes = [_archetype(raw, source, f"archetypes[{i}]") for i, raw in enumerate(items)]
     ids = [a.id for a in archetypes]
     twice = sorted({i for i in ids if ids.count(i) > 1})
     if twice:
-        raise _fail(source, "archetypes", "two archetypes share an id", found=", ".join(twice))
+        raise _fail(source, "archetypes", "same_id", found=", ".join(twice))
     head = _mapping(document.get("typology") or {}, source, "typology")
     stem = Path(source).stem
     matching = _matching(document.get("matching"), source, defaults.matching if defaults else {})
     missing = [k for k in ("min_fit", "scale", "weights") if k not in matching]
     if missing:
-        raise _fail(source, "matching", "lacks settings", expected=", ".join(missing))
+        raise _fail(source, "matching", "lacks_settings", expected=", ".join(missing))
     matching.setdefault("min_dimensions", 5)
     matching.setdefault("max_trait_gap", 100.0)
     naming = dict(defaults.naming) if defaults else {}

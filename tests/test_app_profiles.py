@@ -89,3 +89,45 @@ def test_map_coordinates_keep_everyone_and_separate_groups():
     first, second = coords["pc1"].iloc[:30], coords["pc1"].iloc[30:]
     assert first.max() < second.min() or second.max() < first.min()
     assert (pca_coordinates(frame[[]]) == 0).all().all()
+
+
+def test_a_workgroup_s_own_typology_is_chosen_checked_and_used(app_home, small_sample, built_workshop_file,
+                                                                  quick_build):
+    from pathlib import Path
+
+    from app_helpers import widget
+
+    put_workshop(app_home, built_workshop_file)
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    at.switch_page("app_pages/profiles.py").run()
+    at.radio(key="w_typology").set_value("file").run()
+    assert at.button(key="w_run").disabled                     # no file yet: nothing to run
+    uploader = widget(at, "file_uploader", "Votre typologie (fichier YAML)")
+    uploader.set_value(("notre.yaml", b"archetypes:\n  - id: a\n    name: A\n    signature: {traits: {trust: x}}\n",
+                        "application/x-yaml")).run()
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert errors and "clé de typologie « archetypes[0].signature.traits.trust » : doit être un nombre" in errors[0]
+    assert "notre.yaml :" in errors[0] and "/tmp" not in errors[0] and at.button(key="w_run").disabled
+    metropole = Path(__file__).resolve().parents[1] / "personas" / "typologies" / "exemple_metropole.yaml"
+    widget(at, "file_uploader", "Votre typologie (fichier YAML)").set_value(
+        ("metropole.yaml", metropole.read_bytes(), "application/x-yaml")).run()
+    assert not at.error and "quatre profils" in shown(at)
+    at.selectbox(key="w_k").set_value(3)
+    button(at, "Lancer le regroupement").click().run()
+    assert_clean(at)
+    assert quick_build[-1]["typology"].id == "exemple_metropole"
+    record = at.session_state["app"].workshop.settings["typology"]
+    assert record["id"] == "exemple_metropole" and record["source"] == "metropole.yaml"
+
+
+def test_the_built_in_typology_is_the_default_choice(app_home, small_sample, built_workshop_file, quick_build):
+    put_workshop(app_home, built_workshop_file)
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    at.switch_page("app_pages/profiles.py").run()
+    assert at.radio(key="w_typology").value == "builtin" and not at.get("file_uploader")
+    at.selectbox(key="w_k").set_value(3)
+    button(at, "Lancer le regroupement").click().run()
+    assert "typology" not in quick_build[-1]
+    assert at.session_state["app"].workshop.settings["typology"]["source"] == "builtin"
