@@ -28,6 +28,14 @@ def quick_build(monkeypatch):
     return calls
 
 
+def _profiles_of_the_sample(app_home, workshop_file):
+    """The profiles page with the sample survey loaded (and a workshop already open)."""
+    put_workshop(app_home, workshop_file)
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    return at.switch_page("app_pages/profiles.py").run()
+
+
 def test_first_open_clusters_the_sample_and_saves_it(app_home, small_sample, quick_build):
     at = start("profiles")
     assert_clean(at)
@@ -41,10 +49,7 @@ def test_first_open_clusters_the_sample_and_saves_it(app_home, small_sample, qui
 
 
 def test_cluster_with_chosen_k_shows_charts(app_home, small_sample, built_workshop_file, quick_build):
-    put_workshop(app_home, built_workshop_file)
-    at = start("data")
-    button(at, "Utiliser l'exemple").click().run()
-    at.switch_page("app_pages/profiles.py").run()
+    at = _profiles_of_the_sample(app_home, built_workshop_file)
     at.selectbox(key="w_k").set_value(3)
     button(at, "Lancer le regroupement").click().run()
     assert_clean(at)
@@ -97,10 +102,7 @@ def test_a_workgroup_s_own_typology_is_chosen_checked_and_used(app_home, small_s
 
     from app_helpers import widget
 
-    put_workshop(app_home, built_workshop_file)
-    at = start("data")
-    button(at, "Utiliser l'exemple").click().run()
-    at.switch_page("app_pages/profiles.py").run()
+    at = _profiles_of_the_sample(app_home, built_workshop_file)
     at.radio(key="w_typology").set_value("file").run()
     assert at.button(key="w_run").disabled                     # no file yet: nothing to run
     uploader = widget(at, "file_uploader", "Votre typologie (fichier YAML)")
@@ -122,10 +124,7 @@ def test_a_workgroup_s_own_typology_is_chosen_checked_and_used(app_home, small_s
 
 
 def test_the_built_in_typology_is_the_default_choice(app_home, small_sample, built_workshop_file, quick_build):
-    put_workshop(app_home, built_workshop_file)
-    at = start("data")
-    button(at, "Utiliser l'exemple").click().run()
-    at.switch_page("app_pages/profiles.py").run()
+    at = _profiles_of_the_sample(app_home, built_workshop_file)
     assert at.radio(key="w_typology").value == "builtin" and not at.get("file_uploader")
     at.selectbox(key="w_k").set_value(3)
     button(at, "Lancer le regroupement").click().run()
