@@ -383,7 +383,9 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     langs = langs or {}
     small = persona.size < ws.min_group_size
     name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
-    quote = clamp(one_line(persona.quote), MAX_QUOTE) if clamp_texts else one_line(persona.quote)
+    # A verbatim answer can single out one of a handful of people: a group under the minimum size
+    # shows no quote, as it shows no figure.
+    quote = "" if small else clamp(one_line(persona.quote), MAX_QUOTE) if clamp_texts else one_line(persona.quote)
     sections = text_sections(persona, t, clamp_texts, langs)
     said = validation_parts(persona, t, clamp_texts)
     said_line = validation_line(said, t)

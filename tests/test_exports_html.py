@@ -87,6 +87,7 @@ def test_small_group_has_no_statistics():
     assert f"{small.size} répondants" not in sheet
     assert 'class="meter"' not in sheet and 'class="channels"' not in sheet
     assert f"Moins de {MIN_GROUP} répondants" in sheet
+    assert small.quote and 'class="quote"' not in sheet      # a verbatim could single someone out
     overview = exports.render_html(ws).split('class="page sheet"')[0].split("overview-table")[1]
     row = overview[overview.index("Bérénice &amp; Co"):]
     row = row[: row.index("</tr>")]
