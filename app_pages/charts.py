@@ -85,14 +85,15 @@ def respondent_map(coords: pd.DataFrame, assignments: Mapping[str, str], persona
     return _layout(fig, t("profiles.map"), t("chart.pc1"), t("chart.pc2"), height=480, t=t)
 
 
-def trait_heatmap(personas: Sequence[Any], dimensions: Iterable[str], t: Translate) -> Any:
-    """Trait scores (0-100) per persona: traits in rows (long labels read across), personas in columns."""
+def trait_heatmap(personas: Sequence[Any], labels: Mapping[str, str], t: Translate) -> Any:
+    """Trait scores (0-100) per persona: traits in rows (long labels read across), personas in columns.
+    ``labels`` names every trait in the session's language, custom codebook dimensions included."""
     import plotly.graph_objects as go
 
-    dims = [d for d in dimensions if any(d in p.traits for p in personas)]
+    dims = [d for d in labels if any(d in p.traits for p in personas)]
     z = [[p.traits.get(d, np.nan) for p in personas] for d in dims]
     fig = go.Figure(go.Heatmap(
-        z=z, x=[wrap(name) for name in _names(personas)], y=[t(f"trait.{d}") for d in dims], zmin=0, zmax=100,
+        z=z, x=[wrap(name) for name in _names(personas)], y=[labels[d] for d in dims], zmin=0, zmax=100,
         colorscale="Blues", colorbar={"title": {"text": t("chart.score")}},
         text=[[("" if np.isnan(v) else f"{v:.0f}") for v in row] for row in z],
         texttemplate="%{text}", hovertemplate="%{x} · %{y}: %{z:.0f}<extra></extra>", xgap=2, ygap=2,

@@ -8,6 +8,8 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from personas.traits import trait_names
+
 from app_pages import charts, editing, loaders, number, page_header, percent, progress_callback, show_problem, state
 
 K_CHOICES: list[Any] = ["auto", *range(2, 11)]
@@ -164,7 +166,7 @@ def render() -> None:
     _settings()
     if ws is None:
         return
-    from workshop_data.codebook import CHANNELS, DIMENSIONS
+    from workshop_data.codebook import CHANNELS
 
     archetypes = loaders.archetype_names(session.lang)
     personas = list(ws.personas)
@@ -193,7 +195,7 @@ def render() -> None:
         st.info(t("profiles.map_unavailable"))
     else:
         st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map")
-    st.plotly_chart(charts.trait_heatmap(personas, DIMENSIONS, t), key="c_traits")
+    st.plotly_chart(charts.trait_heatmap(personas, trait_names(ws, state.get().lang), t), key="c_traits")
     st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels")
     st.plotly_chart(charts.evidence_chart(personas, t), key="c_evidence")
     st.caption(t("profiles.evidence_help"))

@@ -145,11 +145,12 @@ def merge_and_move(ws: Any, persona: Any) -> None:
         _confirmation(ws, "merge")
     with st.expander(t("refine.move_header"), icon=":material/move_down:"):
         st.caption(t("refine.move_help"))
-        from workshop_data.codebook import DIMENSIONS
+        from personas.traits import trait_names
 
         cols = st.columns([3, 3, 1, 2])
-        dims = [d for d in DIMENSIONS if d in persona.traits] or list(DIMENSIONS)
-        cols[0].selectbox(t("refine.move_trait"), dims, key="w_move_trait", format_func=lambda d: t(f"trait.{d}"))
+        labels = trait_names(ws, state.get().lang)
+        dims = [d for d in labels if d in persona.traits]
+        cols[0].selectbox(t("refine.move_trait"), dims, key="w_move_trait", format_func=lambda d: labels.get(d, d))
         cols[1].selectbox(t("refine.move_op"), ["<", ">="], key="w_move_op",
                           format_func=lambda op: t("refine.op_below") if op == "<" else t("refine.op_above"))
         cols[2].number_input(t("refine.move_value"), 0, 100, 30, step=5, key="w_move_value")

@@ -130,3 +130,15 @@ def test_the_built_in_typology_is_the_default_choice(app_home, small_sample, bui
     button(at, "Lancer le regroupement").click().run()
     assert "typology" not in quick_build[-1]
     assert at.session_state["app"].workshop.settings["typology"]["source"] == "builtin"
+
+
+def test_trait_heatmap_names_custom_dimensions_in_words():
+    from types import SimpleNamespace
+
+    from app_pages.charts import trait_heatmap
+
+    personas = [SimpleNamespace(id="P1", name="Un", traits={"trust": 70.0, "sans_papier": 20.0}),
+                SimpleNamespace(id="P2", name="Deux", traits={"trust": 30.0, "sans_papier": 80.0})]
+    figure = trait_heatmap(personas, {"trust": "Confiance", "sans_papier": "Démarches sans papiers",
+                                      "access": "Équipement"}, lambda key, **kw: key)
+    assert list(figure.data[0].y) == ["Confiance", "Démarches sans papiers"]
