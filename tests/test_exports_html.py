@@ -329,3 +329,11 @@ def test_item_traits_are_named_from_their_column_label():
     assert sheet["defining"][:2] == ["Je préfère le papier\u00a0: élevé", "quartier=Nord"]
     english = view.document_view(item_trait_workshop(), lang="en")["sheets"][0]
     assert [m["label"] for m in english["traits"]][:2] == ["I prefer paper", "Parler à un agent"]
+
+
+@pytest.mark.parametrize("lang, words", [("fr", "citation non reprise"), ("en", "quote not taken again")])
+def test_what_an_edit_could_not_recompute_is_said_on_the_sheet(lang, words):
+    ws = ten_persona_workshop()
+    ws.personas[0].not_recomputed = ["stability", "quote"]
+    sheet = exports.render_html(ws, lang=lang, persona_id=ws.personas[0].id)
+    assert words in sheet and ("stabilité non recalculée" in sheet or "stability not recomputed" in sheet)
