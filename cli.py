@@ -270,7 +270,11 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @lenient_opt
 @sheet_opt
 @click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
-              help="'auto' (2..10) or a number of personas.")
+              help="'auto' (chosen in --k-range) or a number of personas.")
+@click.option("--k-range", "k_range", type=(click.IntRange(2, 20), click.IntRange(2, 20)), default=(3, 8),
+              show_default=True, help="Range of k that auto chooses from (--k-range 2 10 to widen).")
+@click.option("--typology", type=click.Path(path_type=Path, dir_okay=False), default=None,
+              help="A workgroup's own typology YAML (format of personas/archetypes.yaml), to name the personas.")
 @click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
@@ -283,26 +287,42 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
 @domain_errors
 def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
-            lenient: bool, sheet: str | None, k: int | str,
+            lenient: bool, sheet: str | None, k: int | str, k_range: tuple[int, int], typology: Path | None,
             method: str, seed: int, lang: str | None, min_size: int, bootstrap: int, title: str | None,
             out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
     from clustering.methods import METHODS
+    from personas.archetypes import load_typology
     from personas.build import build_workshop
     from personas.store import save_workshop
 
     if method not in METHODS:
         raise click.BadParameter(f"expected one of {', '.join(sorted(METHODS))}", param_hint="--method")
+    if k_range[0] > k_range[1]:
+        raise click.BadParameter(f"low {k_range[0]} is above high {k_range[1]}", param_hint="--k-range")
+    names = load_typology(typology)
     inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     workshop = build_workshop(
         inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang or "fr", title=title,
-        min_size=min_size, bootstrap=bootstrap, progress=ProgressBar("Clustering"),
+        min_size=min_size, bootstrap=bootstrap, k_range=k_range, typology=names, progress=ProgressBar("Clustering"),
     )
     save_workshop(workshop, out)
     click.echo(f"{out}: {len(workshop.personas)} personas from {len(workshop.assignments)} respondents")
     _print_personas(workshop)
+    _print_structure(workshop)
     _report_clustering(workshop, inputs.survey.codebook)
+
+
+def _print_structure(workshop: Any) -> None:
+    """The structure verdict in plain words, in the workshop's language."""
+    from personas.structure import structure_words
+
+    lines = structure_words(workshop.settings, workshop.lang)
+    if lines:
+        click.echo("")
+    for line in lines:
+        click.echo(line)
 
 
 def _report_clustering(workshop: Any, book: Any) -> None:
@@ -315,8 +335,9 @@ def _report_clustering(workshop: Any, book: Any) -> None:
     if messages:
         click.echo(f"Note: {len(workshop.personas)} persona(s) kept of {len(workshop.personas) + len(messages)} "
                    f"found; lower --min-size (now {workshop.min_group_size}) to keep small ones", err=True)
+    typology = workshop.settings.get("typology") or {}
     missing = [dim for dim in DIMENSIONS if dim not in book.by_dimension()]
-    if missing:
+    if missing and typology.get("source", "builtin") == "builtin":
         click.echo(
             f"Note: no codebook item measures {', '.join(missing)}; archetypes that rest on these traits cannot "
             "be recognised (set 'dimension:' on the items that measure them, see README)", err=True,
@@ -328,7 +349,7 @@ def _persona_table(workshop: Any, *, evidence: bool) -> list[str]:
     the exports: its size reads "< N" and its statistics are withheld."""
     header = ["id", "name", "archetype (fit)", "size", "share", "stability"]
     if evidence:
-        header += ["prevalence", "validated"]
+        header += ["prevalence", "validated", "not recomputed"]
     rows = [header]
     for p in workshop.personas:
         fit = "" if p.archetype_fit is None else f" ({p.archetype_fit:.2f})"
@@ -338,7 +359,9 @@ def _persona_table(workshop: Any, *, evidence: bool) -> list[str]:
                "-" if small else f"{p.share * 100:.1f}%",
                "-" if small or p.stability is None else f"{p.stability:.2f}"]
         if evidence:
-            row += ["-" if small else str(p.prevalence), "yes" if p.validated else "no"]
+            prevalence = f"{p.prevalence} ({p.prevalence_share * 100:.0f}%)"
+            row += ["-" if small else prevalence, "yes" if p.validated else "no",
+                    ", ".join(p.not_recomputed) or ""]
         rows.append(row)
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     right = {"size", "share", "stability", "prevalence"}
@@ -373,17 +396,52 @@ def show(workshop: Path) -> None:
         click.echo(line)
         for note in p.notes:
             click.echo(f"        [{note.service}] {note.text}")
+    _print_descriptors(ws)
+    _print_structure(ws)
     if ws.k_table:
         click.echo("")
         click.echo("k table:")
-        keys = [key for key in ws.k_table[0] if key != "k"]
-        click.echo("  " + "k".rjust(3) + "".join(f"{key:>14}" for key in keys))
+        keys = [key for key in K_TABLE_COLUMNS if key in ws.k_table[0]]
+        header = [K_TABLE_COLUMNS[key] for key in keys]
+        widths = [max(len(h), 6) for h in header]
+        click.echo("  " + "k".rjust(3) + "".join(f"  {h:>{w}}" for h, w in zip(header, widths)))
         for row in ws.k_table:
-            cells = "".join(f"{_cell(row.get(key)):>14}" for key in keys)
+            cells = "".join(f"  {_cell(row.get(key)):>{w}}" for key, w in zip(keys, widths))
             click.echo(f"  {row.get('k'):>3}{cells}")
     if ws.history:
         click.echo("")
         click.echo(f"{len(ws.history)} edit(s) in the history, {len(ws.redo)} to redo")
+
+
+#: The k table as ``show`` prints it: column of the workshop file -> header.
+K_TABLE_COLUMNS = {
+    "validity": "silhouette", "null_validity": "reference", "gap": "gap", "gap_sd": "gap_sd",
+    "stability": "stab_mean", "stability_min": "stab_min", "prediction_strength": "pred_strength",
+    "recommended": "chosen",
+}
+
+
+def _print_descriptors(ws: Any) -> None:
+    """Each persona's descriptors (age, gender, district...) beside the whole sample: the largest
+    category, or the median, with the sample's figure in brackets."""
+    shown = [p for p in ws.personas if p.descriptors and p.size >= ws.min_group_size]
+    if not shown:
+        return
+    click.echo("")
+    click.echo("descriptors (persona vs whole sample):")
+    for p in shown:
+        parts = []
+        for item in p.descriptors.values():
+            label = item["label"].get(ws.lang) or item["label"].get("fr", "")
+            if item["kind"] == "numeric":
+                mine, everyone = item["persona"].get("median"), item["sample"].get("median")
+                parts.append(f"{label} median {'-' if mine is None else f'{mine:g}'} "
+                             f"({'-' if everyone is None else f'{everyone:g}'})")
+            elif item["persona"]:
+                top = max(sorted(item["persona"]), key=lambda c: item["persona"][c])
+                parts.append(f"{label}: {top} {item['persona'][top] * 100:.0f}% "
+                             f"({item['sample'].get(top, 0.0) * 100:.0f}%)")
+        click.echo(f"  {p.id}  " + "; ".join(parts))
 
 
 def _cell(value: Any) -> str:

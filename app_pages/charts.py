@@ -181,7 +181,7 @@ def k_table_chart(k_table: Sequence[Mapping[str, Any]], t: Translate) -> Any:
 
     frame = pd.DataFrame(list(k_table))
     fig = go.Figure()
-    for index, column in enumerate(c for c in ("validity", "stability") if c in frame.columns):
+    for index, column in enumerate(c for c in ("validity", "null_validity", "stability") if c in frame.columns):
         fig.add_trace(go.Scatter(x=frame["k"], y=frame[column], mode="lines+markers",
                                  name=t(f"profiles.kcol_{column}"), marker={"color": PALETTE[index]}))
     if "recommended" in frame.columns and frame["recommended"].any():

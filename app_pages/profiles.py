@@ -103,6 +103,17 @@ def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
     return frame.rename(columns={c: tr(f"profiles.kcol_{c}") for c in frame.columns if tr.has(f"profiles.kcol_{c}")})
 
 
+def _structure(ws: Any, lang: str) -> None:
+    """The structure verdict in words: clear, weak (regions of a continuum) or none."""
+    from personas.structure import structure_words
+
+    lines = structure_words(ws.settings or {}, lang)
+    if not lines:
+        return
+    show = st.warning if ws.settings.get("structure") != "clear" else st.info
+    show("\n\n".join(lines))
+
+
 def render() -> None:
     t = state.translator()
     session = state.get()
@@ -125,6 +136,7 @@ def render() -> None:
         chosen = (ws.settings or {}).get("k")
         if chosen:
             st.caption(t("profiles.chosen", k=chosen))
+        _structure(ws, session.lang)
 
     st.subheader(t("profiles.map"))
     st.caption(t("profiles.map_help"))

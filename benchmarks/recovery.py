@@ -2,10 +2,12 @@
 
 For each seed of the standard demo and of a harder variant (noise 1.5, 15% skipped answers, very
 unequal shares), the demo files are written and read back through intake (load_inputs), then:
-ARI at k=6 of the default method, of k-means on one-hot answers and of the latent class model
-(StepMix); the k chosen by auto (with the archetype count); how many of the six clusters at k=6
-are named with the archetype planted in their majority; time of the default run (k=6 with 20
-bootstrap resamples) and of the auto run.
+the k chosen by auto (from the data alone: the archetype library takes no part), its ARI and how
+many of its clusters are named with the archetype planted in their majority; ARI at k=6 of the
+default method, of k-means on one-hot answers and of the latent class model (StepMix); time of the
+default run (k=6 with 20 bootstrap resamples) and of the auto run. The demo plants the library's
+signatures, so this measures recovery and naming on the data they were designed for; the check
+independent of the library is benchmarks/structures.py.
 
     python benchmarks/recovery.py [--quick] [--seeds 5]
 """
@@ -25,7 +27,7 @@ import pandas as pd  # noqa: E402
 from sklearn.metrics import adjusted_rand_score  # noqa: E402
 
 from clustering.pipeline import cluster  # noqa: E402
-from personas.archetypes import count_archetype_fits, match_archetypes  # noqa: E402
+from personas.archetypes import match_archetypes  # noqa: E402
 from workshop_data.intake import load_inputs  # noqa: E402
 from workshop_data.sample import generate_demo, profile_parameters, write_demo  # noqa: E402
 
@@ -55,16 +57,16 @@ def run(variant: str, seed: int, n: int, **kwargs) -> dict:
     default = cluster(survey, contacts, k=6, seed=seed, bootstrap=20, period_days=period)
     row["time_k6_s"] = round(time.perf_counter() - start, 1)
     row["ari_default"] = round(adjusted_rand_score(truth, default.labels), 3)
-    row["named_right"] = f"{named_right(default, truth)}/6"
     for method in ("kmeans_onehot", "lca"):
         result = cluster(survey, contacts, k=6, method=method, seed=seed, bootstrap=0, period_days=period)
         row[f"ari_{method}"] = round(adjusted_rand_score(truth, result.labels), 3)
     start = time.perf_counter()
-    auto = cluster(survey, contacts, k="auto", seed=seed, bootstrap=20, period_days=period,
-                   archetype_fit=count_archetype_fits)
+    auto = cluster(survey, contacts, k="auto", seed=seed, bootstrap=20, period_days=period)
     row["time_auto_s"] = round(time.perf_counter() - start, 1)
     row["k_auto"] = auto.settings["k"]
+    row["structure"] = auto.settings["structure"]
     row["ari_auto"] = round(adjusted_rand_score(truth, auto.labels), 3)
+    row["named_right"] = f"{named_right(auto, truth)}/{auto.settings['k']}"
     return row
 
 
@@ -91,12 +93,14 @@ def main(argv: list[str] | None = None) -> int:
     summary = table.groupby("variant")[["ari_default", "ari_kmeans_onehot", "ari_lca", "ari_auto"]].mean().round(3)
     print(summary.to_string())
     standard = table[table["variant"] == "standard"]
-    ok = ((standard["ari_default"] >= 0.90).all()
+    hard_rows = table[table["variant"] == "hard"]
+    ok = ((standard["k_auto"] == 6).all() and (standard["ari_auto"] >= 0.95).all()
           and (standard["named_right"] == "6/6").all()
           and (standard["ari_default"] > standard["ari_kmeans_onehot"]).all()
-          and (standard["ari_default"] > standard["ari_lca"]).all())
-    print(f"\ntarget (standard demo: ARI >= 0.90 at k=6, 6/6 archetypes named right, beats both baselines): "
-          f"{'met' if ok else 'NOT met'}")
+          and (standard["ari_default"] > standard["ari_lca"]).all()
+          and (hard_rows["k_auto"] == 6).all() and hard_rows["ari_auto"].mean() >= 0.90)
+    print(f"\ntarget (standard demo: auto picks 6 with ARI >= 0.95 and 6/6 archetypes named right, the default "
+          f"beats both baselines at k=6; hard variant: auto picks 6, mean ARI >= 0.90): {'met' if ok else 'NOT met'}")
     return 0 if ok else 1
 
 

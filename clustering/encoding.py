@@ -20,6 +20,7 @@ same scales and categories by :func:`encode_with_state`.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -67,6 +68,8 @@ class FeatureMatrix:
     state: dict[str, Any]
     raw: pd.DataFrame = field(default_factory=pd.DataFrame)
     items: pd.DataFrame = field(default_factory=pd.DataFrame)
+    descriptors: pd.DataFrame = field(default_factory=pd.DataFrame)
+    descriptor_specs: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def n(self) -> int:
@@ -94,6 +97,8 @@ class FeatureMatrix:
             state=self.state,
             raw=self.raw.iloc[positions],
             items=self.items.iloc[positions],
+            descriptors=self.descriptors.iloc[positions] if len(self.descriptors) else self.descriptors,
+            descriptor_specs=self.descriptor_specs,
         )
 
     def matrix(self, kind: str) -> np.ndarray:
@@ -176,9 +181,28 @@ def _column_values(data: pd.DataFrame, column: str) -> np.ndarray:
     return pd.to_numeric(series, errors="coerce").to_numpy(dtype=np.float64, na_value=np.nan)
 
 
+def readable(name: str) -> str:
+    """A column code as words, for a codebook that gives no label: ``rate_marriage`` -> "Rate
+    marriage", ``TVnews`` -> "TV news", ``selfLR`` -> "Self LR" (acronyms kept)."""
+    text = re.sub(r"[_\-.]+", " ", str(name))
+    text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[a-z])", " ", text)
+    words = [w if w.isupper() and len(w) > 1 else w.lower() for w in text.split()]
+    sentence = " ".join(words)
+    return sentence[:1].upper() + sentence[1:] if sentence else str(name)
+
+
+def _as_words(label: dict[str, str]) -> dict[str, str]:
+    """A label that is a bare code (one word with capitals inside or underscores) written as words."""
+    return {lang: readable(text) if isinstance(text, str) and " " not in text.strip() else text
+            for lang, text in label.items()}
+
+
 def _label(spec: ColumnSpec) -> dict[str, str]:
-    return {"fr": spec.label.get("fr") or spec.label.get("en") or spec.name,
-            "en": spec.label.get("en") or spec.label.get("fr") or spec.name}
+    """The column's label in both languages; its name as words when the codebook gives none."""
+    given = {lang: text for lang, text in (spec.label or {}).items() if text and text != spec.name}
+    fallback = readable(spec.name)
+    return {"fr": given.get("fr") or given.get("en") or fallback,
+            "en": given.get("en") or given.get("fr") or fallback}
 
 
 def _dimension_label(dim: str, codebook: Codebook, words: dict[str, Any]) -> dict[str, str]:
@@ -277,107 +301,144 @@ def _trait_unit(data: pd.DataFrame, trait: dict[str, Any]) -> np.ndarray:
     return np.where(np.isnan(score), trait["impute"], score)
 
 
+@dataclass
+class _Built:
+    """The readable features as they are built: values, group, label and transform per column."""
+
+    ids: pd.Index
+    columns: dict[str, np.ndarray] = field(default_factory=dict)
+    groups: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, dict[str, str]] = field(default_factory=dict)
+    transforms: dict[str, str] = field(default_factory=dict)
+    items: dict[str, np.ndarray] = field(default_factory=dict)
+    scores: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def add(self, key: str, values: np.ndarray, group: str, label: dict[str, str], transform: str) -> None:
+        self.columns[key], self.groups[key], self.labels[key], self.transforms[key] = values, group, label, transform
+
+
+def _add_traits(built: _Built, data: pd.DataFrame, state: dict[str, Any]) -> None:
+    for name, trait in state["traits"].items():
+        score = _trait_unit(data, trait) * 100.0
+        built.scores[name] = score
+        built.add(f"trait:{name}", score, "traits", _as_words(trait["label"]), "unit100")
+        for item in trait["items"]:
+            built.items[item["column"]] = _codes(_column_values(data, item["column"]), item)
+
+
+def category_label(base: dict[str, str], category: str) -> dict[str, str]:
+    """A one-hot column in words: "Label : category" (French typography) / "Label: category"."""
+    return {"fr": f"{base['fr']} : {category}", "en": f"{base['en']}: {category}"}
+
+
+def _add_categorical(built: _Built, data: pd.DataFrame, answer: dict[str, Any]) -> None:
+    col = answer["column"]
+    series = data[col].astype("string") if col in data.columns else pd.Series(pd.NA, index=built.ids, dtype="string")
+    text = series.to_numpy(dtype=object, na_value=None)
+    code = np.full(len(built.ids), np.nan)
+    for position, category in enumerate(answer["categories"]):
+        hit = np.array([t == category for t in text], dtype=bool)
+        code[hit] = position
+        built.add(f"{col}={category}", hit.astype(np.float64), "answers", category_label(answer["label"], category), "none")
+    built.items[col] = code
+
+
+def _add_answers(built: _Built, data: pd.DataFrame, state: dict[str, Any]) -> None:
+    for answer in state["answers"]:
+        col, kind = answer["column"], answer["kind"]
+        if kind == "categorical":
+            _add_categorical(built, data, answer)
+            continue
+        values = _column_values(data, col)
+        if kind == "ordinal":
+            built.items[col] = _codes(values, answer)
+            unit = _unit(values, answer)
+            encoded, transform = np.where(np.isnan(unit), answer["impute"], unit) * 100.0, "unit100"
+        elif kind == "boolean":
+            built.items[col] = values
+            encoded, transform = np.where(np.isnan(values), answer["impute"], values), "none"
+        else:
+            encoded, transform = np.where(np.isnan(values), answer["median"], values), "robust"
+        built.add(col, encoded, "answers", dict(answer["label"]), transform)
+
+
+def _contact_frame(contacts: pd.DataFrame | None, ids: pd.Index) -> pd.DataFrame:
+    if contacts is None:
+        return pd.DataFrame(index=ids)
+    table = contacts.copy()
+    table.index = table.index.astype(str)
+    return table.reindex(ids)
+
+
+def _add_contacts(built: _Built, survey: Survey, contacts: pd.DataFrame | None, state: dict[str, Any]) -> pd.DataFrame:
+    """Contact volume (log), share per channel, avoidable and repeat shares; the table they came from."""
+    words = vocabulary()
+    table = _contact_frame(contacts, built.ids)
+    total = _contact_column(table, "contacts_total")
+    neutral = state["contacts"].setdefault("neutral", {})
+    weights = survey.weights.reindex(built.ids).fillna(1.0).to_numpy(dtype=np.float64)
+
+    def share(x: np.ndarray, key: str) -> np.ndarray:
+        """Share of a respondent's contacts; with no contact, everyone's share (no signal)."""
+        has = total > 0
+        values = np.where(has, x / np.where(has, total, 1.0), np.nan)
+        if key not in neutral:
+            mean = weighted_mean(values, weights)
+            neutral[key] = 0.0 if np.isnan(mean) else mean
+        return np.where(has, values, neutral[key])
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        built.add("contacts_total", total, "contacts", dict(words["contact"]["contacts_total"]), "log1p")
+        for channel in state["contacts"]["channels"]:
+            label = {lang: words["contact"]["share"][lang].format(channel=words["channel"][channel][lang].lower())
+                     for lang in ("fr", "en")}
+            built.add(f"share_{channel}", share(_contact_column(table, f"contacts_{channel}"), f"share_{channel}"),
+                      "contacts", label, "none")
+        if state["contacts"]["avoidable"]:
+            if "avoidable_contacts" in table.columns:
+                avoidable = share(_contact_column(table, "avoidable_contacts"), "avoidable_share")
+            else:
+                avoidable = _contact_column(table, "avoidable_share")
+            built.add("avoidable_share", avoidable, "contacts", dict(words["contact"]["avoidable_share"]), "none")
+        if state["contacts"]["repeat"]:
+            built.add("repeat_share", share(_contact_column(table, "repeat_contacts"), "repeat_share"), "contacts",
+                      dict(words["contact"]["repeat_share"]), "none")
+    return table.fillna(0)
+
+
 def _raw_features(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, Any]):
     """The readable features, their groups, labels and the transform each gets before scaling."""
     data = survey.data
-    ids = data.index
-    columns: dict[str, np.ndarray] = {}
-    groups: dict[str, str] = {}
-    labels: dict[str, dict[str, str]] = {}
-    transforms: dict[str, str] = {}
-    items: dict[str, np.ndarray] = {}
-    scores: dict[str, np.ndarray] = {}
+    built = _Built(ids=data.index)
+    _add_traits(built, data, state)
+    _add_answers(built, data, state)
+    contact_table = _add_contacts(built, survey, contacts, state) if state.get("contacts") is not None else None
+    raw = pd.DataFrame(built.columns, index=built.ids)
+    trait_scores = pd.DataFrame(built.scores, index=built.ids)
+    item_frame = pd.DataFrame(built.items, index=built.ids)
+    return raw, built.groups, built.labels, built.transforms, trait_scores, item_frame, contact_table
 
-    for name, trait in state["traits"].items():
-        score = _trait_unit(data, trait) * 100.0
-        scores[name] = score
-        key = f"trait:{name}"
-        columns[key], groups[key], labels[key], transforms[key] = score, "traits", dict(trait["label"]), "unit100"
-        for item in trait["items"]:
-            items[item["column"]] = _codes(_column_values(data, item["column"]), item)
 
-    for answer in state["answers"]:
-        col, kind = answer["column"], answer["kind"]
-        if kind == "ordinal":
-            values = _column_values(data, col)
-            items[col] = _codes(values, answer)
-            unit = _unit(values, answer)
-            columns[col] = np.where(np.isnan(unit), answer["impute"], unit) * 100.0
-            transforms[col] = "unit100"
-        elif kind == "boolean":
-            values = _column_values(data, col)
-            items[col] = values
-            columns[col] = np.where(np.isnan(values), answer["impute"], values)
-            transforms[col] = "none"
-        elif kind == "numeric":
-            values = _column_values(data, col)
-            columns[col] = np.where(np.isnan(values), answer["median"], values)
-            transforms[col] = "robust"
-        else:
-            series = data[col].astype("string") if col in data.columns else pd.Series(pd.NA, index=ids, dtype="string")
-            text = series.to_numpy(dtype=object, na_value=None)
-            code = np.full(len(ids), np.nan)
-            for position, category in enumerate(answer["categories"]):
-                hit = np.array([t == category for t in text], dtype=bool)
-                code[hit] = position
-                key = f"{col}={category}"
-                columns[key], transforms[key] = hit.astype(np.float64), "none"
-                groups[key] = "answers"
-                base = answer["label"]
-                labels[key] = {lang: f"{base[lang]} = {category}" for lang in ("fr", "en")}
-            items[col] = code
+def _descriptors(survey: Survey) -> tuple[pd.DataFrame, dict[str, dict[str, Any]]]:
+    """The descriptor columns (codebook ``role: descriptor``) as readable values, and their kind."""
+    data = survey.data
+    values: dict[str, Any] = {}
+    specs: dict[str, dict[str, Any]] = {}
+    for spec in survey.codebook.columns.values():
+        if getattr(spec, "role", "basis") != "descriptor" or spec.name not in data.columns:
             continue
-        groups[col], labels[col] = "answers", dict(answer["label"])
-
-    contact_table = None
-    if state.get("contacts") is not None:
-        words = vocabulary()
-        if contacts is None:
-            contact_table = pd.DataFrame(index=ids)
-        else:
-            contact_table = contacts.copy()
-            contact_table.index = contact_table.index.astype(str)
-            contact_table = contact_table.reindex(ids)
-        total = _contact_column(contact_table, "contacts_total")
-        neutral = state["contacts"].setdefault("neutral", {})
-        weights = survey.weights.reindex(ids).fillna(1.0).to_numpy(dtype=np.float64)
-
-        def share(x: np.ndarray, key: str) -> np.ndarray:
-            """Share of a respondent's contacts; with no contact, the everyone's share (no signal)."""
-            has = total > 0
-            values = np.where(has, x / np.where(has, total, 1.0), np.nan)
-            if key not in neutral:
-                mean = weighted_mean(values, weights)
-                neutral[key] = 0.0 if np.isnan(mean) else mean
-            return np.where(has, values, neutral[key])
-
-        with np.errstate(invalid="ignore", divide="ignore"):
-            columns["contacts_total"], transforms["contacts_total"] = total, "log1p"
-            labels["contacts_total"] = dict(words["contact"]["contacts_total"])
-            for channel in state["contacts"]["channels"]:
-                key = f"share_{channel}"
-                columns[key], transforms[key] = share(_contact_column(contact_table, f"contacts_{channel}"), key), "none"
-                labels[key] = {lang: words["contact"]["share"][lang].format(channel=words["channel"][channel][lang].lower())
-                               for lang in ("fr", "en")}
-            if state["contacts"]["avoidable"]:
-                if "avoidable_contacts" in contact_table.columns:
-                    avoidable = share(_contact_column(contact_table, "avoidable_contacts"), "avoidable_share")
-                else:
-                    avoidable = _contact_column(contact_table, "avoidable_share")
-                columns["avoidable_share"], transforms["avoidable_share"] = avoidable, "none"
-                labels["avoidable_share"] = dict(words["contact"]["avoidable_share"])
-            if state["contacts"]["repeat"]:
-                columns["repeat_share"] = share(_contact_column(contact_table, "repeat_contacts"), "repeat_share")
-                transforms["repeat_share"] = "none"
-                labels["repeat_share"] = dict(words["contact"]["repeat_share"])
-        for key in columns:
-            groups.setdefault(key, "contacts")
-        contact_table = contact_table.fillna(0)
-
-    raw = pd.DataFrame(columns, index=ids)
-    trait_scores = pd.DataFrame(scores, index=ids)
-    item_frame = pd.DataFrame(items, index=ids)
-    return raw, groups, labels, transforms, trait_scores, item_frame, contact_table
+        if spec.type in ("categorical", "boolean") or (spec.type == "likert" and spec.levels):
+            column = data[spec.name]
+            if spec.type == "likert":
+                levels = list(spec.levels)
+                column = pd.Series([levels[int(v) - 1] if pd.notna(v) and 1 <= int(v) <= len(levels) else None
+                                    for v in _column_values(data, spec.name)], index=data.index, dtype=object)
+            values[spec.name] = column.astype("string")
+            specs[spec.name] = {"kind": "categorical", "label": _label(spec)}
+        elif spec.type in ("numeric", "likert"):
+            values[spec.name] = _column_values(data, spec.name)
+            specs[spec.name] = {"kind": "numeric", "label": _label(spec)}
+    return pd.DataFrame(values, index=data.index), specs
 
 
 def _contact_column(table: pd.DataFrame, column: str) -> np.ndarray:
@@ -422,8 +483,9 @@ def _assemble(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, An
         ])
     else:
         X = np.zeros((len(raw), 0))
+    descriptors, descriptor_specs = _descriptors(survey)
     ids = pd.Index(raw.index.astype(str), name="respondent_id")
-    raw.index, trait_scores.index, items.index = ids, ids, ids
+    raw.index, trait_scores.index, items.index, descriptors.index = ids, ids, ids, ids
     if contact_table is not None:
         contact_table.index = ids
     return FeatureMatrix(
@@ -438,6 +500,8 @@ def _assemble(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, An
         state=state,
         raw=raw,
         items=items,
+        descriptors=descriptors,
+        descriptor_specs=descriptor_specs,
     )
 
 

@@ -256,5 +256,7 @@ def make_method(name: str, n_clusters: int, random_state: int) -> ClusterMixin:
     try:
         cls = METHODS[name]
     except KeyError:
-        raise ValueError(f"unknown method {name!r}; expected one of {', '.join(sorted(METHODS))}") from None
+        from workshop_data.errors import DataError
+
+        raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=name) from None
     return cls(n_clusters=n_clusters, random_state=random_state)

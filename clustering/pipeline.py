@@ -7,7 +7,7 @@ inputs and seed give the same labels and profiles.
 from __future__ import annotations
 
 import warnings
-from typing import Any, Callable, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,11 @@ from workshop_data.survey import Survey
 from .encoding import FeatureMatrix, encode, encode_with_state
 from .methods import METHODS, make_method, weighted_centers
 from .profiles import profile_clusters
-from .result import ClusteringResult, ClusterProfile, Progress, no_progress
-from .selection import STABILITY_SAMPLE, k_table, stability_of, subsample
+from .result import ClusteringResult, Progress, no_progress
+from .selection import STABILITY_SAMPLE, k_table, stability_of, structure_verdict, subsample
+
+
+DEFAULT_K_RANGE = (3, 8)
 
 
 def _relabel(labels: np.ndarray) -> np.ndarray:
@@ -73,16 +76,16 @@ def _ks(k: int | str, k_range: tuple[int, int], n: int) -> list[int]:
 
 
 def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | str = "auto", method: str = "default",
-            seed: int = 0, bootstrap: int = 20, min_size: int = 10, k_range: tuple[int, int] = (2, 10),
-            period_days: float | None = None,
-            archetype_fit: Callable[[list[ClusterProfile]], int] | None = None,
-            progress: Progress = no_progress) -> ClusteringResult:
-    """Cluster respondents into usage profiles.
+            seed: int = 0, bootstrap: int = 20, min_size: int = 10, k_range: tuple[int, int] = DEFAULT_K_RANGE,
+            period_days: float | None = None, progress: Progress = no_progress) -> ClusteringResult:
+    """Cluster respondents into usage profiles, from the data alone.
 
     ``k="auto"`` fits every k of ``k_range`` and picks one by the rule of
-    :func:`clustering.selection.recommend` (stable clusters, silhouette near the best, then the
-    most archetypes fitted by ``archetype_fit``); an integer forces k (the table then has one row).
-    Clusters under ``min_size`` respondents are merged into their nearest and a message says so.
+    :func:`clustering.selection.recommend` (the gap against a reference without structure, then
+    clusters that reproduce); an integer forces k (the table then has one row). Either way
+    ``settings["structure"]`` says whether the partition is ``clear``, ``weak`` or ``none`` (see
+    :func:`clustering.selection.structure_verdict`). Clusters under ``min_size`` respondents are
+    merged into their nearest and a message says so.
     """
     if method not in METHODS:
         raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=method)
@@ -98,28 +101,21 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
     def make(n_clusters: int):
         return make_method(method, n_clusters, seed)
 
-    def archetypes(labels: np.ndarray) -> int | None:
-        if archetype_fit is None:
-            return None
-        series = pd.Series(labels, index=features.respondent_ids)
-        return int(archetype_fit(profile_clusters(features, series, period_days=period_days, summary_only=True)))
-
     progress(0.05, "choosing k")
     with warnings.catch_warnings():
         # k near n, or duplicates drawn by the bootstrap, make k-means note fewer distinct points
         # than clusters: expected, handled (small clusters merge), not worth a console line.
         warnings.simplefilter("ignore", category=ConvergenceWarning)
-        return _cluster(survey, features, ks, X, w, make, archetypes, k=k, method=method, seed=seed,
+        return _cluster(survey, features, ks, X, w, make, k=k, method=method, seed=seed,
                         bootstrap=bootstrap, min_size=min_size, k_range=k_range, period_days=period_days,
-                        archetype_fit=archetype_fit, progress=progress)
+                        progress=progress)
 
 
-def _cluster(survey, features, ks, X, w, make, archetypes, *, k, method, seed, bootstrap, min_size, k_range,
-             period_days, archetype_fit, progress) -> ClusteringResult:
+def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, min_size, k_range,
+             period_days, progress) -> ClusteringResult:
     n = features.n
     table, fitted, table_stability = k_table(X, w, method, ks, seed=seed, bootstrap=bootstrap if len(ks) > 1 else 0,
-                                             archetypes=archetypes if len(ks) > 1 else None, progress=progress,
-                                             start=0.05, end=0.8, X_validity=features.X)
+                                             progress=progress, start=0.05, end=0.8, X_validity=features.X)
     chosen = next(row["k"] for row in table if row["recommended"])
     original = fitted[chosen].labels_
     merged, messages = _merge_small(features.X, original, w, min_size)
@@ -144,8 +140,7 @@ def _cluster(survey, features, ks, X, w, make, archetypes, *, k, method, seed, b
     series = pd.Series(labels, index=features.respondent_ids, name="cluster")
     progress(0.9, "profiles")
     profiles = profile_clusters(features, series, period_days=period_days, stability=stability)
-    if len(ks) == 1 and archetype_fit is not None:
-        table[0]["archetypes"] = int(archetype_fit(profiles))
+    structure, evidence = structure_verdict(next(r for r in table if r["recommended"]))
     centers = weighted_centers(features.X, labels, final_k, w)
     model = {
         "encoder": features.state,
@@ -166,6 +161,8 @@ def _cluster(survey, features, ks, X, w, make, archetypes, *, k, method, seed, b
         "weights": dict(features.state["group_weights"]),
         "survey_weights": bool(survey.codebook.weight),
         "n_respondents": int(n),
+        "structure": structure,
+        "structure_evidence": evidence,
     }
     progress(1.0, "done")
     return ClusteringResult(labels=series, profiles=profiles, k_table=table, settings=settings, model=model,
@@ -185,6 +182,24 @@ def split_cluster(features: FeatureMatrix, member_ids: Sequence[str], *, method:
     estimator = make_method(method, 2, seed).fit(sub.matrix(METHODS[method].input), sample_weight=sub.sample_weight)
     labels = _relabel(estimator.labels_)
     return pd.Series(labels, index=sub.respondent_ids, name="part")
+
+
+def partition_stability(features: FeatureMatrix, labels: pd.Series, *, method: str = "default", seed: int = 0,
+                        bootstrap: int = 20) -> dict[Any, float]:
+    """Hennig's bootstrap Jaccard of each group of any partition (e.g. the personas after a merge or
+    a split): the method is refitted at the partition's k on resamples of the respondents' data."""
+    aligned = labels.reindex(features.respondent_ids)
+    known = aligned.notna().to_numpy()
+    values = np.asarray(aligned.to_numpy()[known], dtype=object).astype(str)
+    k = len(np.unique(values))
+    if bootstrap <= 0 or k < 2:
+        return {}
+    X = features.matrix(METHODS[method].input)[known]
+    rows = subsample(len(values), STABILITY_SAMPLE, seed + 1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", category=ConvergenceWarning)
+        return stability_of(X, values, lambda: make_method(method, k, seed), rows, bootstrap, seed,
+                            features.sample_weight[known])
 
 
 def assign_new(model: dict[str, Any], survey: Survey, contacts: pd.DataFrame | None) -> pd.Series:

@@ -4,10 +4,16 @@ Works for any labelling (the method's, or the workshop's after merges, splits an
 persona layer re-profiles with the same function. Means, shares and mixes use the survey weights;
 counts (size, prevalence, yearly volume) are of real respondents.
 
-Prevalence answers "does this persona describe anyone?": the cluster's defining traits are its
-two to three most distinguishing trait dimensions whose level (below or above the scale midpoint,
-50) agrees with the direction in which the cluster differs from everyone; prevalence is the number
-of respondents, anywhere in the survey, on the same side of the midpoint on all of them.
+Prevalence answers "does this persona describe its members?": the cluster's defining traits are
+its two to three most distinguishing trait dimensions whose level (below or above the scale
+midpoint, 50) agrees with the direction in which the cluster differs from everyone; ``prevalence``
+is the number of the cluster's members on the same side of the midpoint on all of them (so
+``prevalence_share`` = prevalence / size is at most 1) and ``prevalence_sample`` the number of
+respondents of the whole survey who are.
+
+Descriptors (columns the codebook marks ``role: descriptor``: age, gender, district...) never
+enter the clustering; each profile carries their distribution in the cluster beside the whole
+sample's (:func:`describe`).
 """
 from __future__ import annotations
 
@@ -175,7 +181,7 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
         distinguishing.sort(key=lambda d: (-abs(d.effect), d.feature))
         size = int(member.sum())
         if summary_only:
-            centroid, representatives, defining, prevalence = np.zeros(0), [], [], 0
+            centroid, representatives, defining, prevalence, prevalence_sample = np.zeros(0), [], [], 0, 0
         else:
             Xm = features.X[member]
             centroid = (Xm * wm[:, None]).sum(axis=0) / wm.sum() if wm.sum() > 0 else Xm.mean(axis=0)
@@ -184,7 +190,7 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
             nearest = np.lexsort((ids.to_numpy(dtype=str), distance))[:N_REPRESENTATIVES]
             representatives = [str(i) for i in ids[nearest]]
             defining, matches = _defining(features, member, w, traits_all)
-            prevalence = int(matches.sum())
+            prevalence, prevalence_sample = int((matches & member).sum()), int(matches.sum())
         key = cluster.item() if hasattr(cluster, "item") else cluster
         profiles.append(ClusterProfile(
             cluster=key,
@@ -195,9 +201,44 @@ def profile_clusters(features: FeatureMatrix, labels: pd.Series, *, period_days:
             representatives=representatives,
             prevalence=prevalence,
             prevalence_share=prevalence / size if size else 0.0,
+            prevalence_sample=prevalence_sample,
+            descriptors={} if summary_only else describe(features, member, w),
             defining_traits=defining,
             centroid=[float(v) for v in centroid],
             stability=None if stability is None or key not in stability else float(stability[key]),
             **_contact_numbers(contacts, member, w, scale),
         ))
     return profiles
+
+
+def _shares(values: np.ndarray, w: np.ndarray) -> dict[str, float]:
+    known = np.array([v is not None for v in values], dtype=bool)
+    total = float(w[known].sum())
+    if total <= 0:
+        return {}
+    out: dict[str, float] = {}
+    for category in sorted({str(v) for v in values[known]}):
+        hit = np.array([v is not None and str(v) == category for v in values], dtype=bool)
+        out[category] = round(float(w[hit].sum()) / total, 4)
+    return out
+
+
+def _median(values: np.ndarray, w: np.ndarray) -> dict[str, float | None]:
+    from .encoding import weighted_quantile
+
+    median = weighted_quantile(values.astype(np.float64), w, 0.5)
+    return {"median": None if not np.isfinite(median) else round(float(median), 4)}
+
+
+def describe(features: FeatureMatrix, member: np.ndarray, w: np.ndarray) -> dict[str, dict]:
+    """Each descriptor's distribution among the members beside the whole sample's (weighted)."""
+    out: dict[str, dict] = {}
+    for column, spec in features.descriptor_specs.items():
+        values = features.descriptors[column].to_numpy(dtype=object, na_value=None)
+        if spec["kind"] == "numeric":
+            numbers = np.array([np.nan if v is None else float(v) for v in values])
+            persona, sample = _median(numbers[member], w[member]), _median(numbers, w)
+        else:
+            persona, sample = _shares(values[member], w[member]), _shares(values, w)
+        out[column] = {"label": dict(spec["label"]), "kind": spec["kind"], "persona": persona, "sample": sample}
+    return out

@@ -43,11 +43,13 @@ class ClusterProfile:
     avoidable_per_year: float          # avoidable contacts per year for the cluster's respondents
     repeat_rate: float                 # repeat contacts over all contacts, 0-1
     representatives: list[str]         # respondent ids nearest the centre (workshop file only)
-    prevalence: int                    # respondents (anywhere) matching the defining traits
-    prevalence_share: float            # prevalence / size of the cluster, may exceed 1
+    prevalence: int                    # members of the cluster having all its defining traits
+    prevalence_share: float            # prevalence / size of the cluster, 0-1
     defining_traits: list[str]         # the traits prevalence was counted on, e.g. "awareness:low"
     centroid: list[float]              # in the encoded feature space (for assigning new waves)
     stability: float | None = None     # bootstrap Jaccard (Hennig), None when not computed
+    prevalence_sample: int = 0         # respondents of the whole survey having the defining traits
+    descriptors: dict[str, dict] = field(default_factory=dict)  # see CONTRACTS.md (Persona.descriptors)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -55,7 +57,7 @@ class ClusterProfile:
 class ClusteringResult:
     labels: pd.Series                  # index: respondent_id (str); values: cluster int
     profiles: list[ClusterProfile]
-    k_table: list[dict[str, Any]]      # one row per k tried: k, validity, stability, archetypes, recommended
+    k_table: list[dict[str, Any]]      # one row per k tried: k, validity, null_validity, gap, stability, ...
     settings: dict[str, Any]           # method, k, seed, features, weights, bootstrap, min_size
     model: dict[str, Any]              # what is needed to assign new respondents (encoder state, centroids)
     messages: list[str] = field(default_factory=list)  # e.g. small clusters merged

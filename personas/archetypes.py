@@ -1,11 +1,17 @@
-"""The archetype library (archetypes.yaml) and the matching of clusters to archetypes.
+"""Typologies (the built-in archetypes.yaml, or a workgroup's own) and the naming of clusters.
 
-Matching compares each cluster's profile with each archetype's signature: trait levels (mean
-absolute difference on the 0-100 scale, over the dimensions the survey measures), channel mix
-(grouped into digital, phone, counter and mail), contact volume relative to everyone's, avoidable
-and repeat shares. Distance becomes a fit in 0-1. Clusters and archetypes are paired by an
-assignment (Hungarian algorithm), so each archetype names at most one cluster; a cluster whose fit
-is under ``min_fit`` keeps a data-driven name (:func:`fallback_name`).
+A typology names clusters; it never decides what they are: k and the clusters come from the data
+alone (clustering/selection.py), then each cluster is compared with each archetype's signature.
+
+Matching compares a cluster's profile with a signature: trait levels (mean absolute difference on
+the 0-100 scale, over the dimensions the survey measures), channel mix (grouped into digital,
+phone, counter and mail), contact volume relative to everyone's, avoidable and repeat shares.
+Distance becomes a fit in 0-1. Clusters and archetypes are paired by an assignment (Hungarian
+algorithm), so each archetype names at most one cluster. An archetype names a cluster only when
+the data can support it: the survey measures enough of the dimensions its signature rests on
+(``matching.min_dimensions``, and every dimension the archetype lists as ``required``) and the fit
+reaches ``matching.min_fit`` (calibrated on benchmarks/structures.py). Otherwise the cluster is
+named from its own distinguishing features, in words (:func:`fallback_name`).
 """
 from __future__ import annotations
 
@@ -18,11 +24,19 @@ import numpy as np
 from scipy.optimize import linear_sum_assignment
 
 from clustering.result import ClusterProfile
+from workshop_data.errors import DataError
 
 _FILE = Path(__file__).resolve().parent / "archetypes.yaml"
 CHANNEL_GROUPS = {"email": "digital", "web": "digital", "chat": "digital", "social": "digital",
                   "phone": "phone", "counter": "counter", "mail": "mail"}
 GROUP_ORDER = ("digital", "phone", "counter", "mail")
+LANGS = ("fr", "en")
+MATCHING_KEYS = ("min_fit", "scale", "min_dimensions", "max_trait_gap")
+WEIGHT_KEYS = ("traits", "channels", "volume", "avoidable", "repeat")
+
+
+class TypologyError(DataError):
+    """A typology file that cannot be used: says which file and which key."""
 
 
 @dataclass
@@ -35,6 +49,7 @@ class Archetype:
     contacts: dict[str, Any]
     narrative: dict[str, dict[str, Any]]      # lang -> {story, goals, frustrations, needs}
     levers: dict[str, list[str]]              # lang -> list of levers
+    required: list[str] = field(default_factory=list)
     extra: dict[str, Any] = field(default_factory=dict)
 
 
@@ -44,33 +59,183 @@ class ArchetypeMatch:
     fit: float
 
 
-@lru_cache(maxsize=1)
-def _library() -> dict[str, Any]:
-    from workshop_data.yaml_safe import safe_load_text
+@dataclass
+class Typology:
+    """A library of archetypes with its matching settings and naming words."""
 
-    return safe_load_text(_FILE.read_text(encoding="utf-8"), file=str(_FILE))
+    id: str
+    name: dict[str, str]
+    source: str                               # "builtin" or the file's name
+    sha256: str | None
+    archetypes: list[Archetype]
+    matching: dict[str, Any]
+    naming: dict[str, Any]
+    document: dict[str, Any]                  # the validated YAML document, kept in the workshop
+
+    def get(self, archetype_id: str | None) -> Archetype | None:
+        return next((a for a in self.archetypes if a.id == archetype_id), None)
 
 
-def load_archetypes() -> list[Archetype]:
-    """The six archetypes of the library, in file order."""
-    out = []
-    for raw in _library()["archetypes"]:
-        signature = raw["signature"]
-        out.append(Archetype(
-            id=raw["id"],
-            name=dict(raw["name"]),
-            description=dict(raw["description"]),
-            icon=raw.get("icon", "user"),
-            traits={k: float(v) for k, v in signature["traits"].items()},
-            contacts=dict(signature.get("contacts") or {}),
-            narrative={lang: dict(text) for lang, text in raw["narrative"].items()},
-            levers={lang: list(items) for lang, items in raw["levers"].items()},
-        ))
+# --------------------------------------------------------------------------------------------
+# Reading and checking a typology
+
+
+def _fail(source: str, key: str, message: str, expected: str | None = None, found: Any = None) -> TypologyError:
+    return TypologyError(f"typology key '{key}': {message}", file=source, expected=expected, found=found)
+
+
+def _mapping(value: Any, source: str, key: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise _fail(source, key, "must be a mapping", found=type(value).__name__)
+    return value
+
+
+def _words(value: Any, source: str, key: str) -> dict[str, str]:
+    """A text in both languages: ``{fr: ..., en: ...}`` (one given is copied to the other)."""
+    if isinstance(value, str) and value.strip():
+        return {lang: value for lang in LANGS}
+    mapping = _mapping(value, source, key)
+    texts = {lang: mapping[lang] for lang in LANGS if isinstance(mapping.get(lang), str) and mapping[lang].strip()}
+    if not texts:
+        raise _fail(source, key, "needs a text in French or English", expected="{fr: ..., en: ...}", found=value)
+    first = next(iter(texts.values()))
+    return {lang: texts.get(lang, first) for lang in LANGS}
+
+
+def _number(value: Any, source: str, key: str, low: float, high: float) -> float:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not low <= float(value) <= high:
+        raise _fail(source, key, "must be a number", expected=f"{low:g} to {high:g}", found=value)
+    return float(value)
+
+
+def _texts_by_lang(value: Any, source: str, key: str) -> dict[str, Any]:
+    return {} if value is None else {str(k): v for k, v in _mapping(value, source, key).items()}
+
+
+def _archetype(raw: Any, source: str, key: str) -> Archetype:
+    raw = _mapping(raw, source, key)
+    ident = raw.get("id")
+    if not isinstance(ident, str) or not ident.strip():
+        raise _fail(source, f"{key}.id", "every archetype needs an id", expected="a short text", found=ident)
+    signature = _mapping(raw.get("signature"), source, f"{key}.signature")
+    traits_raw = _mapping(signature.get("traits"), source, f"{key}.signature.traits")
+    if not traits_raw:
+        raise _fail(source, f"{key}.signature.traits", "lists no trait level", expected="{dimension: 0-100}")
+    traits = {str(d): _number(v, source, f"{key}.signature.traits.{d}", 0, 100) for d, v in traits_raw.items()}
+    contacts = _mapping(signature.get("contacts") or {}, source, f"{key}.signature.contacts")
+    required = raw.get("required") or signature.get("required") or []
+    if not isinstance(required, list) or any(r not in traits for r in required):
+        raise _fail(source, f"{key}.required", "must list dimensions of the signature", expected=", ".join(traits),
+                    found=required)
+    narrative = _texts_by_lang(raw.get("narrative"), source, f"{key}.narrative")
+    levers = _texts_by_lang(raw.get("levers"), source, f"{key}.levers")
+    return Archetype(
+        id=ident, name=_words(raw.get("name"), source, f"{key}.name"),
+        description=_words(raw.get("description") or raw.get("name"), source, f"{key}.description"),
+        icon=str(raw.get("icon") or "user"), traits=traits, contacts=dict(contacts),
+        narrative={lang: dict(_mapping(text, source, f"{key}.narrative.{lang}")) for lang, text in narrative.items()},
+        levers={lang: [str(i) for i in items] if isinstance(items, list) else [] for lang, items in levers.items()},
+        required=[str(r) for r in required],
+    )
+
+
+def _matching(raw: Any, source: str, defaults: dict[str, Any]) -> dict[str, Any]:
+    raw = _mapping(raw or {}, source, "matching")
+    out = dict(defaults)
+    bounds = {"min_fit": (0, 1), "scale": (0.01, 10), "min_dimensions": (1, 100), "max_trait_gap": (0, 100)}
+    for name in MATCHING_KEYS:
+        if name in raw:
+            out[name] = _number(raw[name], source, f"matching.{name}", *bounds[name])
+    if "weights" in raw:
+        weights = _mapping(raw["weights"], source, "matching.weights")
+        out["weights"] = {w: _number(weights.get(w, 0.0), source, f"matching.weights.{w}", 0, 1) for w in WEIGHT_KEYS}
     return out
 
 
-def matching_settings() -> dict[str, Any]:
-    return dict(_library()["matching"])
+def typology_from_document(document: Any, source: str, sha256: str | None = None,
+                           defaults: "Typology | None" = None) -> Typology:
+    """Check a typology document (the archetypes.yaml format) and build it; ``defaults`` fills
+    matching settings and naming words the document leaves out (the built-in typology's)."""
+    document = _mapping(document, source, "(top level)")
+    items = document.get("archetypes")
+    if not isinstance(items, list) or not items:
+        raise _fail(source, "archetypes", "must list at least one archetype", expected="a list", found=items)
+    archetypes = [_archetype(raw, source, f"archetypes[{i}]") for i, raw in enumerate(items)]
+    ids = [a.id for a in archetypes]
+    twice = sorted({i for i in ids if ids.count(i) > 1})
+    if twice:
+        raise _fail(source, "archetypes", "two archetypes share an id", found=", ".join(twice))
+    head = _mapping(document.get("typology") or {}, source, "typology")
+    stem = Path(source).stem
+    matching = _matching(document.get("matching"), source, defaults.matching if defaults else {})
+    missing = [k for k in ("min_fit", "scale", "weights") if k not in matching]
+    if missing:
+        raise _fail(source, "matching", "lacks settings", expected=", ".join(missing))
+    matching.setdefault("min_dimensions", 5)
+    matching.setdefault("max_trait_gap", 100.0)
+    naming = dict(defaults.naming) if defaults else {}
+    naming.update(_mapping(document.get("naming") or {}, source, "naming"))
+    return Typology(
+        id=str(head.get("id") or stem), name=_words(head.get("name") or stem, source, "typology.name"),
+        source=source, sha256=sha256, archetypes=archetypes, matching=matching, naming=naming, document=document,
+    )
+
+
+@lru_cache(maxsize=1)
+def builtin_typology() -> Typology:
+    """The reference typology shipped with the toolkit (personas/archetypes.yaml)."""
+    from workshop_data.yaml_safe import read_yaml_file
+
+    return typology_from_document(read_yaml_file(_FILE), "builtin")
+
+
+def load_typology(path: str | Path | None = None) -> Typology:
+    """A workgroup's typology file (same format as archetypes.yaml), or the built-in one."""
+    if path is None:
+        return builtin_typology()
+    from workshop_data.files import sha256_of
+    from workshop_data.yaml_safe import read_yaml_file
+
+    path = Path(path)
+    document = read_yaml_file(path, error=TypologyError)
+    typology = typology_from_document(document, str(path), defaults=builtin_typology())
+    typology.source, typology.sha256 = path.name, sha256_of(path)
+    return typology
+
+
+def typology_record(typology: Typology) -> dict[str, Any]:
+    """What the workshop keeps of its typology (``settings["typology"]``, see CONTRACTS.md); the
+    document itself too, so later edits draft from the same archetypes without the file."""
+    return {
+        "id": typology.id, "name": dict(typology.name), "source": typology.source, "sha256": typology.sha256,
+        "labels": {a.id: dict(a.name) for a in typology.archetypes},
+        "icons": {a.id: a.icon for a in typology.archetypes},
+        "document": None if typology.source == "builtin" else typology.document,
+    }
+
+
+def workshop_typology(settings: dict[str, Any] | None) -> Typology:
+    """The typology a workshop was named with (the built-in one for older files)."""
+    record = (settings or {}).get("typology")
+    if not isinstance(record, dict) or record.get("source") in (None, "builtin") or not record.get("document"):
+        return builtin_typology()
+    typology = typology_from_document(record["document"], str(record.get("source")), record.get("sha256"),
+                                      defaults=builtin_typology())
+    typology.source = str(record.get("source"))
+    return typology
+
+
+def load_archetypes(typology: Typology | None = None) -> list[Archetype]:
+    """The archetypes of a typology (the built-in one by default), in file order."""
+    return list((typology or builtin_typology()).archetypes)
+
+
+def matching_settings(typology: Typology | None = None) -> dict[str, Any]:
+    return dict((typology or builtin_typology()).matching)
+
+
+# --------------------------------------------------------------------------------------------
+# Matching
 
 
 def _grouped_mix(mix: dict[str, float]) -> np.ndarray | None:
@@ -85,11 +250,30 @@ def _grouped_mix(mix: dict[str, float]) -> np.ndarray | None:
     return np.array([grouped[g] / total for g in GROUP_ORDER])
 
 
+def measured_dimensions(profile: ClusterProfile, archetype: Archetype) -> list[str]:
+    """The signature's dimensions the profile has a finite score for."""
+    return [d for d in archetype.traits if d in profile.traits and np.isfinite(profile.traits[d])]
+
+
+def supported(profile: ClusterProfile, archetype: Archetype, settings: dict[str, Any]) -> bool:
+    """Does the survey measure enough of what the archetype's signature rests on?"""
+    measured = measured_dimensions(profile, archetype)
+    needed = min(int(settings.get("min_dimensions", 5)), len(archetype.traits))
+    return len(measured) >= needed and all(d in measured for d in archetype.required)
+
+
+def trait_gap(profile: ClusterProfile, archetype: Archetype) -> float:
+    """Mean absolute difference (0-100 points) between the profile's and the signature's trait
+    levels, over the dimensions both have; infinite when none."""
+    dims = measured_dimensions(profile, archetype)
+    return float(np.mean([abs(profile.traits[d] - archetype.traits[d]) for d in dims])) if dims else float("inf")
+
+
 def _distance(profile: ClusterProfile, archetype: Archetype, overall_volume: float, weights: dict[str, float]) -> float:
     parts: dict[str, float] = {}
-    dims = [d for d in archetype.traits if d in profile.traits and np.isfinite(profile.traits[d])]
-    if dims:
-        parts["traits"] = float(np.mean([abs(profile.traits[d] - archetype.traits[d]) for d in dims])) / 100.0
+    gap = trait_gap(profile, archetype)
+    if np.isfinite(gap):
+        parts["traits"] = gap / 100.0
     mix = _grouped_mix(profile.channel_mix)
     expected = archetype.contacts.get("channels")
     if mix is not None and expected:
@@ -109,10 +293,13 @@ def _distance(profile: ClusterProfile, archetype: Archetype, overall_volume: flo
     return sum(weights.get(name, 0.0) * value for name, value in parts.items()) / total
 
 
-def fit_matrix(profiles: list[ClusterProfile], archetypes: list[Archetype] | None = None) -> np.ndarray:
-    """Fit (0-1) of every profile (rows) to every archetype (columns)."""
-    archetypes = archetypes if archetypes is not None else load_archetypes()
-    settings = matching_settings()
+def fit_matrix(profiles: list[ClusterProfile], archetypes: list[Archetype] | None = None,
+               typology: Typology | None = None) -> np.ndarray:
+    """Fit (0-1) of every profile (rows) to every archetype (columns); 0 where the survey does not
+    measure enough of the archetype's dimensions."""
+    typology = typology or builtin_typology()
+    archetypes = archetypes if archetypes is not None else typology.archetypes
+    settings = typology.matching
     weights = {k: float(v) for k, v in settings["weights"].items()}
     scale = float(settings["scale"])
     total_share = sum(p.share for p in profiles)
@@ -120,58 +307,87 @@ def fit_matrix(profiles: list[ClusterProfile], archetypes: list[Archetype] | Non
     fits = np.zeros((len(profiles), len(archetypes)))
     for i, profile in enumerate(profiles):
         for j, archetype in enumerate(archetypes):
+            if not supported(profile, archetype, settings):
+                continue
             distance = _distance(profile, archetype, overall, weights)
             fits[i, j] = 0.0 if not np.isfinite(distance) else max(0.0, 1.0 - distance / scale)
     return fits
 
 
-def match_archetypes(profiles: list[ClusterProfile], archetypes: list[Archetype] | None = None) -> list[ArchetypeMatch]:
-    """At most one archetype per cluster and one cluster per archetype, by best total fit."""
-    archetypes = archetypes if archetypes is not None else load_archetypes()
+def match_archetypes(profiles: list[ClusterProfile], typology: Typology | None = None) -> list[ArchetypeMatch]:
+    """At most one archetype per cluster and one cluster per archetype, by best total fit. A pair
+    names nothing when its fit is under ``min_fit``, its trait levels lie more than
+    ``max_trait_gap`` points from the signature on average, or it rests on dimensions the survey
+    does not measure."""
+    typology = typology or builtin_typology()
     if not profiles:
         return []
-    fits = fit_matrix(profiles, archetypes)
-    min_fit = float(matching_settings()["min_fit"])
-    rows, cols = linear_sum_assignment(-fits)
+    fits = fit_matrix(profiles, typology=typology)
+    min_fit = float(typology.matching["min_fit"])
+    max_gap = float(typology.matching["max_trait_gap"])
     out = [ArchetypeMatch(None, round(float(fits[i].max()) if fits.shape[1] else 0.0, 4)) for i in range(len(profiles))]
+    rows, cols = linear_sum_assignment(-fits)
     for i, j in zip(rows, cols):
-        if fits[i, j] >= min_fit:
-            out[i] = ArchetypeMatch(archetypes[j].id, round(float(fits[i, j]), 4))
-        else:
-            out[i] = ArchetypeMatch(None, round(float(fits[i, j]), 4))
+        named = fits[i, j] >= min_fit and trait_gap(profiles[i], typology.archetypes[j]) <= max_gap
+        out[i] = ArchetypeMatch(typology.archetypes[j].id if named else None, round(float(fits[i, j]), 4))
     return out
 
 
-def count_archetype_fits(profiles: list[ClusterProfile]) -> int:
-    """How many clusters get an archetype: the callback the clustering uses when k is auto."""
-    return sum(1 for match in match_archetypes(profiles) if match.archetype is not None)
+def archetype_fit(profile: ClusterProfile, archetype_id: str | None, profiles: list[ClusterProfile],
+                  typology: Typology | None = None) -> float | None:
+    """The fit of one profile to a given archetype (``profiles``: the whole partition, for the
+    overall contact volume); None without an archetype."""
+    typology = typology or builtin_typology()
+    archetype = typology.get(archetype_id)
+    if archetype is None:
+        return None
+    fits = fit_matrix(profiles, [archetype], typology)
+    index = next(i for i, p in enumerate(profiles) if p is profile)
+    return round(float(fits[index, 0]), 4)
 
 
-def fallback_name(profile: ClusterProfile, lang: str = "fr") -> str:
-    """A name from the data: the two most distinguishing traits and the main channel."""
-    naming = _library()["naming"]
-    lang = lang if lang in ("fr", "en") else "fr"
+# --------------------------------------------------------------------------------------------
+# Names from the data
+
+
+def _side_words(naming: dict[str, Any], label: str, side: str, lang: str) -> str:
+    level = naming["levels"][lang][side]
+    return f"{label} : {level}" if lang == "fr" else f"{label}: {level}"
+
+
+def _feature_words(item: Any, naming: dict[str, Any], lang: str) -> str | None:
+    """A distinguishing feature in words: a trait's or item's level, a category, a contact share."""
+    feature = str(item.feature)
+    side = "high" if item.effect > 0 else "low"
+    if feature.startswith("trait:"):
+        dim = feature.split(":", 1)[1]
+        words = naming["traits"].get(dim)
+        if words:
+            return words[lang][side]
+        return _side_words(naming, item.label.get(lang) or dim, side, lang)
+    if "=" in feature:
+        return item.label.get(lang) if item.effect > 0 else None
+    label = item.label.get(lang)
+    return _side_words(naming, label, side, lang) if label else None
+
+
+def fallback_name(profile: ClusterProfile, lang: str = "fr", typology: Typology | None = None) -> str:
+    """A name from the data: the two most distinguishing features in words and the main channel."""
+    naming = (typology or builtin_typology()).naming
+    lang = lang if lang in LANGS else "fr"
     parts: list[str] = []
-    for item in profile.distinguishing:
+    ranked = sorted(profile.distinguishing, key=lambda d: (not str(d.feature).startswith("trait:"),))
+    for item in ranked:
         if len(parts) == 2:
             break
-        if item.feature.startswith("trait:"):
-            dim = item.feature.split(":", 1)[1]
-            side = "high" if item.effect > 0 else "low"
-            words = naming["traits"].get(dim)
-            if words:
-                parts.append(words[lang][side])
-            else:
-                parts.append(f"{item.label.get(lang, dim)} : {naming['levels'][lang][side]}" if lang == "fr"
-                             else f"{item.label.get(lang, dim)}: {naming['levels'][lang][side]}")
-    if not parts:
-        for item in profile.distinguishing[:2]:
-            if item.effect > 0:
-                parts.append(item.label.get(lang, item.feature))
+        words = _feature_words(item, naming, lang)
+        if words and words not in parts:
+            parts.append(words)
     if profile.channel_mix and sum(profile.channel_mix.values()) > 0:
         channel = max(sorted(profile.channel_mix), key=lambda c: profile.channel_mix[c])
         parts.append(naming["channels"][lang].get(channel, channel))
     if not parts:
-        return naming["generic"][lang].format(n=int(profile.cluster) + 1 if isinstance(profile.cluster, (int, np.integer)) else profile.cluster)
+        number = int(profile.cluster) + 1 if isinstance(profile.cluster, (int, np.integer)) else profile.cluster
+        return naming["generic"][lang].format(n=number)
     tail = [part[:1].lower() + part[1:] if part[1:2].islower() else part for part in parts[1:]]
     return naming["separator"].join([parts[0], *tail])

@@ -1,6 +1,7 @@
 """From a survey (and contact features) to a workshop ready for its first session.
 
-Clusters, names each cluster (its archetype's name, or one drawn from its data), drafts the
+Clusters from the data alone, then names each cluster (an archetype's name from the typology when
+the data support it, else words drawn from its own distinguishing features), drafts the
 narrative, proposes quotes from the persona's own scrubbed answers (nearest its centre first), and
 records where everything came from: file names and hashes, never the data. :func:`load_features`
 is the way back, from a saved workshop to the feature matrix that merge, split and move need.
@@ -24,6 +25,8 @@ from .operations import profile_stats
 
 if TYPE_CHECKING:
     from clustering.encoding import FeatureMatrix
+
+    from .archetypes import Typology
     from workshop_data.contacts import ContactFeatures
     from workshop_data.survey import Survey
 
@@ -89,13 +92,18 @@ def _unique_names(names: list[str]) -> list[str]:
 
 def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, *, k: int | str = "auto",
                    method: str = "default", seed: int = 0, lang: str = "fr", title: str | None = None,
-                   min_size: int = 10, bootstrap: int = 20, progress: Progress = no_progress) -> Workshop:
-    """Cluster the survey into personas and draft everything a workgroup starts from."""
+                   min_size: int = 10, bootstrap: int = 20, k_range: tuple[int, int] | None = None,
+                   typology: "Typology | None" = None, progress: Progress = no_progress) -> Workshop:
+    """Cluster the survey into personas and draft everything a workgroup starts from.
+
+    ``typology`` (default: the built-in one) only names the clusters, afterwards; the workshop
+    records it in ``settings["typology"]`` so later edits and exports use the same names.
+    """
     from clustering.encoding import encode_with_state
-    from clustering.pipeline import cluster
+    from clustering.pipeline import DEFAULT_K_RANGE, cluster
     from workshop_data.codebook import Codebook
 
-    from .archetypes import count_archetype_fits, fallback_name, load_archetypes, match_archetypes
+    from .archetypes import builtin_typology, fallback_name, match_archetypes, typology_record
     from .store import now, now_iso
 
     t = Translator(lang)
@@ -106,15 +114,15 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     def scaled(fraction: float, message: str) -> None:
         progress(0.9 * fraction, message)
 
+    typology = typology or builtin_typology()
     result = cluster(survey, table, k=k, method=method, seed=seed, bootstrap=bootstrap, min_size=min_size,
-                     period_days=period_days, archetype_fit=count_archetype_fits, progress=scaled)
+                     k_range=tuple(k_range or DEFAULT_K_RANGE), period_days=period_days, progress=scaled)
     progress(0.92, t("build.progress.personas"))
-    library = {a.id: a for a in load_archetypes()}
-    matches = match_archetypes(result.profiles)
+    matches = match_archetypes(result.profiles, typology)
     pids = [f"P{i + 1}" for i in range(len(result.profiles))]
     pid_of = {profile.cluster: pid for profile, pid in zip(result.profiles, pids)}
     names = _unique_names([
-        library[m.archetype].name.get(lang, m.archetype) if m.archetype else fallback_name(profile, lang)
+        typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else fallback_name(profile, lang, typology)
         for profile, m in zip(result.profiles, matches)
     ])
     features = encode_with_state(survey, table, result.model["encoder"])
@@ -125,7 +133,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
         persona = Persona(id=pid, name=name, archetype=match.archetype,
                           archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile))
         candidates = quote_candidates(survey, features, members, persona.centroid)
-        archetype = library.get(match.archetype) if match.archetype else None
+        archetype = typology.get(match.archetype)
         narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size))
         for key, value in narrative.items():
             setattr(persona, key, value)
@@ -135,7 +143,8 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     progress(0.97, t("build.progress.workshop"))
     model = _finite(dict(result.model))
     model["labels"] = list(pids)
-    settings = _finite({**result.settings, "period_days": period_days, "messages": list(result.messages)})
+    settings = _finite({**result.settings, "period_days": period_days, "messages": list(result.messages),
+                        "typology": typology_record(typology)})
     sources = [dict(survey.source)] + ([dict(contacts.report.source)] if contacts is not None else [])
     privacy = _finite({**survey.privacy.to_dict(), "quality": _quality_counts(survey, contacts)})
     stamp = now_iso()

@@ -43,8 +43,11 @@ class Persona:
     repeat_rate: float = 0.0
     distinguishing: list[dict[str, Any]] = field(default_factory=list)
     defining_traits: list[str] = field(default_factory=list)
-    prevalence: int = 0
-    prevalence_share: float = 0.0
+    prevalence: int = 0                            # members having all the defining traits (<= size)
+    prevalence_share: float = 0.0                  # prevalence / size, 0-1
+    prevalence_sample: int = 0                     # respondents of the whole sample having them
+    descriptors: dict[str, dict[str, Any]] = field(default_factory=dict)  # see CONTRACTS.md
+    not_recomputed: list[str] = field(default_factory=list)  # figures an edit could not recompute
     representatives: list[str] = field(default_factory=list)
     centroid: list[float] = field(default_factory=list)
     quote: str = ""

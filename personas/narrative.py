@@ -99,16 +99,49 @@ def _has_contacts(persona: Persona) -> bool:
     return persona.contacts_per_person > 0 and bool(persona.channel_mix)
 
 
+def trait_label(persona: Persona, dim: str, t: Translator) -> str | None:
+    """A trait's name in words: the catalogue's for the built-in dimensions, else the label the
+    survey gave it (a custom dimension, or an item's own label); None rather than a bare key."""
+    if t.has(f"trait.{dim}"):
+        return t(f"trait.{dim}")
+    for item in persona.distinguishing:
+        if item.get("feature") == f"trait:{dim}":
+            label = item.get("label") or {}
+            return str(label.get(t.lang) or label.get("fr") or "") or None
+    return None
+
+
+def _distinct_items(persona: Persona, t: Translator, limit: int = 3) -> list[str]:
+    """What sets the persona apart when no trait is marked: its strongest distinguishing features,
+    in words ("rate marriage lower than everyone's", "occupation: 3")."""
+    out = []
+    for item in persona.distinguishing:
+        label = (item.get("label") or {}).get(t.lang) or ""
+        effect = float(item.get("effect", 0.0))
+        if not label or ("=" in str(item.get("feature", "")) and effect <= 0):
+            continue
+        side = "" if "=" in str(item.get("feature", "")) else t(f"narrative.side.{'high' if effect > 0 else 'low'}")
+        out.append(_lower_first(label) + side)
+        if len(out) == limit:
+            break
+    return out
+
+
 def _data_story(persona: Persona, t: Translator, lang: str) -> list[str]:
     sentences = []
-    marked = marked_traits(persona)
+    marked = [(trait_label(persona, dim, t), score) for dim, _, score in marked_traits(persona)]
+    marked = [(label, score) for label, score in marked if label]
     if marked:
         items = [
-            t("narrative.trait_item", trait=_lower_first(t(f"trait.{dim}")), level=t(f"narrative.level.{_level(score)}"),
+            t("narrative.trait_item", trait=_lower_first(label), level=t(f"narrative.level.{_level(score)}"),
               score=format_number(score, lang))
-            for dim, _, score in marked
+            for label, score in marked
         ]
         sentences.append(t("narrative.traits", items=_join(items, t)))
+    else:
+        distinct = _distinct_items(persona, t)
+        if distinct:
+            sentences.append(t("narrative.distinct", items=_join(distinct, t)))
     if _has_contacts(persona):
         channels = [t("narrative.channel_item", channel=t(f"narrative.channel_via.{c}"), share=format_share(s, lang))
                     for c, s in _main_channels(persona)]

@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 STAT_FIELDS = (
     "size", "share", "stability", "traits", "channel_mix", "contacts_per_person", "digital_share",
     "avoidable_share", "avoidable_per_year", "repeat_rate", "distinguishing", "defining_traits",
-    "prevalence", "prevalence_share", "representatives", "centroid",
+    "prevalence", "prevalence_share", "prevalence_sample", "descriptors", "representatives", "centroid",
 )
 RULE_OPERATORS: dict[str, Callable[[Any, Any], Any]] = {
     "<": operator.lt, "<=": operator.le, ">": operator.gt, ">=": operator.ge,
@@ -103,9 +103,21 @@ def profile_stats(profile: "ClusterProfile") -> dict[str, Any]:
         "defining_traits": [str(t) for t in profile.defining_traits],
         "prevalence": int(profile.prevalence),
         "prevalence_share": _number(profile.prevalence_share),
+        "prevalence_sample": int(profile.prevalence_sample),
+        "descriptors": _descriptor_values(profile.descriptors),
         "representatives": [str(r) for r in profile.representatives],
         "centroid": [_number(v) for v in profile.centroid],
     }
+
+
+def _descriptor_values(descriptors: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
+    """Descriptor distributions as plain values (None for a median that could not be computed)."""
+    def plain(shares: dict[str, Any]) -> dict[str, Any]:
+        return {str(k): None if v is None else _number(v) for k, v in shares.items()}
+
+    return {str(column): {"label": {str(k): str(v) for k, v in item["label"].items()}, "kind": str(item["kind"]),
+                          "persona": plain(item["persona"]), "sample": plain(item["sample"])}
+            for column, item in descriptors.items()}
 
 
 def _used_ids(ws: Workshop) -> set[str]:
@@ -301,12 +313,12 @@ def _redrafted(old: Persona, new: Persona, ws: Workshop) -> Persona:
     Drafts quote the persona's numbers and archetype; after a merge, a split, a move or a change of
     archetype those would contradict the sheet's own figures. Words people wrote are kept.
     """
-    from .archetypes import load_archetypes
+    from .archetypes import workshop_typology
     from .narrative import draft_narrative
 
-    library = {a.id: a for a in load_archetypes()}
-    before = draft_narrative(old, library.get(old.archetype or ""), ws.lang, figures=old.size >= ws.min_group_size)
-    after = draft_narrative(new, library.get(new.archetype or ""), ws.lang, figures=new.size >= ws.min_group_size)
+    typology = workshop_typology(ws.settings)
+    before = draft_narrative(old, typology.get(old.archetype), ws.lang, figures=old.size >= ws.min_group_size)
+    after = draft_narrative(new, typology.get(new.archetype), ws.lang, figures=new.size >= ws.min_group_size)
     return replace(new, **{f: after[f] for f in before if getattr(old, f) == before[f]})
 
 
@@ -379,13 +391,16 @@ def remove_note(ws: Workshop, pid: str, note_id: str) -> Workshop:
 def set_archetype(ws: Workshop, pid: str, archetype_id: str | None) -> Workshop:
     """Change the archetype (its fit is unknown until the next clustering: set to None)."""
     persona = _persona(ws, pid)
+    pending = [f for f in persona.not_recomputed if f != "archetype_fit"]
     if archetype_id is not None:
-        from .archetypes import load_archetypes
+        from .archetypes import workshop_typology
 
-        ids = [a.id for a in load_archetypes()]
+        ids = [a.id for a in workshop_typology(ws.settings).archetypes]
         if archetype_id not in ids:
             raise EditError("unknown archetype", expected=" | ".join(ids), found=archetype_id)
-    changed = _redrafted(persona, replace(persona, archetype=archetype_id, archetype_fit=None), ws)
+        pending.append("archetype_fit")
+    changed = _redrafted(persona, replace(persona, archetype=archetype_id, archetype_fit=None,
+                                          not_recomputed=pending), ws)
     return _commit(ws, "archetype", {"persona": pid, "archetype": archetype_id}, _replaced(ws, changed))
 
 
@@ -441,11 +456,44 @@ def _check_features(ws: Workshop, features: "FeatureMatrix", pids: list[str]) ->
 
 def _profiles(ws: Workshop, features: "FeatureMatrix", moves: list[dict[str, Any]],
               pids: list[str]) -> dict[str, "ClusterProfile"]:
+    """Fresh profiles of every persona once the moves are made (``pids``: those that must be there)."""
     from clustering.profiles import profile_clusters
 
     _check_features(ws, features, pids)
     profiles = profile_clusters(features, _labels(ws, moves), period_days=ws.settings.get("period_days"))
-    return {str(p.cluster): p for p in profiles if str(p.cluster) in pids}
+    return {str(p.cluster): p for p in profiles}
+
+
+#: Figures an edit recomputes from the source data, and lists in ``not_recomputed`` without them.
+EVIDENCE_FIELDS = ("stability", "archetype_fit", "prevalence")
+
+
+def _restated(ws: Workshop, personas: list[Persona], features: "FeatureMatrix", moves: list[dict[str, Any]],
+              touched: list[str]) -> list[Persona]:
+    """Every persona's evidence after an edit: the touched ones re-profiled on their members, with
+    their archetype's fit; everyone's stability by bootstrap on the data of the edited partition."""
+    from clustering.pipeline import partition_stability
+
+    from .archetypes import archetype_fit, workshop_typology
+
+    profiles = _profiles(ws, features, moves, touched)
+    bootstrap = int(ws.settings.get("bootstrap", 20) or 0)
+    stability = partition_stability(features, _labels(ws, moves), method=ws.settings.get("method", "default"),
+                                    seed=int(ws.settings.get("seed", 0) or 0), bootstrap=bootstrap)
+    typology = workshop_typology(ws.settings)
+    everyone = list(profiles.values())
+    out = []
+    for persona in personas:
+        changes: dict[str, Any] = {"stability": stability.get(persona.id)}
+        pending = [f for f in persona.not_recomputed if f != "stability"] + ([] if stability else ["stability"])
+        if persona.id in touched:
+            profile = profiles[persona.id]
+            changes.update(profile_stats(profile))
+            changes["stability"] = stability.get(persona.id)
+            changes["archetype_fit"] = archetype_fit(profile, persona.archetype, everyone, typology)
+            pending = [] if stability else ["stability"]
+        out.append(replace(persona, **changes, not_recomputed=pending))
+    return out
 
 
 def _interleave(*lists: list[str], limit: int | None = None) -> list[str]:
@@ -463,7 +511,8 @@ def _combined_stats(a: Persona, b: Persona) -> dict[str, Any]:
     Means (traits, contacts per person, centroid) are weighted by share (the weighted size, equal
     to the size in an unweighted survey); contact-level ratios (channel mix, digital, avoidable,
     repeat) by each persona's contact volume; counts add up. What cannot be combined (distinguishing
-    features, defining traits, prevalence, stability) is cleared rather than guessed.
+    features, defining traits, prevalence, stability, descriptors) is cleared rather than guessed,
+    and the merge lists it in the persona's ``not_recomputed``.
     """
     wa, wb = (a.share, b.share) if a.share > 0 and b.share > 0 else (float(a.size), float(b.size))
     total = wa + wb or 1.0
@@ -497,6 +546,8 @@ def _combined_stats(a: Persona, b: Persona) -> dict[str, Any]:
         "defining_traits": [],
         "prevalence": 0,
         "prevalence_share": 0.0,
+        "prevalence_sample": 0,
+        "descriptors": {},
         "representatives": _interleave(a.representatives, b.representatives,
                                        limit=max(len(a.representatives), len(b.representatives))),
         "centroid": centroid,
@@ -506,36 +557,36 @@ def _combined_stats(a: Persona, b: Persona) -> dict[str, Any]:
 def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatrix | None" = None) -> Workshop:
     """Merge ``other`` into ``keep``: members, notes and quote candidates join; statistics recomputed.
 
-    With ``features`` the statistics are those of the merged members, exactly; without, a
-    size-weighted combination of the two personas' statistics (see :func:`_combined_stats`).
-    ``keep`` keeps its name, archetype and narrative; it needs validating again.
+    With ``features`` the statistics are those of the merged members, exactly, with stability
+    (bootstrap on the edited partition), archetype fit and prevalence recomputed; without, a
+    size-weighted combination of the two personas' statistics (see :func:`_combined_stats`) and
+    the figures that cannot be combined listed in ``not_recomputed``. ``keep`` keeps its name,
+    archetype and narrative (untouched drafts are redrafted); it needs validating again.
     """
     keep, other = _persona(ws, keep_pid), _persona(ws, other_pid)
     if keep_pid == other_pid:
         raise EditError("cannot merge a persona with itself", found=keep_pid)
     moves = [{"from": other_pid, "to": keep_pid, "ids": _members(ws, other_pid)}]
-    if features is not None:
-        stats = profile_stats(_profiles(ws, features, moves, [keep_pid, other_pid])[keep_pid])
-        stats["stability"] = None
-    else:
-        stats = _combined_stats(keep, other)
-    merged = _redrafted(keep, replace(
-        keep, **stats,
-        quote_candidates=_interleave(keep.quote_candidates, other.quote_candidates),
-        notes=[*keep.notes, *other.notes],
-        archetype_fit=None,
-        validated=False,
-    ), ws)
+    merged = replace(keep, quote_candidates=_interleave(keep.quote_candidates, other.quote_candidates),
+                     notes=[*keep.notes, *other.notes], validated=False)
     personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
+    if features is not None:
+        personas = _restated(ws, personas, features, moves, [keep_pid])
+    else:
+        pending = [*EVIDENCE_FIELDS, *(["descriptors"] if keep.descriptors or other.descriptors else [])]
+        personas = [replace(p, **_combined_stats(keep, other), archetype_fit=None, not_recomputed=pending)
+                    if p.id == keep_pid else p for p in personas]
+    personas = [_redrafted(keep, p, ws) if p.id == keep_pid else p for p in personas]
     return _commit(ws, "merge", {"keep": keep_pid, "other": other_pid, "exact": features is not None},
                    personas, moves)
 
 
 def _new_persona(pid: str, profile: "ClusterProfile", ws: Workshop) -> Persona:
-    from .archetypes import fallback_name
+    from .archetypes import fallback_name, workshop_typology
     from .narrative import draft_narrative
 
-    persona = Persona(id=pid, name=fallback_name(profile, ws.lang), **profile_stats(profile))
+    persona = Persona(id=pid, name=fallback_name(profile, ws.lang, workshop_typology(ws.settings)),
+                      **profile_stats(profile))
     return replace(persona, **draft_narrative(persona, None, ws.lang, figures=persona.size >= ws.min_group_size))
 
 
@@ -557,12 +608,12 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     new_id = _fresh_persona_id(ws)
     moves = [{"from": pid, "to": new_id, "ids": sorted(moved)}]
     profiles = _profiles(ws, features, moves, [pid, new_id])
-    kept = _redrafted(persona, replace(persona, **{**profile_stats(profiles[pid]), "stability": None},
-                                       archetype_fit=None, validated=False), ws)
-    created = replace(_new_persona(new_id, profiles[new_id], ws), stability=None)
+    created = _new_persona(new_id, profiles[new_id], ws)
     personas: list[Persona] = []
     for p in ws.personas:
-        personas.extend([kept, created] if p.id == pid else [p])
+        personas.extend([replace(p, validated=False), created] if p.id == pid else [p])
+    personas = _restated(ws, personas, features, moves, [pid, new_id])
+    personas = [_redrafted(persona, p, ws) if p.id == pid else p for p in personas]
     return _commit(ws, "split", {"persona": pid, "new": new_id, "seed": seed}, personas, moves)
 
 
@@ -609,11 +660,9 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
     moves = [{"from": pid, "to": to_pid, "ids": sorted(by_source[pid])}
              for pid in [p.id for p in ws.personas] if pid in by_source]
     touched = [to_pid, *(m["from"] for m in moves)]
-    profiles = _profiles(ws, features, moves, touched)
-    personas = [
-        _redrafted(p, replace(p, **{**profile_stats(profiles[p.id]), "stability": None},
-                              archetype_fit=None, validated=False), ws)
-        if p.id in touched else p
-        for p in ws.personas
-    ]
+    _check_features(ws, features, touched)
+    personas = [replace(p, validated=False) if p.id in touched else p for p in ws.personas]
+    personas = _restated(ws, personas, features, moves, touched)
+    before = {p.id: p for p in ws.personas}
+    personas = [_redrafted(before[p.id], p, ws) if p.id in touched else p for p in personas]
     return _commit(ws, "move", {"rule": dict(rule), "to": to_pid}, personas, moves)

@@ -233,8 +233,8 @@ _PERSONA_TYPES: dict[str, str] = {
     "share": _NUMBER, "stability": _OPT_NUMBER, "traits": _NUM_MAP, "channel_mix": _NUM_MAP,
     "contacts_per_person": _NUMBER, "digital_share": _NUMBER, "avoidable_share": _NUMBER,
     "avoidable_per_year": _NUMBER, "repeat_rate": _NUMBER, "distinguishing": _MAPS,
-    "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER,
-    "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
+    "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER, "prevalence_sample": _INT,
+    "descriptors": _MAP, "not_recomputed": _TEXTS, "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
     "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS,
 }

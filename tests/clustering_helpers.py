@@ -197,3 +197,40 @@ def statsmodels_survey(name: str, n: int | None = None) -> Survey:
             frame[column] = values.astype(float)
         columns[column] = ColumnSpec(column, ctype, scale=tuple(map(float, scale)) if scale else None)
     return typed_survey(frame, Codebook(respondent_id="id", columns=columns))
+
+
+def write_random_survey(folder, n: int = 400, k: int = 4, seed: int = 0) -> dict:
+    """survey.csv, codebook.yaml and contacts.csv of ``k`` random profiles (drawn here, never from the
+    archetype library) on three trait dimensions of three items each, and a contact log.
+    Returns the paths and the truth."""
+    from pathlib import Path
+
+    from workshop_data.codebook import ContactMapping, save_codebook
+
+    folder = Path(folder)
+    rng = np.random.default_rng(seed)
+    centers = rng.uniform(1.3, 4.7, size=(k, 3))
+    groups = rng.permutation(np.arange(n) % k)
+    frame = pd.DataFrame({"id": [f"R{i:04d}" for i in range(n)]})
+    columns = {}
+    for d, dim in enumerate(("trust", "human_contact", "autonomy")):
+        for j in range(3):
+            name = f"{dim}_{j}"
+            latent = centers[groups, d] + rng.normal(0, 0.6, n)
+            frame[name] = np.clip(np.round(latent), 1, 5).astype(int)
+            columns[name] = ColumnSpec(name, "likert", scale=(1.0, 5.0), dimension=dim,
+                                       label={"fr": f"Question {dim} {j}", "en": f"Question {dim} {j}"})
+    frame.to_csv(folder / "survey.csv", index=False)
+    channels = np.array(["phone", "web", "counter"])
+    rows = []
+    for i, group in enumerate(groups):
+        weights = np.roll([0.7, 0.2, 0.1], group)
+        for c in range(rng.poisson(3 + group)):
+            rows.append({"id": f"R{i:04d}", "time": f"2025-0{1 + c % 9}-1{c % 9} 10:00:00",
+                         "channel": str(rng.choice(channels, p=weights)), "topic": "t", "online": "non"})
+    pd.DataFrame(rows).to_csv(folder / "contacts.csv", index=False)
+    mapping = ContactMapping(respondent_id="id", timestamp="time", channel="channel", topic="topic",
+                             online_available="online")
+    save_codebook(Codebook(respondent_id="id", columns=columns, contacts=mapping), folder / "codebook.yaml")
+    return {"survey": folder / "survey.csv", "codebook": folder / "codebook.yaml",
+            "contacts": folder / "contacts.csv", "truth": pd.Series(groups, index=frame["id"])}

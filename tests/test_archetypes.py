@@ -3,8 +3,10 @@ from __future__ import annotations
 
 
 from clustering.result import ClusterProfile, Distinguishing
-from personas.archetypes import (count_archetype_fits, fallback_name, fit_matrix, load_archetypes,
-                                 match_archetypes)
+import pytest
+
+from personas.archetypes import (TypologyError, fallback_name, fit_matrix, load_archetypes, load_typology,
+                                 match_archetypes, typology_record, workshop_typology)
 
 IDS = ["agile", "poorly_informed", "distrustful", "needs_support", "disconnected", "human_contact"]
 
@@ -42,7 +44,17 @@ def test_signatures_match_themselves_in_any_order():
     matches = match_archetypes(profiles)
     assert [m.archetype for m in matches] == [IDS[j] for j in order]
     assert all(0.8 < m.fit <= 1.0 for m in matches)
-    assert count_archetype_fits(profiles) == 6
+
+
+def test_an_archetype_resting_on_unmeasured_dimensions_names_nothing():
+    archetype = load_archetypes()[2]
+    kept = list(archetype.traits)[:4]  # four of seven dimensions measured: under min_dimensions (5)
+    profile = _from_signature(0, archetype)
+    profile.traits = {d: profile.traits[d] for d in kept}
+    assert match_archetypes([profile])[0].archetype is None
+    profile = _from_signature(0, archetype)
+    profile.traits = {d: profile.traits[d] for d in list(archetype.traits)[:5]}
+    assert match_archetypes([profile])[0].archetype == archetype.id
 
 
 def test_one_archetype_per_cluster_and_misfits_get_none():
@@ -69,3 +81,65 @@ def test_fallback_name_from_distinguishing_traits():
     assert fallback_name(profile, "fr") == "Confiance élevée, méconnaît l'offre en ligne, surtout par téléphone"
     assert fallback_name(profile, "en") == "High trust, unaware of the online offer, mostly by phone"
     assert fallback_name(_profile(3, {}, {}), "fr") == "Profil 4"
+
+
+def test_fallback_name_reads_as_words_for_items_and_categories():
+    d = [Distinguishing("trait:selfLR", {"fr": "Position gauche-droite", "en": "Left-right position"}, 80, 50, 1.1),
+         Distinguishing("occupation=3", {"fr": "Profession : employé", "en": "Occupation: clerk"}, 0.9, 0.2, 1.5)]
+    profile = _profile(0, {"selfLR": 80.0}, {}, distinguishing=d)
+    assert fallback_name(profile, "fr") == "Position gauche-droite : élevé, profession : employé"
+    assert fallback_name(profile, "en") == "Left-right position: high, occupation: clerk"
+
+
+TYPOLOGY = """
+typology: {id: metropole, name: {fr: "Typologie de la métropole", en: "Metropolis typology"}}
+archetypes:
+  - id: pressed
+    name: {fr: "Pressé", en: "In a hurry"}
+    icon: clock
+    required: [patience]
+    signature:
+      traits: {patience: 10, trust: 60}
+    narrative:
+      fr: {story: "Veut aller vite.", goals: ["Gagner du temps"]}
+    levers:
+      fr: ["Rendez-vous en ligne"]
+"""
+
+
+def test_a_workgroup_typology_names_with_its_own_dimensions(tmp_path):
+    path = tmp_path / "metropole.yaml"
+    path.write_text(TYPOLOGY, encoding="utf-8")
+    typology = load_typology(path)
+    assert typology.id == "metropole" and typology.archetypes[0].required == ["patience"]
+    assert typology.matching["min_fit"] == load_typology().matching["min_fit"]  # defaults from the built-in one
+    near = _profile(0, {"patience": 12.0, "trust": 58.0}, {})
+    far = _profile(1, {"trust": 60.0}, {})  # the required dimension is not measured
+    assert [m.archetype for m in match_archetypes([near, far], typology)] == ["pressed", None]
+    record = typology_record(typology)
+    assert record["source"] == "metropole.yaml" and len(record["sha256"]) == 64
+    assert record["labels"] == {"pressed": {"fr": "Pressé", "en": "In a hurry"}} and record["icons"] == {"pressed": "clock"}
+    again = workshop_typology({"typology": record})
+    assert again.get("pressed").narrative["fr"]["story"] == "Veut aller vite."
+    assert workshop_typology({}).id == load_typology().id
+
+
+@pytest.mark.parametrize("text, key", [
+    ("archetypes: []", "archetypes"),
+    ("archetypes:\n  - name: {fr: X}\n    signature: {traits: {trust: 50}}", "archetypes[0].id"),
+    ("archetypes:\n  - id: a\n    name: {fr: X}\n    signature: {traits: {trust: 150}}",
+     "archetypes[0].signature.traits.trust"),
+    ("archetypes:\n  - id: a\n    name: {fr: X}\n    signature: {traits: {}}", "archetypes[0].signature.traits"),
+    ("archetypes:\n  - id: a\n    signature: {traits: {trust: 5}}", "archetypes[0].name"),
+    ("matching: {min_fit: 2}\narchetypes:\n  - id: a\n    name: {fr: X}\n    signature: {traits: {trust: 5}}",
+     "matching.min_fit"),
+    ("archetypes: !!python/object:os.system x", None),
+])
+def test_a_bad_typology_is_refused_naming_file_and_key(tmp_path, text, key):
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(TypologyError) as info:
+        load_typology(path)
+    assert info.value.file == str(path)
+    if key is not None:
+        assert f"'{key}'" in str(info.value)

@@ -198,3 +198,66 @@ def test_cluster_with_a_codebook_without_dimensions_says_which_traits_are_unmeas
     )
     assert result.exit_code == 0, result.stderr
     assert "no codebook item measures trust;" in result.stderr
+
+
+def test_merge_and_split_with_the_sources_recompute_every_persona_s_evidence(tmp_path: Path) -> None:
+    from clustering_helpers import write_random_survey
+    from personas.store import load_workshop
+
+    paths = write_random_survey(tmp_path, n=400, k=4, seed=5)
+    workshop = tmp_path / "workshop.yaml"
+    sources = ["--survey", paths["survey"], "--contacts", paths["contacts"]]
+    result = run("cluster", paths["survey"], "--codebook", paths["codebook"], "--contacts", paths["contacts"],
+                 "--bootstrap", "5", "--out", workshop)
+    assert result.exit_code == 0, result.stderr
+    assert run("edit", workshop, "merge", "P1", "P2", *sources).exit_code == 0
+    assert run("edit", workshop, "split", "P1", *sources).exit_code == 0
+    ws = load_workshop(workshop)
+    assert [h["op"] for h in ws.history] == ["merge", "split"]
+    for persona in ws.personas:
+        assert isinstance(persona.stability, float) and 0 <= persona.stability <= 1, persona.id
+        assert 0 <= persona.prevalence <= persona.size and persona.prevalence_share <= 1, persona.id
+        assert persona.prevalence_sample >= persona.prevalence and persona.not_recomputed == []
+
+
+def test_merge_without_the_sources_says_what_it_could_not_recompute(tmp_path: Path) -> None:
+    from clustering_helpers import write_random_survey
+    from personas.store import load_workshop
+
+    paths = write_random_survey(tmp_path, n=300, k=3, seed=6)
+    workshop = tmp_path / "elsewhere" / "workshop.yaml"
+    workshop.parent.mkdir()
+    assert run("cluster", paths["survey"], "--codebook", paths["codebook"], "--bootstrap", "3",
+               "--out", workshop).exit_code == 0
+    result = run("edit", workshop, "merge", "P1", "P2")
+    assert result.exit_code == 0 and "not available" in result.stderr
+    merged = load_workshop(workshop).persona("P1")
+    assert set(merged.not_recomputed) >= {"stability", "archetype_fit", "prevalence"}
+    assert "not recomputed" in run("show", workshop).output
+
+
+def test_cluster_says_the_structure_verdict_in_words(flow: Path) -> None:
+    shown = run("show", flow / "workshop.yaml").output
+    assert "Structure nette" in shown or "Structure faible" in shown or "Pas de structure" in shown
+    assert "pred_strength" in shown and "reference" in shown
+
+
+def test_a_typology_file_names_the_personas_and_a_broken_one_is_refused(flow: Path, tmp_path: Path) -> None:
+    from personas.store import load_workshop
+
+    typology = Path(__file__).resolve().parent.parent / "personas" / "typologies" / "exemple_metropole.yaml"
+    out = tmp_path / "typed.yaml"
+    result = run("cluster", flow / "survey.csv", "--codebook", flow / "codebook.yaml", "--contacts",
+                 flow / "contacts.csv", "--bootstrap", "0", "--typology", typology, "--out", out)
+    assert result.exit_code == 0, result.stderr
+    ws = load_workshop(out)
+    record = ws.settings["typology"]
+    assert record["source"] == typology.name and record["sha256"]
+    assert all(p.archetype is None or p.archetype in record["labels"] for p in ws.personas)
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("archetypes:\n  - id: x\n    name: {fr: X}\n    signature: {traits: {trust: 500}}\n",
+                      encoding="utf-8")
+    result = run("cluster", flow / "survey.csv", "--codebook", flow / "codebook.yaml", "--typology", broken,
+                 "--out", tmp_path / "never.yaml")
+    assert result.exit_code == 2 and "broken.yaml" in result.stderr and "signature.traits.trust" in result.stderr
+    assert not (tmp_path / "never.yaml").exists()

@@ -61,7 +61,10 @@ def test_cut_linkage_equals_scipy_cut_tree():
 
 
 def test_bad_parameters_are_refused():
-    with pytest.raises(ValueError):
+    from workshop_data.errors import DataError
+
+    with pytest.raises(DataError) as info:
         make_method("nope", 3, 0)
+    assert info.value.found == "nope" and "kmeans" in info.value.expected
     with pytest.raises(ValueError):
         make_method("kmeans", 5, 0).fit(np.zeros((3, 2)))

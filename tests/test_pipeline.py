@@ -7,7 +7,7 @@ import pytest
 import yaml
 from sklearn.metrics import adjusted_rand_score
 
-from clustering.encoding import encode
+from clustering.encoding import encode, readable
 from clustering.pipeline import assign_new, cluster, split_cluster
 from clustering_helpers import planted_survey, statsmodels_survey
 from workshop_data.errors import DataError
@@ -34,7 +34,11 @@ def test_auto_finds_the_planted_groups(planted, auto_result):
     assert adjusted_rand_score(truth, result.labels) > 0.9
     assert [r["k"] for r in result.k_table] == [2, 3, 4, 5, 6]
     assert sum(r["recommended"] for r in result.k_table) == 1
-    assert all({"k", "validity", "stability", "archetypes", "recommended"} <= set(r) for r in result.k_table)
+    assert all({"k", "validity", "null_validity", "gap", "stability", "prediction_strength", "recommended"} <= set(r)
+               for r in result.k_table)
+    assert all("archetypes" not in r for r in result.k_table)
+    assert result.settings["structure"] == "clear"
+    assert result.settings["structure_evidence"]["k"] == 4
 
 
 def test_result_is_complete_and_yaml_able(auto_result):
@@ -55,12 +59,19 @@ def test_progress_increases_to_one(auto_result):
     assert len(seen) > 5
 
 
-def test_forced_k_with_archetype_callback(planted):
+def test_forced_k_has_one_row_and_a_verdict(planted):
     survey, contacts, _ = planted
-    result = cluster(survey, contacts, k=3, bootstrap=3, archetype_fit=lambda profiles: len(profiles) - 1)
+    result = cluster(survey, contacts, k=3, bootstrap=3)
     assert len(result.profiles) == 3 and len(result.k_table) == 1
-    assert result.k_table[0]["archetypes"] == 2 and result.k_table[0]["recommended"]
-    assert result.k_table[0]["stability"] is not None
+    assert result.k_table[0]["recommended"] and result.k_table[0]["stability"] is not None
+    assert result.settings["structure"] in ("clear", "weak", "none")
+
+
+def test_prevalence_counts_members_and_the_sample_apart(auto_result):
+    result, _ = auto_result
+    for profile in result.profiles:
+        assert 0 <= profile.prevalence <= profile.size and profile.prevalence_share <= 1
+        assert profile.prevalence_sample >= profile.prevalence
 
 
 def test_small_clusters_are_merged_and_reported(planted):
@@ -114,10 +125,42 @@ def test_real_public_survey_with_inferred_codebook(name):
     survey = statsmodels_survey(name, n=600)
     first = cluster(survey, k="auto", bootstrap=3, seed=0)
     second = cluster(survey, k="auto", bootstrap=3, seed=0)
-    assert 2 <= len(first.profiles) <= 10
+    assert 3 <= len(first.profiles) <= 8
     assert min(p.size for p in first.profiles) >= 10
     pd.testing.assert_series_equal(first.labels, second.labels)
     assert np.isfinite([p.share for p in first.profiles]).all()
+
+
+@pytest.mark.parametrize("name", ["anes96", "fair"])
+def test_real_public_survey_through_a_drafted_codebook_gives_a_workshop_or_says_it_cannot(name, tmp_path):
+    """codebook then cluster --k auto, as a workgroup would: 3 to 8 personas that reproduce
+    (bootstrap Jaccard >= 0.6 each) when the verdict is clear, else a verdict that says they don't;
+    names in words, never a bare column code."""
+    import statsmodels.api as sm
+
+    from personas.build import build_workshop
+    from workshop_data.codebook import save_codebook
+    from workshop_data.infer import infer_codebook
+    from workshop_data.intake import load_inputs
+    from workshop_data.readers import read_table
+
+    path = tmp_path / f"{name}.csv"
+    getattr(sm.datasets, name).load_pandas().data.to_csv(path, index=False)
+    save_codebook(infer_codebook(read_table(path)), tmp_path / "codebook.yaml")
+    inputs = load_inputs(path, tmp_path / "codebook.yaml", None)
+    ws = build_workshop(inputs.survey, None, k="auto", bootstrap=10, seed=0, lang="en")
+    assert 3 <= len(ws.personas) <= 8
+    verdict = ws.settings["structure"]
+    assert verdict in ("clear", "weak", "none")
+    if verdict == "clear":
+        assert all(p.stability >= 0.6 for p in ws.personas)
+    codes = [c for c in inputs.survey.data.columns if readable(c).lower() != c.lower()]  # e.g. TVnews, rate_marriage
+    assert codes
+    for persona in ws.personas:
+        assert persona.archetype is None
+        assert "trait:" not in persona.name and "=" not in persona.name and "_" not in persona.name
+        assert not any(code in persona.name for code in codes), persona.name
+        assert persona.story and "trait." not in persona.story
 
 
 def test_clustering_never_imports_the_persona_layer():

@@ -89,3 +89,33 @@ def test_traits_that_do_not_vary_are_not_defining():
     for p in profiles:
         assert not any(t.split(":")[0] in fm.trait_scores.columns for t in p.defining_traits), p.defining_traits
         assert p.defining_traits and p.prevalence < len(truth)
+
+
+def test_prevalence_counts_members_and_whole_sample_apart(encoded):
+    fm, truth = encoded
+    for p in profile_clusters(fm, truth):
+        assert 0 <= p.prevalence <= p.size and p.prevalence_share == pytest.approx(p.prevalence / p.size)
+        assert p.prevalence_sample >= p.prevalence
+
+
+def test_descriptors_are_profiled_against_the_whole_sample():
+    import dataclasses
+
+    survey, contacts, truth = planted_survey(200, k=3, seed=8)
+    spec = survey.codebook.columns["ville"]
+    if "role" in {f.name for f in dataclasses.fields(spec)}:
+        survey.codebook.columns["ville"] = dataclasses.replace(spec, role="descriptor")
+    else:  # the codebook's role field lands on another branch; the encoding reads it with getattr
+        spec.role = "descriptor"
+    fm = encode(survey, contacts)
+    assert fm.descriptor_specs["ville"]["kind"] == "categorical"
+    profiles = profile_clusters(fm, truth)
+    for p in profiles:
+        item = p.descriptors["ville"]
+        assert item["label"] == {"fr": "Ville", "en": "Town"}
+        assert sum(item["persona"].values()) == pytest.approx(1.0) and sum(item["sample"].values()) == pytest.approx(1.0)
+        member = (truth == p.cluster).to_numpy()
+        expected = float((survey.data["ville"].to_numpy()[member] == "Nord").mean())
+        assert item["persona"].get("Nord", 0.0) == pytest.approx(expected, abs=1e-4)
+    part = fm.subset(np.arange(10))
+    assert len(part.descriptors) == 10
