@@ -16,6 +16,7 @@ EDITOR_ROW_PX = 35  # Streamlit's data editor row height
 EDITOR_WIDTHS = {"column": 150, "label": 150, "type": 110, "role": 100, "dimension": 120, "reverse": 85,
                  "levels": 190}
 NO_DIMENSION = "-"
+ENGINE_KINDS = ("duckdb", "spark", "database")
 
 
 def use_sample() -> None:
@@ -303,6 +304,28 @@ def _sources_box() -> None:
         if st.button(t("data.read_files"), key="w_read", type="primary", disabled=survey_file is None):
             read_uploads(survey_file, contacts_file)
     session.lenient = bool(lenient)
+    _engine_box()
+
+
+def _engine_box() -> None:
+    """Where the contact log is aggregated: DuckDB on this machine (the default), Spark, or the
+    database that holds it (a URL and a table), for logs too large to upload."""
+    t = state.translator()
+    session = state.get()
+    with st.expander(t("data.engine_header")):
+        st.caption(t("data.engine_help"))
+        kind = st.selectbox(t("data.engine_kind"), ENGINE_KINDS, key="w_engine_kind",
+                            format_func=lambda k: t(f"data.engine_{k}"))
+        if kind == "duckdb":
+            session.engine, session.contacts_table = "duckdb", None
+        elif kind == "spark":
+            address = st.text_input(t("data.engine_spark_address"), key="w_engine_spark").strip()
+            session.engine, session.contacts_table = address or "spark", None
+        else:
+            url = st.text_input(t("data.engine_url"), key="w_engine_url", placeholder="postgresql://…").strip()
+            table = st.text_input(t("data.engine_table"), key="w_engine_table").strip()
+            session.engine = url or "duckdb"
+            session.contacts_table = table if url and table else None
 
 
 def _read_inputs() -> Any:
@@ -318,7 +341,8 @@ def _read_inputs() -> Any:
     try:
         with st.spinner(t("data.reading")):
             inputs = loaders.load_inputs(session.survey_path, session.contacts_path, session.codebook,
-                                         lenient=session.lenient, sheet=session.sheet)
+                                         lenient=session.lenient, sheet=session.sheet, engine=session.engine,
+                                         contacts_table=session.contacts_table)
     except DataError as exc:
         message = localised(exc)
         if session.fresh_upload:

@@ -94,25 +94,30 @@ def respondent_map() -> Any:
 def _load_inputs(
     survey_path: str, survey_key: str, contacts_path: str | None, contacts_key: str | None,
     codebook: dict[str, Any] | None, lenient: bool, sheet: str | None = None,
+    engine: str | None = None, contacts_table: str | None = None,
 ) -> Any:
     from workshop_data.codebook import Codebook
     from workshop_data.intake import load_inputs as load
 
     book = Codebook.from_dict(codebook) if codebook else None
-    return load(survey_path, book, contacts_path, lenient=lenient, sheet=sheet)
+    return load(survey_path, book, contacts_path, lenient=lenient, sheet=sheet, engine=engine,
+                contacts_table=contacts_table)
 
 
 def load_inputs(
     survey_path: str | Path, contacts_path: str | Path | None, codebook: dict[str, Any] | None,
-    *, lenient: bool = False, sheet: str | None = None,
+    *, lenient: bool = False, sheet: str | None = None, engine: str | None = None,
+    contacts_table: str | None = None,
 ) -> Any:
     """The survey after intake and the contact features (cached on the files' path, size and time).
 
-    ``sheet`` is the workbook sheet to read (``None``: the one holding the table is found)."""
+    ``sheet`` is the workbook sheet to read (``None``: the one holding the table is found).
+    ``engine`` aggregates the log (``None``: DuckDB here); with ``contacts_table`` the log is that
+    table of the engine's database."""
     return _load_inputs(
         str(survey_path), file_key(survey_path),
         str(contacts_path) if contacts_path else None, file_key(contacts_path) if contacts_path else None,
-        codebook, lenient, sheet,
+        codebook, lenient, sheet, engine, contacts_table,
     )
 
 

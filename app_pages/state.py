@@ -45,6 +45,8 @@ class AppState:
     lenient: read out-of-scale values as missing instead of refusing the file.
     survey_error: the message of the last refused file, shown until another file is read.
     sheet: the workbook sheet chosen on Data (``None``: the sheet holding the table is found).
+    engine: where the contact log is aggregated (``duckdb``, ``spark``, ``spark://…``, a database URL).
+    contacts_table: the table holding the log in that database (``None``: the log is a file).
     fresh_upload: the files just uploaded have not been read yet (refused, they are deleted).
     service: the participant's service, which signs their notes and validations (picked once in
         the sidebar, kept in the URL so a reload or a language switch keeps it).
@@ -64,6 +66,8 @@ class AppState:
     lenient: bool = False
     survey_error: str | None = None
     sheet: str | None = None
+    engine: str = "duckdb"
+    contacts_table: str | None = None
     fresh_upload: bool = False
     service: str | None = None
     selected: str | None = None

@@ -166,3 +166,30 @@ def test_codebook_table_shows_roles_and_custom_dimensions_and_applies_a_role():
     assert applied["columns"]["sexe"]["role"] == "basis"
     assert applied["columns"]["tri"]["dimension"] == "ecogestes"
     assert applied["dimensions"]["ecogestes"]["items"] == ["tri"]
+
+
+def test_engine_setting_reaches_intake(opened, small_sample, monkeypatch):
+    """DuckDB by default; a database URL and its table, chosen on Data, are what intake is given."""
+    import streamlit as st
+
+    import workshop_data.intake as intake
+
+    st.cache_data.clear()  # an earlier test's reading of the sample must not answer for intake
+    calls = []
+    real = intake.load_inputs
+
+    def spy(*args, **kwargs):
+        calls.append(kwargs)
+        return real(*args, **{k: v for k, v in kwargs.items() if k not in ("engine", "contacts_table")})
+
+    monkeypatch.setattr(intake, "load_inputs", spy)
+    at = start("data")
+    button(at, "Utiliser l'exemple").click().run()
+    assert (calls[-1]["engine"], calls[-1]["contacts_table"]) == ("duckdb", None)
+    widget(at, "selectbox", "Moteur").set_value("database").run()
+    widget(at, "text_input", "Adresse de la base (postgresql://utilisateur@hôte/base, duckdb:///chemin.db…)") \
+        .set_value("postgresql://atelier@localhost/crm").run()
+    widget(at, "text_input", "Table qui contient le journal des contacts").set_value("contacts").run()
+    assert_clean(at)
+    assert (calls[-1]["engine"], calls[-1]["contacts_table"]) == ("postgresql://atelier@localhost/crm", "contacts")
+    assert "Où le journal des contacts est agrégé" in [e.label for e in at.expander]
