@@ -20,9 +20,7 @@ import glob as globmod
 import hashlib
 import shutil
 import tempfile
-import threading
 import weakref
-from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Sequence
@@ -67,47 +65,23 @@ class OpenLog:
             self.cleanup()
 
 
-def open_log(source: Any, engine: Engine, *, table: str | None = None,
-             inspected: Future | None = None) -> OpenLog:
-    """Open the log on the engine: a table of its database when ``table`` is named, else files
-    (``inspected``: their :func:`inspect_later`, started earlier so the pass overlaps other work)."""
+def open_log(source: Any, engine: Engine, *, table: str | None = None) -> OpenLog:
+    """Open the log on the engine: a table of its database when ``table`` is named, else files."""
     if table is not None:
         return OpenLog(engines.table(engine, table), [], f"{engine.name} table {table}")
     if not engine.reads_files:
         raise DataError(msg("log.table_only"), file=engine.name, expected=msg("log.expected_table"))
-    files = inspected.result() if inspected is not None else inspect_files(source)
-    name = _source_name(source, files)
-    if len({f.kind for f in files}) > 1:
-        raise DataError(msg("log.mixed"), file=name, expected=msg("log.expected_one_kind"))
-    table_, cleanup = _read_files(files, engine)
-    return OpenLog(table_, files, name, cleanup)
-
-
-def inspect_files(source: Any) -> list[LogFile]:
-    """Each file of the source hashed and, for text, its encoding and delimiter found (one pass)."""
     files = []
     for path in _resolve(source):
         try:
             files.append(_inspect(path))
         except (OSError, IsADirectoryError) as exc:
             raise DataError(msg("file.unreadable", reason=exc.__class__.__name__), file=str(path)) from None
-    return files
-
-
-def inspect_later(source: Any) -> Future:
-    """:func:`inspect_files` in a background thread. Reading and hashing release the GIL, so the
-    pass over a large log costs little while the caller reads the survey and imports the engine;
-    a daemon thread, so that an error elsewhere does not wait for it."""
-    future: Future = Future()
-
-    def work() -> None:
-        try:
-            future.set_result(inspect_files(source))
-        except BaseException as exc:  # handed to the caller, raised by result()
-            future.set_exception(exc)
-
-    threading.Thread(target=work, name="contact-log-inspection", daemon=True).start()
-    return future
+    name = _source_name(source, files)
+    if len({f.kind for f in files}) > 1:
+        raise DataError(msg("log.mixed"), file=name, expected=msg("log.expected_one_kind"))
+    table_, cleanup = _read_files(files, engine)
+    return OpenLog(table_, files, name, cleanup)
 
 
 def head_values(files: list[LogFile], column: str, limit: int) -> list[str] | None:

@@ -13,7 +13,6 @@ more than ``max_bad_timestamp_share`` of them are bad the log is refused.
 """
 from __future__ import annotations
 
-from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from typing import Any, Sequence
 
@@ -21,7 +20,7 @@ import pandas as pd
 
 from . import engines, timestamps
 from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
-from .contact_log import OpenLog, combined_hash, head_values, inspect_later, open_log
+from .contact_log import OpenLog, combined_hash, head_values, open_log
 from .engines import Engine
 from .errors import DataError, DataWarning
 from .messages import msg
@@ -125,18 +124,14 @@ def contact_features(
     max_bad_timestamp_share: float = 0.5,
     engine: str | Engine | None = None,
     table: str | None = None,
-    inspected: Future | None = None,
 ) -> ContactFeatures:
     """Aggregate the log onto the survey's respondents: every respondent gets a row (zeros if none).
 
     ``source`` is a file, a glob, a folder or a list of files; or, with ``table``, ignored and the
     log read from that table of the engine's database. ``engine``: see :mod:`workshop_data.engines`.
-    ``inspected``: the files' :func:`contact_log.inspect_later`, when the caller started it early.
     """
-    if inspected is None and table is None:
-        inspected = inspect_later(source)  # overlaps the engine's import and connection
     eng = engines.connect(engine)
-    log = open_log(source, eng, table=table, inspected=inspected)
+    log = open_log(source, eng, table=table)
     try:
         _check_columns(log.table, mapping, file=log.name)
         ids = pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object))

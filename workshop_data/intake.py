@@ -83,11 +83,6 @@ def load_inputs(
     ``engine`` runs the aggregation (see :mod:`workshop_data.engines`); with ``contacts_table`` the
     log is that table of the engine's database and ``contacts_path`` is not needed.
     """
-    inspected = None
-    if contacts_path is not None and contacts_table is None:
-        from .contact_log import inspect_later
-
-        inspected = inspect_later(contacts_path)  # hashing the log overlaps reading the survey
     book = resolve_codebook(survey_path, codebook, contacts_path)
     survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents, sheet=sheet)
     if contacts_path is None and contacts_table is None:
@@ -106,7 +101,7 @@ def load_inputs(
             expected=msg("contacts.expected_mapping"),
         )
     features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
-                                table=contacts_table, inspected=inspected)
+                                table=contacts_table)
     return Inputs(survey=survey, contacts=features)
 
 
