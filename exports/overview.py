@@ -20,12 +20,14 @@ CHART_NAME = 34
 
 
 def document_title(ws: Workshop, t: Translator, lang: str, theme: Theme, title: str | None) -> str:
-    """The title asked for; else the workshop's own, unless it is the file name the build wrote."""
+    """The title asked for; else the workshop's own, unless the build drafted it (older builds put the
+    survey's file name in it)."""
     if title and one_line(title):
         return one_line(title)
     own = one_line(ws.title)
     names = [str(s.get("name") or "") for s in ws.sources]
-    if own and not any(n and n in own for n in names):
+    drafted = bool((ws.settings or {}).get("title_drafted"))
+    if own and not drafted and not any(n and n in own for n in names):
         return own
     day = fmt_date((ws.updated or ws.created or date.today().isoformat()), lang)
     if theme.organisation:

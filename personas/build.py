@@ -17,6 +17,7 @@ import numpy as np
 from clustering.result import Progress, no_progress
 from workshop_data.errors import WorkshopFileError
 from workshop_data.files import sha256_of
+from workshop_data.formats import format_date
 
 from .i18n import Translator
 from .model import Persona, Workshop
@@ -159,14 +160,15 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     model = _finite(dict(result.model))
     model["labels"] = list(pids)
     settings = _finite({**result.settings, "period_days": period_days, "messages": list(result.messages),
-                        "typology": typology_record(typology)})
+                        "typology": typology_record(typology),
+                        # a title nobody chose: documents put the organisation and the date instead
+                        "title_drafted": title is None})
     sources = [dict(survey.source)] + ([dict(contacts.report.source)] if contacts is not None else [])
     privacy = _finite({**survey.privacy.to_dict(), "quality": _quality_counts(survey, contacts)})
     stamp = now_iso()
     codebook: Codebook = survey.codebook
     ws = Workshop(
-        title=title if title is not None else t("build.title", name=survey.source.get("name", ""),
-                                                 date=now().date().isoformat()),
+        title=title if title is not None else t("build.title", date=format_date(now().date(), lang, "long")),
         personas=personas,
         assignments={str(rid): pid_of[label] for rid, label in labels.items()},
         lang=lang,
