@@ -42,10 +42,24 @@ def structure_text(ws: Workshop, t: Translator) -> str:
     return t(key) if isinstance(verdict, str) and t.has(key) else ""
 
 
+def _opening(text: str) -> str:
+    return text.split(":")[0].split(",")[0].strip().casefold()
+
+
+def key_lever(levers: list[str], shown: set[str]) -> str:
+    """The persona's first lever that does not open like one already shown above it: a director
+    reading the overview sees what sets each persona apart, not the same advice four times."""
+    fresh = [lever for lever in levers if _opening(lever) not in shown]
+    return (fresh or levers or [""])[0]
+
+
 def overview_rows(sheets: list[dict[str, Any]], lang: str, t: Translator, clamp_texts: bool) -> list[dict[str, Any]]:
     rows = []
+    shown: set[str] = set()
     for sheet in sheets:
         levers = next((s.items for s in sheet["sections"] if s.key == "levers"), [])
+        lever = key_lever(list(levers), shown)
+        shown.add(_opening(lever))
         rows.append({
             "name": clamp(sheet["name"], 60) if clamp_texts else sheet["name"],
             "chart_name": clamp(sheet["name"], CHART_NAME), "name_lang": sheet["name_lang"],
@@ -54,7 +68,7 @@ def overview_rows(sheets: list[dict[str, Any]], lang: str, t: Translator, clamp_
             "share_value": sheet["share_value"] * 100, "channels": sheet["channels"],
             "stability_text": sheet["stability_text"] or "—", "stability_reading": sheet["stability_reading"],
             "avoidable_text": fmt_int(sheet["avoidable_per_year"], lang) if sheet["avoidable_per_year"] > 0 else "—",
-            "first_lever": clamp(levers[0], 110) if levers else "—",
+            "first_lever": clamp(lever, 110) if lever else "—",
             "lever_lang": next((s.lang for s in sheet["sections"] if s.key == "levers"), ""),
         })
     return rows

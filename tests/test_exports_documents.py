@@ -207,3 +207,13 @@ def test_custom_dimensions_and_services_keep_every_heading_and_one_page_a_sheet(
     more = "de plus, les moins marqués" if lang == "fr" else "more, the least marked"
     crowded = [bool(s["traits_more"]) for s in view.document_view(ws, lang=lang)["sheets"]]
     assert any(crowded) and [more in _flat(text) for text in texts[1:4]] == crowded
+
+
+def test_the_overview_shows_each_persona_s_own_key_lever():
+    from exports.overview import key_lever
+
+    same = "Orienter vers le téléservice à chaque contact : 50 % de ses contacts"
+    assert key_lever([same, "Expliquer l'usage des données"], {"orienter vers le téléservice à chaque contact"}) \
+        == "Expliquer l'usage des données"
+    assert key_lever([same], {"orienter vers le téléservice à chaque contact"}) == same   # nothing else to say
+    assert key_lever([], set()) == ""
