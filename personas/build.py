@@ -21,20 +21,15 @@ from workshop_data.formats import format_date
 
 from .i18n import Translator
 from .model import Persona, Workshop
-from .narrative import draft_narrative, is_quotable, pick_quote
+from .narrative import draft_narrative, pick_quote
 from .operations import profile_stats
+from .quotes import N_QUOTE_CANDIDATES, quote_candidates, survey_texts  # noqa: F401 (assign reads them here)
 
 if TYPE_CHECKING:
-    import pandas as pd
-
-    from clustering.encoding import FeatureMatrix
-
     from .archetypes import Typology
     from .sources import SourceFeatures
     from workshop_data.contacts import ContactFeatures
     from workshop_data.survey import Survey
-
-N_QUOTE_CANDIDATES = 8
 
 
 def _finite(value: Any) -> Any:
@@ -48,51 +43,6 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _text_columns(survey: "Survey") -> list[str]:
-    return [spec.name for spec in survey.codebook.of_type("text") if spec.name in survey.data.columns]
-
-
-def quote_candidates(survey: "Survey", features: "FeatureMatrix", member_ids: list[str],
-                     centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
-    """Quotable scrubbed free-text answers of the members, nearest the persona's centre first."""
-    return candidates_from_texts(survey_texts(survey), features, member_ids, centroid, limit)
-
-
-def survey_texts(survey: "Survey") -> "pd.DataFrame":
-    """The survey's scrubbed free-text answers (one column per free-text question)."""
-    return survey.data.loc[:, _text_columns(survey)]
-
-
-def candidates_from_texts(texts: "pd.DataFrame", features: "FeatureMatrix", member_ids: list[str],
-                          centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
-    """:func:`quote_candidates` from the free-text answers alone (as :class:`SourceFeatures` holds them)."""
-    columns = list(texts.columns)
-    if not columns or not member_ids:
-        return []
-    answered = texts.reindex(member_ids)
-    has_text = answered.notna().any(axis=1).to_numpy()
-    ids = [rid for rid, keep in zip(member_ids, has_text) if keep]
-    if not ids:
-        return []
-    positions = features.respondent_ids.get_indexer(ids)
-    known = positions >= 0
-    ids = [rid for rid, ok in zip(ids, known) if ok]
-    X = features.X[positions[known]]
-    center = np.asarray(centroid, dtype=float) if len(centroid) == X.shape[1] else X.mean(axis=0)
-    distance = ((X - center) ** 2).sum(axis=1)
-    out: list[str] = []
-    for index in np.lexsort((np.asarray(ids, dtype=str), distance)):
-        for column in columns:
-            value = answered.at[ids[index], column]
-            if isinstance(value, str):
-                text = " ".join(value.split())
-                if is_quotable(text) and text not in out:
-                    out.append(text)
-        if len(out) >= limit:
-            break
-    return out[:limit]
 
 
 def _unique_names(names: list[str]) -> list[str]:

@@ -68,7 +68,7 @@ def default_role(name: str, label: dict[str, str], levels: list[str] | None = No
     if demographic_kind([name, *label.values()]) is None:
         return "basis"
     if levels:
-        from .infer import match_scale
+        from .scales import match_scale
 
         if match_scale(list(levels)) is not None:
             return "basis"
