@@ -32,7 +32,9 @@ class ColumnSpec:
 
     ``role`` is ``basis`` (drives the clusters) or ``descriptor`` (profiled per persona only). Left
     out, it is worked out from the header and label: demographics are descriptors (see
-    :mod:`workshop_data.demographics`); after construction it is always one of the two.
+    :mod:`workshop_data.demographics`); after construction it is always one of the two. ``why``
+    ({fr, en}) is the reason the draft gave for the type and role, for people to check; the
+    toolkit never reads it back.
     """
 
     name: str
@@ -43,6 +45,7 @@ class ColumnSpec:
     dimension: str | None = None
     label: dict[str, str] = field(default_factory=dict)
     role: str | None = None
+    why: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.role is None:
@@ -73,6 +76,8 @@ class ColumnSpec:
         out["role"] = self.role
         if self.label:
             out["label"] = dict(self.label)
+        if self.why:
+            out["why"] = dict(self.why)
         return out
 
 
@@ -134,6 +139,8 @@ class Codebook:
     weight: str | None = None
     contacts: ContactMapping | None = None
     dimensions: dict[str, DimensionSpec] = field(default_factory=dict)
+    #: Why the draft chose its ``respondent_id`` and ``weight`` columns ({fr, en} under each key).
+    why: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def of_type(self, *types: str) -> list[ColumnSpec]:
         return [c for c in self.columns.values() if c.type in types]
@@ -159,6 +166,8 @@ class Codebook:
         out: dict[str, Any] = {"respondent_id": self.respondent_id}
         if self.weight:
             out["weight"] = self.weight
+        if self.why:
+            out["why"] = {key: dict(text) for key, text in self.why.items()}
         out["columns"] = {name: spec.to_dict() for name, spec in self.columns.items()}
         if self.dimensions:
             out["dimensions"] = {name: spec.to_dict() for name, spec in self.dimensions.items()}
@@ -246,7 +255,12 @@ def _parse_codebook(data: Any, file: str | None) -> Codebook:
         columns[str(name)] = _parse_column(str(name), raw, fail)
     contacts = _parse_contacts(data["contacts"], fail) if data.get("contacts") is not None else None
     dimensions = _parse_dimensions(data.get("dimensions"), columns, fail)
-    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts, dimensions=dimensions)
+    why = data.get("why") or {}
+    if not isinstance(why, dict) or not set(why) <= {"respondent_id", "weight"}:
+        raise fail(msg("codebook.bad_why"), column="why", expected="respondent_id, weight", found=why)
+    why = {str(key): _parse_label(text, fail, column=f"why.{key}") for key, text in why.items()}
+    return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts, dimensions=dimensions,
+                    why=why)
 
 
 def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
@@ -296,6 +310,7 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
         dimension=dimension,
         label=label,
         role=role,
+        why=_parse_label(raw.get("why"), fail, column=name),
     )
 
 
