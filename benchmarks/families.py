@@ -38,6 +38,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import hashlib
+import importlib
 import io
 import json
 import math
@@ -65,9 +66,9 @@ import family_data  # noqa: E402
 import family_peers  # noqa: E402
 
 OUT = Path(os.environ.get("FAMILIES_CACHE", ROOT / "bench-out" / "families"))
+RUNS = ROOT / "bench-out" / "families-project"   # the project's codebooks and workshops, per run, never shared
 METHODS = ["project", "kmeans", "gmm", "lca"]
 PEERS = METHODS[1:]
-UNDIVIDED = {"i"}
 
 
 def source_hash(*modules) -> str:
@@ -77,26 +78,50 @@ def source_hash(*modules) -> str:
     return digest.hexdigest()[:10]
 
 
-GENERATOR_HASH = source_hash(family_data)
-PEERS_HASH = source_hash(family_data, family_peers)
+def generator(name: str):
+    """A module that makes surveys: ``FAMILIES`` and ``make_and_write`` (or ``make_survey`` and ``write_survey``)."""
+    return importlib.import_module(name)
 
 
-def survey_folder(family: str, seed: int, n: int, out: Path = OUT) -> Path:
-    return out / f"gen-{GENERATOR_HASH}" / family / f"s{seed}-n{n}"
+def survey_folder(source: str, family: str, seed: int, n: int, out: Path = OUT) -> Path:
+    prefix = "gen" if source == "family_data" else source
+    return out / f"{prefix}-{source_hash(generator(source))}" / family / f"s{seed}-n{n}"
 
 
-def ensure_files(family: str, seed: int, n: int, out: Path = OUT) -> Path:
+def ensure_files(source: str, family: str, seed: int, n: int, out: Path = OUT) -> Path:
     """The survey's files, generated once per generator version."""
-    folder = survey_folder(family, seed, n, out)
+    folder = survey_folder(source, family, seed, n, out)
     if not (folder / "meta.json").exists():
-        family_data.write_survey(family_data.make_survey(family, seed, n), folder)
+        module = generator(source)
+        if hasattr(module, "make_and_write"):
+            module.make_and_write(family, seed, n, folder)
+        else:
+            module.write_survey(module.make_survey(family, seed, n), folder)
     return folder
 
 
-def ensure_peers(folder: Path, k_range: tuple[int, int], compute: bool) -> dict | None:
+def read_survey(folder: Path, meta: dict) -> pd.DataFrame:
+    """The survey as an analyst reads it back (every value a string, blanks missing)."""
+    name = meta.get("survey_file", "survey.csv")
+    if name.endswith(".xlsx"):
+        frame = pd.read_excel(folder / name, dtype=str, header=meta.get("header_row", 0))
+        return frame.astype(object).where(frame.notna(), None)
+    return family_data.read_written_survey(folder, meta)
+
+
+def read_contacts(folder: Path, meta: dict) -> pd.DataFrame | None:
+    name = meta.get("contacts_file", "contacts.csv")
+    if not (folder / name).exists():
+        return None
+    if name.endswith(".parquet"):
+        return pd.read_parquet(folder / name).astype(str)
+    return family_data.read_written_contacts(folder, meta)
+
+
+def ensure_peers(source: str, folder: Path, k_range: tuple[int, int], compute: bool) -> dict | None:
     """Ceiling and peers' results, from the cache when the generator, peers' code and k range match."""
     path = folder / "peers.json"
-    key = f"{PEERS_HASH}:{k_range[0]}-{k_range[1]}"
+    key = f"{source_hash(generator(source), family_peers)}:{k_range[0]}-{k_range[1]}"
     if path.exists():
         cached = json.loads(path.read_text(encoding="utf-8"))
         if cached.get("key") == key:
@@ -105,8 +130,7 @@ def ensure_peers(folder: Path, k_range: tuple[int, int], compute: bool) -> dict 
         return None
     meta = family_data.read_meta(folder)
     truth = read_truth(folder)
-    survey = family_data.read_written_survey(folder, meta)
-    view = family_peers.analyst_view(survey, meta, family_data.read_written_contacts(folder, meta))
+    view = family_peers.analyst_view(read_survey(folder, meta), meta, read_contacts(folder, meta))
     result = {"key": key, "ceiling": family_peers.ceiling(view, truth),
               "peers": family_peers.run_peers(view, truth, range(k_range[0], k_range[1] + 1), meta["seed"])}
     path.write_text(json.dumps(result, indent=1), encoding="utf-8")
@@ -140,11 +164,17 @@ def run_cli(args: list[str], in_process: bool) -> tuple[int, str]:
     return code, out.getvalue()
 
 
-def run_project(folder: Path, k_range: tuple[int, int], in_process: bool = True) -> dict:
-    """``codebook`` then ``cluster --k auto`` on the written files, as a user would; read the workshop."""
+def run_project(folder: Path, work: Path, k_range: tuple[int, int], in_process: bool = True) -> dict:
+    """``codebook`` then ``cluster --k auto`` on the written files, as a user would; read the workshop.
+
+    The drafted codebook and the workshop are written to ``work``.
+    """
     meta = family_data.read_meta(folder)
-    survey, codebook, workshop = folder / "survey.csv", folder / "codebook.yaml", folder / "workshop.yaml"
-    contacts = ["--contacts", str(folder / "contacts.csv")] if (folder / "contacts.csv").exists() else []
+    work.mkdir(parents=True, exist_ok=True)
+    survey, codebook, workshop = folder / meta.get("survey_file", "survey.csv"), work / "codebook.yaml", \
+        work / "workshop.yaml"
+    log = folder / meta.get("contacts_file", "contacts.csv")
+    contacts = ["--contacts", str(log)] if log.exists() else []
     for stale in (codebook, workshop):
         stale.unlink(missing_ok=True)
     start = time.perf_counter()
@@ -157,7 +187,7 @@ def run_project(folder: Path, k_range: tuple[int, int], in_process: bool = True)
         return {"k": 0, "ari": 0.0, "seconds": round(seconds, 2), "structure": "failed", "names": [],
                 "error": text.strip().splitlines()[-1] if text.strip() else f"exit {code}"}
     doc = yaml.safe_load(workshop.read_text(encoding="utf-8"))
-    labels = assigned_labels(doc["assignments"], family_data.read_written_survey(folder, meta), meta)
+    labels = assigned_labels(doc["assignments"], read_survey(folder, meta), meta)
     truth = read_truth(folder)
     names = [p["name"] for p in doc["personas"]]
     return {"k": len(doc["personas"]), "ari": float(adjusted_rand_score(truth, labels)),
@@ -211,19 +241,20 @@ def named_after(names: list[str], columns: list[str]) -> list[str]:
 # ---- one survey, end to end ----------------------------------------------------------------------
 
 def evaluate(task: tuple) -> dict:
-    family, seed, n, k_range, peers, project, in_process = task
-    folder = ensure_files(family, seed, n)
+    source, family, seed, n, k_range, peers, project, in_process = task
+    folder = ensure_files(source, family, seed, n)
     meta = family_data.read_meta(folder)
     row = {"family": family, "seed": seed, "k_true": meta["k"], "folder": str(folder),
            "dialect": f"{meta['dialect']['naming']}/{meta['dialect']['coding']}/{meta['dialect']['language']}"}
-    cached = ensure_peers(folder, k_range, compute=peers)
+    cached = ensure_peers(source, folder, k_range, compute=peers)
     row["ceiling"] = cached["ceiling"] if cached else None
     for name in PEERS:
         if cached:
             row[name] = cached["peers"][name]
     if project:
-        row["project"] = run_project(folder, k_range, in_process)
-        (folder / "project.json").write_text(json.dumps(row["project"], indent=1, ensure_ascii=False),
+        work = RUNS / folder.parent.parent.name.split("-")[0] / family / folder.name
+        row["project"] = run_project(folder, work, k_range, in_process)
+        (work / "project.json").write_text(json.dumps(row["project"], indent=1, ensure_ascii=False),
                                              encoding="utf-8")
     return row
 
@@ -265,7 +296,7 @@ def fmt(value: float, pct: bool = False) -> str:
 
 def print_tables(rows: list[dict], verbose: bool) -> list[tuple[str, bool | None, str]]:
     families = sorted({r["family"] for r in rows})
-    structured = [r for r in rows if r["family"] not in UNDIVIDED]
+    structured = [r for r in rows if r["k_true"] > 1]
     if verbose:
         print_rows(rows)
     print("\nPer family (structured: K planted); ARI as mean ± sd over seeds [min-max]")
@@ -274,9 +305,9 @@ def print_tables(rows: list[dict], verbose: bool) -> list[tuple[str, bool | None
     print(header)
     print("-" * len(header))
     for family in families:
-        if family in UNDIVIDED:
+        cells = [r for r in structured if r["family"] == family]
+        if not cells:
             continue
-        cells = [r for r in rows if r["family"] == family]
         ks = ",".join(str(r["k_true"]) for r in cells)
         ceilings = [r["ceiling"] for r in cells if r["ceiling"] is not None]
         first = True
@@ -330,7 +361,7 @@ def print_project_details(rows: list[dict], structured: list[dict]) -> list[tupl
                 print(f"      seed {r['seed']}: {hit}")
             if r["project"].get("error"):
                 print(f"      seed {r['seed']} failed: {r['project']['error']}")
-    undivided = [r for r in with_project if r["family"] in UNDIVIDED]
+    undivided = [r for r in with_project if r["k_true"] == 1]
     false_none = [r for r in structured if "project" in r and r["ceiling"] and r["ceiling"] >= 0.9
                   and r["project"]["structure"] == "none"]
     lines = []
@@ -365,8 +396,6 @@ def acceptance(rows: list[dict], structured: list[dict], families: list[str]) ->
           "a difference within one standard error is a tie")
     losses = []
     for family in families:
-        if family in UNDIVIDED:
-            continue
         cells = [r for r in structured if r["family"] == family]
         parts = []
         for peer in PEERS:
@@ -387,11 +416,13 @@ def acceptance(rows: list[dict], structured: list[dict], families: list[str]) ->
     return lines
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, source: str = "family_data", doc: str | None = None) -> int:
+    """Run the benchmark on the surveys of generator module ``source``; print the tables and the verdicts."""
+    families_of = generator(source).FAMILIES
+    parser = argparse.ArgumentParser(description=(doc or __doc__).splitlines()[0])
     parser.add_argument("--seeds", type=int, default=8, help="seeds per family (default 8)")
     parser.add_argument("--first-seed", type=int, default=0)
-    parser.add_argument("--families", default=",".join(family_data.FAMILIES), help="e.g. a,b,i")
+    parser.add_argument("--families", default=",".join(families_of), help=f"some of {','.join(families_of)}")
     parser.add_argument("--n", type=int, default=2000, help="respondents per survey")
     parser.add_argument("--k-range", nargs=2, type=int, default=(2, 10), metavar=("LOW", "HIGH"))
     parser.add_argument("--jobs", type=int, default=1, help="surveys run in parallel (processes)")
@@ -403,14 +434,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     seeds = range(args.first_seed, args.first_seed + (2 if args.quick else args.seeds))
     families = [f.strip() for f in args.families.split(",") if f.strip()]
-    unknown = [f for f in families if f not in family_data.FAMILIES]
+    unknown = [f for f in families if f not in families_of]
     if unknown:
-        parser.error(f"unknown families {unknown}; expected some of {','.join(family_data.FAMILIES)}")
+        parser.error(f"unknown families {unknown}; expected some of {','.join(families_of)}")
     k_range = (args.k_range[0], args.k_range[1])
-    tasks = [(f, s, args.n, k_range, not args.no_peers, not args.no_project, not args.subprocess)
+    tasks = [(source, f, s, args.n, k_range, not args.no_peers, not args.no_project, not args.subprocess)
              for f in families for s in seeds]
-    print(f"families {','.join(families)}; seeds {seeds.start}-{seeds.stop - 1}; n {args.n}; "
-          f"k range {k_range[0]}-{k_range[1]}; generator {GENERATOR_HASH}; files under {OUT}",
+    print(f"{source}: families {','.join(families)}; seeds {seeds.start}-{seeds.stop - 1}; n {args.n}; "
+          f"k range {k_range[0]}-{k_range[1]}; files under {survey_folder(source, families[0], 0, args.n).parent.parent}",
           flush=True)
     start = time.perf_counter()
     if args.jobs > 1:
@@ -420,10 +451,11 @@ def main(argv: list[str] | None = None) -> int:
         rows = []
         for task in tasks:
             rows.append(evaluate(task))
-            print(f"  {task[0]}{task[1]} done ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
+            print(f"  {task[1]}{task[2]} done ({time.perf_counter() - start:.0f} s)", file=sys.stderr, flush=True)
     print(f"{len(rows)} surveys in {time.perf_counter() - start:.0f} s")
-    OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "last_run.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False, default=str), encoding="utf-8")
+    RUNS.mkdir(parents=True, exist_ok=True)
+    (RUNS / f"last_run_{source}.json").write_text(json.dumps(rows, indent=1, ensure_ascii=False, default=str),
+                                                  encoding="utf-8")
     lines = print_tables(rows, args.verbose)
     print("\nAcceptance (issue 18)")
     for label, met, detail in lines:
@@ -432,5 +464,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    os.environ.setdefault("PYTHONHASHSEED", "0")
     sys.exit(main())
