@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from workshop_data.errors import DataError
 from workshop_data.survey import Survey
 
-from .encoding import FeatureMatrix, encode, encode_with_state
+from .encoding import DEFAULT_GROUP_WEIGHTS, FeatureMatrix, encode, encode_with_state
 from .methods import METHODS, make_method, weighted_centers
 from .profiles import profile_clusters
 from .result import ClusteringResult, Progress, no_progress
@@ -25,6 +25,20 @@ from .selection import STABILITY_SAMPLE, k_table, stability_of, structure_verdic
 
 
 DEFAULT_K_RANGE = (3, 8)
+#: How the variables are weighed: learnt by sparse k-means (see clustering/weights.py).
+WEIGHTING = "relevance"
+
+
+def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[str, float]:
+    """Each variable's multiplier, learnt from the data (:class:`clustering.weights.FeatureWeights`)."""
+    from .weights import FeatureWeights
+
+    variables = [features.variables.get(c, c) for c in features.columns]
+    kwargs = {"method": "relevance"} if WEIGHTING == "relevance" else {"method": "sparse"}
+    if WEIGHTING == "r2":
+        kwargs["n_bounds"] = 1
+    learner = FeatureWeights(n_clusters=n_clusters, random_state=seed, **kwargs)
+    return learner.fit(features.X, variables).weights_
 
 
 def _relabel(labels: np.ndarray) -> np.ndarray:
@@ -90,11 +104,14 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
     if method not in METHODS:
         raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=method)
     progress(0.0, "encoding")
-    features = encode(survey, contacts)
+    features = encode(survey, contacts, group_weights=DEFAULT_GROUP_WEIGHTS if WEIGHTING == "groups" else None)
     n = features.n
     if n < 2:
         raise DataError("too few respondents to cluster", expected="at least 2", found=n)
     ks = _ks(k, k_range, n)
+    if WEIGHTING in ("sparse", "r2", "relevance"):
+        progress(0.02, "weighing the variables")
+        features = features.reweighted(learn_weights(features, max(ks), seed))
     X = features.matrix(METHODS[method].input)
     w = features.sample_weight
 
@@ -158,7 +175,7 @@ def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, mi
         "bootstrap": int(bootstrap),
         "min_size": int(min_size),
         "features": list(features.columns),
-        "weights": dict(features.state["group_weights"]),
+        "weights": dict(features.state.get("variable_weights") or features.state.get("group_weights") or {}),
         "survey_weights": bool(survey.codebook.weight),
         "n_respondents": int(n),
         "structure": structure,

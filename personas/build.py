@@ -26,6 +26,10 @@ from .operations import profile_stats
 from .quotes import N_QUOTE_CANDIDATES, quote_candidates, survey_texts  # noqa: F401 (assign reads them here)
 
 if TYPE_CHECKING:
+    import pandas as pd
+
+    from clustering.encoding import FeatureMatrix
+
     from .archetypes import Typology
     from .sources import SourceFeatures
     from workshop_data.contacts import ContactFeatures
@@ -92,11 +96,13 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     ])
     features = encode_with_state(survey, table, result.model["encoder"])
     labels = result.labels
+    apart = persona_separations(features, labels, pid_of)
     personas = []
     for profile, match, pid, name in zip(result.profiles, matches, pids, names):
         members = [str(r) for r in labels.index[labels.to_numpy() == profile.cluster]]
         persona = Persona(id=pid, name=name, archetype=match.archetype,
-                          archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile))
+                          archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile),
+                          separation=apart.get(pid, {}))
         candidates = quote_candidates(survey, features, members, persona.centroid)
         archetype = typology.get(match.archetype)
         narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size),
@@ -134,6 +140,19 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     )
     progress(1.0, t("build.progress.done"))
     return ws
+
+
+def persona_separations(features: "FeatureMatrix", labels: "pd.Series", pid_of: dict) -> dict[str, dict]:
+    """Each persona's ``separation`` (see :class:`~personas.model.Persona`), keyed by persona id:
+    its nearest persona and what divides them (:func:`clustering.profiles.separations`). ``labels``
+    holds any labelling of the respondents, ``pid_of`` maps its labels to persona ids; the
+    workshop operations call it again after a merge, a split or a move."""
+    from clustering.profiles import separations
+
+    out = {}
+    for label, found in separations(features, labels).items():
+        out[pid_of[label]] = _finite({"nearest": pid_of[found["nearest"]], "features": found["features"]})
+    return out
 
 
 def _quality_counts(survey: "Survey", contacts: "ContactFeatures | None") -> dict[str, Any]:

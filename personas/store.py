@@ -227,6 +227,10 @@ _NUM_MAP = "mapping of names to numbers"
 _MAPS = "list of mappings"
 _MAP = "mapping"
 _TEXT_MAPS = "mapping of names to mappings of texts"
+_SEPARATION = ("mapping {nearest: persona id, features: [{feature, kind (trait | item | category | number | "
+               "contact), label: {fr, en}, value, other, effect, share}]}")
+SEPARATION_KINDS = ("trait", "item", "category", "number", "contact")
+_SEPARATION_NUMBERS = ("value", "other", "effect", "share")
 
 _PERSONA_TYPES: dict[str, str] = {
     "id": _TEXT, "name": _TEXT, "archetype": _OPT_TEXT, "archetype_fit": _OPT_NUMBER, "size": _INT,
@@ -236,7 +240,7 @@ _PERSONA_TYPES: dict[str, str] = {
     "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER, "prevalence_sample": _INT,
     "descriptors": _MAP, "not_recomputed": _TEXTS, "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
-    "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS,
+    "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS, "separation": _SEPARATION,
 }
 _WORKSHOP_TYPES: dict[str, str] = {
     "schema_version": _INT, "title": _TEXT, "personas": _MAPS, "assignments": _MAP, "lang": _TEXT,
@@ -282,12 +286,33 @@ def _check(kind: str, value: Any) -> Any:
         return value
     if kind == _MAP and isinstance(value, dict):
         return value
+    if kind == _SEPARATION and isinstance(value, dict):
+        return _separation(value)
     if kind == _TEXT_MAPS and isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
         for k, v in value.items()
     ):
         return value
     raise TypeError(kind)
+
+
+def _separation(value: dict[str, Any]) -> dict[str, Any]:
+    """A persona's ``separation`` (empty in files written before it existed), or raise TypeError."""
+    if not value:
+        return {}
+    if set(value) != {"nearest", "features"} or not isinstance(value["nearest"], str) \
+            or not isinstance(value["features"], list):
+        raise TypeError(_SEPARATION)
+    features = []
+    for item in value["features"]:
+        if not isinstance(item, dict) or set(item) != {"feature", "kind", "label", *_SEPARATION_NUMBERS} \
+                or not isinstance(item["feature"], str) or item["kind"] not in SEPARATION_KINDS \
+                or not isinstance(item["label"], dict) \
+                or not all(isinstance(k, str) and isinstance(v, str) for k, v in item["label"].items()) \
+                or not all(_is_number(item[key]) for key in _SEPARATION_NUMBERS):
+            raise TypeError(_SEPARATION)
+        features.append({**item, **{key: float(item[key]) for key in _SEPARATION_NUMBERS}})
+    return {"nearest": value["nearest"], "features": features}
 
 
 def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: str | None,
