@@ -37,6 +37,8 @@ GROUPS = ("traits", "answers", "contacts")
 DEFAULT_GROUP_WEIGHTS = {"traits": 1.0, "answers": 0.5, "contacts": 0.5}
 STATE_VERSION = 1
 _NUMERIC_CLIP = 5.0
+#: Cluster on a dimension's items one by one (its score only describes) rather than on its score.
+ITEM_LEVEL = True
 _LABELS_FILE = Path(__file__).resolve().parent / "labels.yaml"
 
 
@@ -201,6 +203,9 @@ def _column_values(data: pd.DataFrame, column: str) -> np.ndarray:
 def readable(name: str) -> str:
     """A column code as words, for a codebook that gives no label: ``rate_marriage`` -> "Rate
     marriage", ``TVnews`` -> "TV news", ``selfLR`` -> "Self LR" (acronyms kept)."""
+    code = re.fullmatch(r"[Qq](\d+)(?:[_.\-]?(\d+))?(?:[_.\-]?([A-Za-z]|\d+))?", str(name).strip())
+    if code:  # a questionnaire's number reads as "Question 6.1" in French and English alike
+        return "Question " + ".".join(part for part in code.groups() if part)
     text = re.sub(r"[_\-.]+", " ", str(name))
     text = re.sub(r"(?<=[a-z])(?=[A-Z])|(?<=[A-Z]{2})(?=[a-z])", " ", text)
     words = [w if w.isupper() and len(w) > 1 else w.lower() for w in text.split()]
@@ -238,7 +243,8 @@ def _learn_state(survey: Survey, contacts: pd.DataFrame | None, group_weights: d
     specs = [s for s in codebook.columns.values()  # descriptors describe personas, never make them
              if s.type in ("likert", "numeric", "categorical", "boolean") and not s.is_descriptor]
     state: dict[str, Any] = {"version": STATE_VERSION,
-                             "group_weights": None if group_weights is None else dict(group_weights)}
+                             "group_weights": None if group_weights is None else dict(group_weights),
+                             "item_level": group_weights is None and ITEM_LEVEL}
 
     def item_of(spec: ColumnSpec) -> dict[str, Any]:
         values = _column_values(data, spec.name)
@@ -344,7 +350,16 @@ def _add_traits(built: _Built, data: pd.DataFrame, state: dict[str, Any]) -> Non
         built.scores[name] = score
         built.add(f"trait:{name}", score, "traits", _as_words(trait["label"]), "unit100")
         for item in trait["items"]:
-            built.items[item["column"]] = _codes(_column_values(data, item["column"]), item)
+            values = _column_values(data, item["column"])
+            built.items[item["column"]] = _codes(values, item)
+            if state.get("item_level") and len(trait["items"]) > 1:
+                unit = _unit(values, item)
+                mean = item.get("impute")
+                if mean is None:
+                    mean = float(np.nanmean(unit)) if np.isfinite(unit).any() else 0.5
+                    item["impute"] = mean
+                built.add(f"item:{item['column']}", np.where(np.isnan(unit), mean, unit) * 100.0, "traits",
+                          dict(item["label"]), "unit100", variable=f"item:{item['column']}")
 
 
 def category_label(base: dict[str, str], category: str) -> dict[str, str]:
@@ -494,7 +509,9 @@ def _assemble(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, An
     numeric = {a["column"]: a for a in state["answers"] if a["kind"] == "numeric"}
     transformed = {c: _transform(raw[c].to_numpy(dtype=np.float64), transforms[c], numeric.get(c)) for c in raw.columns}
     if fit:
-        scaling = _learn_scaling(transformed, groups, variables, weights, state["group_weights"])
+        skip = frozenset(f"trait:{name}" for name, trait in state["traits"].items()
+                         if state.get("item_level") and len(trait["items"]) > 1)
+        scaling = _learn_scaling(transformed, groups, variables, weights, state["group_weights"], skip)
         state["scaling"] = scaling
     scaling = state["scaling"]
     columns = list(scaling["columns"])
@@ -529,7 +546,8 @@ def _assemble(survey: Survey, contacts: pd.DataFrame | None, state: dict[str, An
 
 
 def _learn_scaling(transformed: dict[str, np.ndarray], groups: dict[str, str], variables: dict[str, str],
-                   weights: np.ndarray, group_weights: dict[str, float] | None) -> dict[str, Any]:
+                   weights: np.ndarray, group_weights: dict[str, float] | None,
+                   skip: frozenset[str] = frozenset()) -> dict[str, Any]:
     """Each column standardised; then, with ``group_weights``, each group scaled to a total variance
     of its weight squared (the encoding before issue 18), else each *variable* (a trait, an item, a
     categorical answer's one-hot columns together, the channel mix's shares together) to a total
@@ -538,6 +556,8 @@ def _learn_scaling(transformed: dict[str, np.ndarray], groups: dict[str, str], v
     kept: list[tuple[str, float, float]] = []
     for column, values in transformed.items():
         std = weighted_std(values, weights)
+        if column in skip:
+            continue
         if std > 1e-9 and (group_weights is None or float(group_weights.get(groups[column], 1.0)) > 0):
             kept.append((column, weighted_mean(values, weights), std))
     key = (lambda c: groups[c]) if group_weights is not None else (lambda c: variables[c])

@@ -30,15 +30,36 @@ WEIGHTING = "relevance"
 
 
 def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[str, float]:
-    """Each variable's multiplier, learnt from the data (:class:`clustering.weights.FeatureWeights`)."""
-    from .weights import FeatureWeights
+    """Each variable's multiplier, learnt from the data: its relevance (how much the other
+    variables confirm it, :class:`clustering.weights.FeatureWeights`), then the survey's answers
+    and the contact habits each judged on their own (:func:`clustering.weights.block_structure`):
+    when one of the two is clearly clustered and the other is not, the other steps back."""
+    from .weights import BLOCK_BACKGROUND, FeatureWeights, block_structure
 
     variables = [features.variables.get(c, c) for c in features.columns]
     kwargs = {"method": "relevance"} if WEIGHTING == "relevance" else {"method": "sparse"}
     if WEIGHTING == "r2":
         kwargs["n_bounds"] = 1
-    learner = FeatureWeights(n_clusters=n_clusters, random_state=seed, **kwargs)
-    return learner.fit(features.X, variables).weights_
+    weights = FeatureWeights(n_clusters=n_clusters, random_state=seed, **kwargs).fit(features.X, variables).weights_
+    blocks = {"contacts": [c for c in features.columns if features.groups.get(c) == "contacts"]}
+    blocks["answers"] = [c for c in features.columns if features.groups.get(c) != "contacts"]
+    if WEIGHTING != "relevance" or not all(blocks.values()):
+        return weights
+    position = {c: j for j, c in enumerate(features.columns)}
+    factor = np.array([weights.get(v, 1.0) for v in variables])
+    clustered = {}
+    for name, columns in blocks.items():
+        cols = [position[c] for c in columns]
+        clustered[name] = block_structure(features.X[:, cols] * factor[cols][None, :], n_clusters, seed)
+    if clustered["answers"] != clustered["contacts"]:
+        quiet, loud = ("answers", "contacts") if clustered["contacts"] else ("contacts", "answers")
+        mass = {name: float(sum(factor[position[c]] ** 2 for c in columns) / max(len(columns), 1)
+                            * len({features.variables.get(c, c) for c in columns}))
+                for name, columns in blocks.items()}
+        step = min(1.0, float(np.sqrt(BLOCK_BACKGROUND ** 2 * mass[loud] / max(mass[quiet], 1e-12))))
+        for variable in {features.variables.get(c, c) for c in blocks[quiet]}:
+            weights[variable] = weights.get(variable, 1.0) * step
+    return weights
 
 
 def _relabel(labels: np.ndarray) -> np.ndarray:
@@ -158,6 +179,11 @@ def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, mi
     progress(0.9, "profiles")
     profiles = profile_clusters(features, series, period_days=period_days, stability=stability)
     structure, evidence = structure_verdict(next(r for r in table if r["recommended"]))
+    single = single_answer(features, labels)
+    if single is not None:
+        evidence["single_answer"] = single
+        if structure == "clear":
+            structure = "weak"  # the categories of one answer, not a structure of the whole survey
     centers = weighted_centers(features.X, labels, final_k, w)
     model = {
         "encoder": features.state,
@@ -184,6 +210,32 @@ def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, mi
     progress(1.0, "done")
     return ClusteringResult(labels=series, profiles=profiles, k_table=table, settings=settings, model=model,
                             messages=messages)
+
+
+#: A partition this close (ARI) to the categories of one answer only reproduces that answer.
+SINGLE_ANSWER_ARI = 0.8
+
+
+def single_answer(features: FeatureMatrix, labels: np.ndarray) -> dict[str, Any] | None:
+    """The categorical or yes/no answer whose categories the partition reproduces (ARI at least
+    :data:`SINGLE_ANSWER_ARI`), with that ARI; None when no answer alone makes the partition."""
+    from sklearn.metrics import adjusted_rand_score
+
+    if len(np.unique(labels)) < 2 or features.items.shape[1] == 0:
+        return None
+    kinds = {a["column"]: a["kind"] for a in features.state.get("answers", [])}
+    best = None
+    for column in features.items.columns:
+        if kinds.get(column) not in ("categorical", "boolean"):
+            continue
+        codes = features.items[column].to_numpy(dtype=np.float64)
+        known = ~np.isnan(codes)
+        if known.sum() < 2 or len(np.unique(codes[known])) < 2:
+            continue
+        ari = float(adjusted_rand_score(codes[known], labels[known]))
+        if ari >= SINGLE_ANSWER_ARI and (best is None or ari > best["ari"]):
+            best = {"column": str(column), "ari": round(ari, 4)}
+    return best
 
 
 def split_cluster(features: FeatureMatrix, member_ids: Sequence[str], *, method: str = "default", seed: int = 0) -> pd.Series:

@@ -25,6 +25,13 @@ from sklearn.base import BaseEstimator
 from threadpoolctl import threadpool_limits
 
 LEARN_SAMPLE = 1500
+#: A block of variables (the answers, the contact habits) is clustered on its own when its best
+#: silhouette beats a reference without structure (same margins, same rank correlations) by this.
+BLOCK_MARGIN = 0.05
+#: A block without structure beside a clustered one keeps at most this fraction of the clustered
+#: block's weight (as a multiplier: its variance is at most this squared).
+BLOCK_BACKGROUND = 0.5
+BLOCK_SAMPLE = 800
 
 
 def _subsample(n: int, size: int, seed: int) -> np.ndarray:
@@ -73,6 +80,21 @@ def between_ss(X: np.ndarray, labels: np.ndarray, index: list[np.ndarray]) -> np
     return np.array([per_column[cols].sum() for cols in index])
 
 
+def _linear_relevance(X: np.ndarray, cols: np.ndarray) -> float:
+    """Adjusted R^2 of the variable's columns (together) regressed on every other column."""
+    others = np.setdiff1d(np.arange(X.shape[1]), cols)
+    n, q = X.shape[0], len(others)
+    own = X[:, cols] - X[:, cols].mean(axis=0)
+    total = float((own ** 2).sum())
+    if q == 0 or total <= 0 or n <= q + 2:
+        return 0.0
+    design = np.column_stack([np.ones(n), X[:, others]])
+    coef, *_ = np.linalg.lstsq(design, X[:, cols], rcond=None)
+    residual = float(((X[:, cols] - design @ coef) ** 2).sum())
+    r2 = 1.0 - residual / total
+    return max(0.0, 1.0 - (1.0 - r2) * (n - 1) / (n - q - 1))
+
+
 class FeatureWeights(BaseEstimator):
     """Sparse k-means weights of the variables, tuned by the permutation gap.
 
@@ -116,35 +138,37 @@ class FeatureWeights(BaseEstimator):
         return w, objective
 
     def _relevance(self, X: np.ndarray, names: list[str], index: list[np.ndarray]):
-        """Each variable's adjusted R^2 on the partition of *the other* variables, twice (the second
-        time with the first pass's weights); its multiplier is the square root of its share of the
-        largest. A variable that no other confirms (a stray count, a random category, an item that
-        measures nothing) gets none, however clustered it looks on its own."""
+        """Each variable's relevance: how much of it the *other* variables explain, linearly
+        (adjusted R^2 of a regression on their columns: items of one trait, shares and volume of
+        contacts confirm each other) or through their partition (adjusted R^2 on the clusters of
+        the others, weighted by the linear relevance: profiles that differ on several traits).
+        The multiplier is the square root of a variable's share of the largest relevance. A
+        variable that no other confirms (a stray count, a random category, an item that measures
+        nothing) gets none, however clustered it looks on its own."""
         from .methods import WardKMeansMethod
 
         n, k = X.shape[0], self.n_clusters
-        multiplier = np.ones(len(names))
-        relevance = np.zeros(len(names))
-        for _ in range(2):
-            column_factor = np.ones(X.shape[1])
-            for v, cols in enumerate(index):
-                column_factor[cols] = multiplier[v]
-            for v, cols in enumerate(index):
-                others = np.setdiff1d(np.arange(X.shape[1]), cols)
-                scaled = X[:, others] * column_factor[others][None, :]
-                if not np.any(scaled.std(axis=0) > 1e-12):
-                    relevance[v] = 0.0
-                    continue
-                with threadpool_limits(1):
-                    labels = WardKMeansMethod(n_clusters=k, random_state=self.random_state,
-                                              max_iter=100).fit(scaled).labels_
-                own = X[:, cols]
-                total = float(((own - own.mean(axis=0)) ** 2).sum())
-                between = float(between_ss(own, labels, [np.arange(len(cols))])[0]) * n
-                r2 = between / total if total > 0 else 0.0
-                relevance[v] = max(0.0, 1.0 - (1.0 - r2) * (n - 1) / (n - k))
-            top = relevance.max()
-            multiplier = np.sqrt(relevance / top) if top > 0 else np.ones(len(names))
+        linear = np.array([_linear_relevance(X, cols) for cols in index])
+        weight = np.sqrt(linear / linear.max()) if linear.max() > 0 else np.ones(len(names))
+        column_factor = np.ones(X.shape[1])
+        for v, cols in enumerate(index):
+            column_factor[cols] = weight[v]
+        partition = np.zeros(len(names))
+        for v, cols in enumerate(index):
+            others = np.setdiff1d(np.arange(X.shape[1]), cols)
+            scaled = X[:, others] * column_factor[others][None, :]
+            if not np.any(scaled.std(axis=0) > 1e-12):
+                continue
+            with threadpool_limits(1):
+                labels = WardKMeansMethod(n_clusters=k, random_state=self.random_state, max_iter=100).fit(scaled).labels_
+            own = X[:, cols]
+            total = float(((own - own.mean(axis=0)) ** 2).sum())
+            between = float(between_ss(own, labels, [np.arange(len(cols))])[0]) * n
+            r2 = between / total if total > 0 else 0.0
+            partition[v] = max(0.0, 1.0 - (1.0 - r2) * (n - 1) / (n - k))
+        relevance = np.maximum(linear, partition)
+        top = relevance.max()
+        multiplier = np.sqrt(relevance / top) if top > 0 else np.ones(len(names))
         return ({name: float(m) for name, m in zip(names, multiplier)},
                 {name: round(float(r), 4) for name, r in zip(names, relevance)})
 
@@ -191,3 +215,26 @@ class FeatureWeights(BaseEstimator):
         self.s_ = float(chosen)
         self.gaps_ = {round(s, 4): round(g, 4) for s, g in gaps.items()}
         return self
+
+
+def block_structure(X: np.ndarray, max_k: int, seed: int) -> bool:
+    """Is this block of columns clustered on its own? Its silhouette at the best k (2 to ``max_k``)
+    against that of a copula reference of the same block (the verdict's reference, see
+    :func:`clustering.selection.copula_reference`): at least :data:`BLOCK_MARGIN` higher."""
+    from sklearn.metrics import silhouette_score
+
+    from .methods import fit_range
+    from .selection import reference_figures
+
+    rows = _subsample(X.shape[0], BLOCK_SAMPLE, seed + 5)
+    X = X[rows]
+    ks = [k for k in range(2, max_k + 1) if k < len(X) // 4]
+    if X.shape[1] == 0 or not ks or not np.any(X.std(axis=0) > 1e-12):
+        return False
+    with threadpool_limits(1):
+        fitted = fit_range("default", X, None, ks, seed)
+    own = {k: float(silhouette_score(X, fitted[k].labels_)) if len(np.unique(fitted[k].labels_)) > 1 else -1.0
+           for k in ks}
+    null = reference_figures(X, ks, seed, "copula", draws=2)
+    margin = max(own[k] - null[k]["validity"] for k in ks if np.isfinite(null[k]["validity"]))
+    return bool(margin >= BLOCK_MARGIN)

@@ -27,6 +27,8 @@ from clustering.result import ClusterProfile
 from workshop_data.errors import DataError
 
 _FILE = Path(__file__).resolve().parent / "archetypes.yaml"
+#: A variable whose learnt weight (multiplier) is under this carries no structure: it names nothing.
+MIN_NAMING_WEIGHT = 0.3
 CHANNEL_GROUPS = {"email": "digital", "web": "digital", "chat": "digital", "social": "digital",
                   "phone": "phone", "counter": "counter", "mail": "mail"}
 GROUP_ORDER = ("digital", "phone", "counter", "mail")
@@ -388,20 +390,61 @@ def _feature_words(item: Any, naming: dict[str, Any], lang: str) -> str | None:
     return _side_words(naming, label, side, lang) if label else None
 
 
-def fallback_name(profile: ClusterProfile, lang: str = "fr", typology: Typology | None = None) -> str:
-    """A name from the data: the two most distinguishing features in words and the main channel."""
+def _variable(feature: str) -> str:
+    """The variable a feature encodes: a category's column, an item's column, the channel mix."""
+    if feature.startswith("item:"):
+        return feature
+    if feature.startswith("share_"):
+        return "channel_mix"
+    return feature.split("=", 1)[0]
+
+
+def _main_channel(profile: ClusterProfile) -> str | None:
+    if not profile.channel_mix or sum(profile.channel_mix.values()) <= 0:
+        return None
+    return max(sorted(profile.channel_mix), key=lambda c: profile.channel_mix[c])
+
+
+def fallback_name(profile: ClusterProfile, lang: str = "fr", typology: Typology | None = None, *,
+                  weights: dict[str, float] | None = None, others: list[ClusterProfile] | None = None,
+                  separation: list[dict] | None = None) -> str:
+    """A name from the data: the two most distinguishing features in words and the main channel.
+
+    At most one feature per variable (never "Race: Other, race: Asian"); a variable the clustering
+    gave (almost) no weight, ``weights`` (variable -> multiplier), names nothing, since it carries
+    no structure; the main channel only when it is not every persona's (``others``). When nothing
+    sets the persona apart from everyone, the features that divide it from its nearest persona
+    (``separation``, as :func:`clustering.profiles.separations` gives them) name it.
+    """
     naming = (typology or builtin_typology()).naming
     lang = lang if lang in LANGS else "fr"
+    weights = weights or {}
     parts: list[str] = []
-    ranked = sorted(profile.distinguishing, key=lambda d: (not str(d.feature).startswith("trait:"),))
-    for item in ranked:
-        if len(parts) == 2:
-            break
-        words = _feature_words(item, naming, lang)
-        if words and words not in parts:
-            parts.append(words)
-    if profile.channel_mix and sum(profile.channel_mix.values()) > 0:
-        channel = max(sorted(profile.channel_mix), key=lambda c: profile.channel_mix[c])
+    used: set[str] = set()
+
+    def carries(feature: str) -> bool:
+        return float(weights.get(_variable(feature), weights.get(feature, 1.0))) >= MIN_NAMING_WEIGHT
+
+    def take(items) -> None:
+        ranked = sorted(items, key=lambda d: (not str(d.feature).startswith(("trait:", "item:")),))
+        for item in ranked:
+            if len(parts) == 2:
+                break
+            feature = str(item.feature)
+            if _variable(feature) in used or not carries(feature):
+                continue
+            words = _feature_words(item, naming, lang)
+            if words and words not in parts:
+                parts.append(words)
+                used.add(_variable(feature))
+
+    take(profile.distinguishing)
+    if not parts and separation:
+        from types import SimpleNamespace
+
+        take([SimpleNamespace(feature=f["feature"], label=f["label"], effect=f["effect"]) for f in separation])
+    channel = _main_channel(profile)
+    if channel and not (others and all(_main_channel(o) == channel for o in others)):
         parts.append(naming["channels"][lang].get(channel, channel))
     if not parts:
         number = int(profile.cluster) + 1 if isinstance(profile.cluster, (int, np.integer)) else profile.cluster

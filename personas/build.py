@@ -90,13 +90,16 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     matches = match_archetypes(result.profiles, typology)
     pids = [f"P{i + 1}" for i in range(len(result.profiles))]
     pid_of = {profile.cluster: pid for profile, pid in zip(result.profiles, pids)}
-    names = _unique_names([
-        typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else fallback_name(profile, lang, typology)
-        for profile, m in zip(result.profiles, matches)
-    ])
     features = encode_with_state(survey, table, result.model["encoder"])
     labels = result.labels
     apart = persona_separations(features, labels, pid_of)
+    weights = result.model["encoder"].get("variable_weights") or {}
+    names = _unique_names([
+        typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else
+        fallback_name(profile, lang, typology, weights=weights, others=result.profiles,
+                      separation=apart.get(pid, {}).get("features"))
+        for profile, m, pid in zip(result.profiles, matches, pids)
+    ])
     personas = []
     for profile, match, pid, name in zip(result.profiles, matches, pids, names):
         members = [str(r) for r in labels.index[labels.to_numpy() == profile.cluster]]

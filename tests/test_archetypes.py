@@ -91,6 +91,25 @@ def test_fallback_name_reads_as_words_for_items_and_categories():
     assert fallback_name(profile, "en") == "Left-right position: high, occupation: clerk"
 
 
+
+def test_fallback_name_takes_one_category_per_answer_and_nothing_from_a_column_without_weight():
+    d = [Distinguishing("race=Other", {"fr": "Race : Other", "en": "Race: Other"}, 0.6, 0.1, 1.4),
+         Distinguishing("race=Asian", {"fr": "Race : Asian", "en": "Race: Asian"}, 0.3, 0.05, 1.2),
+         Distinguishing("nb_foyer", {"fr": "Nb foyer", "en": "Household size"}, 3.0, 2.0, 1.1),
+         Distinguishing("trust_q", {"fr": "Confiance", "en": "Trust"}, 80, 50, 0.9)]
+    profile = _profile(0, {}, {}, distinguishing=d)
+    name = fallback_name(profile, "en", weights={"race": 1.0, "nb_foyer": 0.05, "trust_q": 1.0})
+    assert name == "Race: Other, trust: high"
+
+
+def test_fallback_name_from_what_divides_it_from_its_nearest_and_no_channel_every_persona_shares():
+    profile = _profile(0, {}, {"phone": 0.8, "web": 0.2})
+    other = _profile(1, {}, {"phone": 0.6, "web": 0.4})
+    apart = [{"feature": "trait:trust", "label": {"fr": "Confiance", "en": "Trust"}, "effect": -0.8}]
+    assert fallback_name(profile, "en", others=[profile, other], separation=apart) == "Low trust"
+    assert fallback_name(profile, "en", others=[profile, other]) == "Profile 1"
+
+
 TYPOLOGY = """
 typology: {id: metropole, name: {fr: "Typologie de la métropole", en: "Metropolis typology"}}
 archetypes:

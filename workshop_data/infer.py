@@ -392,6 +392,8 @@ def _take_scale(members: list[ColumnSpec], signs: dict[str, float], proposed: di
     if len(unnamed) < 2:
         return
     label = {lang: scale_name([s.label.get(lang) or s.name for s in unnamed]) for lang in ("fr", "en")}
+    if not any(re.search(r"[^\W\d_]{2,}", text or "") for text in label.values()):
+        return  # items whose labels share no word ("Q6_1", "Q6_2"): no name to give, they stay items
     name = slug(label["fr"], taken={*DIMENSIONS, *proposed, *(s.dimension for s in columns.values() if s.dimension)})
     direction = np.sign(sum(signs[s.name] for s in unnamed)) or 1.0  # most of its own items read forward
     for spec in unnamed:
