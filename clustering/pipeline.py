@@ -34,7 +34,7 @@ def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[s
     variables confirm it, :class:`clustering.weights.FeatureWeights`), then the survey's answers
     and the contact habits each judged on their own (:func:`clustering.weights.block_structure`):
     when one of the two is clearly clustered and the other is not, the other steps back."""
-    from .weights import BLOCK_BACKGROUND, FeatureWeights, block_structure
+    from .weights import BLOCK_BACKGROUND, CONTACT_SHARE, FeatureWeights, block_structure
 
     variables = [features.variables.get(c, c) for c in features.columns]
     kwargs = {"method": "relevance"} if WEIGHTING == "relevance" else {"method": "sparse"}
@@ -51,14 +51,16 @@ def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[s
     for name, columns in blocks.items():
         cols = [position[c] for c in columns]
         clustered[name] = block_structure(features.X[:, cols] * factor[cols][None, :], n_clusters, seed)
-    if clustered["answers"] != clustered["contacts"]:
-        quiet, loud = ("answers", "contacts") if clustered["contacts"] else ("contacts", "answers")
-        mass = {name: float(sum(factor[position[c]] ** 2 for c in columns) / max(len(columns), 1)
-                            * len({features.variables.get(c, c) for c in columns}))
-                for name, columns in blocks.items()}
-        step = min(1.0, float(np.sqrt(BLOCK_BACKGROUND ** 2 * mass[loud] / max(mass[quiet], 1e-12))))
-        for variable in {features.variables.get(c, c) for c in blocks[quiet]}:
-            weights[variable] = weights.get(variable, 1.0) * step
+    mass = {name: float(sum(factor[position[c]] ** 2 for c in columns) / max(len(columns), 1)
+                        * len({features.variables.get(c, c) for c in columns}))
+            for name, columns in blocks.items()}
+    if clustered["contacts"] and not clustered["answers"]:
+        quiet, loud, share = "answers", "contacts", BLOCK_BACKGROUND
+    else:  # contact habits describe more than they divide, unless they alone are clustered
+        quiet, loud, share = "contacts", "answers", BLOCK_BACKGROUND if clustered["answers"] else CONTACT_SHARE
+    step = min(1.0, float(np.sqrt(share ** 2 * mass[loud] / max(mass[quiet], 1e-12))))
+    for variable in {features.variables.get(c, c) for c in blocks[quiet]}:
+        weights[variable] = weights.get(variable, 1.0) * step
     return weights
 
 

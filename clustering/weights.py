@@ -31,6 +31,9 @@ BLOCK_MARGIN = 0.05
 #: A block without structure beside a clustered one keeps at most this fraction of the clustered
 #: block's weight (as a multiplier: its variance is at most this squared).
 BLOCK_BACKGROUND = 0.5
+#: The contact habits' weight beside the answers when both or neither are clustered (as a
+#: multiplier of the answers' total: the encoding before issue 18 gave them half the traits').
+CONTACT_SHARE = 0.5
 BLOCK_SAMPLE = 800
 
 
