@@ -56,6 +56,8 @@ SILHOUETTE_FRACTION = 0.9
 #: The chosen partition is "clearly separated" when its silhouette beats the reference's by this
 #: much and by this many standard deviations of the reference's silhouette.
 SEPARATION_MIN = 0.05
+#: A clear structure: every cluster reproduces at least this well (Hennig: 0.6-0.75, patterns).
+CLEAR_STABLE_MIN = 0.6
 SEPARATION_Z = 3.0
 #: Which reference without structure the gap and the verdict compare with (see :data:`REFERENCES`).
 REFERENCE = "gaussian"
@@ -113,7 +115,8 @@ def copula_reference(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
     n, p = X.shape
     scores = np.column_stack([norm.ppf((rankdata(X[:, j]) - 0.5) / n) for j in range(p)])
-    corr = np.nan_to_num(np.atleast_2d(np.corrcoef(scores, rowvar=False))) + 1e-9 * np.eye(p)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant column correlates with nothing
+        corr = np.nan_to_num(np.atleast_2d(np.corrcoef(scores, rowvar=False))) + 1e-9 * np.eye(p)
     uniform = norm.cdf(rng.multivariate_normal(np.zeros(p), corr, size=n, method="eigh"))
     positions = np.minimum((uniform * n).astype(int), n - 1)
     return np.column_stack([np.sort(X[:, j])[positions[:, j]] for j in range(p)])
@@ -247,9 +250,10 @@ def structure_verdict(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     z = margin / spread if np.isfinite(margin) and spread > 1e-9 else (float("inf") if margin > 0 else 0.0)
     separated = bool(np.isfinite(margin) and margin >= SEPARATION_MIN and z >= SEPARATION_Z)
     stable = reproduces(row)
+    every = row.get("stability_min") is None or _number(row.get("stability_min"), 0.0) >= CLEAR_STABLE_MIN
     if stable is False:
         verdict = "none"
-    elif separated:
+    elif separated and every:
         verdict = "clear"
     else:
         verdict = "weak"
@@ -264,7 +268,8 @@ def structure_verdict(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         "stability_min": row.get("stability_min"),
         "prediction_strength": row.get("prediction_strength"),
         "thresholds": {"separation": SEPARATION_MIN, "separation_z": SEPARATION_Z,
-                       "stability_mean": STABLE_MEAN, "stability_min": STABLE_MIN},
+                       "stability_mean": STABLE_MEAN, "stability_min": STABLE_MIN,
+                       "clear_stability_min": CLEAR_STABLE_MIN},
     }
     return verdict, evidence
 
