@@ -187,12 +187,17 @@ def feature_column(feature: str) -> str:
     return re.split(r"[=\[]", feature, maxsplit=1)[0]
 
 
-def test_no_id_weight_design_column_or_demographic_in_the_basis(result: Result) -> None:
+def basis_problems(result: Result) -> list[str]:
+    """Forbidden columns in the drafted basis or among the workshop's clustered features."""
     forbidden = set(result.survey.not_basis)
     drafted = sorted(basis_columns(result.codebook) & forbidden)
-    clustered = sorted({feature_column(f) for f in result.workshop["settings"]["features"]} & forbidden)
-    assert not drafted and not clustered, (
-        f"{result.survey.name}: in the drafted basis {drafted}; among the clustered features {clustered}")
+    clustered = sorted({feature_column(f) for f in result.workshop["settings"]["features"]} & forbidden - set(drafted))
+    return [f"drafted basis: {c}" for c in drafted] + [f"clustered feature: {c}" for c in clustered]
+
+
+def test_no_id_weight_design_column_or_demographic_in_the_basis(result: Result) -> None:
+    problems = basis_problems(result)
+    assert not problems, f"{result.survey.name}: {problems}"
 
 
 def persona_of_rows(result: Result) -> pd.Series:
@@ -208,9 +213,11 @@ def persona_of_rows(result: Result) -> pd.Series:
     return keys.map(assignments)
 
 
-def test_no_persona_is_one_value_of_a_descriptor(result: Result) -> None:
+def purity_problems(result: Result) -> list[str]:
+    """Personas that are (over 90 %) one value of a descriptor the whole sample is not."""
     personas = persona_of_rows(result)
-    assert personas.notna().mean() > 0.95, "assignments do not match the survey rows"
+    if personas.notna().mean() <= 0.95:
+        return ["assignments do not match the survey rows"]
     pure = []
     for column in result.survey.not_basis:
         if column not in result.data.columns:
@@ -224,14 +231,19 @@ def test_no_persona_is_one_value_of_a_descriptor(result: Result) -> None:
             if members.notna().sum() >= MIN_SIZE and counts.iloc[0] > PURE:
                 pure.append(f"{persona}: {counts.iloc[0]:.0%} {column}={counts.index[0]} "
                             f"(whole sample {overall.get(counts.index[0], 0):.0%})")
-    assert not pure, f"{result.survey.name}: personas that are one value of a descriptor: {pure}"
+    return pure
 
 
-def test_every_persona_name_is_in_words_of_the_workshop_language(result: Result) -> None:
+def test_no_persona_is_one_value_of_a_descriptor(result: Result) -> None:
+    problems = purity_problems(result)
+    assert not problems, f"{result.survey.name}: personas that are one value of a descriptor: {problems}"
+
+
+def name_problems(result: Result) -> list[str]:
+    """Workshop language other than the survey's; names that are numbers, codes or the other language."""
     survey, workshop = result.survey, result.workshop
-    assert workshop["lang"] == survey.lang, f"{survey.name}: workshop in {workshop['lang']!r}, survey in {survey.lang!r}"
+    bad = [] if workshop["lang"] == survey.lang else [f"workshop in {workshop['lang']!r}, survey in {survey.lang!r}"]
     codes = [c for c in result.data.columns if c not in survey.words]
-    bad = []
     for persona in workshop["personas"]:
         name = persona["name"]
         said = f" {words(name)} "
@@ -242,4 +254,9 @@ def test_every_persona_name_is_in_words_of_the_workshop_language(result: Result)
             bad.append(f"{name!r}: bare column code {named_codes}")
         if OTHER_LANGUAGE[survey.lang].search(name):
             bad.append(f"{name!r}: words of the other language")
-    assert not bad, f"{survey.name}: {bad}"
+    return bad
+
+
+def test_every_persona_name_is_in_words_of_the_workshop_language(result: Result) -> None:
+    problems = name_problems(result)
+    assert not problems, f"{result.survey.name}: {problems}"
