@@ -44,6 +44,7 @@ import json
 import math
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -93,10 +94,16 @@ def ensure_files(source: str, family: str, seed: int, n: int, out: Path = OUT) -
     folder = survey_folder(source, family, seed, n, out)
     if not (folder / "meta.json").exists():
         module = generator(source)
+        staging = folder.with_name(f"{folder.name}.tmp{os.getpid()}")
+        shutil.rmtree(staging, ignore_errors=True)
         if hasattr(module, "make_and_write"):
-            module.make_and_write(family, seed, n, folder)
+            module.make_and_write(family, seed, n, staging)
         else:
-            module.write_survey(module.make_survey(family, seed, n), folder)
+            module.write_survey(module.make_survey(family, seed, n), staging)
+        try:
+            staging.rename(folder)       # another run may have written the same files meanwhile
+        except OSError:
+            shutil.rmtree(staging, ignore_errors=True)
     return folder
 
 
@@ -135,6 +142,21 @@ def ensure_peers(source: str, folder: Path, k_range: tuple[int, int], compute: b
               "peers": family_peers.run_peers(view, truth, range(k_range[0], k_range[1] + 1), meta["seed"])}
     path.write_text(json.dumps(result, indent=1), encoding="utf-8")
     return result
+
+
+def ensure_ceiling(folder: Path) -> float | None:
+    """The ceiling alone (a second's work), for runs that do not compute the peers."""
+    path = folder / "ceiling.json"
+    key = source_hash(family_peers)
+    if path.exists():
+        cached = json.loads(path.read_text(encoding="utf-8"))
+        if cached.get("key") == key:
+            return cached["ceiling"]
+    meta = family_data.read_meta(folder)
+    view = family_peers.analyst_view(read_survey(folder, meta), meta, read_contacts(folder, meta))
+    value = family_peers.ceiling(view, read_truth(folder))
+    path.write_text(json.dumps({"key": key, "ceiling": value}), encoding="utf-8")
+    return value
 
 
 def read_truth(folder: Path) -> np.ndarray:
@@ -247,7 +269,7 @@ def evaluate(task: tuple) -> dict:
     row = {"family": family, "seed": seed, "k_true": meta["k"], "folder": str(folder),
            "dialect": f"{meta['dialect']['naming']}/{meta['dialect']['coding']}/{meta['dialect']['language']}"}
     cached = ensure_peers(source, folder, k_range, compute=peers)
-    row["ceiling"] = cached["ceiling"] if cached else None
+    row["ceiling"] = cached["ceiling"] if cached else ensure_ceiling(folder)
     for name in PEERS:
         if cached:
             row[name] = cached["peers"][name]
@@ -426,7 +448,7 @@ def main(argv: list[str] | None = None, source: str = "family_data", doc: str | 
     parser.add_argument("--n", type=int, default=2000, help="respondents per survey")
     parser.add_argument("--k-range", nargs=2, type=int, default=(2, 10), metavar=("LOW", "HIGH"))
     parser.add_argument("--jobs", type=int, default=1, help="surveys run in parallel (processes)")
-    parser.add_argument("--no-peers", action="store_true", help="use cached peers only; compute none")
+    parser.add_argument("--no-peers", action="store_true", help="use cached peers only; compute none (ceilings are)")
     parser.add_argument("--no-project", action="store_true", help="peers and ceilings only")
     parser.add_argument("--subprocess", action="store_true", help="run the CLI as a separate process per call")
     parser.add_argument("--verbose", action="store_true", help="one line per survey too")
