@@ -100,6 +100,7 @@ def page_style() -> None:
         f"[data-testid='stFileUploaderDropzoneInstructions'] > div > span:last-child::after{{content:'{limit}';font-size:.8rem}}"
         "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0}"
         f"[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after{{content:'{browse}';font-size:1rem}}"
+        "[data-testid='InputInstructions']{display:none}"
         "</style>"
     )
 

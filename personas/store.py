@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import yaml
 
@@ -27,6 +27,9 @@ from workshop_data.files import atomic_write_text
 from workshop_data.yaml_safe import safe_load_text
 
 from .model import SCHEMA_VERSION, Persona, Workshop, invariant_problems
+
+if TYPE_CHECKING:
+    from .edits import FieldEdit
 
 LOCK_TIMEOUT_SECONDS = 60.0
 _END_MARKER = re.compile(r"(?:^|\n)\.\.\.[ \t\r]*\n?\Z")
@@ -441,6 +444,15 @@ def _disk_revision(path: Path) -> int:
         return -1
 
 
+def saved_revision(path: str | Path) -> int:
+    """The revision of the workshop file on disk, read from its header (cheap enough to poll): 0
+    when there is no file, -1 when it does not read."""
+    try:
+        return _disk_revision(Path(path))
+    except WorkshopFileError:
+        return -1
+
+
 def _write_locked(ws: Workshop, path: Path, expected_revision: int | None) -> Workshop:
     on_disk = _disk_revision(path)
     if expected_revision is not None and on_disk != expected_revision:
@@ -525,8 +537,27 @@ def _collide(mine: set[tuple[str, ...]], theirs: set[tuple[str, ...]]) -> set[tu
     return (mine & theirs) | {p for p in mine if p[0] in whole and any(q[0] == p[0] for q in theirs)}
 
 
+def submit_edit(path: str | Path, edit: "FieldEdit") -> tuple[Workshop, bool]:
+    """Apply one person's field edit to the workshop file as it is now, under the lock; returns the
+    workshop as it now is on disk and whether the edit changed it.
+
+    No view is involved: the edit carries the value its author saw, and
+    :func:`personas.edits.apply_field_edit` refuses it (:class:`~personas.edits.FieldConflict`)
+    when the field no longer holds it. An edit that changes nothing saves nothing.
+    """
+    from .edits import apply_field_edit
+
+    path = Path(path)
+    with _locked(path):
+        current = load_workshop(path)
+        changed = apply_field_edit(current, edit)
+        if changed is current:
+            return current, False
+        return _write_locked(changed, path, current.revision), True
+
+
 def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Workshop], Workshop], *,
-                   rebase: bool = True) -> Workshop:
+                   rebase: bool = True, by: str | None = None) -> Workshop:
     """Save an edit a person made on ``view``, the workshop as they last saw it; returns the saved one.
 
     When someone saved meanwhile, the edit is made again on the file as it is now if it touches
@@ -534,10 +565,15 @@ def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Worksh
     stay); when it collides, or with ``rebase=False`` (undo and redo act on the shared history),
     :class:`ConflictError` names the parts and nothing is saved.
     """
+    from .edits import signed
+
+    def signed_operation(ws: Workshop) -> Workshop:
+        return signed(operation(ws), ws, by)
+
     path = Path(path)
     with _locked(path):
         if _disk_revision(path) == view.revision:
-            return _write_locked(operation(view), path, view.revision)
+            return _write_locked(signed_operation(view), path, view.revision)
         current = load_workshop(path)
         both = _collide(changed_parts(view, operation(view)), changed_parts(view, current))
         if both or not rebase:
@@ -546,5 +582,5 @@ def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Worksh
                 "someone else changed the same thing since you saw it; your edit was not saved",
                 file=str(path), expected=f"revision {view.revision}", found=found,
             )
-        return _write_locked(operation(current), path, current.revision)
+        return _write_locked(signed_operation(current), path, current.revision)
 
