@@ -629,8 +629,13 @@ def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | 
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
 def app(workshop: Path | None, port: int, host: str) -> None:
-    """Open the workshop app in the browser (the bundled sample when no workshop is given)."""
-    script = Path(__file__).resolve().with_name("app.py")
+    """Open the workshop app in the browser (the bundled sample when no workshop is given).
+
+    The server (``server.py``: the app behind its access code) runs as a child process that dies
+    with this one, whatever stops it: a signal is passed on and waited for, and a SIGKILL of this
+    process ends the server too (Linux), so the port is free again at once."""
+    words = _app_words()
+    script = Path(__file__).resolve().with_name("server.py")
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.address", host, "--server.port", str(port),
@@ -638,16 +643,58 @@ def app(workshop: Path | None, port: int, host: str) -> None:
     ]
     if os.environ.get("CI") or not sys.stdout.isatty():
         command += ["--server.headless", "true"]
+    env = dict(os.environ)
     if workshop is not None:
         if not workshop.is_file():
             click.echo(f"Error: {workshop}: file not found", err=True)
             sys.exit(2)
-        command += ["--", "--workshop", str(workshop.resolve())]
-    click.echo(f"Opening http://{host}:{port} (Ctrl+C to stop)")
-    try:
-        sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        sys.exit(0)
+        env["PERSONA_WORKSHOP_OPEN"] = str(workshop.resolve())
+    click.echo(words("serve.opening", url=f"http://{host}:{port}"))
+    code = _serve(command, env)
+    click.echo(words("serve.stopped", port=port))
+    sys.exit(0 if code in (0, -2, -15, 130, 143) else code)
+
+
+def _app_words() -> Callable[..., str]:
+    from personas.i18n import Translator
+
+    return Translator(message_language(), Path(__file__).resolve().with_name("app_pages") / "locales")
+
+
+def _serve(command: list[str], env: dict[str, str], *, grace_s: float = 4.0) -> int:
+    """Run the server until it exits or this process is told to stop; returns its exit code.
+
+    A stop signal is passed on as SIGTERM; a server still running ``grace_s`` later is killed."""
+    import signal
+    import time
+
+    child = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    stopping: list[tuple[int, float]] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopping.append((signum, time.monotonic()))
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    while True:
+        try:
+            code = child.wait(timeout=0.25)
+            return -stopping[0][0] if stopping else code
+        except subprocess.TimeoutExpired:
+            if stopping and time.monotonic() - stopping[0][1] > grace_s:
+                child.kill()
+
+
+def _die_with_parent() -> None:
+    """In the server process, before it starts: the kernel kills it when its parent dies, however the
+    parent died (a SIGKILL gives no chance to pass anything on)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 if __name__ == "__main__":

@@ -87,10 +87,17 @@ def escape_md(text: Any) -> str:
 
 
 def page_style() -> None:
-    """Streamlit's own file-uploader words are English: show ours instead (static CSS, no user text)."""
+    """Streamlit's own words are English: show ours instead (static CSS, no user text).
+
+    The file uploader's words, and the box shown when the connection to the server is lost (the
+    app opens no dialog of its own, so the only ``stDialog`` is that one); the hints under text
+    boxes ("Press Enter to apply") and the tables' toolbar (English tooltips) are hidden.
+    """
     drop = _css_text(state.t("data.drop_here"))
     browse = _css_text(state.t("data.browse"))
     limit = _css_text(state.t("data.limit"))
+    lost = _css_text(state.t("app.connection_lost"))
+    lost_help = _css_text(state.t("app.connection_lost_help"))
     st.html(
         "<style>"
         "[data-testid='stFileUploaderDropzoneInstructions'] > div > span:first-child{font-size:0}"
@@ -100,7 +107,11 @@ def page_style() -> None:
         f"[data-testid='stFileUploaderDropzoneInstructions'] > div > span:last-child::after{{content:'{limit}';font-size:.8rem}}"
         "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0}"
         f"[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after{{content:'{browse}';font-size:1rem}}"
-        "[data-testid='InputInstructions']{display:none}"
+        "[data-testid='InputInstructions'],[data-testid='stElementToolbar']{display:none}"
+        "[data-testid='stDialog'] section[role=dialog] > h2{font-size:0}"
+        f"[data-testid='stDialog'] section[role=dialog] > h2::after{{content:'{lost}';font-size:1.5rem}}"
+        "[data-testid='stDialog'] section[role=dialog] > div > div{font-size:0}"
+        f"[data-testid='stDialog'] section[role=dialog] > div > div::after{{content:'{lost_help}';font-size:1rem}}"
         "</style>"
     )
 

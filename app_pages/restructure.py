@@ -198,8 +198,8 @@ def merge_and_move(ws: Any, persona: Any) -> None:
         cols = st.columns([3, 3, 1, 2])
         labels = trait_names(ws, state.get().lang)
         dims = [d for d in labels if d in persona.traits]
-        cols[0].selectbox(t("refine.move_trait"), dims, key="w_move_trait", format_func=lambda d: labels.get(d, d))
-        cols[1].selectbox(t("refine.move_op"), ["<", ">="], key="w_move_op",
+        cols[0].selectbox(t("refine.move_trait"), dims, key="w_move_trait", placeholder=state.t("app.choose"), format_func=lambda d: labels.get(d, d))
+        cols[1].selectbox(t("refine.move_op"), ["<", ">="], key="w_move_op", placeholder=state.t("app.choose"),
                           format_func=lambda op: t("refine.op_below") if op == "<" else t("refine.op_above"))
         cols[2].number_input(t("refine.move_value"), 0, 100, 30, step=5, key="w_move_value")
         chooser(cols[3], t("refine.move_to"), "move_to", [i for i in ids if i != persona.id], names)

@@ -32,7 +32,7 @@ def render() -> None:
         return
     ids = [OVERVIEW, *(p.id for p in ws.personas)]
     names = {p.id: p.name for p in ws.personas}
-    pick = st.selectbox(t("sheets.pick"), ids, key="w_sheet",
+    pick = st.selectbox(t("sheets.pick"), ids, key="w_sheet", placeholder=state.t("app.choose"),
                         format_func=lambda i: t("sheets.overview") if i == OVERVIEW else names.get(i, i))
     try:
         html = sheet_html(session.workshop_path or "", ws.revision, session.lang,
