@@ -20,21 +20,21 @@ DENSE_ITEMS = 14  # bullets on the slide beyond which the type is a step smaller
 
 STYLE = """<style>
 [data-testid='stSidebar'],[data-testid='stSidebarCollapsedControl']{display:none}
-[data-testid='stMainBlockContainer']{padding-top:2.2rem;max-width:none}
-.pw-present{font-size:1.55rem;line-height:1.4;color:#1b1f24}
-.pw-present .pw-count{font-size:1.1rem;color:#5c677d;letter-spacing:.04em;text-transform:uppercase}
-.pw-present h2{font-size:3.6rem;line-height:1.1;margin:.1em 0 .15em;padding:0}
-.pw-present .pw-arch{font-size:1.5rem;color:#1f5fa8;font-weight:600}
-.pw-present blockquote{font-size:2.1rem;font-style:italic;border-left:.3rem solid #1f5fa8;margin:.6em 0;
-  padding:.1em 0 .1em .8em;color:#26313d}
-.pw-present .pw-facts{font-size:1.35rem;color:#3d4653;margin-bottom:.6em}
-.pw-present .pw-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(22rem,1fr));gap:.4em 2.2em}
-.pw-present.pw-dense li{font-size:1.2rem}.pw-present.pw-dense h3{font-size:1.5rem}
-.pw-present h3{font-size:1.9rem;margin:.5em 0 .2em;padding:0;color:#1f5fa8}
-.pw-present ul{margin:0;padding-left:1.2em}
-.pw-present li{margin:.2em 0;font-size:1.5rem;line-height:1.35}
-.pw-present .pw-services{font-size:1.25rem;color:#2e5e3e;margin-top:.8em}
-.pw-present .pw-reserve{font-size:1.25rem;color:#8a4b00;margin-top:.3em}
+[data-testid='stMainBlockContainer']{padding-top:1.6rem;max-width:none}
+.pw-present{font-size:clamp(1.05rem,1.3vw,1.55rem);line-height:1.35;color:#1b1f24}
+.pw-present .pw-count{font-size:clamp(.9rem,.9vw,1.1rem);color:#5c677d;letter-spacing:.04em;text-transform:uppercase}
+.pw-present h2{font-size:clamp(2.4rem,3.4vw,3.6rem);line-height:1.1;margin:.1em 0 .15em;padding:0}
+.pw-present .pw-arch{font-size:clamp(1.1rem,1.3vw,1.5rem);color:#1f5fa8;font-weight:600}
+.pw-present blockquote{font-size:clamp(1.4rem,1.9vw,2.1rem);font-style:italic;border-left:.3rem solid #1f5fa8;
+  margin:.5em 0;padding:.1em 0 .1em .8em;color:#26313d}
+.pw-present .pw-facts{font-size:clamp(1rem,1.2vw,1.35rem);color:#3d4653;margin-bottom:.5em}
+.pw-present .pw-grid{display:grid;grid-template-columns:repeat(auto-fit,minmax(15rem,1fr));gap:.3em 1.8em}
+.pw-present h3{font-size:clamp(1.3rem,1.6vw,1.9rem);margin:.4em 0 .2em;padding:0;color:#1f5fa8}
+.pw-present ul{margin:0;padding-left:1.1em}
+.pw-present li{margin:.15em 0;font-size:clamp(1rem,1.25vw,1.5rem);line-height:1.3}
+.pw-present.pw-dense li{font-size:clamp(.95rem,1.05vw,1.25rem)}.pw-present.pw-dense h3{font-size:clamp(1.2rem,1.35vw,1.5rem)}
+.pw-present .pw-services{font-size:clamp(1rem,1.1vw,1.25rem);color:#2e5e3e;margin-top:.7em}
+.pw-present .pw-reserve{font-size:clamp(1rem,1.1vw,1.25rem);color:#8a4b00;margin-top:.3em}
 </style>"""
 
 

@@ -153,6 +153,8 @@ def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
             frame[column] = frame[column].map(lambda v: number(v, 2))
         elif column == "index":
             frame[column] = frame[column].map(lambda v: tr(f"profiles.index_{v}") if tr.has(f"profiles.index_{v}") else v)
+        if frame[column].dtype == object:  # a figure not measured at this k: a dash, never "None"
+            frame[column] = frame[column].map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
     return frame.rename(columns={c: tr(f"profiles.kcol_{c}") for c in frame.columns if tr.has(f"profiles.kcol_{c}")})
 
 

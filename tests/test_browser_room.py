@@ -69,6 +69,9 @@ def test_a_rename_is_seen_live_and_a_reload_or_restart_keeps_page_and_persona(tm
             b.page.reload()
             expect(b.card("P3")).to_be_visible()
             assert "/affiner" in b.page.url and "persona=P3" in b.page.url
+        # The server stops: the box Streamlit opens says so in the page's language.
+        expect(b.page.get_by_role("dialog")).to_contain_text("Connexion au serveur perdue", timeout=30_000)
+        _shot(b.page, "room-B-server-stopped")
         with running_app(home, small_sample_dir, tmp_path / "second.log") as url:  # a restart, same folder
             b.page.goto(b.page.url.replace(b.page.url.split("/affiner")[0], url))
             expect(b.card("P3")).to_be_visible()
