@@ -115,7 +115,7 @@ def submit_field(persona_id: str, field: str, base: Any, value: Any) -> str:
         return "refused"
     edit = FieldEdit(persona_id, field, base, value, by=state.service)
     try:
-        saved, changed = submit_edit(state.workshop_path, edit)
+        saved, changed = submit_edit(state.workshop_path, edit, view=state.workshop)
     except FieldConflict:
         reload_workshop()
         return "conflict"

@@ -537,19 +537,21 @@ def _collide(mine: set[tuple[str, ...]], theirs: set[tuple[str, ...]]) -> set[tu
     return (mine & theirs) | {p for p in mine if p[0] in whole and any(q[0] == p[0] for q in theirs)}
 
 
-def submit_edit(path: str | Path, edit: "FieldEdit") -> tuple[Workshop, bool]:
+def submit_edit(path: str | Path, edit: "FieldEdit", *, view: Workshop | None = None) -> tuple[Workshop, bool]:
     """Apply one person's field edit to the workshop file as it is now, under the lock; returns the
     workshop as it now is on disk and whether the edit changed it.
 
     No view is involved: the edit carries the value its author saw, and
     :func:`personas.edits.apply_field_edit` refuses it (:class:`~personas.edits.FieldConflict`)
-    when the field no longer holds it. An edit that changes nothing saves nothing.
+    when the field no longer holds it. An edit that changes nothing saves nothing. ``view`` (the
+    workshop as the caller last loaded or saved it) spares reading the file when it is still the
+    revision on disk.
     """
     from .edits import apply_field_edit
 
     path = Path(path)
     with _locked(path):
-        current = load_workshop(path)
+        current = view if view is not None and _disk_revision(path) == view.revision else load_workshop(path)
         changed = apply_field_edit(current, edit)
         if changed is current:
             return current, False

@@ -180,3 +180,13 @@ def test_no_interleaving_of_sessions_records_an_edit_nobody_made(tmp_path_factor
     for _ in final.history:
         ws = op.redo(ws)
     assert _narrative(ws) == _narrative(final) and [asdict(p) for p in ws.personas] == [asdict(p) for p in final.personas]
+
+
+def test_a_view_saves_reading_the_file_only_while_it_is_the_revision_on_disk(tmp_path: Path):
+    path = tmp_path / "atelier.yaml"
+    view = save_workshop(WS, path)
+    submit_edit(path, FieldEdit("P1", "story", WS.persona("P1").story, "Par un autre", by="CCAS"))
+    saved, changed = submit_edit(path, FieldEdit("P2", "story", WS.persona("P2").story, "Le mien", by="Accueil"),
+                                 view=view)  # an outdated view: the file as it is now is edited
+    assert changed and saved.persona("P1").story == "Par un autre" and saved.persona("P2").story == "Le mien"
+    assert load_workshop(path).persona("P1").story == "Par un autre"
