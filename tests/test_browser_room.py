@@ -90,6 +90,23 @@ def _status(url: str, cookie: str | None = None) -> int:
         return exc.code
 
 
+def _websocket_status(url: str, cookie: str | None = None) -> int:
+    """The HTTP status of a websocket handshake on Streamlit's live connection."""
+    import http.client
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    headers = {"Connection": "Upgrade", "Upgrade": "websocket", "Sec-WebSocket-Version": "13",
+               "Sec-WebSocket-Key": "dGhlIHNhbXBsZSBub25jZQ=="}
+    if cookie:
+        headers["Cookie"] = cookie
+    connection.request("GET", "/_stcore/stream", headers=headers)
+    status = connection.getresponse().status
+    connection.close()
+    return status
+
+
 def test_with_an_access_code_nothing_leaves_without_it_and_the_facilitator_is_never_locked_out(
         tmp_path, small_sample_dir, built_workshop_file) -> None:  # noqa: F811
     from playwright.sync_api import expect, sync_playwright
@@ -137,6 +154,8 @@ def test_with_an_access_code_nothing_leaves_without_it_and_the_facilitator_is_ne
         assert _status(link, pass_cookie) == 200
         assert _status(link) == 403
         assert _status(f"{url}/_stcore/host-config") == 403
+        assert _websocket_status(url) == 403
+        assert _websocket_status(url, pass_cookie) == 101  # the live connection opens with the pass
         _shot(facilitator, "room-facilitator-export")
         browser.close()
 
