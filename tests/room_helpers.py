@@ -221,5 +221,19 @@ class Participant:
         one(self.page.locator(f".st-key-w_field_{slug(pid)}_{slug(field_name)}").get_by_role(
             "button", name=label, exact=True)).click()
 
+    def click_until(self, pid: str, field_name: str, label: str, done: Any, *, tries: int = 3) -> int:
+        """Click a button of a field's box until ``done()`` holds (a person clicks again when nothing
+        happened); returns the clicks it took (printed when more than one, so a run shows them)."""
+        for attempt in range(1, tries + 1):
+            self.click_in(pid, field_name, label)
+            deadline = time.monotonic() + 10
+            while time.monotonic() < deadline:
+                if done():
+                    if attempt > 1:
+                        print(f"{self.service}: '{label}' took {attempt} clicks")
+                    return attempt
+                self.page.wait_for_timeout(100)
+        raise AssertionError(f"{self.service}: '{label}' had no effect after {tries} clicks")
+
     def notice(self, pid: str, field_name: str) -> Any:
         return self.page.locator(f".st-key-w_incoming_{slug(pid)}_{slug(field_name)}")

@@ -129,7 +129,7 @@ def _session(expected: Expected, a: Participant, b: Participant, screen: Partici
         expect(later.notice(p4, "quote")).to_contain_text(f"{first.service} a modifié ce champ")
         expect(later.notice(p4, "quote")).to_contain_text("n'a pas été enregistré")
         assert later.typing_box(p4, "quote").input_value() == refused
-        later.click_in(p4, "quote", "Garder mon texte")
+        later.click_until(p4, "quote", "Garder mon texte", lambda: later.notice(p4, "quote").count() == 0)
         later.idle()
         later.save(p4, "quote")
         expected.made(later.service, "set", p4, "quote", refused)
