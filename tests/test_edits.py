@@ -161,7 +161,7 @@ def test_no_interleaving_of_sessions_records_an_edit_nobody_made(tmp_path_factor
                 (redo if kind == "undo" else history).append((history if kind == "undo" else redo).pop())
             else:
                 _, _, keep, other = action
-                saved = edit_from_view(path, view, lambda ws: op.merge(ws, keep, other, features=FEATURES), by=who)
+                saved = edit_from_view(path, view, lambda ws, keep=keep, other=other: op.merge(ws, keep, other, features=FEATURES), by=who)
                 history.append(_sig(saved.history[-1]))
                 redo.clear()
             views[who] = saved
