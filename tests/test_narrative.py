@@ -54,7 +54,7 @@ def test_draft_from_archetype_and_data_in_french():
     p = persona(avoidable_share=0.42, avoidable_per_year=1234.0, contacts_per_person=3.0,
                 channel_mix={"phone": 0.6, "counter": 0.3, "web": 0.1}, repeat_rate=0.2)
     draft = draft_narrative(p, ARCHETYPES["poorly_informed"], "fr")
-    assert set(draft) == {"story", "goals", "frustrations", "needs", "levers"}
+    assert set(draft) == {"story", "goals", "frustrations", "needs", "levers", "dos", "donts"}
     assert draft["story"].startswith(french_typography(ARCHETYPES["poorly_informed"].narrative["fr"]["story"]))
     assert f"42{NNBSP}% de ses contacts portent sur une démarche disponible en ligne" in draft["story"]
     assert f"1{NNBSP}234 contacts par an" in draft["story"]
