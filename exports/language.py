@@ -68,10 +68,16 @@ def drafted_name(ws: Workshop, persona: Persona, lang: str) -> str | None:
     documents never make up names of their own. A " (2)" the build added to tell two equal names
     apart is kept.
     """
-    from personas.archetypes import fallback_name, workshop_typology
-
     if "name" in typed_fields(ws, persona.id):
         return None
+    return name_in(ws, persona, lang)
+
+
+def name_in(ws: Workshop, persona: Persona, lang: str) -> str | None:
+    """``persona.name`` in ``lang`` when it reads as the toolkit's name for this persona (see
+    :func:`drafted_name`, which also asks whether people typed it), else None."""
+    from personas.archetypes import fallback_name, workshop_typology
+
     base, suffix = _SUFFIX.match(persona.name).groups()
     suffix = suffix or ""
     typology = workshop_typology(ws.settings)

@@ -80,13 +80,29 @@ def sureness_sentences(ws: Workshop, lang: str, t: Translator) -> list[str]:
     return [*structure_lines(ws, lang), stability_counts(ws, lang, t), t("method.plain.prevalence")]
 
 
-def _entry_names(entry: dict[str, Any]) -> dict[str, str]:
-    """The names personas had when an edit was made (before it, else after it)."""
+def _names_at(entry: dict[str, Any], ws: Workshop, lang: str, typed: set[str]) -> dict[str, str]:
+    """The names personas had when an edit was made (before it, else after it), in ``lang`` when the
+    name was still the toolkit's (no rename before this edit: ``typed`` holds the renamed ids)."""
+    from dataclasses import replace
+
+    from personas.model import Persona
+
+    from .language import name_in
+
+    current = {p.id: p for p in ws.personas}
     names: dict[str, str] = {}
     for side in ("after", "before"):
         for item in (entry.get(side) or {}).get("personas") or []:
-            if isinstance(item, dict) and isinstance(item.get("name"), str) and item.get("id"):
-                names[str(item["id"])] = item["name"]
+            if not (isinstance(item, dict) and isinstance(item.get("name"), str) and item.get("id")):
+                continue
+            pid, name = str(item["id"]), item["name"]
+            if pid not in typed and lang != ws.lang:
+                try:
+                    persona = replace(current[pid], name=name) if pid in current else Persona.from_dict(item)
+                    name = name_in(ws, persona, lang) or name
+                except (TypeError, ValueError, KeyError):  # a partial or hand-edited entry: the name as it is
+                    pass
+            names[pid] = name
     return names
 
 
@@ -94,7 +110,8 @@ def history_rows(ws: Workshop, lang: str, t: Translator, shown: dict[str, str] |
     """What the workgroup changed, oldest first, one line per edit, with its date.
 
     A persona is named as it was at that edit (a rename reads "X renamed “Y”", a merge names the
-    persona that went), else as the document names it now (``shown``: id -> name).
+    persona that went; a name the toolkit gave in the document's language), else as the document
+    names it now (``shown``: id -> name).
     """
     current = {p.id: p.name for p in ws.personas}
     current.update(shown or {})
@@ -104,12 +121,20 @@ def history_rows(ws: Workshop, lang: str, t: Translator, shown: dict[str, str] |
         name = names.get(pid) or current.get(pid)
         return f"{name} ({pid})" if name else pid
 
+    typed: set[str] = set()
+    for entry in ws.history[:-MAX_HISTORY]:
+        if isinstance(entry, dict) and entry.get("op") == "rename":
+            typed.add(str((entry.get("args") or {}).get("persona")))
     rows = []
     for entry in ws.history[-MAX_HISTORY:]:
         op, args = str(entry.get("op") or ""), entry.get("args") or {}
-        before = {str(p.get("id")): p.get("name") for p in (entry.get("before") or {}).get("personas") or []
+        at_edit = _names_at(entry, ws, lang, typed)
+        before = {str(p.get("id")): at_edit.get(str(p.get("id")), p.get("name"))
+                  for p in (entry.get("before") or {}).get("personas") or []
                   if isinstance(p, dict) and isinstance(p.get("name"), str)}
-        at_edit = {**_entry_names(entry), **before}
+        at_edit.update(before)
+        if op == "rename":
+            typed.add(str(args.get("persona")))
         key = f"history.{op}"
         if op == "validate":
             key += ".yes" if args.get("validated") else ".no"

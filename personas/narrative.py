@@ -211,16 +211,21 @@ def fold(text: str) -> str:
     return " ".join(plain.replace("\u2019", "'").casefold().split())
 
 
+def _phrases(words: Iterable[str]) -> re.Pattern[str] | None:
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, folded)) + r")(?![\w])") if folded else None
+
+
 @lru_cache(maxsize=1)
-def _claims() -> tuple[tuple[str, frozenset[str], re.Pattern[str], tuple[tuple[str, ...], ...]], ...]:
-    """The rules of narrative_rules.yaml: (name, kinds, cue pattern, conditions)."""
+def _claims() -> tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | None,
+                             tuple[tuple[str, ...], ...]], ...]:
+    """The rules of narrative_rules.yaml: (name, kinds, cue pattern, facts set aside, conditions)."""
     data = yaml.safe_load(_RULES.read_text(encoding="utf-8")) or {}
     out = []
     for name, rule in (data.get("rules") or {}).items():
-        cues = sorted({fold(c) for c in rule.get("cues") or []}, key=len, reverse=True)
-        pattern = re.compile(r"(?<![\w'])(?:" + "|".join(re.escape(c) for c in cues) + r")(?![\w])")
         conditions = tuple((kind, *map(str, spec)) for item in rule.get("all") or [] for kind, spec in item.items())
-        out.append((str(name), frozenset(rule.get("kinds") or ()), pattern, conditions))
+        out.append((str(name), frozenset(rule.get("kinds") or ()), _phrases(rule.get("cues") or []),
+                    _phrases(rule.get("unless") or []), conditions))
     return tuple(out)
 
 
@@ -247,8 +252,11 @@ def contradiction(text: str, persona: Persona, kind: str) -> str | None:
     that says "I can't manage without help" is not chosen for an autonomous one
     (see narrative_rules.yaml)."""
     folded = fold(text)
-    for name, kinds, pattern, conditions in _claims():
-        if kind in kinds and pattern.search(folded) and not all(_holds(c, persona) for c in conditions):
+    for name, kinds, pattern, facts, conditions in _claims():
+        if kind not in kinds or pattern is None:
+            continue
+        said = facts.sub(" ", folded) if facts is not None else folded
+        if pattern.search(said) and not all(_holds(c, persona) for c in conditions):
             return name
     return None
 
