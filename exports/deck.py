@@ -40,7 +40,7 @@ BODY = 18               # every text on a slide: the smallest size legible proje
 HEADING = 20
 QUOTE = 20
 TITLE = 30
-CHAR_EM = 0.47          # Calibri's (and Carlito's) average character in French or English text, in em
+CHAR_EM = 0.44          # Calibri's (and Carlito's) average character in French or English text, in em
 LINE_EM = 1.2
 WRAP_SLACK = 0.92       # words do not fill a line to the last character
 PARAGRAPH_GAP = 6       # points after a paragraph
@@ -315,6 +315,25 @@ def _row_height(values: list[str], width: float) -> float:
     return max(lines_of(v, width * share - 0.2, BODY) for v, share in zip(values, TABLE_COLUMNS)) * BODY * LINE_EM / 72 + 0.16
 
 
+def _table_pages(rows: list[list[str]], width: float, room: float) -> list[list[list[str]]]:
+    """The rows on as few slides as they fit, shared out evenly (not nine rows and a lone tenth)."""
+    def fill(most: int) -> list[list[list[str]]]:
+        pages: list[list[list[str]]] = [[]]
+        used = 0.0
+        for row in rows:
+            need = _row_height(row, width)
+            if pages[-1] and (used + need > room or len(pages[-1]) >= most):
+                pages.append([])
+                used = 0.0
+            pages[-1].append(row)
+            used += need
+        return pages
+
+    pages = fill(len(rows))
+    even = fill(math.ceil(len(rows) / len(pages)))
+    return even if len(even) == len(pages) else pages
+
+
 def _overview_table(prs, doc: dict[str, Any], theme: Theme) -> None:
     """The key figures, one row per persona, on as many slides as the rows need (names whole)."""
     from pptx.util import Pt
@@ -327,15 +346,7 @@ def _overview_table(prs, doc: dict[str, Any], theme: Theme) -> None:
     title = t("overview.key_figures")
     top = 0.3 + title_height(f"{title} (9/9)") + 0.1
     room = HEIGHT_IN - top - 0.3 - _row_height(headers, width)
-    pages: list[list[list[str]]] = [[]]
-    used = 0.0
-    for row in rows:
-        need = _row_height(row, width)
-        if pages[-1] and used + need > room:
-            pages.append([])
-            used = 0.0
-        pages[-1].append(row)
-        used += need
+    pages = _table_pages(rows, width, room)
     for number, page in enumerate(pages, start=1):
         slide = _slide(prs)
         y = _title(slide, title if len(pages) == 1 else t("deck.page", title=title, i=number, n=len(pages)),
@@ -459,36 +470,47 @@ def _persona_slides(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Them
         label_w, bar_w = 2.7, 1.1
         title = t("deck.figures_of", name=sheet["name"])
         top = 0.3 + title_height(title) + 0.1
-        room = HEIGHT_IN - top - 0.3 - 0.45
+        room = HEIGHT_IN - top - 0.3
         parts: list[list[tuple[str, float, str]]] = [[]]
         for meter in meters:                          # meters in as many columns as they need
-            if parts[-1] and _meters_height(parts[-1] + [meter], label_w) > room:
+            if parts[-1] and _meters_height(parts[-1] + [meter], label_w) > room - 0.65:   # under its heading
                 parts.append([])
             parts[-1].append(meter)
         journey = [(f"{r['topic']} — {r['share_text']}" + (f" · {r['channels']}" if r["channels"] else ""),
                     {"bullet": True, "lang": doc["workshop_lang"] if r["own_words"] and sheet["journey_lang"] else lang})
                    for r in sheet["journey"]]
-        right: list[tuple[str, Any]] = [("channels", channels)] if channels else []
-        if journey:
-            right.append(("journey", journey))
-        columns = [("traits", p) for p in parts if p] + right
+        heading_h = 0.45
+        blocks = [("traits", p) for p in parts if p] + ([("channels", channels)] if channels else [])
+        blocks += [("journey", journey)] if journey else []
+        columns: list[list[tuple[str, Any]]] = []
+        used = 0.0
+        for kind, content in blocks:                  # each block whole, a column filled before the next
+            height = heading_h + 0.2 + (height_of(content, 6.0) if kind == "journey"
+                                        else _meters_height(content, label_w if kind == "traits" else 2.4))
+            if not columns or used + height > room:
+                columns.append([])
+                used = 0.0
+            columns[-1].append((kind, content))
+            used += height
         pages = math.ceil(len(columns) / 2)
         for start in range(0, len(columns), 2):
             slide = _slide(prs)
             shown = title if pages == 1 else t("deck.page", title=title, i=start // 2 + 1, n=pages)
-            y = _title(slide, shown, theme, sheet["name_lang"] or lang)
-            for j, (kind, content) in enumerate(columns[start:start + 2]):
-                x = MARGIN + j * 6.35
-                key = {"traits": "sheet.traits", "channels": "sheet.channels", "journey": "sheet.journey"}[kind]
-                heading = t(key) + (" " + t("deck.continued") if kind == "traits" and content is not parts[0] else "")
-                _text(slide, x, y, 6.0, 0.4, [_heading(heading, primary, t)])
-                if kind == "journey":
-                    _text(slide, x, y + 0.45, 6.0, height_of(content, 6.0), content)
-                else:
-                    traits = kind == "traits"
-                    _bars(slide, content, theme.primary if traits else theme.accent, x, y + 0.45,
-                          label_w=label_w if traits else 2.4, bar_w=bar_w if traits else 1.9,
-                          value_w=2.3 if traits else 1.2)
+            y0 = _title(slide, shown, theme, sheet["name_lang"] or lang)
+            for j, column in enumerate(columns[start:start + 2]):
+                x, y = MARGIN + j * 6.35, y0
+                for kind, content in column:
+                    key = {"traits": "sheet.traits", "channels": "sheet.channels", "journey": "sheet.journey"}[kind]
+                    heading = t(key) + (" " + t("deck.continued") if kind == "traits" and content is not parts[0] else "")
+                    _text(slide, x, y, 6.0, 0.4, [_heading(heading, primary, t)])
+                    if kind == "journey":
+                        _text(slide, x, y + heading_h, 6.0, height_of(content, 6.0), content)
+                        y += heading_h + height_of(content, 6.0) + 0.2
+                    else:
+                        traits = kind == "traits"
+                        y = _bars(slide, content, theme.primary if traits else theme.accent, x, y + heading_h,
+                                  label_w=label_w if traits else 2.4, bar_w=bar_w if traits else 1.9,
+                                  value_w=2.3 if traits else 1.2) + 0.2
             _notes(slide, notes)
 
     # 3. Their words: the story, goals, frustrations, needs, levers, the front-line card, the notes.

@@ -77,7 +77,8 @@ def stability_counts(ws: Workshop, lang: str, t: Translator) -> str:
 
 
 def sureness_sentences(ws: Workshop, lang: str, t: Translator) -> list[str]:
-    return [*structure_lines(ws, lang), stability_counts(ws, lang, t), t("method.plain.prevalence")]
+    """The verdict (the typology is said with how the profiles were made), the readings, prevalence."""
+    return [*structure_lines(ws, lang, typology=False), stability_counts(ws, lang, t), t("method.plain.prevalence")]
 
 
 def _names_at(entry: dict[str, Any], ws: Workshop, lang: str, typed: set[str]) -> dict[str, str]:
@@ -182,9 +183,11 @@ def feature_name(name: str, ws: Workshop, lang: str, t: Translator, traits: dict
         return traits.get(dim) or (t(f"trait.{dim}") if t.has(f"trait.{dim}") else dim)
     if t.has(f"feature.{name}"):
         return t(f"feature.{name}")
-    if name.startswith("contacts_") and t.has(f"channel.{name[9:]}"):
-        return t("feature.contacts_channel", channel=t(f"channel.{name[9:]}").lower() if lang == "fr"
-                 else t(f"channel.{name[9:]}"))
+    for prefix in ("contacts_", "share_"):
+        channel = name[len(prefix):]
+        if name.startswith(prefix) and t.has(f"channel.{channel}"):
+            words = t(f"channel.{channel}").lower() if lang == "fr" else t(f"channel.{channel}")
+            return t(f"feature.{prefix}channel", channel=words)
     column, _, level = name.partition("=")
     spec = ((ws.codebook or {}).get("columns") or {}).get(column)
     label = spec.get("label") if isinstance(spec, dict) else None

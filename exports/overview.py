@@ -42,13 +42,13 @@ def document_title(ws: Workshop, t: Translator, lang: str, theme: Theme, title: 
     return t("doc.title_dated", date=day)
 
 
-def structure_lines(ws: Workshop, lang: str) -> list[str]:
+def structure_lines(ws: Workshop, lang: str, *, typology: bool = True) -> list[str]:
     """The verdict on the groups and the figures behind it, as the command line says them, in the
-    document's typography ("" lines in older workshops, which have no verdict)."""
+    document's typography (no line in older workshops, which have no verdict)."""
     from personas.narrative import french_typography
     from personas.structure import structure_words
 
-    lines = structure_words(ws, lang)
+    lines = structure_words(ws, lang, typology=typology)
     return [french_typography(line) for line in lines] if lang == "fr" else lines
 
 

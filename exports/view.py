@@ -67,11 +67,13 @@ class Layout:
 A4 = Layout(tiers=((9.5, 58, 50), (8.5, 65, 56), (7.5, 74, 63)), name_line_mm=8.8, long_name_chars=38,
             long_name_line_mm=6.5, quote_chars=62, quote_line_mm=5.4, validation_chars=70, validation_line_mm=4.6,
             steward_chars=76, steward_line_mm=4.2)
-#: The A3 poster (poster.css): two text columns of 86 mm beside the figures; lines count both.
-A3 = Layout(tiers=((13.0, 34, 100), (12.0, 37, 108), (11.0, 40, 118)), name_line_mm=12.5, long_name_chars=40,
+#: The A3 poster (poster.css): three columns of 82 mm under the header, the figures first; a tier's
+#: characters and lines are one column's.
+A3 = Layout(tiers=((13.0, 32, 55), (12.0, 35, 60), (11.0, 38, 65)), name_line_mm=12.5, long_name_chars=40,
             long_name_line_mm=9.5, quote_chars=70, quote_line_mm=7.2, validation_chars=90, validation_line_mm=6.0,
             steward_chars=95, steward_line_mm=5.6)
 LAYOUTS = {"a4": A4, "a3": A3}
+POSTER_COLUMNS = 3
 HEADING_LINES = 2.0
 PT_MM = 0.3528
 LINE_HEIGHT = 1.3
@@ -130,6 +132,68 @@ def fit_sections(sections: list[Section], reserved_mm: float = 0.0, layout: Layo
         if _lines(sections, chars) <= lines - reserved_mm / (size * PT_MM * LINE_HEIGHT):
             return size, True
     return layout.tiers[-1][0], False
+
+
+def _lines_of(text: str, chars: float) -> int:
+    return max(1, math.ceil(len(text) / max(1.0, chars)))
+
+
+def _figure_lines(sheet: dict[str, Any], key: str, chars: int) -> float:
+    """Lines a block of the figures takes in a poster column (poster.css sizes, 0.92 em lists)."""
+    wide = chars / 0.92
+    if key == "traits":
+        return HEADING_LINES + sum(_lines_of(m["label"], wide) + 1.2 for m in sheet["traits"])
+    if key == "channels":
+        return HEADING_LINES + (1.7 * len(sheet["channels"]) if sheet["channels"] else 1)
+    if key == "journey":
+        return HEADING_LINES + sum(_lines_of(f"{r['topic']} {r['share_text']} · {r['channels']}", wide - 3) + 0.3
+                                   for r in sheet["journey"])
+    if key == "descriptors":
+        return HEADING_LINES + sum(_lines_of(d["label"], wide) + _lines_of(d["value"], wide) + 0.3
+                                   for d in sheet["descriptors"])
+    if key == "avoidable":
+        return HEADING_LINES + _lines_of(f"{sheet['avoidable_text']}, {sheet['avoidable_volume']}.", chars)
+    if key == "small":
+        return 6.0
+    evidence = [sheet["evidence_n"], f"{sheet['stability_text']} {sheet['stability_reading']}",
+                sheet["prevalence_text"] + " ".join(sheet["defining"]), *sheet["not_recomputed"]]
+    return HEADING_LINES + 2 + sum(_lines_of(p, wide * 0.9) + 0.4 for p in evidence)
+
+
+def figure_blocks(sheet: dict[str, Any]) -> list[str]:
+    """The figures column's blocks, in order (a small group shows a notice and its evidence only)."""
+    if sheet["small"]:
+        return ["small", "evidence"]
+    keys = ["traits"] if sheet["traits"] else []
+    keys.append("channels")
+    keys += [k for k in ("journey", "descriptors") if sheet[k]]
+    keys += ["avoidable"] if sheet["has_contacts"] else []
+    return [*keys, "evidence"]
+
+
+def poster_columns(sheet: dict[str, Any], reserved_mm: float, layout: Layout = A3) -> tuple[float, bool, list]:
+    """The poster's size of type and its three columns: the figures' blocks, then the texts', each
+    block whole in one column, the columns about as tall as each other. Returns (font size, whether
+    it holds on the page, columns of ("figure", key) or ("text", section index))."""
+    blocks = [("figure", key) for key in figure_blocks(sheet)]
+    blocks += [("text", i) for i, section in enumerate(sheet["sections"]) if section.items]
+    for size, chars, lines in layout.tiers:
+        room = lines - reserved_mm / (size * PT_MM * LINE_HEIGHT)
+        heights = [_figure_lines(sheet, ref, chars) if kind == "figure" else _lines([sheet["sections"][ref]], chars)
+                   for kind, ref in blocks]
+        target = max(sum(heights) / POSTER_COLUMNS, max(heights, default=0))
+        columns: list[list] = [[]]
+        used = 0.0
+        for block, height in zip(blocks, heights):
+            if columns[-1] and used + height > target * 1.08 and len(columns) < POSTER_COLUMNS:
+                columns.append([])
+                used = 0.0
+            columns[-1].append(block)
+            used += height
+        tallest = max(sum(h for b, h in zip(blocks, heights) if b in column) for column in columns)
+        if tallest <= room or size == layout.tiers[-1][0]:
+            return size, tallest <= room, columns
+    raise AssertionError("unreachable: the last tier always returns")
 
 
 # ---------------------------------------------------------------- one persona
@@ -287,7 +351,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     name = one_line(persona.name)
     owner, version = one_line(getattr(persona, "owner", "")), version_text(ws, persona, lang, t)
     header_mm = header_extra_mm(name, quote, said_line, layout, f"{t('sheet.owner')} {owner} · {version}")
-    font_size, fits = fit_sections(sections, header_mm, layout) if fit else (layout.tiers[0][0], True)
+    font_size, fits = fit_sections(sections, header_mm, A4) if fit else (A4.tiers[0][0], True)
     sheet = {
         "id": persona.id, "name": name, "full_name": name, "name_long": len(name) > 32,
         "name_lang": langs.get("name", ""),
@@ -318,6 +382,9 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         fit_meters(sheet, header_mm)
     else:  # the screen, Markdown and the poster have room for every meter
         sheet["all_traits"] = list(sheet["traits"])
+    sheet["figure_blocks"] = figure_blocks(sheet)
+    if layout is not A4:
+        sheet["font_size"], sheet["fits"], sheet["columns"] = poster_columns(sheet, header_mm, layout)
     return sheet
 
 

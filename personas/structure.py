@@ -35,6 +35,7 @@ class Structure:
     imposed: bool                        # the number of profiles was asked for, not chosen
     edited: bool                         # a merge, split or move changed the groups since
     evidence: dict[str, Any] = field(default_factory=dict)   # validity, null_validity, stability, stability_min
+    requested: int | None = None         # the number asked for (a small group may have been merged since)
 
 
 def _edited(ws: Workshop) -> bool:
@@ -50,8 +51,10 @@ def workshop_structure(ws: Workshop) -> Structure:
     found = int(found) if isinstance(found, (int, float)) and not isinstance(found, bool) else None
     requested = settings.get("k_requested")
     imposed = isinstance(requested, int) and not isinstance(requested, bool)
+    requested = requested if imposed else None
     edited = _edited(ws)
-    out = Structure(verdict=built, k=len(ws.personas), k_found=found, imposed=imposed, edited=edited,
+    out = Structure(verdict=built, k=len(ws.personas), k_found=found, imposed=imposed, requested=requested,
+                    edited=edited,
                     evidence={k: evidence.get(k) for k in ("validity", "null_validity", "stability", "stability_min")})
     if not edited or built is None:
         return out
@@ -70,11 +73,12 @@ def _figure(value: Any, lang: str) -> str:
     return "-" if value is None else format_number(float(value), lang, 2)
 
 
-def structure_words(source: Workshop | dict[str, Any], lang: str = "fr") -> list[str]:
+def structure_words(source: Workshop | dict[str, Any], lang: str = "fr", *, typology: bool = True) -> list[str]:
     """The verdict sentence and the figures behind it, in ``lang`` (empty for a file without a verdict).
 
     ``source`` is the workshop (the verdict on its personas now) or, for a workshop just built, its
-    settings.
+    settings. ``typology=False`` leaves out which typology named the personas (a page that says it
+    elsewhere).
     """
     ws = source if isinstance(source, Workshop) else Workshop(title="", personas=[], assignments={},
                                                                settings=dict(source or {}))
@@ -95,9 +99,8 @@ def structure_words(source: Workshop | dict[str, Any], lang: str = "fr") -> list
                        stability_min=figures["stability_min"], validity=figures["validity"],
                        reference=figures["null_validity"], found=found.k_found or "?"))
     if found.imposed:
-        lines.append(t("structure.imposed", k=found.k_found or k))
-    lines += typology_words(ws, t)
-    return lines
+        lines.append(t("structure.imposed", k=found.requested))
+    return lines + (typology_words(ws, t) if typology else [])
 
 
 def typology_words(ws: Workshop, t: Translator) -> list[str]:

@@ -146,9 +146,11 @@ def test_a3_is_a_poster_layout_with_larger_type_and_nothing_cut():
     ws = long_notes_workshop()
     ws.personas = ws.personas[:2]
     page = exports.render_html(ws, paper="a3")
-    assert "size: A3" in page and "columns: 2" in page and 'class="paper-a3"' in page
+    assert "size: A3" in page and 'class="paper-a3"' in page
+    assert page.count('<section class="pcol') == 3 * len(ws.personas)        # three columns a poster
     doc = view.document_view(ws, paper="a3")
     assert all(s["font_size"] >= view.A3.tiers[-1][0] > view.A4.tiers[0][0] for s in doc["sheets"])
+    assert doc["sheets"][0]["fits"] and not doc["sheets"][1]["fits"]           # eight long notes flow on
     reader = pypdf.PdfReader(io.BytesIO(exports.render_pdf(page, paper="a3")))
     for pdf_page in reader.pages:
         assert (round(float(pdf_page.mediabox.width), 1), round(float(pdf_page.mediabox.height), 1)) == (841.9, 1190.6)
