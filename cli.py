@@ -380,76 +380,17 @@ workshop_arg = click.argument("workshop", type=click.Path(path_type=Path, dir_ok
 
 @main.command()
 @workshop_arg
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of what is printed (default: the language of messages).")
 @domain_errors
-def show(workshop: Path) -> None:
+def show(workshop: Path, lang: str | None) -> None:
     """Print the personas, their evidence and the table of k tried."""
+    from exports.terminal import summary_lines
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
-    settings = ws.settings
-    click.echo(f"{ws.title}  ({len(ws.assignments)} respondents, revision {ws.revision})")
-    click.echo(f"method={settings.get('method')} k={settings.get('k')} seed={settings.get('seed')}")
-    click.echo("")
-    lines = _persona_table(ws, evidence=True)
-    click.echo(lines[0])
-    for p, line in zip(ws.personas, lines[1:]):
+    for line in summary_lines(ws, message_language(lang)):
         click.echo(line)
-        for note in p.notes:
-            click.echo(f"        [{note.service}] {note.text}")
-    _print_descriptors(ws)
-    _print_structure(ws)
-    if ws.k_table:
-        click.echo("")
-        click.echo("k table:")
-        keys = [key for key in K_TABLE_COLUMNS if key in ws.k_table[0]]
-        header = [K_TABLE_COLUMNS[key] for key in keys]
-        widths = [max(len(h), 6) for h in header]
-        click.echo("  " + "k".rjust(3) + "".join(f"  {h:>{w}}" for h, w in zip(header, widths)))
-        for row in ws.k_table:
-            cells = "".join(f"  {_cell(row.get(key)):>{w}}" for key, w in zip(keys, widths))
-            click.echo(f"  {row.get('k'):>3}{cells}")
-    if ws.history:
-        click.echo("")
-        click.echo(f"{len(ws.history)} edit(s) in the history, {len(ws.redo)} to redo")
-
-
-#: The k table as ``show`` prints it: column of the workshop file -> header.
-K_TABLE_COLUMNS = {
-    "validity": "silhouette", "null_validity": "reference", "gap": "gap", "gap_sd": "gap_sd",
-    "stability": "stab_mean", "stability_min": "stab_min", "prediction_strength": "pred_strength",
-    "recommended": "chosen",
-}
-
-
-def _print_descriptors(ws: Any) -> None:
-    """Each persona's descriptors (age, gender, district...) beside the whole sample: the largest
-    category, or the median, with the sample's figure in brackets."""
-    shown = [p for p in ws.personas if p.descriptors and p.size >= ws.min_group_size]
-    if not shown:
-        return
-    click.echo("")
-    click.echo("descriptors (persona vs whole sample):")
-    for p in shown:
-        parts = []
-        for item in p.descriptors.values():
-            label = item["label"].get(ws.lang) or item["label"].get("fr", "")
-            if item["kind"] == "numeric":
-                mine, everyone = item["persona"].get("median"), item["sample"].get("median")
-                parts.append(f"{label} median {'-' if mine is None else f'{mine:g}'} "
-                             f"({'-' if everyone is None else f'{everyone:g}'})")
-            elif item["persona"]:
-                top = max(sorted(item["persona"]), key=lambda c: item["persona"][c])
-                parts.append(f"{label}: {top} {item['persona'][top] * 100:.0f}% "
-                             f"({item['sample'].get(top, 0.0) * 100:.0f}%)")
-        click.echo(f"  {p.id}  " + "; ".join(parts))
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "*" if value else ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return "-" if value is None else str(value)
 
 
 @main.group(cls=_Group)
@@ -608,18 +549,23 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 @click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Branding YAML: organisation, colours, logo.")
 @click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
-              help="Page size of pdf and png: a3 makes wall posters (one persona a page, type scaled up).")
+              help="Page size of pdf, html and png: a3 makes wall posters (one persona a page, larger type).")
 @click.option("--title", default=None, help="Document title (default: the theme's organisation and the date).")
+@click.option("--sep", type=click.Choice([",", ";", "tab"]), default=None,
+              help="CSV separator (default: ';' for a French document, as French Excel reads it; ',' in English).")
+@click.option("--csv-headers", "headers", type=click.Choice(["keys", "words"]), default="keys", show_default=True,
+              help="CSV header: the contract's keys (respondent_id, ...) or words in the document's language.")
 @domain_errors
 def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None, paper: str,
-           title: str | None) -> None:
-    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) or the workshop (YAML)."""
+           title: str | None, sep: str | None, headers: str) -> None:
+    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages and their alternative texts), the
+    assignments (CSV) or the workshop (YAML)."""
     from exports import load_theme, write_export
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
     written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None, paper=paper,
-                           title=title)
+                           title=title, sep=sep, headers=headers)
     for path in written:
         click.echo(str(path))
 

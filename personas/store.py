@@ -239,6 +239,7 @@ _PERSONA_TYPES: dict[str, str] = {
     "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER, "prevalence_sample": _INT,
     "descriptors": _MAP, "not_recomputed": _TEXTS, "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
+    "dos": _TEXTS, "donts": _TEXTS, "owner": _TEXT, "journey": _MAPS,
     "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS,
 }
 _WORKSHOP_TYPES: dict[str, str] = {
@@ -248,6 +249,8 @@ _WORKSHOP_TYPES: dict[str, str] = {
     "history": _MAPS, "redo": _MAPS,
 }
 _NOTE_TYPES = {"id": _TEXT, "service": _TEXT, "text": _TEXT, "created": _TEXT}
+#: A row of a persona's journey: contacts about a topic through a channel (counts, never people).
+_JOURNEY_TYPES = {"topic": _TEXT, "channel": _TEXT, "contacts": _INT}
 
 if set(_PERSONA_TYPES) != {f.name for f in fields(Persona)} or set(_WORKSHOP_TYPES) != {
     f.name for f in fields(Workshop)
@@ -316,6 +319,14 @@ def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: 
     return out
 
 
+def _check_journey_row(row: dict[str, Any], where: str, file: str | None) -> dict[str, Any]:
+    checked = _check_fields(row, _JOURNEY_TYPES, where, file, tuple(_JOURNEY_TYPES))
+    if checked["contacts"] < 0:
+        raise WorkshopFileError(f"{where}: a count of contacts is negative", file=file,
+                                expected="a whole number >= 0", found=checked["contacts"])
+    return checked
+
+
 def persona_problems(ws: Workshop) -> list[str]:
     """Fields of the workshop's personas that a workshop file could not hold (wrong types)."""
     problems = []
@@ -325,6 +336,8 @@ def persona_problems(ws: Workshop) -> list[str]:
             _check_fields(data, _PERSONA_TYPES, f"personas[{index}]", None, ("id", "name"))
             for n_index, note in enumerate(data["notes"]):
                 _check_fields(note, _NOTE_TYPES, f"personas[{index}].notes[{n_index}]", None, tuple(_NOTE_TYPES))
+            for j_index, row in enumerate(data["journey"]):
+                _check_journey_row(row, f"personas[{index}].journey[{j_index}]", None)
         except WorkshopFileError as exc:
             problems.append(exc.message)
         except (TypeError, AttributeError) as exc:
@@ -342,6 +355,8 @@ def _validate(data: dict[str, Any], file: str | None) -> Workshop:
         for n_index, note in enumerate(persona.get("notes") or []):
             notes.append(_check_fields(note, _NOTE_TYPES, f"{where}.notes[{n_index}]", file, tuple(_NOTE_TYPES)))
         persona["notes"] = notes
+        persona["journey"] = [_check_journey_row(row, f"{where}.journey[{j_index}]", file)
+                              for j_index, row in enumerate(persona.get("journey") or [])]
         if not persona["id"]:
             raise WorkshopFileError(f"{where}: persona id is empty", file=file)
         personas.append(persona)
