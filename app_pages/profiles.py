@@ -162,7 +162,7 @@ def _structure(ws: Any, lang: str) -> None:
     """The structure verdict in words: clear, weak (regions of a continuum) or none."""
     from personas.structure import structure_words
 
-    lines = structure_words(ws.settings or {}, lang)
+    lines = structure_words(ws, lang)  # on the personas as they are now, edits included
     if not lines:
         return
     show = st.warning if ws.settings.get("structure") != "clear" else st.info

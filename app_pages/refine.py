@@ -176,6 +176,8 @@ def _card(ws: Any, persona: Any) -> None:
     with st.container(border=True, key=f"w_card_{drafts.slug(pid)}"):
         _head(persona)
         st.caption(_facts(ws, persona))
+        drafts.field(persona, "owner", t("refine.owner"), line=True,
+                     shown=t("refine.owner_is", owner=escape_md(persona.owner)) if persona.owner else t("refine.no_owner"))
         quote_col, story_col = st.columns(2)
         with quote_col:
             drafts.field(persona, "quote", t("refine.quote"))

@@ -212,3 +212,16 @@ def test_a_damaged_save_elsewhere_is_reported_once_and_the_last_good_version_sta
     assert f"### {name}" in shown(at)
     at.run()
     assert not at.error  # reported once, not at every rerun
+
+
+def test_do_s_and_don_ts_and_the_owner_are_edited_like_any_field(workshop_file):
+    at = start("refine")
+    at.selectbox(key="w_service").set_value("Accueil").run()
+    edit_field(at, "P1", "dos", "Proposer le lien par SMS\nVérifier l'adresse")
+    edit_field(at, "P1", "donts", "Renvoyer vers le site sans accompagner")
+    edit_field(at, "P1", "owner", "Mme Roux, accueil")
+    saved = load_saved(workshop_file).persona("P1")
+    assert saved.dos == ["Proposer le lien par SMS", "Vérifier l'adresse"]
+    assert saved.donts == ["Renvoyer vers le site sans accompagner"] and saved.owner == "Mme Roux, accueil"
+    assert "Responsable de la fiche : **Mme Roux, accueil**" in shown(at).replace("\\", "")
+    assert_clean(at)
