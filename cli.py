@@ -383,97 +383,17 @@ workshop_arg = click.argument("workshop", type=click.Path(path_type=Path, dir_ok
 
 @main.command()
 @workshop_arg
+@click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
+              help="Language of what is printed (default: the language of messages).")
 @domain_errors
-def show(workshop: Path) -> None:
+def show(workshop: Path, lang: str | None) -> None:
     """Print the personas, their evidence and the table of k tried."""
+    from exports.terminal import summary_lines
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
-    settings = ws.settings
-    click.echo(f"{ws.title}  ({len(ws.assignments)} respondents, revision {ws.revision})")
-    click.echo(f"method={settings.get('method')} k={settings.get('k')} seed={settings.get('seed')}")
-    click.echo("")
-    lines = _persona_table(ws, evidence=True)
-    click.echo(lines[0])
-    for p, line in zip(ws.personas, lines[1:]):
+    for line in summary_lines(ws, message_language(lang)):
         click.echo(line)
-        apart = _separation_line(p, ws.lang)
-        if apart:
-            click.echo(f"        {apart}")
-        for note in p.notes:
-            click.echo(f"        [{note.service}] {note.text}")
-    _print_descriptors(ws)
-    _print_structure(ws)
-    if ws.k_table:
-        click.echo("")
-        click.echo("k table:")
-        keys = [key for key in K_TABLE_COLUMNS if key in ws.k_table[0]]
-        header = [K_TABLE_COLUMNS[key] for key in keys]
-        widths = [max(len(h), 6) for h in header]
-        click.echo("  " + "k".rjust(3) + "".join(f"  {h:>{w}}" for h, w in zip(header, widths)))
-        for row in ws.k_table:
-            cells = "".join(f"  {_cell(row.get(key)):>{w}}" for key, w in zip(keys, widths))
-            click.echo(f"  {row.get('k'):>3}{cells}")
-    if ws.history:
-        click.echo("")
-        click.echo(f"{len(ws.history)} edit(s) in the history, {len(ws.redo)} to redo")
-
-
-#: The k table as ``show`` prints it: column of the workshop file -> header.
-K_TABLE_COLUMNS = {
-    "validity": "silhouette", "null_validity": "reference", "gap": "gap", "gap_sd": "gap_sd",
-    "stability": "stab_mean", "stability_min": "stab_min", "prediction_strength": "pred_strength",
-    "recommended": "chosen",
-}
-
-
-def _separation_line(persona: Any, lang: str) -> str:
-    """What divides a persona from its nearest: "apart from P3: Trust 72 vs 35, Phone 48% vs 12%"."""
-    found = persona.separation or {}
-    if not found.get("features"):
-        return ""
-    parts = []
-    for item in found["features"][:3]:
-        label = item["label"].get(lang) or item["label"].get("fr") or item["feature"]
-        if item["kind"] in ("trait", "item"):
-            figures = f"{item['value']:.0f} vs {item['other']:.0f}"
-        elif item["kind"] == "category" or item["feature"].startswith("share_") or item["feature"].endswith("_share"):
-            figures = f"{item['value'] * 100:.0f}% vs {item['other'] * 100:.0f}%"
-        else:
-            figures = f"{item['value']:.3g} vs {item['other']:.3g}"
-        parts.append(f"{label} {figures}")
-    return f"apart from {found['nearest']}: " + "; ".join(parts)
-
-
-def _print_descriptors(ws: Any) -> None:
-    """Each persona's descriptors (age, gender, district...) beside the whole sample: the largest
-    category, or the median, with the sample's figure in brackets."""
-    shown = [p for p in ws.personas if p.descriptors and p.size >= ws.min_group_size]
-    if not shown:
-        return
-    click.echo("")
-    click.echo("descriptors (persona vs whole sample):")
-    for p in shown:
-        parts = []
-        for item in p.descriptors.values():
-            label = item["label"].get(ws.lang) or item["label"].get("fr", "")
-            if item["kind"] == "numeric":
-                mine, everyone = item["persona"].get("median"), item["sample"].get("median")
-                parts.append(f"{label} median {'-' if mine is None else f'{mine:g}'} "
-                             f"({'-' if everyone is None else f'{everyone:g}'})")
-            elif item["persona"]:
-                top = max(sorted(item["persona"]), key=lambda c: item["persona"][c])
-                parts.append(f"{label}: {top} {item['persona'][top] * 100:.0f}% "
-                             f"({item['sample'].get(top, 0.0) * 100:.0f}%)")
-        click.echo(f"  {p.id}  " + "; ".join(parts))
-
-
-def _cell(value: Any) -> str:
-    if isinstance(value, bool):
-        return "*" if value else ""
-    if isinstance(value, float):
-        return f"{value:.3f}"
-    return "-" if value is None else str(value)
 
 
 @main.group(cls=_Group)
@@ -632,18 +552,23 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 @click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Branding YAML: organisation, colours, logo.")
 @click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
-              help="Page size of pdf and png: a3 makes wall posters (one persona a page, type scaled up).")
+              help="Page size of pdf, html and png: a3 makes wall posters (one persona a page, larger type).")
 @click.option("--title", default=None, help="Document title (default: the theme's organisation and the date).")
+@click.option("--sep", type=click.Choice([",", ";", "tab"]), default=None,
+              help="CSV separator (default: ';' for a French document, as French Excel reads it; ',' in English).")
+@click.option("--csv-headers", "headers", type=click.Choice(["keys", "words"]), default="keys", show_default=True,
+              help="CSV header: the contract's keys (respondent_id, ...) or words in the document's language.")
 @domain_errors
 def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | None, paper: str,
-           title: str | None) -> None:
-    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) or the workshop (YAML)."""
+           title: str | None, sep: str | None, headers: str) -> None:
+    """Export persona sheets (PDF, HTML, Markdown, PowerPoint, PNG pages and their alternative texts), the
+    assignments (CSV) or the workshop (YAML)."""
     from exports import load_theme, write_export
     from personas.store import load_workshop
 
     ws = load_workshop(workshop)
     written = write_export(ws, fmt, out, lang=lang, theme=load_theme(theme) if theme else None, paper=paper,
-                           title=title)
+                           title=title, sep=sep, headers=headers)
     for path in written:
         click.echo(str(path))
 
@@ -653,8 +578,13 @@ def export(workshop: Path, fmt: str, out: Path, lang: str | None, theme: Path | 
 @click.option("--port", type=click.IntRange(1, 65535), default=8501, show_default=True)
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to bind (127.0.0.1: this machine only).")
 def app(workshop: Path | None, port: int, host: str) -> None:
-    """Open the workshop app in the browser (the bundled sample when no workshop is given)."""
-    script = Path(__file__).resolve().with_name("app.py")
+    """Open the workshop app in the browser (the bundled sample when no workshop is given).
+
+    The server (``server.py``: the app behind its access code) runs as a child process that dies
+    with this one, whatever stops it: a signal is passed on and waited for, and a SIGKILL of this
+    process ends the server too (Linux), so the port is free again at once."""
+    words = _app_words()
+    script = Path(__file__).resolve().with_name("server.py")
     command = [
         sys.executable, "-m", "streamlit", "run", str(script),
         "--server.address", host, "--server.port", str(port),
@@ -662,16 +592,58 @@ def app(workshop: Path | None, port: int, host: str) -> None:
     ]
     if os.environ.get("CI") or not sys.stdout.isatty():
         command += ["--server.headless", "true"]
+    env = dict(os.environ)
     if workshop is not None:
         if not workshop.is_file():
             click.echo(f"Error: {workshop}: file not found", err=True)
             sys.exit(2)
-        command += ["--", "--workshop", str(workshop.resolve())]
-    click.echo(f"Opening http://{host}:{port} (Ctrl+C to stop)")
-    try:
-        sys.exit(subprocess.call(command))
-    except KeyboardInterrupt:
-        sys.exit(0)
+        env["PERSONA_WORKSHOP_OPEN"] = str(workshop.resolve())
+    click.echo(words("serve.opening", url=f"http://{host}:{port}"))
+    code = _serve(command, env)
+    click.echo(words("serve.stopped", port=port))
+    sys.exit(0 if code in (0, -2, -15, 130, 143) else code)
+
+
+def _app_words() -> Callable[..., str]:
+    from personas.i18n import Translator
+
+    return Translator(message_language(), Path(__file__).resolve().with_name("app_pages") / "locales")
+
+
+def _serve(command: list[str], env: dict[str, str], *, grace_s: float = 4.0) -> int:
+    """Run the server until it exits or this process is told to stop; returns its exit code.
+
+    A stop signal is passed on as SIGTERM; a server still running ``grace_s`` later is killed."""
+    import signal
+    import time
+
+    child = subprocess.Popen(command, env=env, preexec_fn=_die_with_parent if sys.platform == "linux" else None)
+    stopping: list[tuple[int, float]] = []
+
+    def stop(signum: int, _frame: Any) -> None:
+        stopping.append((signum, time.monotonic()))
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+
+    for name in ("SIGINT", "SIGTERM", "SIGHUP", "SIGQUIT"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), stop)
+    while True:
+        try:
+            code = child.wait(timeout=0.25)
+            return -stopping[0][0] if stopping else code
+        except subprocess.TimeoutExpired:
+            if stopping and time.monotonic() - stopping[0][1] > grace_s:
+                child.kill()
+
+
+def _die_with_parent() -> None:
+    """In the server process, before it starts: the kernel kills it when its parent dies, however the
+    parent died (a SIGKILL gives no chance to pass anything on)."""
+    import ctypes
+    import signal
+
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
 
 
 if __name__ == "__main__":

@@ -87,7 +87,13 @@ def escape_md(text: Any) -> str:
 
 
 def page_style() -> None:
-    """Streamlit's own file-uploader words are English: show ours instead (static CSS, no user text)."""
+    """Streamlit's own words are English: show ours instead (static CSS, no user text).
+
+    The file uploader's words by CSS; the boxes Streamlit opens itself (connection lost, page not
+    found) and its labels for screen readers by a small script that replaces a text only when it
+    is exactly one of ``locales/streamlit-words.yaml``; the hints under text boxes ("Press Enter
+    to apply") and the tables' toolbar (English tooltips) are hidden.
+    """
     drop = _css_text(state.t("data.drop_here"))
     browse = _css_text(state.t("data.browse"))
     limit = _css_text(state.t("data.limit"))
@@ -100,8 +106,57 @@ def page_style() -> None:
         f"[data-testid='stFileUploaderDropzoneInstructions'] > div > span:last-child::after{{content:'{limit}';font-size:.8rem}}"
         "[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p{font-size:0}"
         f"[data-testid='stFileUploaderDropzone'] button [data-testid='stMarkdownContainer'] p::after{{content:'{browse}';font-size:1rem}}"
+        "[data-testid='InputInstructions'],[data-testid='stElementToolbar']{display:none}"
         "</style>"
     )
+    st.html(_WORDS_SCRIPT.replace("__WORDS__", _streamlit_words(state.get().lang)), unsafe_allow_javascript=True)
+
+
+#: Replaces Streamlit's English (exact texts and aria-labels only, from our own catalogue: no user
+#: text ever reaches it) as the page changes; installed once, its words updated on every run.
+_WORDS_SCRIPT = """<script>
+(() => {
+  const root = window.parent && window.parent.document ? window.parent : window;
+  root.__pwWords = __WORDS__;
+  if (root.__pwObserver) return;
+  const swap = (node) => {
+    const words = root.__pwWords || {};
+    const walker = root.document.createTreeWalker(node, NodeFilter.SHOW_TEXT);
+    for (let t = walker.nextNode(); t; t = walker.nextNode()) {
+      const key = t.nodeValue.trim();
+      if (key && Object.prototype.hasOwnProperty.call(words, key)) t.nodeValue = words[key];
+    }
+    node.querySelectorAll && node.querySelectorAll('[aria-label],[placeholder]').forEach((e) => {
+      for (const a of ['aria-label', 'placeholder']) {
+        const v = e.getAttribute(a);
+        if (v && Object.prototype.hasOwnProperty.call(words, v)) e.setAttribute(a, words[v]);
+      }
+    });
+  };
+  root.__pwObserver = new root.MutationObserver((changes) => {
+    for (const c of changes) {
+      if (c.type === 'characterData' && c.target.parentNode) swap(c.target.parentNode);
+      for (const n of c.addedNodes) if (n.nodeType === 1) swap(n); else if (n.parentNode) swap(n.parentNode);
+    }
+  });
+  root.__pwObserver.observe(root.document.body, {childList: true, subtree: true, characterData: true});
+  swap(root.document.body);
+})();
+</script>"""
+
+
+def _streamlit_words(lang: str) -> str:
+    import json
+
+    return json.dumps(_words_catalogue().get(lang) or {}, ensure_ascii=False).replace("</", "<\\/")
+
+
+@st.cache_data(show_spinner=False)
+def _words_catalogue() -> dict[str, dict[str, str]]:
+    import yaml
+
+    with open(state.LOCALES / "streamlit-words.yaml", encoding="utf-8") as handle:
+        return yaml.safe_load(handle) or {}
 
 
 def _css_text(text: str) -> str:

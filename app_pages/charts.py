@@ -17,6 +17,10 @@ PALETTE = ("#1f5fa8", "#d9822b", "#2e8b57", "#b03a48", "#7a4fa0", "#8c6d1f", "#2
            "#e76f51", "#3d405b")
 
 
+#: Plotly's toolbar speaks English only and its tools (zoom, lasso) serve no workshop: not shown.
+PLOTLY_CONFIG = {"displayModeBar": False, "displaylogo": False}
+
+
 def plain(text: Any) -> str:
     """User text for a plotly label: markup characters escaped, so ``<b>`` shows as ``<b>``."""
     return html.escape(str(text), quote=False)

@@ -314,7 +314,7 @@ def _engine_box() -> None:
     session = state.get()
     with st.expander(t("data.engine_header")):
         st.caption(t("data.engine_help"))
-        kind = st.selectbox(t("data.engine_kind"), ENGINE_KINDS, key="w_engine_kind",
+        kind = st.selectbox(t("data.engine_kind"), ENGINE_KINDS, key="w_engine_kind", placeholder=state.t("app.choose"),
                             format_func=lambda k: t(f"data.engine_{k}"))
         if kind == "duckdb":
             session.engine, session.contacts_table = "duckdb", None
@@ -371,7 +371,7 @@ def _layout(survey: Any) -> None:
               n=len(survey.data)))
     sheets = list(layout.get("sheets") or [])
     if len(sheets) > 1:
-        st.selectbox(t("data.sheet_pick"), [None, *sheets], key="w_sheet", on_change=_sheet_chosen,
+        st.selectbox(t("data.sheet_pick"), [None, *sheets], key="w_sheet", placeholder=state.t("app.choose"), on_change=_sheet_chosen,
                      index=([None, *sheets].index(state.get().sheet) if state.get().sheet in sheets else 0),
                      format_func=lambda name: t("data.sheet_auto") if name is None else name)
 

@@ -23,9 +23,10 @@ def open_workshop(path: str | Path) -> None:
     from personas.store import load_workshop
 
     state = get()
+    stamp = _stamp(path)  # before reading: a save in between shows as a change, never as none
     state.workshop = load_workshop(path)
     state.workshop_path = str(Path(path).resolve())
-    state.workshop_stamp = _stamp(path)
+    state.workshop_stamp = stamp
     remember_last(path)
     clear_widgets()
 
@@ -66,14 +67,14 @@ def build_workshop(
 
 
 def apply_edit(operation: Callable[..., Any], *args: Any, typed: str | None = None, **kwargs: Any) -> bool:
-    """Apply an operation to the open workshop and save it at once; False when refused.
+    """Apply a whole-workshop operation (merge, split, move, undo, redo) to the open workshop and
+    save it at once, signed by this participant's service; False when refused.
 
-    Several people edit one workshop: when someone saved since this session last saw it, the edit
-    is made again on the file as it is now if it touches other parts (another persona, another
-    field, a new note), so both edits stay. When it collides (the same field), it is refused with
-    the conflict message, which repeats what the person ``typed`` so nothing is lost, and the
-    session shows the file as it is now. Undo and redo act on the shared history: refused when
-    anyone saved meanwhile.
+    These act on the workshop as this person last saw it: when someone saved since, a merge, split
+    or move is made again on the file as it is now if it touches other parts, and refused with the
+    conflict message when it collides; undo and redo act on the shared history, so they are refused
+    when anyone saved meanwhile (the person sees the new last edit before undoing it). Field edits
+    go through :func:`submit_field` instead.
     """
     from personas import operations
     from personas.store import edit_from_view
@@ -84,7 +85,7 @@ def apply_edit(operation: Callable[..., Any], *args: Any, typed: str | None = No
         return False
     try:
         saved = edit_from_view(state.workshop_path, state.workshop, lambda ws: operation(ws, *args, **kwargs),
-                               rebase=operation not in (operations.undo, operations.redo))
+                               rebase=operation not in (operations.undo, operations.redo), by=state.service)
     except ConflictError:
         reload_workshop()
         flash("warning", t("app.conflict") + (" " + t("app.conflict_typed", text=_escape(typed)) if typed else ""))
@@ -93,8 +94,37 @@ def apply_edit(operation: Callable[..., Any], *args: Any, typed: str | None = No
         flash("error", t("app.error", message=_escape(_message(exc))))
         return False
     state.workshop = saved
-    state.workshop_stamp = _stamp(state.workshop_path)
+    state.workshop_stamp = None  # someone may have saved right after: the next check reads the revision
     return True
+
+
+def submit_field(persona_id: str, field: str, base: Any, value: Any) -> str:
+    """Save one field edit of this participant, made from ``base`` (the value they saw).
+
+    Returns ``"saved"``, ``"unchanged"`` (the value is the field's own: nothing recorded),
+    ``"conflict"`` (someone changed the field meanwhile: nothing saved, the session now shows the
+    file as it is, and the caller shows the person the choice) or ``"refused"`` (a value the field
+    cannot take, said in a message).
+    """
+    from personas.edits import FieldConflict, FieldEdit
+    from personas.store import submit_edit
+    from workshop_data.errors import DataError
+
+    state = get()
+    if state.workshop is None or state.workshop_path is None:
+        return "refused"
+    edit = FieldEdit(persona_id, field, base, value, by=state.service)
+    try:
+        saved, changed = submit_edit(state.workshop_path, edit, view=state.workshop)
+    except FieldConflict:
+        reload_workshop()
+        return "conflict"
+    except (DataError, KeyError, ValueError) as exc:
+        flash("error", t("app.error", message=_escape(_message(exc))))
+        return "refused"
+    state.workshop = saved
+    state.workshop_stamp = None  # someone may have saved right after: the next check reads the revision
+    return "saved" if changed else "unchanged"
 
 
 def _stamp(path: str | Path) -> str | None:
@@ -106,12 +136,23 @@ def _stamp(path: str | Path) -> str | None:
 
 
 def changed_on_disk() -> bool:
-    """Someone (another session, the command line) saved the open workshop since this session read it."""
+    """Someone (another session, the command line) saved the open workshop since this session read it.
+
+    A stat first (cheap, every live tick); when the file's stamp moved, its revision (read from the
+    header) says whether it holds another version than the one shown: the stamp alone could miss a
+    save landing right after this session's own."""
+    from personas.store import saved_revision
+
     state = get()
     if state.workshop_path is None:
         return False
     stamp = _stamp(state.workshop_path)
-    return stamp is not None and stamp != state.workshop_stamp
+    if stamp is None or stamp == state.workshop_stamp:
+        return False
+    if state.workshop is not None and saved_revision(state.workshop_path) == state.workshop.revision:
+        state.workshop_stamp = stamp
+        return False
+    return True
 
 
 def reload_workshop() -> bool:

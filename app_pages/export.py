@@ -1,4 +1,9 @@
-"""Export step: the sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) and the workshop file (YAML)."""
+"""Export step: the sheets (PDF, HTML, Markdown, PowerPoint, PNG pages), the assignments (CSV) and the workshop file (YAML).
+
+The sheets hold no personal data; the assignments and the workshop file hold every respondent's
+(pseudonymous) number, and say so. Downloads are offered only where the server guards their links
+(:func:`app_pages.access.downloads_allowed`).
+"""
 from __future__ import annotations
 
 import re
@@ -6,7 +11,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from app_pages import page_header, show_problem, state
+from app_pages import access, page_header, show_problem, state
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -29,6 +34,8 @@ FORMATS = (
 )
 #: Rendered through the PDF (seconds): prepared on demand, not on every visit.
 PREPARED = ("pdf", "png")
+#: Formats that carry respondent numbers (pseudonymous personal data).
+PSEUDONYMOUS = ("csv", "yaml")
 
 
 def file_stem(title: str, fallback: str) -> str:
@@ -44,6 +51,10 @@ def render() -> None:
     ws = page_header("export")
     if ws is None:
         return
+    st.caption(t("export.no_personal", n=ws.min_group_size))
+    if not access.downloads_allowed():
+        st.warning(t("export.needs_pass"), icon=":material/lock:")
+        return
     default = default_title(ws, lang=session.lang)
     cols = st.columns([3, 1])
     title = cols[0].text_input(t("export.doc_title"), key="w_export_title", placeholder=default, max_chars=120)
@@ -55,6 +66,8 @@ def render() -> None:
         with st.container(border=True):
             cols = st.columns([3, 2])
             cols[0].markdown(f"**{t(f'export.{kind}')}**")
+            if kind in PSEUDONYMOUS:
+                cols[0].caption(t("export.pseudonymous"))
             with cols[1]:
                 try:
                     ready = f"w_ready_{kind}_{ws.revision}_{session.lang}_{title.strip()}_{paper}"

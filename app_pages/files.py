@@ -13,7 +13,8 @@ from pathlib import Path
 import streamlit as st
 
 HOME_ENV = "PERSONA_WORKSHOP_HOME"
-SAMPLE_ENV = "PERSONA_WORKSHOP_SAMPLE"   # a folder with survey.csv, codebook.yaml, contacts.csv
+SAMPLE_ENV = "PERSONA_WORKSHOP_SAMPLE"
+OPEN_ENV = "PERSONA_WORKSHOP_OPEN"   # a folder with survey.csv, codebook.yaml, contacts.csv
 LAST_FILE = "last-workshop.txt"
 
 
@@ -66,7 +67,10 @@ def new_workshop_path(stem: str) -> Path:
 
 
 def cli_workshop() -> str | None:
-    """``--workshop PATH`` given after ``--`` to ``streamlit run app.py``."""
+    """The workshop to open: ``PERSONA_WORKSHOP_OPEN`` (what ``persona-workshop app WORKSHOP`` sets),
+    or ``--workshop PATH`` given after ``--`` to ``streamlit run app.py``."""
+    if os.environ.get(OPEN_ENV):
+        return os.environ[OPEN_ENV]
     args = sys.argv[1:]
     for i, arg in enumerate(args):
         if arg == "--workshop" and i + 1 < len(args):

@@ -1,7 +1,8 @@
 """The workshop room: several participants, each in their own browser, on one workshop.
 
 - Who: each participant picks their service once; it is kept in the URL (``?service=…``, with
-  ``?lang=…``), so a reload, a language switch or a shared link keeps it.
+  ``?lang=…`` and the persona on their card, ``?persona=…``), so a reload, a restart of the
+  server, a language switch or a shared link keeps it.
 - Live: a small fragment reruns every ``LIVE_SECONDS``; it marks the session present and, when the
   workshop file changed (another session saved), reruns the page, which then shows the change
   without anyone reloading (widgets a person is typing in elsewhere are left alone).
@@ -82,12 +83,15 @@ def read_url() -> None:
     service = (st.query_params.get("service") or "").strip()[:60]
     if service:
         session.service = _service_in_language(service, session.lang)
+    persona = (st.query_params.get("persona") or "").strip()[:40]
+    if persona:
+        session.selected = persona
 
 
 def keep_in_url() -> None:
     """Write the language and the service back into the URL (a page switch may have dropped them)."""
     session = state.get()
-    wanted = {"lang": session.lang, "service": session.service}
+    wanted = {"lang": session.lang, "service": session.service, "persona": session.selected}
     for key, value in wanted.items():
         if value and st.query_params.get(key) != value:
             st.query_params[key] = value

@@ -100,8 +100,8 @@ def _settings() -> None:
             st.info(t("profiles.need_survey"))
             return
         cols = st.columns(3)
-        method = cols[0].selectbox(t("profiles.method"), methods(), format_func=method_label, key="w_method")
-        k = cols[1].selectbox(t("profiles.k"), K_CHOICES, key="w_k",
+        method = cols[0].selectbox(t("profiles.method"), methods(), format_func=method_label, key="w_method", placeholder=state.t("app.choose"))
+        k = cols[1].selectbox(t("profiles.k"), K_CHOICES, key="w_k", placeholder=state.t("app.choose"),
                               format_func=lambda v: t("profiles.k_auto") if v == "auto" else str(v))
         seed = cols[2].number_input(t("profiles.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="w_seed")
         typology, ready = _typology_choice()
@@ -117,10 +117,16 @@ def _settings() -> None:
                 show_problem(exc)
 
 
-def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFrame:
-    """One row per persona, numbers written as people read them in the session's language."""
+def has_contacts(ws: Any) -> bool:
+    """The workshop was built with a contact log: without one, contact figures are not zeros, they are unknown."""
+    return any(s.get("role") == "contacts" for s in ws.sources or [])
+
+
+def summary_table(personas: list[Any], archetypes: dict[str, str], *, contacts: bool = True) -> pd.DataFrame:
+    """One row per persona, numbers written as people read them in the session's language (contact
+    figures only when a contact log was read)."""
     t = state.translator()
-    return pd.DataFrame({
+    columns = {
         t("profiles.col_persona"): [p.name for p in personas],
         t("profiles.col_size"): [p.size for p in personas],
         t("profiles.col_share"): [percent(100 * p.share, 1) for p in personas],
@@ -129,9 +135,11 @@ def summary_table(personas: list[Any], archetypes: dict[str, str]) -> pd.DataFra
         t("profiles.col_fit"): [number(p.archetype_fit) for p in personas],
         t("profiles.col_stability"): [number(p.stability) for p in personas],
         t("profiles.col_prevalence"): [percent(100 * min(p.prevalence_share, 1.0)) for p in personas],
-        t("profiles.col_contacts"): [number(p.contacts_per_person, 1) for p in personas],
-        t("profiles.col_avoidable"): [percent(100 * p.avoidable_share) for p in personas],
-    })
+    }
+    if contacts:
+        columns[t("profiles.col_contacts")] = [number(p.contacts_per_person, 1) for p in personas]
+        columns[t("profiles.col_avoidable")] = [percent(100 * p.avoidable_share) for p in personas]
+    return pd.DataFrame(columns)
 
 
 def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
@@ -145,6 +153,8 @@ def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
             frame[column] = frame[column].map(lambda v: number(v, 2))
         elif column == "index":
             frame[column] = frame[column].map(lambda v: tr(f"profiles.index_{v}") if tr.has(f"profiles.index_{v}") else v)
+        if frame[column].dtype == object:  # a figure not measured at this k: a dash, never "None"
+            frame[column] = frame[column].map(lambda v: "—" if v is None or (isinstance(v, float) and v != v) else v)
     return frame.rename(columns={c: tr(f"profiles.kcol_{c}") for c in frame.columns if tr.has(f"profiles.kcol_{c}")})
 
 
@@ -152,7 +162,7 @@ def _structure(ws: Any, lang: str) -> None:
     """The structure verdict in words: clear, weak (regions of a continuum) or none."""
     from personas.structure import structure_words
 
-    lines = structure_words(ws.settings or {}, lang)
+    lines = structure_words(ws, lang)  # on the personas as they are now, edits included
     if not lines:
         return
     show = st.warning if ws.settings.get("structure") != "clear" else st.info
@@ -171,13 +181,15 @@ def render() -> None:
     archetypes = loaders.archetype_names(session.lang)
     personas = list(ws.personas)
     st.subheader(t("profiles.summary"))
-    st.dataframe(summary_table(personas, archetypes), hide_index=True, width="stretch")
+    st.dataframe(summary_table(personas, archetypes, contacts=has_contacts(ws)), hide_index=True, width="stretch")
+    if not has_contacts(ws):
+        st.caption(t("profiles.no_contact_log"))
     if ws.k_table:
         st.subheader(t("profiles.k_table"))
         st.caption(t("profiles.k_table_help"))
         st.dataframe(k_frame(ws.k_table), hide_index=True, width="stretch")
         if len(ws.k_table) > 1:
-            st.plotly_chart(charts.k_table_chart(ws.k_table, t), key="c_k")
+            st.plotly_chart(charts.k_table_chart(ws.k_table, t), key="c_k", config=charts.PLOTLY_CONFIG)
         chosen = (ws.settings or {}).get("k")
         if chosen:
             st.caption(t("profiles.chosen", k=chosen))
@@ -194,12 +206,13 @@ def render() -> None:
     if coords is None:
         st.info(t("profiles.map_unavailable"))
     else:
-        st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map")
-    st.plotly_chart(charts.trait_heatmap(personas, trait_names(ws, state.get().lang), t), key="c_traits")
-    st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels")
-    st.plotly_chart(charts.evidence_chart(personas, t), key="c_evidence")
+        st.plotly_chart(charts.respondent_map(coords, ws.assignments, personas, t), key="c_map", config=charts.PLOTLY_CONFIG)
+    st.plotly_chart(charts.trait_heatmap(personas, trait_names(ws, state.get().lang), t), key="c_traits", config=charts.PLOTLY_CONFIG)
+    if has_contacts(ws):
+        st.plotly_chart(charts.channel_mix(personas, CHANNELS, t), key="c_channels", config=charts.PLOTLY_CONFIG)
+    st.plotly_chart(charts.evidence_chart(personas, t), key="c_evidence", config=charts.PLOTLY_CONFIG)
     st.caption(t("profiles.evidence_help"))
-    st.plotly_chart(charts.archetype_fit(personas, archetypes, t), key="c_archetypes")
+    st.plotly_chart(charts.archetype_fit(personas, archetypes, t), key="c_archetypes", config=charts.PLOTLY_CONFIG)
 
 
 if __name__ == "__main__":

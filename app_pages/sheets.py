@@ -32,8 +32,14 @@ def render() -> None:
         return
     ids = [OVERVIEW, *(p.id for p in ws.personas)]
     names = {p.id: p.name for p in ws.personas}
-    pick = st.selectbox(t("sheets.pick"), ids, key="w_sheet",
-                        format_func=lambda i: t("sheets.overview") if i == OVERVIEW else names.get(i, i))
+    chosen = session.choices.get("sheet")
+    if chosen not in ids:  # first visit, or the persona was merged away
+        chosen = session.choices["sheet"] = OVERVIEW
+    if st.session_state.get("w_sheet_persona") != chosen:  # a rename relabels the list: the choice is kept by id
+        st.session_state["w_sheet_persona"] = chosen
+    pick = st.selectbox(t("sheets.pick"), ids, key="w_sheet_persona", placeholder=state.t("app.choose"),
+                        format_func=lambda i: t("sheets.overview") if i == OVERVIEW else names.get(i, i),
+                        on_change=lambda: session.choices.update(sheet=st.session_state.get("w_sheet_persona")))
     try:
         html = sheet_html(session.workshop_path or "", ws.revision, session.lang,
                           None if pick == OVERVIEW else pick, ws)

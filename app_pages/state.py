@@ -2,9 +2,10 @@
 
 One typed object, :class:`AppState`, lives under ``st.session_state["app"]``; every page reads and
 writes it through :func:`get`, so the schema below is the whole of the app's mutable state (widget
-values live under their own ``w_*`` keys and are never the source of truth: widgets tied to a
-workshop are keyed by its revision, and dropped when another workshop opens, except the person's
-own choices in ``KEEP_WIDGETS``).
+values live under their own ``w_*`` keys and are never the source of truth: a widget showing a
+workshop value is keyed by that value, or is a draft box keyed by its :class:`Draft`, so no widget
+ever holds a value the person did not see or type; they are dropped when another workshop opens,
+except the person's own choices in ``KEEP_WIDGETS``).
 
 The rest of the app's state lives in files: :mod:`app_pages.files` (the working folder),
 :mod:`app_pages.uploads`, :mod:`app_pages.loaders` (read-only data, cached) and
@@ -25,8 +26,25 @@ from personas.model import Workshop
 LOCALES = Path(__file__).resolve().parent / "locales"
 STATE_KEY = "app"
 KEEP_WIDGETS = ("w_lang", "w_service", "w_service_other")  # the person, not the workshop
-BOUND_KEY = "bound_values"  # widget key -> the workshop value last shown in it
-_UNSET = object()
+
+
+@dataclass
+class Draft:
+    """One field a person is editing: which persona and field, the value they started from, and
+    the box that holds their text.
+
+    persona, field: what the edit is addressed to (see :mod:`personas.edits`).
+    base: the field's value when the person opened it (or chose to keep their text over another's);
+        the edit is saved only if the field still holds it.
+    token: the generation of the box (its widget key): a new token is a new box showing ``base``.
+    refused: their text was refused because someone changed the field meanwhile (shown with a choice).
+    """
+
+    persona: str
+    field: str
+    base: Any
+    token: int
+    refused: bool = False
 
 
 @dataclass
@@ -50,7 +68,11 @@ class AppState:
     fresh_upload: the files just uploaded have not been read yet (refused, they are deleted).
     service: the participant's service, which signs their notes and validations (picked once in
         the sidebar, kept in the URL so a reload or a language switch keeps it).
-    selected: the persona shown on Refine (kept across renames, reloads and other sessions' edits).
+    selected: the persona shown on Refine; it changes only when this person picks another (kept in
+        the URL, so a reload keeps it; when another session merges it away, the persona it went into).
+    drafts: the fields this person is editing, by ``"<persona>|<field>"`` (see :class:`Draft`).
+    choices: the persona chosen in each persona chooser (merge, move), by chooser, so a rename
+        elsewhere never changes a choice under the person.
     session_id: this browser session, for the presence list.
     access: the workshop access code was given (or none is configured); attempts: wrong codes typed.
     flashes: (kind, text) messages to show once after the rerun that follows an action.
@@ -71,6 +93,8 @@ class AppState:
     fresh_upload: bool = False
     service: str | None = None
     selected: str | None = None
+    drafts: dict[str, Draft] = field(default_factory=dict)
+    choices: dict[str, str | None] = field(default_factory=dict)
     session_id: str = field(default_factory=lambda: uuid.uuid4().hex)
     access: bool = False
     attempts: int = 0
@@ -130,20 +154,11 @@ def _service_keys() -> list[str]:
         return [f"service.{k}" for k in (yaml.safe_load(handle).get("service") or {})]
 
 
-def bound(key: str, value: Any) -> None:
-    """Make the widget ``key`` show ``value``, the workshop's, when it is first drawn and whenever
-    the workshop's value changes (this session's edit, another session's, an undo); in between the
-    widget is left alone, so what someone is typing in another field is never overwritten."""
-    pushed = st.session_state.setdefault(BOUND_KEY, {})
-    if key not in st.session_state or pushed.get(key, _UNSET) != value:
-        st.session_state[key] = value
-        pushed[key] = value
-
-
 def clear_widgets() -> None:
     """Forget widget values tied to the previous workshop (they are keyed by ``w_``)."""
     for key in [k for k in st.session_state.keys() if str(k).startswith("w_")]:
         if key not in KEEP_WIDGETS:
             del st.session_state[key]
-    st.session_state.pop(BOUND_KEY, None)
+    get().drafts.clear()
+    get().choices.clear()
 

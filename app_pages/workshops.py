@@ -81,7 +81,7 @@ def reopen() -> None:
         if saved:
             cols = st.columns([4, 1], vertical_alignment="bottom")
             labels = {path: label(path) for path in saved}
-            cols[0].selectbox(t("refine.reopen_pick"), saved, key="w_reopen", format_func=labels.__getitem__)
+            cols[0].selectbox(t("refine.reopen_pick"), saved, key="w_reopen", placeholder=state.t("app.choose"), format_func=labels.__getitem__)
             cols[1].button(t("refine.reopen"), key="w_reopen_go", on_click=on_reopen, icon=":material/folder_open:")
         upload = st.file_uploader(t("refine.reopen_upload"), type=["yaml", "yml"], key="w_reopen_file")
         if upload is not None and st.button(t("refine.reopen"), key="w_reopen_upload"):

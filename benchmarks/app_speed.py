@@ -69,23 +69,24 @@ def edit_timings(repeat: int, sessions: int = 3) -> dict[str, list[tuple[float, 
     services = ["Accueil", "État civil", "Action sociale", "Communication numérique"]
     room = [_session(AppTest, services[i % len(services)]) for i in range(sessions)]
     at, others = room[0], room[1:]
-    out: dict[str, list[tuple[float, float]]] = {"idle rerun": [], "rename": [], "note": [],
+    out: dict[str, list[tuple[float, float]]] = {"idle rerun": [], "open a field": [], "rename": [], "note": [],
                                                  "edit, in another session": []}
+    pid = at.session_state["app"].workshop.personas[0].id
     for i in range(repeat):
         out["idle rerun"].append(_timed(at))
 
-        name = next(w for w in at.text_input if w.label == "Nom")
-        name.set_value(f"Persona renommé {i}")
+        at.button(key=f"w_open_{pid}_name").click()
+        out["open a field"].append(_timed(at))
+        next(w for w in at.text_input if str(w.key).startswith(f"w_draft_{pid}_name_")).set_value(f"Persona renommé {i}")
+        next(b for b in at.button if str(b.key).startswith(f"w_save_{pid}_name_")).click()
         out["rename"].append(_timed(at))
         assert at.session_state["app"].workshop.personas[0].name == f"Persona renommé {i}"
         for other in others:
             out["edit, in another session"].append(_timed(other))
             assert other.session_state["app"].workshop.personas[0].name == f"Persona renommé {i}"
 
-        note = next(w for w in at.text_area if w.label == "Nouvelle note")
-        note.set_value(f"Note de test {i}")
-        button = next(b for b in at.button if b.label == "Ajouter la note")
-        button.click()
+        at.text_area(key=f"w_new_note_{pid}").set_value(f"Note de test {i}")
+        at.button(key=f"w_add_note_{pid}").click()
         out["note"].append(_timed(at))
         for other in others:
             other.run()

@@ -17,13 +17,14 @@ from workshop_data.files import atomic_write_bytes
 from .html import render_html
 from .markdown import render_markdown
 from .pdf import PAPERS, render_pdf
-from .tables import render_csv
+from .tables import CSV_HEADERS, CSV_SEPARATORS, render_csv
 from .theme import Theme, load_theme
 
 FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
 
-__all__ = ["FORMATS", "PAPERS", "Theme", "default_title", "load_theme", "render_bytes", "render_csv", "render_html",
-           "render_markdown", "render_pages", "render_pdf", "render_pptx", "render_yaml", "write_export"]
+__all__ = ["CSV_HEADERS", "CSV_SEPARATORS", "FORMATS", "PAPERS", "Theme", "default_title", "load_theme",
+           "render_bytes", "render_csv", "render_html", "render_markdown", "render_pages", "render_pdf",
+           "render_pptx", "render_yaml", "write_export"]
 
 
 def render_yaml(ws: Workshop) -> str:
@@ -38,8 +39,8 @@ def render_yaml(ws: Workshop) -> str:
 
 def default_title(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None) -> str:
     """The title a document gets when none is asked for (the theme's organisation and the date)."""
+    from .formatting import translator
     from .overview import document_title
-    from .view import translator
 
     t = translator(lang or ws.lang)
     return document_title(ws, t, t.lang, theme or load_theme(), None)
@@ -54,24 +55,30 @@ def render_pptx(ws: Workshop, *, lang: str | None = None, theme: Theme | None = 
 
 
 def render_pages(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None, paper: str = "a4",
-                 title: str | None = None) -> list[bytes]:
-    """One PNG per page of the PDF (overview, each sheet, method), rendered from the PDF itself."""
-    from .png import pdf_to_pngs
+                 title: str | None = None) -> tuple[list[bytes], list[str]]:
+    """One PNG per page of the PDF (overview, each sheet, method), rendered from the PDF itself,
+    and each page's alternative text."""
+    from .html import render_document
+    from .png import page_alts, pdf_to_pngs
 
-    return pdf_to_pngs(render_pdf(render_html(ws, lang=lang, theme=theme, title=title), paper=paper))
+    page, doc = render_document(ws, lang=lang, theme=theme, title=title, paper=paper)
+    pages, texts = pdf_to_pngs(render_pdf(page, paper=paper))
+    return pages, page_alts(doc, texts)
 
 
 def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Theme | None = None,
-                 paper: str = "a4", title: str | None = None) -> bytes:
-    """The export of ``ws`` in ``fmt`` (one of FORMATS) as bytes; ``png`` is a ZIP of the page images."""
+                 paper: str = "a4", title: str | None = None, sep: str | None = None,
+                 headers: str = "keys") -> bytes:
+    """The export of ``ws`` in ``fmt`` (one of FORMATS) as bytes; ``png`` is a ZIP of the page
+    images and their alternative texts. ``sep`` and ``headers``: see :func:`render_csv`."""
     if fmt == "pdf":
-        return render_pdf(render_html(ws, lang=lang, theme=theme, title=title), paper=paper)
+        return render_pdf(render_html(ws, lang=lang, theme=theme, title=title, paper=paper), paper=paper)
     if fmt == "html":
-        return render_html(ws, lang=lang, theme=theme, title=title).encode("utf-8")
+        return render_html(ws, lang=lang, theme=theme, title=title, paper=paper).encode("utf-8")
     if fmt == "md":
         return render_markdown(ws, lang=lang, title=title).encode("utf-8")
     if fmt == "csv":
-        return render_csv(ws)
+        return render_csv(ws, lang=lang, sep=sep, headers=headers)
     if fmt == "yaml":
         return render_yaml(ws).encode("utf-8")
     if fmt == "pptx":
@@ -79,29 +86,33 @@ def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Them
     if fmt == "png":
         from .png import pages_zip
 
-        return pages_zip(render_pages(ws, lang=lang, theme=theme, paper=paper, title=title))
+        return pages_zip(*render_pages(ws, lang=lang, theme=theme, paper=paper, title=title))
     raise DataError("unknown export format", column="format", found=fmt, expected=" | ".join(FORMATS))
 
 
 def write_export(ws: Workshop, fmt: str, path: str | Path, *, lang: str | None = None,
-                 theme: Theme | None = None, paper: str = "a4", title: str | None = None) -> list[Path]:
+                 theme: Theme | None = None, paper: str = "a4", title: str | None = None,
+                 sep: str | None = None, headers: str = "keys") -> list[Path]:
     """Render, then write atomically: the files are complete or absent, never half written.
 
-    Returns the files written: one, or for ``png`` one per page (``out-01.png``, ``out-02.png``…).
+    Returns the files written: one, or for ``png`` one per page (``out-01.png``, ``out-02.png``…)
+    and their alternative texts (``out-alt.txt``).
     """
     path = Path(path)
     if fmt != "png":
-        atomic_write_bytes(path, render_bytes(ws, fmt, lang=lang, theme=theme, paper=paper, title=title))
+        atomic_write_bytes(path, render_bytes(ws, fmt, lang=lang, theme=theme, paper=paper, title=title,
+                                              sep=sep, headers=headers))
         return [path]
-    from .png import page_paths
+    from .png import alt_path, alt_text_file, page_paths
 
-    pages = render_pages(ws, lang=lang, theme=theme, paper=paper, title=title)
+    pages, alts = render_pages(ws, lang=lang, theme=theme, paper=paper, title=title)
     paths = page_paths(path, len(pages))
+    files = [*zip(paths, pages), (alt_path(path), alt_text_file([p.name for p in paths], alts))]
     try:
-        for page_path, data in zip(paths, pages):
-            atomic_write_bytes(page_path, data)
+        for file_path, data in files:
+            atomic_write_bytes(file_path, data)
     except BaseException:
-        for page_path in paths:
-            page_path.unlink(missing_ok=True)
+        for file_path, _ in files:
+            file_path.unlink(missing_ok=True)
         raise
-    return paths
+    return [p for p, _ in files]

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from markupsafe import Markup
 
@@ -56,18 +57,41 @@ def stylesheet(primary: str, accent: str, on_primary: str) -> str:
             .replace("var(--on-primary)", on_primary))
 
 
+def _themed(css: str, theme: Theme) -> str:
+    return (css.replace("var(--primary)", theme.primary).replace("var(--accent)", theme.accent)
+            .replace("var(--on-primary)", theme.on_primary))
+
+
+@lru_cache(maxsize=1)
+def poster_stylesheet() -> str:
+    """The A3 poster's layout (poster.css), written after sheet.css so that it wins."""
+    return (_HERE / "static" / "poster.css").read_text(encoding="utf-8")
+
+
 def render_html(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None,
-                persona_id: str | None = None, title: str | None = None) -> str:
+                persona_id: str | None = None, title: str | None = None, paper: str = "a4") -> str:
     """The whole document, or only ``persona_id``'s sheet (the app's preview of one sheet).
 
-    ``title`` replaces the default title (the theme's organisation and the date).
+    ``title`` replaces the default title (the theme's organisation and the date). ``paper="a3"``
+    lays the sheets out as wall posters (poster.css: larger type, two text columns), not as the A4
+    page scaled up.
     """
+    return render_document(ws, lang=lang, theme=theme, persona_id=persona_id, title=title, paper=paper)[0]
+
+
+def render_document(ws: Workshop, *, lang: str | None = None, theme: Theme | None = None,
+                    persona_id: str | None = None, title: str | None = None,
+                    paper: str = "a4") -> tuple[str, dict[str, Any]]:
+    """:func:`render_html`'s page and the view it was made of (the PNG pages' alternative texts
+    are written from it)."""
     if persona_id is not None and persona_id not in {p.id for p in ws.personas}:
         raise DataError("no such persona", column="persona_id", found=persona_id,
                         expected=f"one of {', '.join(p.id for p in ws.personas)}")
     theme = theme or load_theme()
-    doc = document_view(ws, lang=lang, persona_id=persona_id, theme=theme, title=title)
+    doc = document_view(ws, lang=lang, persona_id=persona_id, theme=theme, title=title, paper=paper)
     template = _environment().get_template("document.html.j2")
     css = stylesheet(theme.primary, theme.accent, theme.on_primary)
-    return template.render(doc=doc, t=doc["t"], theme=theme, css=Markup(css),
+    poster = Markup(_themed(poster_stylesheet(), theme)) if paper == "a3" else ""
+    page = template.render(doc=doc, t=doc["t"], theme=theme, css=Markup(css), poster=poster,
                            single=persona_id is not None)
+    return page, doc

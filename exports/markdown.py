@@ -56,6 +56,7 @@ def _environment():
         table=table,
         trait_rows=lambda traits: [[x["label"], x["value_text"], x["level"]] for x in traits],
         channel_rows=lambda channels: [[x["label"], x["share_text"]] for x in channels],
+        journey_rows=lambda rows: [[r["topic"], r["share_text"], r["channels"]] for r in rows],
         validation_rows=lambda rows: [[r["persona"], r["recognised"], r["reservations"]] for r in rows],
         source_rows=lambda sources: [[s["role"], s["name"], s["hash"], s["rows"], s["date"]] for s in sources],
     )
@@ -64,6 +65,6 @@ def _environment():
 
 def render_markdown(ws: Workshop, *, lang: str | None = None, title: str | None = None) -> str:
     """The overview, every persona in full (no shortening), and the method."""
-    doc = document_view(ws, lang=lang, clamp_texts=False, title=title)
+    doc = document_view(ws, lang=lang, fit=False, title=title)
     text = _environment().get_template("document.md.j2").render(doc=doc, t=doc["t"])
     return re.sub(r"\n{3,}", "\n\n", text).strip() + "\n"

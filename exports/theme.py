@@ -2,11 +2,14 @@
 
 A user's theme is a small YAML file validated here, once, so that the templates can trust it:
 colours go into CSS as they are, and the logo is embedded as a data URI (the PDF step fetches
-nothing from disk or network).
+nothing from disk or network). A logo is decoded here: a file that is not the image its name
+says (a corrupt PNG, a text file named .svg) is refused with a message, by every export alike,
+instead of passing the PDF (which shows nothing) and failing the deck (which must decode it).
 """
 from __future__ import annotations
 
 import base64
+import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,8 +17,11 @@ from pathlib import Path
 from workshop_data.errors import DataError
 from workshop_data.yaml_safe import safe_load_text
 
+from .formatting import printable
+
 DEFAULT_THEME_PATH = Path(__file__).resolve().parent / "theme.yaml"
 MAX_LOGO_BYTES = 1024 * 1024
+MAX_THEME_BYTES = 64 * 1024
 MAX_ORGANISATION_CHARS = 120
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -55,6 +61,31 @@ def _colour(data: dict, key: str, default: str, file: str) -> str:
     return value.strip().lower()
 
 
+def _checked_image(data: bytes, media: str, file: str, found: str) -> None:
+    """Refuse a logo that does not decode as the image its extension says."""
+    if media == "image/svg+xml":
+        from xml.etree import ElementTree
+
+        try:
+            root = ElementTree.fromstring(data)
+        except ElementTree.ParseError:
+            root = None
+        if root is None or root.tag.rsplit("}", 1)[-1] != "svg":
+            raise DataError("the logo is not a readable SVG image", file=file, expected="an SVG file", found=found)
+        return
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(io.BytesIO(data)) as image:
+            kind = image.format
+            image.verify()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
+        kind = None
+    if kind not in ("PNG", "JPEG"):
+        raise DataError("the logo is not a readable PNG or JPEG image", file=file,
+                        expected="a PNG or JPEG file", found=found)
+
+
 def _logo(value: object, folder: Path, file: str) -> str | None:
     if value in (None, ""):
         return None
@@ -66,10 +97,12 @@ def _logo(value: object, folder: Path, file: str) -> str | None:
         raise DataError("unsupported logo format", file=file, expected="a .png, .jpg or .svg file", found=value)
     if not path.is_file():
         raise DataError("logo file not found", file=file, expected="an existing file", found=str(path))
-    data = path.read_bytes()
+    with path.open("rb") as handle:
+        data = handle.read(MAX_LOGO_BYTES + 1)        # bounded: a link to a device is not read to the end
     if len(data) > MAX_LOGO_BYTES:
         raise DataError("logo file too large", file=file, expected=f"at most {MAX_LOGO_BYTES} bytes",
-                        found=len(data))
+                        found=f"more than {MAX_LOGO_BYTES} bytes")
+    _checked_image(data, media, file, value)
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -81,10 +114,15 @@ def load_theme(path: str | Path | None = None) -> Theme:
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_THEME_BYTES + 1)   # bounded: a link to a device is not read to the end
+        text = raw.decode("utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise DataError(f"cannot read the theme file: {exc.__class__.__name__}", file=name,
                         expected="a UTF-8 YAML file") from None
+    if len(raw) > MAX_THEME_BYTES:
+        raise DataError("the theme file is too large", file=name, expected=f"at most {MAX_THEME_BYTES} bytes",
+                        found=f"more than {MAX_THEME_BYTES} bytes")
     data = safe_load_text(text, file=name) or {}
     if not isinstance(data, dict):
         raise DataError("a theme is a mapping of keys to values", file=name,
@@ -94,6 +132,8 @@ def load_theme(path: str | Path | None = None) -> Theme:
         raise DataError("unknown theme keys", file=name, expected=f"keys among {', '.join(_KEYS)}",
                         found=unknown)
     organisation = data.get("organisation") or ""
+    if isinstance(organisation, str):
+        organisation = printable(organisation)
     if not isinstance(organisation, str) or len(organisation) > MAX_ORGANISATION_CHARS:
         raise DataError("'organisation' must be a short text", file=name,
                         expected=f"at most {MAX_ORGANISATION_CHARS} characters", found=organisation)

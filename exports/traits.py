@@ -15,9 +15,8 @@ from personas.model import Persona, Workshop
 from personas.traits import trait_names as persona_trait_names
 from workshop_data.codebook import DIMENSIONS
 
-from .view import clamp, fmt_int
+from .formatting import fmt_int
 
-MAX_TRAIT_LABEL = 70
 MIN_METERS = 4
 # The figures column of the A4 sheet (sheet.css), in mm at the 9.5 pt tier; fonts scale with the
 # tier, margins do not. Checked on rendered pages (tests, pdftoppm) with thirteen traits.
@@ -44,8 +43,7 @@ def level_key(score: float) -> str:
     return "level.very_high"
 
 
-def trait_meters(persona: Persona, lang: str, t: Translator, names: dict[str, str],
-                 clamp_texts: bool) -> list[dict[str, Any]]:
+def trait_meters(persona: Persona, lang: str, t: Translator, names: dict[str, str]) -> list[dict[str, Any]]:
     """One meter per trait the persona has: the built-in dimensions first, then the codebook's own."""
     order = [*DIMENSIONS, *(d for d in persona.traits if d not in DIMENSIONS)]
     meters = []
@@ -56,7 +54,7 @@ def trait_meters(persona: Persona, lang: str, t: Translator, names: dict[str, st
         value = max(0.0, min(100.0, float(score)))
         level = t(level_key(value))
         label = names.get(dim) or str(dim)
-        meters.append({"key": dim, "label": clamp(label, MAX_TRAIT_LABEL) if clamp_texts else label,
+        meters.append({"key": dim, "label": label,
                        "value": value, "value_text": fmt_int(value, lang), "level": level,
                        "aria": t("sheet.meter_value", value=fmt_int(value, lang), level=level)})
     return meters
@@ -96,6 +94,9 @@ def figures_mm(sheet: dict[str, Any], font_size: float) -> float:
     if sheet["descriptors"]:
         total += heading + sum(LINE_MM * scale * (_lines(d["label"], chars) + _lines(d["value"], chars)) + 1
                                for d in sheet["descriptors"])
+    if sheet["journey"]:
+        total += heading + sum(LINE_MM * scale * _lines(f"{r['topic']} {r['share_text']} · {r['channels']}", chars) + 1
+                               for r in sheet["journey"])
     if sheet["has_contacts"]:
         avoidable = f"{sheet['avoidable_text']}, {sheet['avoidable_volume']}."
         total += heading + TEXT_LINE_MM * scale * _lines(avoidable, chars * 0.92) + 1

@@ -1,187 +1,83 @@
-"""What the documents show, computed once in Python for every renderer (HTML, Markdown).
+"""What the documents show, computed once in Python for every renderer (HTML, PDF, Markdown, deck).
 
 The templates only lay out what this module prepares: translated labels, numbers formatted for
 the language, the privacy rule (no statistics for a group under the minimum size) and, for the
-printed sheet, texts shortened visibly so that a persona always fits on one A4 page.
+printed sheet, the size of type that lets a persona fit its page. Nothing people wrote is ever
+shortened: a sheet whose texts do not fit one page at the smallest type continues on the next.
+
+The page modules (overview, method, traits, validations, language) import their helpers from
+:mod:`exports.formatting`, never from here: this module composes them, and the package has no
+import circle.
 """
 from __future__ import annotations
 
 import math
-import re
-import unicodedata
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
 from personas.i18n import Translator
-from personas.model import Persona, Workshop
+from personas.model import Persona, Workshop, persona_version
 from workshop_data.codebook import CHANNELS
-from workshop_data.formats import format_date, format_integer, format_number, format_percent
 
-LOCALES = Path(__file__).resolve().parent / "locales"
-ELLIPSIS = "…"
-_SPACES = re.compile(r"[ \t\r\n\f\v]+")
+from .formatting import (  # noqa: F401 - re-exported: callers and tests read them from here
+    ELLIPSIS, archetype_label, archetype_names, clamp, fmt_date, fmt_dec, fmt_int, fmt_pct, fmt_value,
+    initials, one_line, printable_workshop, stability_reading, translator,
+)
+from .language import in_language, quote_for
+from .method import method_view
+from .overview import document_title, overview_view
+from .pictograms import icon_for, svg_data_uri
+from .theme import Theme
+from .traits import defining_words, fit_meters, trait_meters, trait_names
+from .validations import validation_line, validation_parts
+
 PORTRAIT_COLOURS = 8  # .portrait-0 … .portrait-7 in sheet.css
-
-# Hard caps, whatever the page: a sheet is a summary, the workshop file keeps the full text.
-MAX_NAME = 80
-MAX_QUOTE = 240
-MAX_STORY = 700
-MAX_ITEMS = 6
-MAX_ITEM = 220
-MAX_NOTES = 6
-MAX_NOTE = 280
-STORY_FLOOR_LINES = 3
-# Sheet fields that are statistics: blanked for a group under the minimum size.
+#: Sheet fields that are statistics: blanked for a group under the minimum size.
 _STATISTICS = ("size_text", "size_number", "share_text", "archetype_fit", "avoidable_text", "avoidable_volume",
                "evidence_n", "stability_text", "prevalence_text")
 MAX_DEFINING = 4
 MAX_DESCRIPTORS = 4
+MAX_REASONS = 5
+#: The sheet's text sections, in reading order: the story, what they want and what stops them,
+#: what to do for them, the front-line card, then what the services noted.
+TEXT_SECTIONS = ("story", "goals", "frustrations", "needs", "levers", "dos", "donts")
 
-# Text column of the A4 sheet: (font size pt, characters per line, lines available). Widths come
-# from sheet.css (text column 108 mm, DejaVu Sans ~0.55 em per character, line-height 1.3), line
-# budgets from the page height left under the header; checked on rendered pages (tests, pdftoppm).
-TIERS = ((9.5, 58, 50), (8.5, 65, 56), (7.5, 74, 63))
+
+@dataclass(frozen=True)
+class Layout:
+    """A page's text column, for choosing the size of type (sheet.css and poster.css sizes).
+
+    ``tiers``: (font size pt, characters per line, lines available), largest first; widths and
+    heights come from the stylesheet (DejaVu Sans ~0.55 em a character, line-height 1.3) and are
+    checked on rendered pages (tests, pdftoppm).
+    """
+
+    tiers: tuple[tuple[float, int, int], ...]
+    name_line_mm: float          # the name's line at its usual size
+    long_name_chars: int         # characters a line of a long name holds
+    long_name_line_mm: float
+    quote_chars: int
+    quote_line_mm: float
+    validation_chars: int
+    validation_line_mm: float
+    steward_chars: int           # the owner and version line
+    steward_line_mm: float
+
+
+A4 = Layout(tiers=((9.5, 58, 50), (8.5, 65, 56), (7.5, 74, 63)), name_line_mm=8.8, long_name_chars=38,
+            long_name_line_mm=6.5, quote_chars=62, quote_line_mm=5.4, validation_chars=70, validation_line_mm=4.6,
+            steward_chars=76, steward_line_mm=4.2)
+#: The A3 poster (poster.css): three columns of 82 mm under the header, the figures first; a tier's
+#: characters and lines are one column's.
+A3 = Layout(tiers=((13.0, 32, 55), (12.0, 35, 60), (11.0, 38, 65)), name_line_mm=12.5, long_name_chars=40,
+            long_name_line_mm=9.5, quote_chars=70, quote_line_mm=7.2, validation_chars=90, validation_line_mm=6.0,
+            steward_chars=95, steward_line_mm=5.6)
+LAYOUTS = {"a4": A4, "a3": A3}
+POSTER_COLUMNS = 3
 HEADING_LINES = 2.0
 PT_MM = 0.3528
 LINE_HEIGHT = 1.3
-# Header: name at 19 pt on one line (14 pt, ~38 characters a line, when long); quote ~62 a line.
-NAME_LINE_MM = 8.8
-LONG_NAME_CHARS = 38
-LONG_NAME_LINE_MM = 6.5
-QUOTE_CHARS = 62
-QUOTE_LINE_MM = 5.4
-# The services' line under the archetype (0.88 em, ~70 characters a line).
-VALIDATION_CHARS = 70
-VALIDATION_LINE_MM = 4.6
 ITEM_GAP_LINES = 0.25
-
-
-def translator(lang: str) -> Translator:
-    return Translator(lang, LOCALES)
-
-
-# ---------------------------------------------------------------- formatting
-def fmt_int(value: float, lang: str) -> str:
-    return format_integer(value, lang)
-
-
-def fmt_pct(value: float, lang: str) -> str:
-    """A share as a whole percentage; a small non-zero share reads "< 1 %", not "0 %"."""
-    if 0 < value * 100 < 0.5:
-        return format_percent(0.01, lang).replace("1", "< 1", 1)
-    return format_percent(value, lang)
-
-
-def fmt_dec(value: float, lang: str, digits: int = 2) -> str:
-    return format_number(value, lang, digits)
-
-
-def fmt_date(iso: str, lang: str) -> str:
-    return format_date(iso, lang)
-
-
-def fmt_value(value: Any, lang: str, t: Translator) -> str:
-    """A setting or k-table cell as a person reads it."""
-    if isinstance(value, bool):
-        return t("method.answer_yes") if value else t("method.answer_no")
-    if isinstance(value, float):
-        return fmt_dec(value, lang)
-    if isinstance(value, int):
-        return fmt_int(value, lang)
-    if isinstance(value, dict):
-        return ", ".join(f"{k}: {fmt_value(v, lang, t)}" for k, v in value.items())
-    if isinstance(value, (list, tuple)):
-        return ", ".join(fmt_value(v, lang, t) for v in value)
-    return "" if value is None else str(value)
-
-
-def one_line(text: object) -> str:
-    """Collapse ASCII whitespace only: no-break spaces (U+00A0, U+202F) are French typography."""
-    return _SPACES.sub(" ", str("" if text is None else text)).strip(" ")
-
-
-def clamp(text: str, limit: int) -> str:
-    """Shorten visibly (…) at a word boundary when the text is longer than ``limit``."""
-    text = one_line(text)
-    if len(text) <= limit:
-        return text
-    cut = text[: max(1, limit - 1)]
-    space = cut.rfind(" ")
-    if space > limit * 0.6:
-        cut = cut[:space]
-    return cut.rstrip(" ,;:.-–—") + ELLIPSIS
-
-
-@lru_cache(maxsize=1)
-def _initials_skip() -> tuple[frozenset[str], tuple[str, ...]]:
-    """The small words of every catalogue (``initials_skip``): a name's language is the workshop's."""
-    import yaml
-
-    words: list[str] = []
-    for path in sorted(LOCALES.glob("*.yaml")):
-        words += [str(w).strip().casefold() for w in yaml.safe_load(path.read_text(encoding="utf-8")).get("initials_skip") or []]
-    return frozenset(w for w in words if not w.endswith("'")), tuple(w for w in words if w.endswith("'"))
-
-
-def initials(name: str) -> str:
-    """Up to two letters for the portrait, from the words that carry the name (not "à", "du", "l'")."""
-    skip, elided = _initials_skip()
-    letters = []
-    for word in name.replace("’", "'").split():
-        word = word.strip(",;:.!?()«»\"")
-        for prefix in elided:
-            if word.casefold().startswith(prefix) and len(word) > len(prefix):
-                word = word[len(prefix):]
-        if word and word.casefold() not in skip and unicodedata.category(word[0]).startswith("L"):
-            letters.append(word[0])
-    return "".join(letters[:2]).upper() or "?"
-
-
-def stability_reading(value: float | None) -> str:
-    if value is None:
-        return "evidence.stability_unknown"
-    if value < 0.5:
-        return "evidence.stability_fragile"
-    if value <= 0.75:
-        return "evidence.stability_confirm"
-    return "evidence.stability_stable"
-
-
-# ---------------------------------------------------------------- archetypes
-def archetype_names(lang: str, ws: Workshop | None = None) -> dict[str, str]:
-    """Archetype id -> display name: the workshop's typology when it names them, else the library."""
-    names = _library_names(lang)
-    typology = (ws.settings.get("typology") if ws is not None else None) or {}
-    for arch_id, label in (typology.get("labels") or {}).items() if isinstance(typology, dict) else ():
-        text = label.get(lang) or next(iter(label.values()), None) if isinstance(label, dict) else label
-        if isinstance(text, str) and text:
-            names[str(arch_id)] = text
-    return names
-
-
-def _library_names(lang: str) -> dict[str, str]:
-    try:
-        from personas.archetypes import load_archetypes
-    except ImportError:
-        return {}
-    try:
-        library = load_archetypes()
-    except Exception:  # noqa: BLE001 - a broken library must not stop an export; ids are shown
-        return {}
-    return {a.id: a.name.get(lang) or next(iter(a.name.values()), a.id) for a in library}
-
-
-def archetype_label(arch_id: str | None, names: dict[str, str], t: Translator) -> str:
-    if not arch_id:
-        return t("sheet.no_archetype")
-    if arch_id in names:
-        return names[arch_id]
-    for key in (f"archetype.{arch_id}.name", f"archetype.{arch_id}"):
-        if t.has(key):
-            return t(key)
-    return arch_id
 
 
 # ---------------------------------------------------------------- fitting the page
@@ -191,7 +87,6 @@ class Section:
     title: str
     items: list[str] = field(default_factory=list)
     signatures: list[str] = field(default_factory=list)  # notes only: the service, per item
-    more: int = 0
     bullet: bool = True
     lang: str = ""  # the text's language when it is not the document's
 
@@ -202,97 +97,148 @@ def _width(section: Section, chars: int) -> int:
 
 def _item_lines(section: Section, index: int, chars: int) -> int:
     signed = len(section.signatures[index]) + 3 if section.signatures else 0
-    return math.ceil(max(1, len(section.items[index]) + signed) / _width(section, chars))
+    return math.ceil(max(1, len(section.items[index]) + signed) / max(1, _width(section, chars)))
 
 
 def _lines(sections: list[Section], chars: int) -> float:
     total = 0.0
     for section in sections:
         if section.items:
-            total += HEADING_LINES + (1 if section.more else 0)
+            total += HEADING_LINES
             total += sum(_item_lines(section, i, chars) + ITEM_GAP_LINES for i in range(len(section.items)))
     return total
 
 
-def header_extra_mm(name: str, quote: str, validations: str = "") -> float:
-    """How much taller than usual the sheet header gets with a long name or quote, and the services'
-    line (sheet.css sizes)."""
-    name_mm = math.ceil(len(name) / LONG_NAME_CHARS) * LONG_NAME_LINE_MM if len(name) > 32 else NAME_LINE_MM
-    quote_lines = math.ceil(len(quote) / QUOTE_CHARS) if quote else 0
-    said_mm = math.ceil(len(validations) / VALIDATION_CHARS) * VALIDATION_LINE_MM if validations else 0.0
-    return max(0.0, name_mm - NAME_LINE_MM) + max(0, quote_lines - 2) * QUOTE_LINE_MM + said_mm
+def header_extra_mm(name: str, quote: str, validations: str = "", layout: Layout = A4, stewardship: str = "") -> float:
+    """How much taller than usual the sheet header gets with a long name or quote, the services'
+    line and the owner and version line (stylesheet sizes)."""
+    name_mm = (math.ceil(len(name) / layout.long_name_chars) * layout.long_name_line_mm if len(name) > 32
+               else layout.name_line_mm)
+    quote_lines = math.ceil(len(quote) / layout.quote_chars) if quote else 0
+    said_mm = math.ceil(len(validations) / layout.validation_chars) * layout.validation_line_mm if validations else 0.0
+    steward_mm = max(1, math.ceil(len(stewardship) / layout.steward_chars)) * layout.steward_line_mm
+    return (max(0.0, name_mm - layout.name_line_mm) + max(0, quote_lines - 2) * layout.quote_line_mm + said_mm
+            + steward_mm)
 
 
-def fit_sections(sections: list[Section], reserved_mm: float = 0.0) -> float:
-    """Pick the largest font that holds the text column; at the smallest, shorten the longest texts.
+def fit_sections(sections: list[Section], reserved_mm: float = 0.0, layout: Layout = A4) -> tuple[float, bool]:
+    """The largest size of type at which the text column holds on its page, and whether it does.
 
-    Returns the font size (pt). Shortening takes one line off the longest text (in lines) while
-    it is above its floor (the story keeps three lines, an item one), then drops the last item of
-    the longest list (counted in "+n more"): every field keeps a visible share of the page and
-    nothing spills onto a second page.
+    Returns (font size pt, fits). When even the smallest size does not hold, the sheet keeps it
+    and continues on the next page: texts are never shortened, so a long note costs a page, not
+    its end. Pure arithmetic, no loop over the texts: no input can make it spin.
     """
-    def available(size: float, lines: int) -> float:
-        return lines - reserved_mm / (size * PT_MM * LINE_HEIGHT)
+    for size, chars, lines in layout.tiers:
+        if _lines(sections, chars) <= lines - reserved_mm / (size * PT_MM * LINE_HEIGHT):
+            return size, True
+    return layout.tiers[-1][0], False
 
-    for size, chars, lines in TIERS:
-        if _lines(sections, chars) <= available(size, lines):
-            return size
-    size, chars, lines = TIERS[-1]
-    lines = available(size, lines)
-    while _lines(sections, chars) > lines:
-        floors = {id(s): STORY_FLOOR_LINES if s.key == "story" else 1 for s in sections}
-        candidates = [(s, i) for s in sections for i in range(len(s.items))
-                      if _item_lines(s, i, chars) > floors[id(s)]]
-        if candidates:
-            section, index = max(candidates, key=lambda si: _item_lines(si[0], si[1], chars))
-            keep = _item_lines(section, index, chars) - 1
-            signed = len(section.signatures[index]) + 3 if section.signatures else 0
-            section.items[index] = clamp(section.items[index], keep * _width(section, chars) - signed - 4)
-            continue
-        victim = max(sections, key=lambda s: len(s.items))
-        if len(victim.items) <= 1:
-            break
-        victim.items.pop()
-        if victim.signatures:
-            victim.signatures.pop()
-        victim.more += 1
-    return size
 
+def _lines_of(text: str, chars: float) -> int:
+    return max(1, math.ceil(len(text) / max(1.0, chars)))
+
+
+def _figure_lines(sheet: dict[str, Any], key: str, chars: int) -> float:
+    """Lines a block of the figures takes in a poster column (poster.css sizes, 0.92 em lists)."""
+    wide = chars / 0.92
+    if key == "traits":
+        return HEADING_LINES + sum(_lines_of(m["label"], wide) + 1.2 for m in sheet["traits"])
+    if key == "channels":
+        return HEADING_LINES + (1.7 * len(sheet["channels"]) if sheet["channels"] else 1)
+    if key == "journey":
+        return HEADING_LINES + sum(_lines_of(f"{r['topic']} {r['share_text']} · {r['channels']}", wide - 3) + 0.3
+                                   for r in sheet["journey"])
+    if key == "descriptors":
+        return HEADING_LINES + sum(_lines_of(d["label"], wide) + _lines_of(d["value"], wide) + 0.3
+                                   for d in sheet["descriptors"])
+    if key == "avoidable":
+        return HEADING_LINES + _lines_of(f"{sheet['avoidable_text']}, {sheet['avoidable_volume']}.", chars)
+    if key == "small":
+        return 6.0
+    evidence = [sheet["evidence_n"], f"{sheet['stability_text']} {sheet['stability_reading']}",
+                sheet["prevalence_text"] + " ".join(sheet["defining"]), *sheet["not_recomputed"]]
+    return HEADING_LINES + 2 + sum(_lines_of(p, wide * 0.9) + 0.4 for p in evidence)
+
+
+def figure_blocks(sheet: dict[str, Any]) -> list[str]:
+    """The figures column's blocks, in order (a small group shows a notice and its evidence only)."""
+    if sheet["small"]:
+        return ["small", "evidence"]
+    keys = ["traits"] if sheet["traits"] else []
+    keys.append("channels")
+    keys += [k for k in ("journey", "descriptors") if sheet[k]]
+    keys += ["avoidable"] if sheet["has_contacts"] else []
+    return [*keys, "evidence"]
+
+
+def poster_columns(sheet: dict[str, Any], reserved_mm: float, layout: Layout = A3) -> tuple[float, bool, list]:
+    """The poster's size of type and its three columns: the figures' blocks, then the texts', each
+    block whole in one column, the columns about as tall as each other. Returns (font size, whether
+    it holds on the page, columns of ("figure", key) or ("text", section index))."""
+    blocks = [("figure", key) for key in figure_blocks(sheet)]
+    blocks += [("text", i) for i, section in enumerate(sheet["sections"]) if section.items]
+    for size, chars, lines in layout.tiers:
+        room = lines - reserved_mm / (size * PT_MM * LINE_HEIGHT)
+        heights = [_figure_lines(sheet, ref, chars) if kind == "figure" else _lines([sheet["sections"][ref]], chars)
+                   for kind, ref in blocks]
+        target = max(sum(heights) / POSTER_COLUMNS, max(heights, default=0))
+        columns: list[list] = [[]]
+        used = 0.0
+        for block, height in zip(blocks, heights):
+            if columns[-1] and used + height > target * 1.08 and len(columns) < POSTER_COLUMNS:
+                columns.append([])
+                used = 0.0
+            columns[-1].append(block)
+            used += height
+        tallest = max(sum(h for b, h in zip(blocks, heights) if b in column) for column in columns)
+        if tallest <= room or size == layout.tiers[-1][0]:
+            return size, tallest <= room, columns
+    raise AssertionError("unreachable: the last tier always returns")
 
 
 # ---------------------------------------------------------------- one persona
-def _list_section(key: str, title: str, items: list[str], clamp_texts: bool) -> Section:
-    items = [one_line(i) for i in items if one_line(i)]
-    if not clamp_texts:
-        return Section(key, title, items)
-    shown = [clamp(i, MAX_ITEM) for i in items[:MAX_ITEMS]]
-    return Section(key, title, shown, more=len(items) - len(shown))
+def _list_section(key: str, title: str, items: list[str], lang: str) -> Section:
+    return Section(key, title, [one_line(i) for i in items if one_line(i)], lang=lang)
 
 
-def text_sections(persona: Persona, t: Translator, clamp_texts: bool, langs: dict[str, str]) -> list[Section]:
-    """Story, goals, frustrations, needs, levers and the services' notes, each tagged with its language."""
+def text_sections(persona: Persona, t: Translator, langs: dict[str, str]) -> list[Section]:
+    """Story, goals, frustrations, needs, levers, do's, don'ts and the services' notes, whole, each
+    tagged with its language when it is not the document's."""
     story = one_line(persona.story)
-    sections = [Section("story", t("sheet.story"), [clamp(story, MAX_STORY) if clamp_texts else story]
-                        if story else [], bullet=False)]
-    for key in ("goals", "frustrations", "needs", "levers"):
-        sections.append(_list_section(key, t(f"sheet.{key}"), getattr(persona, key), clamp_texts))
+    sections = [Section("story", t("sheet.story"), [story] if story else [], bullet=False,
+                        lang=langs.get("story", ""))]
+    for key in TEXT_SECTIONS[1:]:
+        sections.append(_list_section(key, t(f"sheet.{key}"), getattr(persona, key), langs.get(key, "")))
     notes = [n for n in persona.notes if one_line(n.text)]
-    shown_notes = notes[:MAX_NOTES] if clamp_texts else notes
-    sections.append(Section(
-        "notes", t("sheet.notes"),
-        [clamp(n.text, MAX_NOTE) if clamp_texts else one_line(n.text) for n in shown_notes],
-        signatures=[n.service for n in shown_notes], more=len(notes) - len(shown_notes), bullet=False,
-    ))
-    for section in sections:
-        section.lang = langs.get(section.key, "")
+    sections.append(Section("notes", t("sheet.notes"), [one_line(n.text) for n in notes],
+                            signatures=[one_line(n.service) for n in notes], bullet=False, lang=langs.get("notes", "")))
     return sections
+
+
+def channel_label(channel: str, t: Translator) -> str:
+    return t(f"channel.{channel}") if t.has(f"channel.{channel}") else str(channel)
 
 
 def channel_bars(persona: Persona, lang: str, t: Translator) -> list[dict[str, Any]]:
     mix = sorted(((c, float(s)) for c, s in persona.channel_mix.items() if s and float(s) >= 0.005),
                  key=lambda cs: (-cs[1], CHANNELS.index(cs[0]) if cs[0] in CHANNELS else 99))
-    return [{"key": c, "label": t(f"channel.{c}") if t.has(f"channel.{c}") else str(c),
-             "value": s * 100, "share": s, "share_text": fmt_pct(s, lang)} for c, s in mix]
+    return [{"key": c, "label": channel_label(c, t), "value": s * 100, "share": s, "share_text": fmt_pct(s, lang)}
+            for c, s in mix]
+
+
+def journey_rows(persona: Persona, lang: str, t: Translator) -> list[dict[str, Any]]:
+    """The top reasons for contact, each with its share of the persona's contacts and its channels
+    by volume (the channels that carry at least a tenth of it)."""
+    from workshop_data.journeys import OTHER, top_reasons
+
+    rows = []
+    for reason in top_reasons(persona.journey, MAX_REASONS):
+        channels = [channel_label(c, t).lower() if lang == "fr" else channel_label(c, t)
+                    for c, n in reason["channels"] if n >= 0.1 * reason["contacts"]]
+        rows.append({"topic": reason["topic"] or t("sheet.journey_other"), "own_words": reason["topic"] != OTHER,
+                     "share_text": fmt_pct(reason["share"], lang), "share": reason["share"],
+                     "channels": t("punct.list_comma").join(channels)})
+    return rows
 
 
 def share_words(share: float, t: Translator) -> str:
@@ -315,15 +261,28 @@ def prevalence_text(ws: Workshop, persona: Persona, lang: str, t: Translator) ->
     return t("evidence.prevalence", n=fmt_int(persona.prevalence, lang))
 
 
-def descriptor_rows(persona: Persona, lang: str, t: Translator, clamp_texts: bool) -> list[dict[str, str]]:
+def descriptor_label(column: str, label: Any, lang: str, t: Translator) -> str:
+    """A descriptor's name in ``lang``: the codebook's label when it wrote one per language, else the
+    demographic it names ("tranche_age" -> "Âge", "Age"), else its label as written."""
+    from workshop_data.demographics import demographic_kind
+
+    texts = label if isinstance(label, dict) else {}
+    own = str(texts.get(lang) or next(iter(texts.values()), column) if texts else (label or column))
+    translated = len({str(v) for v in texts.values()}) > 1
+    if not translated:
+        kind = demographic_kind([column, own])
+        if kind and t.has(f"descriptor.{kind}"):
+            return t(f"descriptor.{kind}")
+    return own
+
+
+def descriptor_rows(persona: Persona, lang: str, t: Translator, fit: bool) -> list[dict[str, str]]:
     """Who they are (age, district...) against the whole sample: the two most frequent categories."""
     rows = []
     items = list((getattr(persona, "descriptors", None) or {}).items())
-    for column, spec in items[:MAX_DESCRIPTORS] if clamp_texts else items:
+    for column, spec in items[:MAX_DESCRIPTORS] if fit else items:
         if not isinstance(spec, dict):
             continue
-        label = spec.get("label")
-        label = str(label.get(lang) or next(iter(label.values()), column)) if isinstance(label, dict) else str(label or column)
         own, sample = spec.get("persona") or {}, spec.get("sample") or {}
         if spec.get("kind") == "numeric":
             if own.get("median") is None:
@@ -333,16 +292,44 @@ def descriptor_rows(persona: Persona, lang: str, t: Translator, clamp_texts: boo
         else:
             top = sorted(own.items(), key=lambda kv: -float(kv[1] or 0))[:2]
             value = t("punct.list_sep").join(
-                t("sheet.descriptor_share", category=clamp(str(c), 40), share=fmt_pct(float(s or 0), lang),
+                t("sheet.descriptor_share", category=str(c), share=fmt_pct(float(s or 0), lang),
                   sample=fmt_pct(float(sample.get(c) or 0), lang)) for c, s in top)
-        rows.append({"label": clamp(label, 60), "value": value})
+        rows.append({"label": descriptor_label(str(column), spec.get("label"), lang, t), "value": value})
     return rows
+
+
+def _separation_figure(item: dict[str, Any], lang: str) -> tuple[str, str]:
+    """A separating feature's two values as the sheet writes them: 0-100 scores as whole numbers,
+    shares (a category, a channel, a contact share) as percentages, other numbers as they are."""
+    feature, kind = str(item.get("feature", "")), item.get("kind")
+    mine, theirs = float(item.get("value") or 0.0), float(item.get("other") or 0.0)
+    if kind in ("trait", "item"):
+        return fmt_int(round(mine), lang), fmt_int(round(theirs), lang)
+    if kind == "category" or feature.startswith("share_") or feature.endswith("_share"):
+        return fmt_pct(mine, lang), fmt_pct(theirs, lang)
+    return fmt_dec(mine, lang, 1), fmt_dec(theirs, lang, 1)
+
+
+def separation_text(ws: Workshop, persona: Persona, lang: str, t: Translator, limit: int = 3) -> str:
+    """What sets a persona apart from its nearest persona, in words and figures ("Apart from P3
+    (name): Trust 72 vs 35; Phone 48 % vs 12 %"); empty when the workshop does not say."""
+    found = getattr(persona, "separation", None) or {}
+    items = [i for i in found.get("features") or [] if isinstance(i, dict)][:limit]
+    if not items:
+        return ""
+    names = {p.id: one_line(p.name) for p in ws.personas}
+    parts = []
+    for item in items:
+        label = item.get("label") or {}
+        text = str(label.get(lang) or label.get("fr") or label.get("en") or item.get("feature", ""))
+        mine, theirs = _separation_figure(item, lang)
+        parts.append(t("sheet.apart_feature", label=one_line(text), value=mine, other=theirs))
+    nearest = str(found.get("nearest", ""))
+    return t("sheet.apart", nearest=nearest, name=names.get(nearest, nearest), features=t("punct.list_sep").join(parts))
 
 
 def portrait(ws: Workshop, persona: Persona, index: int, t: Translator) -> dict[str, str]:
     """A pictogram of the persona's archetype, or its initials without one; never a face."""
-    from .pictograms import icon_for, svg_data_uri
-
     icon = icon_for(ws, persona.archetype)
     return {"initials": initials(persona.name), "colour": str(index % PORTRAIT_COLOURS), "icon": icon or "",
             "src": svg_data_uri(icon) if icon else "",
@@ -368,54 +355,66 @@ def _figures(ws: Workshop, persona: Persona, lang: str, t: Translator) -> dict[s
     }
 
 
+def version_text(ws: Workshop, persona: Persona, lang: str, t: Translator) -> str:
+    number, when = persona_version(ws, persona.id)
+    return t("sheet.version", n=fmt_int(number, lang), date=fmt_date(when, lang)) if when else \
+        t("sheet.version_undated", n=fmt_int(number, lang))
+
+
 def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Translator,
-               names: dict[str, str], clamp_texts: bool, langs: dict[str, str] | None = None,
-               traits: dict[str, str] | None = None) -> dict[str, Any]:
-    """Everything one persona sheet shows; ``clamp_texts`` for the one-page printed sheet.
+               names: dict[str, str], fit: bool, langs: dict[str, str] | None = None,
+               traits: dict[str, str] | None = None, layout: Layout = A4) -> dict[str, Any]:
+    """Everything one persona sheet shows; ``fit`` chooses the size of type of the printed sheet.
 
     ``langs`` maps the fields kept in another language than the document's to that language
     (see :mod:`exports.language`); ``traits`` names the traits (:func:`exports.traits.trait_names`).
     """
-    from .traits import defining_words, fit_meters, trait_meters, trait_names
-    from .validations import validation_line, validation_parts
-
     traits = trait_names(ws, lang, t) if traits is None else traits
     langs = langs or {}
     small = persona.size < ws.min_group_size
-    name = clamp(persona.name, MAX_NAME) if clamp_texts else persona.name
     # A verbatim answer can single out one of a handful of people: a group under the minimum size
     # shows no quote, as it shows no figure.
-    quote = "" if small else clamp(one_line(persona.quote), MAX_QUOTE) if clamp_texts else one_line(persona.quote)
-    sections = text_sections(persona, t, clamp_texts, langs)
-    said = validation_parts(persona, t, clamp_texts)
+    quote = "" if small else one_line(persona.quote)
+    sections = text_sections(persona, t, langs)
+    said = validation_parts(persona, t)
     said_line = validation_line(said, t)
-    header_mm = header_extra_mm(name, quote, said_line)
-    font_size = fit_sections(sections, header_mm) if clamp_texts else TIERS[0][0]
+    name = one_line(persona.name)
+    owner, version = one_line(getattr(persona, "owner", "")), version_text(ws, persona, lang, t)
+    header_mm = header_extra_mm(name, quote, said_line, layout, f"{t('sheet.owner')} {owner} · {version}")
+    font_size, fits = fit_sections(sections, header_mm, A4) if fit else (A4.tiers[0][0], True)
     sheet = {
-        "id": persona.id, "name": name, "full_name": persona.name, "name_long": len(name) > 32, "name_lang": langs.get("name", ""),
-        "portrait": portrait(ws, persona, index, t), "initials": initials(persona.name),
+        "id": persona.id, "name": name, "full_name": name, "name_long": len(name) > 32,
+        "name_lang": langs.get("name", ""),
+        "portrait": portrait(ws, persona, index, t), "initials": initials(name),
         "colour": index % PORTRAIT_COLOURS,
         "archetype": archetype_label(persona.archetype, names, t), "archetype_id": persona.archetype or "",
+        "owner": owner, "owner_lang": langs.get("owner", ""), "version": version,
         "quote": quote, "quote_lang": langs.get("quote", ""), "small": small,
-        "traits": [] if small else trait_meters(persona, lang, t, traits, clamp_texts), "traits_more": 0,
+        "traits": [] if small else trait_meters(persona, lang, t, traits), "traits_more": 0,
         "all_traits": [],
         "channels": [] if small else channel_bars(persona, lang, t),
-        "descriptors": [] if small else descriptor_rows(persona, lang, t, clamp_texts),
+        "journey": [] if small else journey_rows(persona, lang, t), "journey_lang": langs.get("journey", ""),
+        "descriptors": [] if small else descriptor_rows(persona, lang, t, fit),
         "has_contacts": not small and (bool(persona.channel_mix) or persona.avoidable_share > 0),
         "avoidable_value": 0.0 if small else persona.avoidable_share * 100,
         "avoidable_per_year": 0.0 if small else persona.avoidable_per_year,
         "share_value": 0.0 if small else persona.share,
-        "sections": sections, "font_size": font_size,
+        "sections": sections, "font_size": font_size, "fits": fits,
         "stability_reading": t(stability_reading(persona.stability)),
-        "defining": defining_words(persona, t, traits, MAX_DEFINING if clamp_texts else None),
+        "defining": defining_words(persona, t, traits, MAX_DEFINING if fit else None),
         "validated": persona.validated,
         "validations": said, "validations_line": said_line, "validations_lang": langs.get("notes", ""),
         **_figures(ws, persona, lang, t),
     }
     if small:  # the privacy rule lives here, not in the templates: no figure leaves this module
         sheet.update({key: "" for key in _STATISTICS}, not_recomputed=[])
-    elif clamp_texts:
+    elif fit and layout is A4:
         fit_meters(sheet, header_mm)
+    else:  # the screen, Markdown and the poster have room for every meter
+        sheet["all_traits"] = list(sheet["traits"])
+    sheet["figure_blocks"] = figure_blocks(sheet)
+    if layout is not A4:
+        sheet["font_size"], sheet["fits"], sheet["columns"] = poster_columns(sheet, header_mm, layout)
     return sheet
 
 
@@ -426,46 +425,61 @@ def sheet_footer(names: str, date: str, lang: str, t: Translator) -> str:
     return f"{t('doc.sources')}{t('punct.colon')} {names} · {day}" if names else day
 
 
-def document_view(ws: Workshop, *, lang: str | None = None, clamp_texts: bool = True,
-                  persona_id: str | None = None, theme: Any = None, title: str | None = None) -> dict[str, Any]:
+def shown_personas(ws: Workshop, lang: str) -> list[tuple[Persona, dict[str, str]]]:
+    """Every persona as the document shows it (:func:`exports.language.in_language`), with a quote
+    no other persona prints."""
+    out = []
+    taken: list[str] = []
+    for persona in ws.personas:
+        shown, langs = in_language(ws, persona, lang)
+        quote = quote_for(ws, shown, taken)
+        taken.append(quote)
+        out.append((shown if quote == shown.quote else _with_quote(shown, quote), langs))
+    return out
+
+
+def _with_quote(persona: Persona, quote: str) -> Persona:
+    from dataclasses import replace
+
+    return replace(persona, quote=quote)
+
+
+def document_view(ws: Workshop, *, lang: str | None = None, fit: bool = True, persona_id: str | None = None,
+                  theme: Any = None, title: str | None = None, paper: str = "a4") -> dict[str, Any]:
     """The whole document as plain data, plus the translator for the templates' own words.
 
-    In another language than the workshop's, untouched drafts are drafted again in ``lang`` and
-    what people wrote is kept, tagged with its language (:mod:`exports.language`).
+    In another language than the workshop's, the toolkit's drafts are drafted again in ``lang`` and
+    what people wrote is kept, tagged with its language (:mod:`exports.language`). Every text is
+    made printable first (:func:`exports.formatting.printable_workshop`).
     """
-    from .language import in_language
-    from .method import method_view
-    from .overview import document_title, overview_view
-    from .theme import Theme
-    from .traits import trait_names
-
+    ws = printable_workshop(ws)
     lang = lang or ws.lang
     t = translator(lang)
     lang = t.lang
     theme = theme or Theme()
+    layout = LAYOUTS.get(paper, A4)
     names = archetype_names(lang, ws)
     traits = trait_names(ws, lang, t)
-    every = []
-    for i, persona in enumerate(ws.personas):
-        shown, langs = in_language(ws, persona, lang)
-        every.append(sheet_view(ws, shown, i, lang=lang, t=t, names=names, clamp_texts=clamp_texts, langs=langs,
-                                traits=traits))
+    every = [sheet_view(ws, shown, i, lang=lang, t=t, names=names, fit=fit, langs=langs, traits=traits, layout=layout)
+             for i, (shown, langs) in enumerate(shown_personas(ws, lang))]
     sheets = every if persona_id is None else [s for s in every if s["id"] == persona_id]
     total = len(ws.assignments) or sum(p.size for p in ws.personas)
     date = ws.updated or ws.created
-    method = method_view(ws, lang, t)
+    method = method_view(ws, lang, t, [s["name"] for s in every])
     doc_title = document_title(ws, t, lang, theme, title)
-    source_names = clamp(", ".join(s["name"] for s in method["sources"] if s["name"]), 140)
+    source_names = ", ".join(s["name"] for s in method["sources"] if s["name"])
     return {
         "lang": lang,
         "t": t,
-        "title": clamp(doc_title, 120) if clamp_texts else doc_title,
+        "title": doc_title,
         "date": fmt_date(date, lang) if date else t("doc.no_date"),
+        "workshop_lang": ws.lang,
+        "paper": paper,
         "sheets": sheets,
-        "overview": overview_view(ws, every, lang=lang, t=t, theme=theme, clamp_texts=clamp_texts),
+        "overview": overview_view(ws, every, lang=lang, t=t, theme=theme),
         "overview_intro": t("overview.intro", n=fmt_int(len(ws.personas), lang), respondents=fmt_int(total, lang)),
         "source_names": source_names,
-        "footer": sheet_footer(source_names, date, lang, t),
+        "footer": sheet_footer(clamp(source_names, 140), date, lang, t),
         "min_group_size": ws.min_group_size,
         **method,
     }

@@ -71,6 +71,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     from clustering.encoding import encode_with_state
     from clustering.pipeline import DEFAULT_K_RANGE, cluster
     from workshop_data.codebook import Codebook
+    from workshop_data.journeys import persona_journey
 
     from .archetypes import builtin_typology, fallback_name, match_archetypes, typology_record
     from .store import now, now_iso
@@ -113,7 +114,9 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
         for key, value in narrative.items():
             setattr(persona, key, value)
         persona.quote_candidates = candidates
-        persona.quote = pick_quote(candidates)
+        persona.quote = pick_quote(candidates, persona, taken=[p.quote for p in personas])
+        persona.journey = persona_journey(None if contacts is None else contacts.journeys, members,
+                                          min_respondents=int(min_size))
         personas.append(persona)
     progress(0.97, t("build.progress.workshop"))
     model = _finite(dict(result.model))
@@ -243,7 +246,7 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
         raise WorkshopFileError("the workshop holds no codebook to read its survey with")
     codebook = Codebook.from_dict(ws.codebook)
     survey = load_survey(survey_path, codebook, lenient=True, min_respondents=1)
-    table = None
+    table = journeys = None
     contacts_source = _source(ws, "contacts")
     if contacts_source is not None or contacts_path is not None:
         from workshop_data.contacts import contact_features
@@ -263,8 +266,12 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
                 file=str(contacts_path), expected=f"sha256 {wanted[:12]}…",
             )
         table = found.table
+        if codebook.contacts.topic:
+            from workshop_data.journeys import respondent_journeys
+
+            journeys = respondent_journeys(contacts_path, codebook.contacts, survey.data.index.to_list())
     if not ws.model.get("encoder"):
         raise WorkshopFileError("the workshop holds no encoder state (model.encoder) to encode its data with")
     from .sources import SourceFeatures
 
-    return SourceFeatures.of(encode_with_state(survey, table, ws.model["encoder"]), survey_texts(survey))
+    return SourceFeatures.of(encode_with_state(survey, table, ws.model["encoder"]), survey_texts(survey), journeys)

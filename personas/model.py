@@ -10,8 +10,11 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 SCHEMA_VERSION = 1
-NARRATIVE_TEXT_FIELDS = ("quote", "story")
-NARRATIVE_LIST_FIELDS = ("goals", "frustrations", "needs", "levers")
+#: Texts of a persona people may write: its quote, its story and who in the workgroup owns it.
+NARRATIVE_TEXT_FIELDS = ("quote", "story", "owner")
+#: Lists of a persona people may write; ``dos`` and ``donts`` are the front-line staff's card (what to
+#: do and say, what to avoid, at the counter or on the phone), drafted from the persona's figures.
+NARRATIVE_LIST_FIELDS = ("goals", "frustrations", "needs", "levers", "dos", "donts")
 NARRATIVE_FIELDS = NARRATIVE_TEXT_FIELDS + NARRATIVE_LIST_FIELDS
 VALIDATION_STATUSES = ("recognised", "reservation")
 DEFAULT_MIN_GROUP_SIZE = 10
@@ -57,6 +60,12 @@ class Persona:
     frustrations: list[str] = field(default_factory=list)
     needs: list[str] = field(default_factory=list)
     levers: list[str] = field(default_factory=list)
+    dos: list[str] = field(default_factory=list)
+    donts: list[str] = field(default_factory=list)
+    owner: str = ""                                # who in the workgroup keeps this persona up to date
+    #: Contacts by reason and channel, from the contact log (workshop_data/journeys.py): rows
+    #: {"topic", "channel", "contacts"}, summed over the members; a merge adds them up.
+    journey: list[dict[str, Any]] = field(default_factory=list)
     notes: list[Note] = field(default_factory=list)
     validated: bool = False
     #: service -> {"status": "recognised" | "reservation", "text": str, "date": ISO date}: which
@@ -141,3 +150,36 @@ def invariant_problems(workshop: Workshop) -> list[str]:
                 f"persona {persona.id} has size {persona.size} but {counts.get(persona.id, 0)} assigned respondents"
             )
     return problems
+
+
+def _touches(entry: dict[str, Any], persona_id: str) -> bool:
+    return any(isinstance(p, dict) and p.get("id") == persona_id
+               for side in ("before", "after") for p in ((entry.get(side) or {}).get("personas") or []))
+
+
+def persona_version(ws: Workshop, persona_id: str) -> tuple[int, str]:
+    """A persona's version and the date of that version: 1 as built, one more for every edit in the
+    history that changed it (undo takes it back). The date is the last such edit's, else the workshop's."""
+    touching = [e for e in ws.history if isinstance(e, dict) and _touches(e, persona_id)]
+    when = str(touching[-1].get("time") or "") if touching else ""
+    return 1 + len(touching), when or ws.created or ws.updated
+
+
+#: Edits whose value is what people chose, by the field they set.
+_TYPED_EDITS = {"rename": "name", "archetype": "archetype"}
+
+
+def typed_fields(ws: Workshop, persona_id: str) -> set[str]:
+    """The fields of a persona people set themselves (renamed, rewritten, archetype chosen): their
+    words, which a document keeps as they are; every other text is the toolkit's draft."""
+    out: set[str] = set()
+    for entry in ws.history:
+        args = entry.get("args") if isinstance(entry, dict) else None
+        if not isinstance(args, dict) or args.get("persona") != persona_id:
+            continue
+        op = entry.get("op")
+        if op in _TYPED_EDITS:
+            out.add(_TYPED_EDITS[op])
+        elif op == "set" and isinstance(args.get("field"), str):
+            out.add(args["field"])
+    return out

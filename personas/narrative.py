@@ -10,7 +10,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable
+
+import yaml
 
 from .i18n import Translator
 from .model import Persona
@@ -21,6 +25,7 @@ if TYPE_CHECKING:
 
 NNBSP = "\u202f"
 MAX_ITEMS = 5
+MAX_ADVICE = 4     # do's and don'ts: a card a front-line agent reads in a glance
 MARKED_LOW, MARKED_HIGH = 40.0, 60.0
 AVOIDABLE_NOTABLE = 0.3
 REPEAT_NOTABLE = 0.15
@@ -28,6 +33,7 @@ QUOTE_MIN_CHARS, QUOTE_MAX_CHARS = 15, 280
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,24}\]")
 _IDENTIFIER = re.compile(r"\d(?:[\s.\-/]?\d){4,}")  # five digits or more: a number, not words
 _SPACES = "[ \u00a0\u202f]*"
+_RULES = Path(__file__).resolve().parent / "narrative_rules.yaml"
 
 
 def french_typography(text: str) -> str:
@@ -198,9 +204,78 @@ def _merge_items(*groups: Iterable[str], limit: int = MAX_ITEMS) -> list[str]:
     return out[:limit]
 
 
+# ---------------------------------------------------------------- what a sentence may claim
+def fold(text: str) -> str:
+    """Lower case, no accents, straight apostrophes, single spaces: what cues are matched on."""
+    plain = "".join(c for c in unicodedata.normalize("NFKD", str(text)) if not unicodedata.combining(c))
+    return " ".join(plain.replace("\u2019", "'").casefold().split())
+
+
+def _phrases(words: Iterable[str]) -> re.Pattern[str] | None:
+    folded = sorted({fold(w) for w in words}, key=len, reverse=True)
+    return re.compile(r"(?<![\w'])(?:" + "|".join(map(re.escape, folded)) + r")(?![\w])") if folded else None
+
+
+@lru_cache(maxsize=1)
+def _claims() -> tuple[tuple[str, frozenset[str], re.Pattern[str], re.Pattern[str] | None,
+                             tuple[tuple[str, ...], ...]], ...]:
+    """The rules of narrative_rules.yaml: (name, kinds, cue pattern, facts set aside, conditions)."""
+    data = yaml.safe_load(_RULES.read_text(encoding="utf-8")) or {}
+    out = []
+    for name, rule in (data.get("rules") or {}).items():
+        conditions = tuple((kind, *map(str, spec)) for item in rule.get("all") or [] for kind, spec in item.items())
+        out.append((str(name), frozenset(rule.get("kinds") or ()), _phrases(rule.get("cues") or []),
+                    _phrases(rule.get("unless") or []), conditions))
+    return tuple(out)
+
+
+def _holds(condition: tuple[str, ...], persona: Persona) -> bool:
+    """One condition of a rule, on the persona's figures; a figure it does not have never fails."""
+    kind, key, op, bound = condition
+    if kind == "trait":
+        if key not in persona.traits:
+            return True
+        value = float(persona.traits[key])
+    elif kind == "channel":
+        if not _has_contacts(persona):
+            return True
+        value = float(persona.channel_mix.get(key, 0.0))
+    else:
+        raise ValueError(f"narrative_rules.yaml: unknown condition {kind!r}")
+    return value >= float(bound) if op == ">=" else value < float(bound)
+
+
+def contradiction(text: str, persona: Persona, kind: str) -> str | None:
+    """The rule a sentence of ``kind`` (levers, needs, dos, quote) breaks for ``persona``, or None.
+
+    A sentence that sends people online is not drafted for a persona without equipment; a quote
+    that says "I can't manage without help" is not chosen for an autonomous one
+    (see narrative_rules.yaml)."""
+    folded = fold(text)
+    for name, kinds, pattern, facts, conditions in _claims():
+        if kind not in kinds or pattern is None:
+            continue
+        said = facts.sub(" ", folded) if facts is not None else folded
+        if pattern.search(said) and not all(_holds(c, persona) for c in conditions):
+            return name
+    return None
+
+
+def _agreeing(items: Iterable[str], persona: Persona, kind: str) -> list[str]:
+    return [item for item in items if contradiction(item, persona, kind) is None]
+
+
+def _keys(t: Translator, keys: Iterable[str]) -> list[str]:
+    return [t(key) for key in keys if t.has(key)]
+
+
 def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str, *,
                     figures: bool = True, codebook: Any = None) -> dict[str, Any]:
-    """Story, goals, frustrations, needs and levers for a persona, in ``lang`` ("fr" or "en").
+    """Story, goals, frustrations, needs, levers, do's and don'ts for a persona, in ``lang`` ("fr" or "en").
+
+    Each list draws on the archetype (when the persona has one), the traits that set the persona
+    apart, its main channel and its contact figures; levers, needs and do's go through
+    :func:`contradiction`, so that no sentence says what the persona's own figures deny.
 
     ``codebook`` (a :class:`~workshop_data.codebook.Codebook` or the workshop file's mapping) names
     the traits it declares (:func:`personas.traits.trait_name`).
@@ -218,22 +293,43 @@ def draft_narrative(persona: Persona, archetype: "Archetype | None", lang: str, 
         archetype_levers = []
     data_story = _data_story(persona, t, lang, codebook) if figures else []
     story = " ".join(s for s in [str(text.get("story") or "").strip(), *data_story] if s)
-    data_levers: list[str] = []
-    extra_needs: list[str] = []
-    if figures and _has_contacts(persona) and persona.avoidable_share >= AVOIDABLE_NOTABLE:
-        share = format_share(persona.avoidable_share, lang)
-        data_levers.append(t("narrative.levers.avoidable", share=share))
-        extra_needs.append(t("narrative.avoidable_need", share=share))
-    channel_levers = [t(f"narrative.levers.channel.{c}") for c, _ in _main_channels(persona, 1)
-                      if t.has(f"narrative.levers.channel.{c}")] if _has_contacts(persona) and not archetype_levers else []
-    repeat_levers = ([t("narrative.levers.repeat")]
-                     if _has_contacts(persona) and persona.repeat_rate >= REPEAT_NOTABLE else [])
+    contacts = _has_contacts(persona)
+    main = [c for c, _ in _main_channels(persona, 1)] if contacts else []
+    repeats = contacts and persona.repeat_rate >= REPEAT_NOTABLE
+    avoidable = figures and contacts and persona.avoidable_share >= AVOIDABLE_NOTABLE
+    share = format_share(persona.avoidable_share, lang)
+    online = t("narrative.levers.avoidable", share=share)
+    # A persona who cannot go online is helped with the procedure, not sent to the website: the
+    # assisted variants are written for that case, the online ones are checked like any lever.
+    assisted = contradiction(online, persona, "levers") is not None
+    data_levers = ([t("narrative.levers.avoidable_assisted", share=share) if assisted else online]
+                   if avoidable else [])
+    channel = "channel." + main[0] if main else ""
     draft = {
         "story": story,
-        "goals": _merge_items(text.get("goals") or [], _from_traits("goals", persona, t)),
-        "frustrations": _merge_items(text.get("frustrations") or [], _from_traits("frustrations", persona, t)),
-        "needs": _merge_items(text.get("needs") or [], extra_needs, _from_traits("needs", persona, t)),
-        "levers": _merge_items(data_levers, archetype_levers, channel_levers, repeat_levers),
+        "goals": _merge_items(text.get("goals") or [], _from_traits("goals", persona, t),
+                              _keys(t, [f"narrative.goals.{channel}"] if channel else [])),
+        "frustrations": _merge_items(text.get("frustrations") or [], _from_traits("frustrations", persona, t),
+                                     _keys(t, [f"narrative.frustrations.{channel}"] if channel else []),
+                                     _keys(t, ["narrative.frustrations.repeat"] if repeats else [])),
+        "needs": _merge_items(_agreeing([*(text.get("needs") or []),
+                                         *([t("narrative.avoidable_need", share=share)] if avoidable and not assisted else []),
+                                         *_from_traits("needs", persona, t)], persona, "needs")),
+        "levers": _merge_items(data_levers, _agreeing([
+            *archetype_levers,
+            *([] if archetype_levers else _from_traits("levers", persona, t)),
+            *([] if archetype_levers else _keys(t, [f"narrative.levers.{channel}"] if channel else [])),
+            *_keys(t, ["narrative.levers.repeat"] if repeats else [])], persona, "levers")),
+        "dos": _merge_items([t(f"narrative.dos.avoidable{'_assisted' if assisted else ''}", share=share)]
+                            if avoidable else [], _agreeing([
+            *_from_traits("dos", persona, t),
+            *_keys(t, [f"narrative.dos.{channel}"] if channel else []),
+            *_keys(t, ["narrative.dos.repeat"] if repeats else [])], persona, "dos"), limit=MAX_ADVICE),
+        "donts": _merge_items(
+            _keys(t, [f"narrative.donts.avoidable{'_assisted' if assisted else ''}"] if avoidable else []),
+            _from_traits("donts", persona, t),
+            _keys(t, [f"narrative.donts.{channel}"] if channel else []),
+            _keys(t, ["narrative.donts.repeat"] if repeats else []), limit=MAX_ADVICE),
     }
     if lang == "fr":
         draft = {k: french_typography(v) if isinstance(v, str) else [french_typography(i) for i in v]
@@ -252,10 +348,17 @@ def is_quotable(text: str) -> bool:
             and not _PLACEHOLDER.search(text) and not _IDENTIFIER.search(text))
 
 
-def pick_quote(candidates: Iterable[str]) -> str:
-    """The first quotable answer (candidates come nearest the persona's centre first), else ""."""
+def pick_quote(candidates: Iterable[str], persona: Persona | None = None, *, taken: Iterable[str] = ()) -> str:
+    """The first quotable answer (candidates come nearest the persona's centre first), else "".
+
+    With ``persona``, an answer that contradicts its figures is passed over (an autonomous persona
+    is not quoted "I can't manage without help"); an answer in ``taken`` (another persona's quote)
+    too: no quote is printed twice.
+    """
+    used = {" ".join(str(q).split()) for q in taken if q}
     cleaned = [" ".join(str(c).split()) for c in candidates if c is not None]
     for text in cleaned:
-        if is_quotable(text):
+        if (is_quotable(text) and text not in used
+                and (persona is None or contradiction(text, persona, "quote") is None)):
             return text
     return ""

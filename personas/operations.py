@@ -22,6 +22,7 @@ from workshop_data.errors import DataError
 
 from .model import (
     NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, VALIDATION_STATUSES, Note, Persona, Workshop, invariant_problems,
+    typed_fields,
 )
 
 if TYPE_CHECKING:
@@ -504,23 +505,22 @@ def _requoted(ws: Workshop, personas: list[Persona], features: "FeatureMatrix | 
 
     With the answers at hand (the features :func:`personas.build.load_features` gives carry them),
     the candidates are those of the members now, nearest the centre first, and a quote nobody
-    chose (empty, or the one the toolkit picked) is picked again from them; a quote a person wrote
-    or chose stays. Without them, a persona left with no candidate at all lists "quote" in
-    ``not_recomputed`` rather than staying silently without one.
+    chose (empty, or the one the toolkit picked) is picked again from them, one that agrees with
+    the persona's new figures and no other persona prints; a quote a person wrote or chose stays.
+    Without them, a persona left with no candidate at all lists "quote" in ``not_recomputed``
+    rather than staying silently without one.
     """
     from .quotes import candidates_from_texts
     from .narrative import pick_quote
 
     texts = getattr(features, "texts", None)
-    before = {p.id: p for p in ws.personas}
     labels = _labels(ws, moves) if texts is not None else None
     out = []
     for persona in personas:
         if persona.id not in touched:
             out.append(persona)
             continue
-        old = before.get(persona.id)
-        untouched = not persona.quote or (old is not None and persona.quote == pick_quote(old.quote_candidates))
+        untouched = not persona.quote or "quote" not in typed_fields(ws, persona.id)
         pending = [f for f in persona.not_recomputed if f != "quote"]
         if texts is None:
             lost = not persona.quote_candidates and not persona.quote
@@ -528,8 +528,35 @@ def _requoted(ws: Workshop, personas: list[Persona], features: "FeatureMatrix | 
             continue
         members = [str(rid) for rid in labels.index[labels.to_numpy() == persona.id]]
         candidates = candidates_from_texts(texts, features, members, persona.centroid)
+        others = [p.quote for p in [*out, *personas] if p.id != persona.id]
         out.append(replace(persona, quote_candidates=candidates, not_recomputed=pending,
-                           quote=pick_quote(candidates) if untouched else persona.quote))
+                           quote=pick_quote(candidates, persona, taken=others) if untouched else persona.quote))
+    return out
+
+
+def _rejourneyed(ws: Workshop, personas: list[Persona], features: "FeatureMatrix", moves: list[dict[str, Any]],
+                 touched: list[str]) -> list[Persona]:
+    """The touched personas' journeys (contacts by topic and channel) counted again from their
+    members' contacts. Without the log's topics in ``features``, a touched persona's journey would
+    describe other people: it is cleared and listed in ``not_recomputed`` (when the workshop has
+    journeys at all)."""
+    from workshop_data.journeys import persona_journey
+
+    journeys = getattr(features, "journeys", None)
+    known = any(p.journey for p in ws.personas)
+    labels = _labels(ws, moves) if journeys is not None else None
+    out = []
+    for persona in personas:
+        if persona.id not in touched:
+            out.append(persona)
+            continue
+        pending = [f for f in persona.not_recomputed if f != "journey"]
+        if labels is None:
+            out.append(replace(persona, journey=[], not_recomputed=pending + (["journey"] if known else [])))
+            continue
+        members = [str(rid) for rid in labels.index[labels.to_numpy() == persona.id]]
+        out.append(replace(persona, not_recomputed=pending,
+                           journey=persona_journey(journeys, members, min_respondents=ws.min_group_size)))
     return out
 
 
@@ -605,8 +632,11 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
     if keep_pid == other_pid:
         raise EditError("cannot merge a persona with itself", found=keep_pid)
     moves = [{"from": other_pid, "to": keep_pid, "ids": _members(ws, other_pid)}]
+    from workshop_data.journeys import sum_journeys
+
     merged = replace(keep, quote_candidates=_interleave(keep.quote_candidates, other.quote_candidates),
-                     notes=[*keep.notes, *other.notes], validated=False, validations={})
+                     notes=[*keep.notes, *other.notes], validated=False, validations={},
+                     journey=sum_journeys(keep.journey, other.journey))
     personas = [merged if p.id == keep_pid else p for p in ws.personas if p.id != other_pid]
     if features is not None:
         personas = _restated(ws, personas, features, moves, [keep_pid])
@@ -655,6 +685,7 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
         personas.extend([replace(p, validated=False, validations={}), created] if p.id == pid else [p])
     personas = _restated(ws, personas, features, moves, [pid, new_id])
     personas = _requoted(ws, personas, features, moves, [pid, new_id])
+    personas = _rejourneyed(ws, personas, features, moves, [pid, new_id])
     personas = [_redrafted(persona, p, ws) if p.id == pid else p for p in personas]
     return _commit(ws, "split", {"persona": pid, "new": new_id, "seed": seed}, personas, moves)
 
@@ -706,6 +737,7 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
     personas = [replace(p, validated=False) if p.id in touched else p for p in ws.personas]
     personas = _restated(ws, personas, features, moves, touched)
     personas = _requoted(ws, personas, features, moves, touched)
+    personas = _rejourneyed(ws, personas, features, moves, touched)
     before = {p.id: p for p in ws.personas}
     personas = [_redrafted(before[p.id], p, ws) if p.id in touched else p for p in personas]
     return _commit(ws, "move", {"rule": dict(rule), "to": to_pid}, personas, moves)

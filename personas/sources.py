@@ -21,7 +21,11 @@ class SourceFeatures(FeatureMatrix):
     has no free text)."""
 
     texts: pd.DataFrame = field(default_factory=pd.DataFrame)
+    #: contacts by respondent, topic and channel (workshop_data/journeys.py): None without them
+    journeys: pd.DataFrame | None = None
 
     @classmethod
-    def of(cls, features: FeatureMatrix, texts: pd.DataFrame) -> "SourceFeatures":
-        return cls(**{f.name: getattr(features, f.name) for f in fields(FeatureMatrix)}, texts=texts)
+    def of(cls, features: FeatureMatrix, texts: pd.DataFrame,
+           journeys: pd.DataFrame | None = None) -> "SourceFeatures":
+        return cls(**{f.name: getattr(features, f.name) for f in fields(FeatureMatrix)}, texts=texts,
+                   journeys=journeys)

@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, fields, replace
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import TYPE_CHECKING, Any, Callable, Iterator
 
 import yaml
 
@@ -27,6 +27,9 @@ from workshop_data.files import atomic_write_text
 from workshop_data.yaml_safe import safe_load_text
 
 from .model import SCHEMA_VERSION, Persona, Workshop, invariant_problems
+
+if TYPE_CHECKING:
+    from .edits import FieldEdit
 
 LOCK_TIMEOUT_SECONDS = 60.0
 _END_MARKER = re.compile(r"(?:^|\n)\.\.\.[ \t\r]*\n?\Z")
@@ -240,6 +243,7 @@ _PERSONA_TYPES: dict[str, str] = {
     "defining_traits": _TEXTS, "prevalence": _INT, "prevalence_share": _NUMBER, "prevalence_sample": _INT,
     "descriptors": _MAP, "not_recomputed": _TEXTS, "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
+    "dos": _TEXTS, "donts": _TEXTS, "owner": _TEXT, "journey": _MAPS,
     "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS, "separation": _SEPARATION,
 }
 _WORKSHOP_TYPES: dict[str, str] = {
@@ -249,6 +253,8 @@ _WORKSHOP_TYPES: dict[str, str] = {
     "history": _MAPS, "redo": _MAPS,
 }
 _NOTE_TYPES = {"id": _TEXT, "service": _TEXT, "text": _TEXT, "created": _TEXT}
+#: A row of a persona's journey: contacts about a topic through a channel (counts, never people).
+_JOURNEY_TYPES = {"topic": _TEXT, "channel": _TEXT, "contacts": _INT}
 
 if set(_PERSONA_TYPES) != {f.name for f in fields(Persona)} or set(_WORKSHOP_TYPES) != {
     f.name for f in fields(Workshop)
@@ -338,6 +344,14 @@ def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: 
     return out
 
 
+def _check_journey_row(row: dict[str, Any], where: str, file: str | None) -> dict[str, Any]:
+    checked = _check_fields(row, _JOURNEY_TYPES, where, file, tuple(_JOURNEY_TYPES))
+    if checked["contacts"] < 0:
+        raise WorkshopFileError(f"{where}: a count of contacts is negative", file=file,
+                                expected="a whole number >= 0", found=checked["contacts"])
+    return checked
+
+
 def persona_problems(ws: Workshop) -> list[str]:
     """Fields of the workshop's personas that a workshop file could not hold (wrong types)."""
     problems = []
@@ -347,6 +361,8 @@ def persona_problems(ws: Workshop) -> list[str]:
             _check_fields(data, _PERSONA_TYPES, f"personas[{index}]", None, ("id", "name"))
             for n_index, note in enumerate(data["notes"]):
                 _check_fields(note, _NOTE_TYPES, f"personas[{index}].notes[{n_index}]", None, tuple(_NOTE_TYPES))
+            for j_index, row in enumerate(data["journey"]):
+                _check_journey_row(row, f"personas[{index}].journey[{j_index}]", None)
         except WorkshopFileError as exc:
             problems.append(exc.message)
         except (TypeError, AttributeError) as exc:
@@ -364,6 +380,8 @@ def _validate(data: dict[str, Any], file: str | None) -> Workshop:
         for n_index, note in enumerate(persona.get("notes") or []):
             notes.append(_check_fields(note, _NOTE_TYPES, f"{where}.notes[{n_index}]", file, tuple(_NOTE_TYPES)))
         persona["notes"] = notes
+        persona["journey"] = [_check_journey_row(row, f"{where}.journey[{j_index}]", file)
+                              for j_index, row in enumerate(persona.get("journey") or [])]
         if not persona["id"]:
             raise WorkshopFileError(f"{where}: persona id is empty", file=file)
         personas.append(persona)
@@ -466,6 +484,15 @@ def _disk_revision(path: Path) -> int:
         return -1
 
 
+def saved_revision(path: str | Path) -> int:
+    """The revision of the workshop file on disk, read from its header (cheap enough to poll): 0
+    when there is no file, -1 when it does not read."""
+    try:
+        return _disk_revision(Path(path))
+    except WorkshopFileError:
+        return -1
+
+
 def _write_locked(ws: Workshop, path: Path, expected_revision: int | None) -> Workshop:
     on_disk = _disk_revision(path)
     if expected_revision is not None and on_disk != expected_revision:
@@ -550,8 +577,29 @@ def _collide(mine: set[tuple[str, ...]], theirs: set[tuple[str, ...]]) -> set[tu
     return (mine & theirs) | {p for p in mine if p[0] in whole and any(q[0] == p[0] for q in theirs)}
 
 
+def submit_edit(path: str | Path, edit: "FieldEdit", *, view: Workshop | None = None) -> tuple[Workshop, bool]:
+    """Apply one person's field edit to the workshop file as it is now, under the lock; returns the
+    workshop as it now is on disk and whether the edit changed it.
+
+    No view is involved: the edit carries the value its author saw, and
+    :func:`personas.edits.apply_field_edit` refuses it (:class:`~personas.edits.FieldConflict`)
+    when the field no longer holds it. An edit that changes nothing saves nothing. ``view`` (the
+    workshop as the caller last loaded or saved it) spares reading the file when it is still the
+    revision on disk.
+    """
+    from .edits import apply_field_edit
+
+    path = Path(path)
+    with _locked(path):
+        current = view if view is not None and _disk_revision(path) == view.revision else load_workshop(path)
+        changed = apply_field_edit(current, edit)
+        if changed is current:
+            return current, False
+        return _write_locked(changed, path, current.revision), True
+
+
 def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Workshop], Workshop], *,
-                   rebase: bool = True) -> Workshop:
+                   rebase: bool = True, by: str | None = None) -> Workshop:
     """Save an edit a person made on ``view``, the workshop as they last saw it; returns the saved one.
 
     When someone saved meanwhile, the edit is made again on the file as it is now if it touches
@@ -559,10 +607,15 @@ def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Worksh
     stay); when it collides, or with ``rebase=False`` (undo and redo act on the shared history),
     :class:`ConflictError` names the parts and nothing is saved.
     """
+    from .edits import signed
+
+    def signed_operation(ws: Workshop) -> Workshop:
+        return signed(operation(ws), ws, by)
+
     path = Path(path)
     with _locked(path):
         if _disk_revision(path) == view.revision:
-            return _write_locked(operation(view), path, view.revision)
+            return _write_locked(signed_operation(view), path, view.revision)
         current = load_workshop(path)
         both = _collide(changed_parts(view, operation(view)), changed_parts(view, current))
         if both or not rebase:
@@ -571,5 +624,5 @@ def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Worksh
                 "someone else changed the same thing since you saw it; your edit was not saved",
                 file=str(path), expected=f"revision {view.revision}", found=found,
             )
-        return _write_locked(operation(current), path, current.revision)
+        return _write_locked(signed_operation(current), path, current.revision)
 

@@ -153,3 +153,44 @@ def widget(at: Any, kind: str, label: str) -> Any:
 
 def open_workshop_of(at: Any) -> Any:
     return at.session_state["app"].workshop
+
+
+# --- Refine: what a person does on the card (see app_pages/refine.py and drafts.py) ----------------
+
+
+def pick(at: Any, persona_id: str) -> Any:
+    """Show ``persona_id`` on the card (the picker's button)."""
+    return at.button(key=f"w_pick_{persona_id}").click().run()
+
+
+def _slug(text: str) -> str:
+    from app_pages.drafts import slug
+
+    return slug(text)
+
+
+def draft_box(at: Any, persona_id: str, field: str) -> Any:
+    """The box of this person's draft of ``field`` (its key names the draft's generation)."""
+    prefix = f"w_draft_{_slug(persona_id)}_{_slug(field)}_"
+    boxes = [el for kind in ("text_area", "text_input") for el in at.get(kind) if str(el.key).startswith(prefix)]
+    assert len(boxes) == 1, (prefix, [el.key for kind in ("text_area", "text_input") for el in at.get(kind)])
+    return boxes[0]
+
+
+def draft_button(at: Any, persona_id: str, field: str, what: str) -> Any:
+    """A button of the draft's form: ``save`` or ``discard``."""
+    prefix = f"w_{what}_{_slug(persona_id)}_{_slug(field)}_"
+    found = [b for b in at.button if str(b.key).startswith(prefix)]
+    assert len(found) == 1, (prefix, [b.key for b in at.button])
+    return found[0]
+
+
+def open_field(at: Any, persona_id: str, field: str) -> Any:
+    return at.button(key=f"w_open_{_slug(persona_id)}_{_slug(field)}").click().run()
+
+
+def edit_field(at: Any, persona_id: str, field: str, text: str) -> Any:
+    """Open ``field``, type ``text``, save: one edit."""
+    open_field(at, persona_id, field)
+    draft_box(at, persona_id, field).set_value(text)
+    return draft_button(at, persona_id, field, "save").click().run()

@@ -14,6 +14,19 @@ NAMES = (
     "Yusuf, 3 démarches/an", "Bérénice & Co",
 )
 MIN_GROUP = 10
+#: One quote a persona: documents print no quote twice.
+QUOTES = (
+    "Je préfère qu'on m'explique au téléphone, en ligne je ne sais jamais si c'est bien parti.",
+    "Quand je sais où chercher, je règle tout en cinq minutes.",
+    "On ne sait jamais ce que deviennent les papiers qu'on envoie.",
+    "Les formulaires sont écrits pour des spécialistes, pas pour nous.",
+    "J'aimerais qu'on me prévienne avant que le dossier expire.",
+    "Le plus dur, c'est de savoir à quelle porte frapper.",
+    "Une réponse claire dès la première fois, c'est tout ce que je demande.",
+    "Je fais les choses à mon rythme, le soir, quand les enfants dorment.",
+    "Trois démarches par an, et à chaque fois tout a changé.",
+    "Je ne savais pas que cette démarche existait aussi en ligne.",
+)
 
 
 def _persona(i: int, name: str) -> Persona:
@@ -43,7 +56,7 @@ def _persona(i: int, name: str) -> Persona:
         prevalence_share=0.55,
         representatives=[f"R-SECRET-{i}-1", f"R-SECRET-{i}-2"],
         centroid=[0.1, 0.2],
-        quote="Je préfère qu'on m'explique au téléphone, en ligne je ne sais jamais si c'est bien parti.",
+        quote=QUOTES[i % len(QUOTES)],
         quote_candidates=["Autre réponse <script>alert(1)</script>"],
         story="Vit seule dans le quartier nord, se déplace au guichet pour les démarches de l'état civil "
               "et les inscriptions scolaires de ses petits-enfants.",
@@ -169,4 +182,52 @@ def item_trait_workshop() -> Workshop:
     for persona in ws.personas:
         persona.traits = {"q_papier": 72.0, "q_agent": 31.0, "q_sans_libelle": 55.0}
         persona.defining_traits = ["q_papier:high", "quartier=Nord"]
+    return ws
+
+
+#: A name of 120 characters, as a workgroup may type one.
+NAME_120 = ("Martine, qui jongle entre son travail de nuit à l'hôpital, ses deux enfants et la mairie, "
+            "et veut tout régler le samedi.")
+NOTE = ("Au guichet de l'état civil, cette personne revient souvent avec les mêmes questions sur les pièces "
+        "à fournir ; il faudrait lui remettre une fiche claire et lui indiquer la démarche en ligne. ")
+
+
+def long_notes_workshop(lang: str = "fr") -> Workshop:
+    """Six personas; the second has a 120-character name, eight long notes and long list items."""
+    ws = ten_persona_workshop(lang)
+    keep = {p.id for p in ws.personas[:6]}
+    ws.personas = ws.personas[:6]
+    ws.assignments = {r: p for r, p in ws.assignments.items() if p in keep}
+    persona = ws.personas[1]
+    persona.name = NAME_120
+    persona.notes = [Note(id=f"L{n}", service=f"Service n°{n} — accueil des familles et état civil",
+                          text=f"Note {n}. " + NOTE * 3, created="2026-11-02T09:00:00Z") for n in range(8)]
+    for key in ("goals", "frustrations", "needs", "levers"):
+        setattr(persona, key, [f"{key} {n} : " + NOTE for n in range(5)])
+    persona.owner = "Direction de la relation aux usagers — pôle accueil"
+    return ws
+
+
+def twelve_persona_workshop(lang: str = "fr") -> Workshop:
+    """Ten personas, and two more of the same kind (the overview's hardest case)."""
+    ws = ten_persona_workshop(lang)
+    for i, name in ((10, "Paulette, 82 ans, sans ordinateur"), (11, "Lucas, étudiant pressé")):
+        persona = _persona(i, name)
+        persona.quote = ""
+        ws.personas.append(persona)
+        for j in range(persona.size):
+            ws.assignments[f"R{persona.id}-{j:04d}"] = persona.id
+    return ws
+
+
+TOPICS = ("État civil", "Déchets", "Inscription scolaire", "Stationnement", "Aides sociales", "Urbanisme")
+
+
+def with_journeys(ws: Workshop) -> Workshop:
+    """Each persona's contacts by topic and channel, as the build counts them from the log."""
+    for i, persona in enumerate(ws.personas):
+        persona.journey = [{"topic": topic, "channel": channel, "contacts": (7 * (i + 1) + 3 * t + 5 * c) % 40 + 1}
+                           for t, topic in enumerate(TOPICS)
+                           for c, channel in enumerate(("phone", "counter", "web"))]
+        persona.journey.append({"topic": "", "channel": "mail", "contacts": 4})
     return ws

@@ -2,7 +2,8 @@
 
 Hostile inputs are fed to a child interpreter whose address space is capped (RLIMIT_AS), so a bomb
 that gets through fails that child instead of the test machine, and the child's own peak resident
-memory is read back with ``os.wait4`` to assert that refusal happened with bounded memory.
+memory is read back with ``os.wait4`` (by a small launcher, see ``_LAUNCHER``) to assert that
+refusal happened with bounded memory.
 """
 from __future__ import annotations
 
@@ -51,32 +52,64 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: Starts the measured command and writes the command's own peak memory to a pipe. Linux counts in a
+#: process's ru_maxrss the memory of the process it was forked from (the copy it runs in until exec):
+#: forked straight from a test session that has grown past a bound, every command would "use" that
+#: much. Forked from this small interpreter instead, the command's peak is its own.
+_LAUNCHER = """
+import os, resource, signal, sys
+limit, report = int(sys.argv[1]), int(sys.argv[2])
+pid = os.fork()
+if pid == 0:
+    cap = limit * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+    os.execvp(sys.argv[3], sys.argv[3:])
+_, status, usage = os.wait4(pid, 0)
+os.write(report, str(usage.ru_maxrss).encode())
+os.close(report)
+code = os.waitstatus_to_exitcode(status)
+if code < 0:                                # die of the same signal, as the command did
+    if -code not in (signal.SIGKILL, signal.SIGSTOP):
+        signal.signal(-code, signal.SIG_DFL)
+    os.kill(os.getpid(), -code)
+sys.exit(code)
+"""
+
+
 def run_measured(argv: list[str], *, limit_mb: int = DEFAULT_LIMIT_MB, timeout: float = 300,
                  env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
-    """Run ``argv`` under an address-space cap; return its exit code, output and peak RSS."""
+    """Run ``argv`` under an address-space cap; return its exit code, output and peak RSS (its own,
+    not the test session's: see :data:`_LAUNCHER`)."""
+    read, write = os.pipe()
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd or ROOT,
-                                env=env or child_env(), preexec_fn=_limit(limit_mb))
+        try:
+            proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(limit_mb), str(write), *argv],
+                                    stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd or ROOT,
+                                    env=env or child_env(), pass_fds=(write,), start_new_session=True)
+        finally:
+            os.close(write)
         killed = threading.Event()
 
         def kill() -> None:
             killed.set()
-            proc.kill()
+            os.killpg(proc.pid, 9)                   # the launcher and the command it started
 
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            _, status, usage = os.wait4(proc.pid, 0)
+            proc.wait()
         finally:
             timer.cancel()
-        proc.returncode = os.waitstatus_to_exitcode(status)
+        with os.fdopen(read, "rb") as pipe:
+            reported = pipe.read().decode() or "0"
         out.seek(0)
         err.seek(0)
         return Measured(
             returncode=proc.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
-            maxrss_mb=usage.ru_maxrss / 1024,
+            maxrss_mb=int(reported) / 1024,
             timed_out=killed.is_set(),
         )
 

@@ -70,6 +70,22 @@ def test_profiles_page_without_source_data_says_so(app_home, small_sample):
     assert "La carte demande l'enquête d'origine" in shown(at)
 
 
+def test_a_workshop_without_a_contact_log_shows_no_contact_figures_as_if_measured(app_home, small_sample):
+    ws = fake_workshop()
+    ws.sources = [s for s in ws.sources if s.get("role") != "contacts"]
+    put_workshop(app_home, ws)
+    at = start("profiles")
+    assert_clean(at)
+    columns = list(at.dataframe[0].value.columns)
+    assert "Contacts par pers." not in columns and "Évitables" not in columns
+    assert "Aucun journal des contacts pour cet atelier" in shown(at)
+    with_log = fake_workshop()
+    with_log.sources = [*with_log.sources, {"role": "contacts", "file": "contacts.csv", "sha256": "0" * 64}]
+    put_workshop(app_home, with_log)
+    again = start("profiles")
+    assert "Contacts par pers." in list(again.dataframe[0].value.columns)
+
+
 def test_percentages_follow_the_language():
     from app_pages import percent
 

@@ -28,7 +28,7 @@ def test_sheet_preview_is_the_export_html(app_home, small_sample):
     assert at.title[0].value == "Fiches personas"
     overview = _iframe_html(at)
     assert overview == render_html(at.session_state["app"].workshop, lang="fr")
-    at.selectbox(key="w_sheet").set_value(ws.personas[0].id).run()
+    at.selectbox(key="w_sheet_persona").set_value(ws.personas[0].id).run()
     sheet = _iframe_html(at)
     assert "Zoé &lt;script&gt;" in sheet and "<script>alert(1)</script>" not in sheet
 
@@ -64,7 +64,7 @@ def test_the_services_say_is_in_the_sheet_preview_only(app_home, small_sample):
     ws = operations.set_validation(ws, "P1", "CCAS", "reservation", "Trop centré sur le numérique")
     put_workshop(app_home, ws)
     at = start("sheets")
-    at.selectbox(key="w_sheet").set_value("P1").run()
+    at.selectbox(key="w_sheet_persona").set_value("P1").run()
     assert_clean(at)
     sheet = _iframe_html(at)
     assert "Accueil" in sheet and "CCAS" in sheet and "Trop centré sur le numérique" in sheet

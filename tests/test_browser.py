@@ -25,8 +25,12 @@ pytestmark = pytest.mark.browser
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+# Several participants are several pages of one browser: none of them may be throttled as a
+# background tab (the room's live refresh is a timer in each page).
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-background-timer-throttling", "--disable-renderer-backgrounding",
+                 "--disable-backgrounding-occluded-windows"]
 NEW_NAME = "Léa, pressée & connectée"
 
 
@@ -62,14 +66,16 @@ def _wait_healthy(url: str, process: subprocess.Popen, timeout: float = 60) -> N
 
 
 @contextlib.contextmanager
-def running_app(home: Path, sample_dir: Path, log_path: Path) -> Iterator[str]:
-    """``streamlit run app.py`` on a free local port with its working folder at ``home``; yields the URL."""
+def running_app(home: Path, sample_dir: Path, log_path: Path, *, env: dict[str, str] | None = None) -> Iterator[str]:
+    """The app's server (``streamlit run server.py``: the app behind its access code, as
+    ``persona-workshop app`` runs it) on a free local port with its working folder at ``home``;
+    yields the URL."""
     require_chromium()
     port = _free_port()
-    env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(home), "PERSONA_WORKSHOP_SAMPLE": str(sample_dir)}
+    env = {**os.environ, "PERSONA_WORKSHOP_HOME": str(home), "PERSONA_WORKSHOP_SAMPLE": str(sample_dir), **(env or {})}
     with open(log_path, "wb") as log:
         process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+            [sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
              "--server.headless", "true", "--server.address", "127.0.0.1", "--server.port", str(port),
              "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
             cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
@@ -108,7 +114,8 @@ def _shot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     size = page.viewport_size
     height = page.evaluate(
-        "() => Math.max(...[...document.querySelectorAll('[data-testid=stMain], section')].map(e => e.scrollHeight))")
+        "() => Math.max(document.body.scrollHeight,"
+        " ...[...document.querySelectorAll('[data-testid=stMain], section')].map(e => e.scrollHeight))")
     page.set_viewport_size({"width": size["width"], "height": min(int(height) + 40, 8000)})
     page.wait_for_timeout(800)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
@@ -171,9 +178,10 @@ def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
 
         # Rename the first persona; the edit is saved at once.
         _nav(page, "Affiner")
-        name = page.get_by_label("Nom", exact=True)
-        name.fill(NEW_NAME)
-        name.press("Enter")
+        name = page.locator(".st-key-w_field_P1_name")
+        name.get_by_role("button", name="Modifier", exact=True).click()
+        name.locator("input:visible").fill(NEW_NAME)
+        name.locator("input:visible").press("Enter")
         expect(page.get_by_text("Persona renommé.", exact=True)).to_be_visible()
         _wait_idle(page)
         _shot(page, "04-renamed")
@@ -181,7 +189,7 @@ def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
         # A browser reload opens a fresh session: the rename is still there.
         page.reload()
         _wait_idle(page)
-        expect(page.get_by_label("Nom", exact=True)).to_have_value(NEW_NAME)
+        expect(page.get_by_role("heading", name=NEW_NAME, exact=True)).to_be_visible()
         _shot(page, "05-reloaded")
 
         _nav(page, "Fiches")

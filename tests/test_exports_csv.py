@@ -19,14 +19,45 @@ def test_csv_header_rows_and_encoding():
     data = exports.render_csv(ws)
     assert data.startswith(b"\xef\xbb\xbf")           # UTF-8 BOM, for Excel
     text = data.decode("utf-8-sig")
-    assert text.splitlines()[0] == "respondent_id,persona_id,persona_name,archetype,archetype_label"
-    rows = list(csv.DictReader(io.StringIO(text)))
+    assert text.splitlines()[0] == "respondent_id;persona_id;persona_name;archetype;archetype_label"
+    rows = list(csv.DictReader(io.StringIO(text), delimiter=";"))
     assert len(rows) == len(ws.assignments)
     first = rows[0]
     assert first == {"respondent_id": "Rp1-0000", "persona_id": "p1", "persona_name": HOSTILE_NAME,
                      "archetype": "agile", "archetype_label": "Agile"}
     assert {r["archetype_label"] for r in rows if r["persona_id"] == "p2"} == {"Mal informé·e"}
     assert {(r["archetype"], r["archetype_label"]) for r in rows if r["persona_id"] == "p8"} == {("", "")}
+
+
+def test_csv_separator_is_the_one_the_reader_s_spreadsheet_splits_on():
+    """French Excel reads a comma as the decimal mark: a French document is semicolon-separated."""
+    ws = ten_persona_workshop()
+    assert exports.render_csv(ws).decode("utf-8-sig").splitlines()[0].count(";") == 4
+    assert exports.render_csv(ws, lang="en").decode("utf-8-sig").splitlines()[0].count(",") == 4
+    assert exports.render_csv(ws, sep=",").decode("utf-8-sig").splitlines()[0].count(",") == 4
+    assert exports.render_csv(ws, sep="tab").decode("utf-8-sig").splitlines()[0].count("\t") == 4
+    with pytest.raises(DataError):
+        exports.render_csv(ws, sep="|")
+
+
+def test_csv_headers_in_words_on_request_and_the_contract_by_default():
+    ws = ten_persona_workshop()
+    words = exports.render_csv(ws, headers="words").decode("utf-8-sig").splitlines()[0]
+    assert words == "identifiant_repondant;identifiant_profil;nom_profil;archetype;libelle_archetype"
+    keys = exports.render_csv(ws, lang="en").decode("utf-8-sig").splitlines()[0]
+    assert keys == "respondent_id,persona_id,persona_name,archetype,archetype_label"
+
+
+def test_csv_in_english_redrafts_drafted_names_and_labels():
+    from personas.archetypes import load_archetypes
+
+    ws = ten_persona_workshop()
+    library = {a.id: a for a in load_archetypes()}
+    ws.personas[1].name = library["poorly_informed"].name["fr"]          # the name the build gave
+    rows = list(csv.DictReader(io.StringIO(exports.render_csv(ws, lang="en").decode("utf-8-sig"))))
+    second = {(r["persona_name"], r["archetype_label"]) for r in rows if r["persona_id"] == "p2"}
+    assert second == {("Poorly informed", "Poorly informed")}
+    assert {r["persona_name"] for r in rows if r["persona_id"] == "p1"} == {HOSTILE_NAME}      # typed: kept
 
 
 def test_csv_label_in_the_workshops_language_and_from_its_typology():
@@ -42,7 +73,8 @@ def test_csv_label_in_the_workshops_language_and_from_its_typology():
 
 
 def test_csv_reads_back_with_pandas():
-    frame = pd.read_csv(io.BytesIO(exports.render_csv(ten_persona_workshop())), dtype=str, keep_default_na=False)
+    frame = pd.read_csv(io.BytesIO(exports.render_csv(ten_persona_workshop())), sep=";", dtype=str,
+                        keep_default_na=False, encoding="utf-8-sig")
     assert list(frame.columns) == ["respondent_id", "persona_id", "persona_name", "archetype", "archetype_label"]
     assert frame.loc[0, "persona_name"] == HOSTILE_NAME
 
@@ -50,7 +82,7 @@ def test_csv_reads_back_with_pandas():
 def test_formula_like_names_stay_text():
     ws = ten_persona_workshop()
     ws.personas[0].name = "=HYPERLINK(\"http://x\")"
-    rows = list(csv.reader(io.StringIO(exports.render_csv(ws).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(exports.render_csv(ws).decode("utf-8-sig")), delimiter=";"))
     assert rows[1][2] == "'=HYPERLINK(\"http://x\")"
 
 

@@ -107,7 +107,7 @@ def test_single_persona_preview():
 def test_whole_document_has_overview_sheets_and_method():
     page = exports.render_html(ten_persona_workshop())
     assert page.count('class="page sheet"') == 10
-    assert page.count('class="page overview flow"') == 1
+    assert page.count('class="page overview flow') == 1
     assert page.count('class="page method flow"') == 1 and page.count('class="page method appendix flow"') == 1
     assert "abab" not in page and "ab12ab12ab12…" in page     # hashes shortened
     assert "3\u202f%" in page and "1\u202f500" in page        # French number formatting
@@ -123,23 +123,34 @@ def test_stability_reading(value, reading):
     assert t(view.stability_reading(value)) == reading
 
 
-def test_long_texts_are_shortened_visibly():
+def test_long_texts_are_printed_whole_at_the_smallest_type_and_flow():
     ws = long_text_workshop()
     page = exports.render_html(ws)
-    assert "…" in page and "+6 de plus" in page
-    assert LONG * 2 not in page
+    sheets = _words(page[page.index('<article'):page.index('<section class="page method')])
+    assert "…" not in sheets and "de plus" not in sheets
+    for persona in ws.personas:
+        article = _words(_article(page, persona.id))
+        assert _words(escape(persona.story)).strip() in article
+        assert all(_words(escape(item)).strip() in article for key in ("goals", "needs", "levers")
+                   for item in getattr(persona, key))
+        assert all(_words(escape(n.text)).strip() in article and n.service in article for n in persona.notes)
     for i, persona in enumerate(ws.personas):
-        sheet = view.sheet_view(ws, persona, i, lang="fr", t=view.translator("fr"), names={}, clamp_texts=True)
-        size, chars, lines = next(tier for tier in view.TIERS if tier[0] == sheet["font_size"])
-        assert view._lines(sheet["sections"], chars) <= lines
-        assert size == view.TIERS[-1][0]
+        sheet = view.sheet_view(ws, persona, i, lang="fr", t=view.translator("fr"), names={}, fit=True)
+        assert sheet["font_size"] == view.A4.tiers[-1][0] and not sheet["fits"]
+    assert page.count('class="page sheet flows"') == len(ws.personas)
 
 
 def test_short_texts_keep_the_normal_font():
     ws = ten_persona_workshop()
-    sheet = view.sheet_view(ws, ws.personas[0], 0, lang="fr", t=view.translator("fr"), names={}, clamp_texts=True)
-    assert sheet["font_size"] == view.TIERS[0][0]
-    assert all(not s.more for s in sheet["sections"])
+    sheet = view.sheet_view(ws, ws.personas[0], 0, lang="fr", t=view.translator("fr"), names={}, fit=True)
+    assert sheet["font_size"] == view.A4.tiers[0][0] and sheet["fits"]
+
+
+def test_fitting_is_arithmetic_whatever_the_text():
+    """A service name longer than any line used to make the shortening loop spin (issue 20)."""
+    section = view.Section("notes", "Notes", ["court"], signatures=["S" * 5000], bullet=False)
+    assert view.fit_sections([section], 0.0) == (view.A4.tiers[-1][0], False)
+    assert view.fit_sections([view.Section("goals", "Objectifs", ["x" * 40])], 0.0) == (view.A4.tiers[0][0], True)
 
 
 def test_clamp_cuts_at_a_word_and_marks_it():
@@ -192,7 +203,7 @@ def test_bad_theme_is_refused(tmp_path, content, problem):
 
 def test_small_counts_are_never_printed():
     ws = small_group_workshop()
-    small = view.sheet_view(ws, ws.personas[-1], 9, lang="fr", t=view.translator("fr"), names={}, clamp_texts=True)
+    small = view.sheet_view(ws, ws.personas[-1], 9, lang="fr", t=view.translator("fr"), names={}, fit=True)
     assert all(small[key] == "" for key in view._STATISTICS)
     assert small["traits"] == [] and small["channels"] == []
     ws.personas[0].prevalence = MIN_GROUP - 1
@@ -258,7 +269,7 @@ def test_method_page_names_trait_variables_in_words():
     ws = ten_persona_workshop()
     ws = replace(ws, settings={**ws.settings, "features": ["trait:access", "trait:trust", "quartier=Nord"]})
     rows = {r["label"]: r["value"] for r in view.document_view(ws, lang="fr")["settings"]}
-    assert rows["Variables"] == "Équipement et connexion, Confiance, quartier=Nord"
+    assert rows["Variables"] == "3 variables : Équipement et connexion, Confiance, quartier = Nord"
 
 
 def _article(page: str, persona_id: str) -> str:
@@ -295,7 +306,7 @@ def test_services_in_english_and_nothing_when_no_service_spoke():
 @pytest.mark.parametrize("lang", ["fr", "en"])
 def test_custom_dimensions_get_meters_named_from_the_codebook(lang):
     ws = custom_dimension_workshop(lang)
-    full = view.document_view(ws, lang=lang, clamp_texts=False)["sheets"][0]
+    full = view.document_view(ws, lang=lang, fit=False)["sheets"][0]
     labels = [m["label"] for m in full["traits"]]
     assert len(labels) == 13 and labels[0] == view.translator(lang)("trait.digital_skill")   # built-in first
     assert labels[7:] == [CUSTOM_DIMENSIONS[name][lang] for name in ws.personas[0].traits if name in CUSTOM_DIMENSIONS]
@@ -320,7 +331,7 @@ def test_many_traits_keep_the_sheet_to_one_page_with_a_visible_count():
         assert all(abs(v - 50) <= kept for k, v in persona.traits.items() if k not in shown)   # least marked left out
     page = exports.render_html(ws)
     assert "de plus, les moins marqués" in page
-    assert all(len(s["traits"]) == 13 for s in view.document_view(ws, clamp_texts=False)["sheets"][:-1])
+    assert all(len(s["traits"]) == 13 for s in view.document_view(ws, fit=False)["sheets"][:-1])
 
 
 def test_item_traits_are_named_from_their_column_label():

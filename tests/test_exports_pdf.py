@@ -12,8 +12,8 @@ import pytest
 
 import exports
 from exports import view
-from exports_helpers import (LONG, REASON_HOSTILE, SERVICE_SCRIPT, long_text_workshop, ten_persona_workshop,
-                             validated_workshop)
+from exports_helpers import (LONG, NAME_120, REASON_HOSTILE, SERVICE_SCRIPT, long_notes_workshop, long_text_workshop,
+                             ten_persona_workshop, twelve_persona_workshop, validated_workshop, with_journeys)
 
 
 def _pdf(ws, lang="fr"):
@@ -104,14 +104,24 @@ def test_fonts_are_embedded(french):
     assert all(any(k in d for k in ("/FontFile", "/FontFile2", "/FontFile3")) for d in fonts)
 
 
-@pytest.mark.parametrize("fixture", ["french", "english", "long_texts"])
+@pytest.mark.parametrize("fixture", ["french", "english"])
 def test_one_page_per_persona_plus_overview_method_and_appendix(fixture, request):
     ws, _, reader, texts = request.getfixturevalue(fixture)
     assert len(reader.pages) == len(ws.personas) + 3
     for number, persona in enumerate(ws.personas, start=2):
-        shown = view.clamp(persona.name, view.MAX_NAME)      # names over 80 characters are shortened
-        assert shown in _flat(texts[number - 1]), (number, shown)
+        assert persona.name in _flat(texts[number - 1]), (number, persona.name)
     assert "Page 1 " in _flat(texts[0]) or "Page 1 " in _flat(texts[0]).replace("\u202f", " ")
+
+
+def test_the_pdf_tags_what_people_wrote_with_its_language(english):
+    """An English document of a French workshop: the French texts people wrote are tagged "fr" in the
+    structure tree, as the HTML marks them with lang="fr"."""
+    _, _, reader, _ = english
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "en"
+    tagged = [node for node in _structure_nodes(root["/StructTreeRoot"]) if node.get("/Lang")]
+    assert {str(node["/Lang"]) for node in tagged} == {"fr"}
+    assert {"/BlockQuote", "/H2", "/Div"} <= {str(node.get("/S")) for node in tagged}
 
 
 def test_every_name_extracts_exactly_as_typed(french):
@@ -130,18 +140,64 @@ def test_french_and_english_words(french, english):
     assert "Annexe technique" in french[3][-1] and "Technical appendix" in english[3][-1]
 
 
-def test_long_texts_are_shortened_not_spilled(long_texts):
-    _, _, _, texts = long_texts
-    for text in texts[1:-3]:
-        assert "…" in text and "de plus" in text
+def _clean(text: str) -> str:
+    """Words as extracted, without the breaks and hyphens of the lines they were set on."""
+    return re.sub(r"[\s\u00ad\u2010-]+", "", text)
+
+
+def test_long_texts_are_printed_whole_and_flow_onto_more_pages(long_texts):
+    ws, _, reader, texts = long_texts
+    assert len(reader.pages) > len(ws.personas) + 3                 # the texts took the pages they need
+    everything = _clean(" ".join(texts))
+    for persona in ws.personas[:-1]:
+        for note in persona.notes:
+            assert _clean(note.text) in everything and _clean(note.service) in everything
+        for item in persona.levers:
+            assert _clean(item) in everything
+    sheets = " ".join(texts[1:next(i for i, t in enumerate(texts) if "Méthode et sources" in t)])
+    assert "…" not in sheets and "de plus" not in sheets
 
 
 def test_small_group_sheet_has_no_statistics(long_texts):
     ws, _, _, texts = long_texts
-    sheet = _flat(texts[-3])
-    assert "Effectif trop faible pour publier des statistiques" in sheet
-    assert "%" not in sheet
+    start = next(i for i, t in enumerate(texts) if "Effectif trop faible pour publier" in t)
+    end = next(i for i, t in enumerate(texts) if "Méthode et sources" in t)
+    sheet = _flat(" ".join(texts[start:end]))
+    assert ws.personas[-1].name in sheet and "%" not in sheet
     assert "effectif trop faible" in _flat(texts[0])
+
+
+def test_eight_long_notes_and_a_120_character_name_are_printed_whole():
+    ws = long_notes_workshop()
+    data, reader, texts = _pdf(ws)
+    everything = _clean(" ".join(texts))
+    persona = ws.personas[1]
+    assert len(persona.name) == 120 and _clean(persona.name) in everything
+    assert sum(_clean(persona.name) in _clean(t) for t in texts) >= 2           # the overview and the sheet
+    for note in persona.notes:
+        assert _clean(note.text) in everything
+    for key in ("goals", "frustrations", "needs", "levers"):
+        assert all(_clean(item) in everything for item in getattr(persona, key))
+
+
+def _overview_pages(texts: list[str]) -> list[int]:
+    """The pages before the first sheet (a sheet's header has the key figures: "PART PONDÉRÉE")."""
+    first = next(j for j, t in enumerate(texts) if "PART PONDÉRÉE" in t or "WEIGHTED SHARE" in t)
+    return list(range(first))
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("paper", ["a4", "a3"])
+@pytest.mark.parametrize("make", [ten_persona_workshop, twelve_persona_workshop])
+def test_the_overview_of_ten_and_twelve_personas_fits_its_page_and_splits_no_row(make, paper, lang):
+    ws = make()
+    data = exports.render_pdf(exports.render_html(ws, lang=lang, paper=paper), paper=paper)
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    texts = [page.extract_text() for page in reader.pages]
+    assert _overview_pages(texts) == [0]
+    overview = _flat(texts[0])
+    for persona in ws.personas:
+        assert persona.name in overview
 
 
 def test_no_respondent_level_data(french):
@@ -167,14 +223,15 @@ def test_pdf_step_fetches_nothing_from_disk_or_network(tmp_path):
 
 def test_services_line_on_the_sheets_and_table_on_the_method_page(validated):
     ws, _, _, texts = validated
-    for number, persona in enumerate(ws.personas, start=1):          # each sheet still on one page
+    for number, persona in enumerate(ws.personas[:2], start=1):      # short reservations: one page a sheet
         assert persona.name in texts[number]
-    assert "Méthode et sources" in texts[4]
     assert "Reconnu par : Accueil, État civil · Réserve : Action sociale — « Les aidants" in _flat(texts[1])
     second = _flat(texts[2]).replace(" ", "")                           # names and reasons read as typed
     assert SERVICE_SCRIPT.replace(" ", "") in second and REASON_HOSTILE[:30].replace(" ", "") in second
-    crowded = _flat(texts[3])
-    assert "Réserves : Service n°0 de la direction" in crowded and "+2 de plus" in crowded
-    method = _flat(" ".join(texts[4:-1]))
+    start = next(i for i, t in enumerate(texts) if "Méthode et sources" in t)
+    crowded = _clean(" ".join(texts[3:start]))                          # eight long reservations, whole
+    assert all(_clean(f"Service n°{n} de la direction des usagers") in crowded for n in range(8))
+    assert crowded.count(_clean(LONG * 2)) >= 8
+    method = _flat(" ".join(texts[start:-1]))
     assert "Ce qu'en disent les services" in method and "Action sociale (25/11/2026)" in method
     assert "Service n°7 de la direction des usagers (27/11/2026) — « Cette personne" in method

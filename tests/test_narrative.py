@@ -54,7 +54,7 @@ def test_draft_from_archetype_and_data_in_french():
     p = persona(avoidable_share=0.42, avoidable_per_year=1234.0, contacts_per_person=3.0,
                 channel_mix={"phone": 0.6, "counter": 0.3, "web": 0.1}, repeat_rate=0.2)
     draft = draft_narrative(p, ARCHETYPES["poorly_informed"], "fr")
-    assert set(draft) == {"story", "goals", "frustrations", "needs", "levers"}
+    assert set(draft) == {"story", "goals", "frustrations", "needs", "levers", "dos", "donts"}
     assert draft["story"].startswith(french_typography(ARCHETYPES["poorly_informed"].narrative["fr"]["story"]))
     assert f"42{NNBSP}% de ses contacts portent sur une démarche disponible en ligne" in draft["story"]
     assert f"1{NNBSP}234 contacts par an" in draft["story"]
@@ -151,3 +151,102 @@ def test_custom_dimensions_are_drafted_in_words_never_keys(lang, expected):
     drafted = replace(persona, **draft_narrative(persona, None, "fr", codebook=ws.codebook))
     english, _ = in_language(replace(ws, personas=[drafted, *ws.personas[1:]]), drafted, "en")
     assert "trait." not in english.story and "paperless procedures" in english.story
+
+
+# ---------------------------------------------------------------- drafts that agree with the figures
+from personas.model import Persona  # noqa: E402
+from personas.narrative import contradiction  # noqa: E402
+
+LISTS = ("goals", "frustrations", "needs", "levers", "dos", "donts")
+CHECKED = ("levers", "needs", "dos")
+
+
+def at_signature(archetype, **changes) -> Persona:
+    """A persona with the archetype's signature figures (channels from its channel groups)."""
+    groups = archetype.contacts.get("channels") or {}
+    mix = {"web": groups.get("digital", 0.0), "phone": groups.get("phone", 0.0),
+           "counter": groups.get("counter", 0.0), "mail": groups.get("mail", 0.0)}
+    values = dict(id="P1", name=archetype.id, archetype=archetype.id, size=120,
+                  traits={k: float(v) for k, v in archetype.traits.items()}, channel_mix=mix, contacts_per_person=2.0,
+                  avoidable_share=float(archetype.contacts.get("avoidable", 0.0)), avoidable_per_year=300.0,
+                  repeat_rate=float(archetype.contacts.get("repeat", 0.0)))
+    values.update(changes)
+    return Persona(**values)
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+@pytest.mark.parametrize("archetype_id", sorted(ARCHETYPES))
+def test_no_drafted_lever_need_or_do_contradicts_the_archetype_s_own_figures(archetype_id, lang):
+    archetype = ARCHETYPES[archetype_id]
+    draft = draft_narrative(at_signature(archetype), archetype, lang)
+    for kind in CHECKED:
+        assert [(item, contradiction(item, at_signature(archetype), kind)) for item in draft[kind]
+                if contradiction(item, at_signature(archetype), kind)] == []
+    assert all(len(draft[key]) >= 2 for key in LISTS), {k: draft[k] for k in LISTS}
+
+
+@pytest.mark.parametrize("archetype_id", sorted(ARCHETYPES))
+def test_a_persona_that_cannot_go_online_is_never_sent_online(archetype_id):
+    """Whatever its archetype (one chosen by hand, say), a persona without equipment gets no lever,
+    need or do that sends it online: the avoidable-contacts lever is the assisted one."""
+    archetype = ARCHETYPES[archetype_id]
+    persona = at_signature(archetype, traits={**archetype.traits, "access": 8.0, "digital_skill": 10.0},
+                           avoidable_share=0.6)
+    draft = draft_narrative(persona, archetype, "fr")
+    for kind in CHECKED:
+        assert [item for item in draft[kind] if contradiction(item, persona, kind) == "sends_online"] == []
+    assert not any(item.startswith("Orienter vers le téléservice") for item in draft["levers"])
+    assert any(item.startswith("Faire la démarche avec la personne") for item in draft["levers"])
+    assert f"60{NNBSP}%" in " ".join(draft["dos"])
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_data_named_personas_get_full_sections_that_agree_with_their_figures(seed):
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    traits = {d: float(rng.uniform(2, 98)) for d in ("digital_skill", "online_use", "awareness", "trust",
+                                                      "human_contact", "autonomy", "access")}
+    mix = dict(zip(("phone", "counter", "email", "web", "mail"), rng.dirichlet(np.ones(5))))
+    persona = Persona(id="P1", name="x", size=80, traits=traits, channel_mix=mix, contacts_per_person=1.5,
+                      avoidable_share=float(rng.uniform(0, 0.8)), avoidable_per_year=100.0,
+                      repeat_rate=float(rng.uniform(0, 0.3)))
+    for lang in ("fr", "en"):
+        draft = draft_narrative(persona, None, lang)
+        for kind in CHECKED:
+            assert [item for item in draft[kind] if contradiction(item, persona, kind)] == []
+        assert all(len(draft[key]) >= 2 for key in LISTS), (lang, {k: draft[k] for k in LISTS})
+
+
+def test_a_quote_that_contradicts_the_persona_s_figures_is_not_chosen():
+    autonomous = Persona(id="P1", name="x", traits={"autonomy": 82.0}, channel_mix={"email": 0.8, "web": 0.2},
+                         contacts_per_person=2.0)
+    helped = "Sans l'agent du centre social je n'y arrive pas, les formulaires sont trop longs."
+    counter = "Je viens au guichet parce que c'est plus simple pour moi."
+    fine = "Le site est bien fait mais la réponse arrive trop tard."
+    assert contradiction(helped, autonomous, "quote") == "needs_help"
+    assert contradiction(counter, autonomous, "quote") == "at_the_counter"
+    assert pick_quote([helped, counter, fine], autonomous) == fine
+    assert pick_quote([helped, counter]) == helped                       # without figures, no rule applies
+    needing = Persona(id="P2", name="y", traits={"autonomy": 20.0}, channel_mix={"counter": 0.7, "phone": 0.3},
+                      contacts_per_person=2.0)
+    assert pick_quote([helped, fine], needing) == helped
+
+
+def test_no_quote_is_used_twice():
+    first = "Je ne savais pas que la démarche existait en ligne."
+    second = "Le site est bien fait, merci beaucoup."
+    assert pick_quote([first, second], taken=[first]) == second
+    assert pick_quote([first], taken=[first]) == ""
+
+
+def test_the_built_demo_prints_no_quote_twice_and_none_against_its_figures():
+    from personas_helpers import built_demo
+
+    ws = built_demo()["workshop"]
+    quotes = [p.quote for p in ws.personas if p.quote]
+    assert quotes and len(quotes) == len(set(quotes))
+    assert all(contradiction(p.quote, p, "quote") is None for p in ws.personas if p.quote)
+    for persona in ws.personas:
+        for kind in CHECKED:
+            assert [i for i in getattr(persona, kind) if contradiction(i, persona, kind)] == []

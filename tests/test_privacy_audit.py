@@ -327,7 +327,10 @@ def _small_sheet_markdown(ws, lang: str) -> str:
 
 
 def _without_min_size(text: str, ws) -> str:
-    return text.replace(str(ws.min_group_size), "")
+    """The text without the minimum size, and without the sheet's version line (its number and date
+    say when the workgroup last changed the persona, nothing of its members)."""
+    lines = [line for line in text.splitlines() if not line.startswith("Version ")]
+    return "\n".join(lines).replace(str(ws.min_group_size), "")
 
 
 @pytest.mark.parametrize("lang", ["fr", "en"])

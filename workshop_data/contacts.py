@@ -66,6 +66,8 @@ class ContactReport:
 class ContactFeatures:
     table: pd.DataFrame  # indexed by respondent_id (str), FEATURE_COLUMNS, zeros for no contact
     report: ContactReport
+    #: contacts by respondent, topic and channel (workshop_data/journeys.py), None without topics
+    journeys: pd.DataFrame | None = None
 
 
 def read_contacts(source: Any = None, *, engine: str | Engine | None = None, table: str | None = None) -> Any:

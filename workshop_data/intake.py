@@ -102,6 +102,10 @@ def load_inputs(
         )
     features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
                                 table=contacts_table)
+    from .journeys import respondent_journeys
+
+    features.journeys = respondent_journeys(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
+                                            table=contacts_table)
     return Inputs(survey=survey, contacts=features)
 
 
