@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workshop_data.errors import DataError
-from workshop_data.yaml_safe import safe_load_text
+from workshop_data.files import read_bytes
+from workshop_data.messages import msg
+from workshop_data.yaml_safe import read_yaml_file
 
 DEFAULT_THEME_PATH = Path(__file__).resolve().parent / "theme.yaml"
 MAX_LOGO_BYTES = 1024 * 1024
@@ -50,8 +52,8 @@ def _luminance(colour: str) -> float:
 def _colour(data: dict, key: str, default: str, file: str) -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or not _HEX.match(value.strip()):
-        raise DataError(f"'{key}' is not a colour", file=file, expected="a hex colour such as #1f3a5f",
-                        found=value)
+        raise DataError(msg("theme.not_a_colour", key=key), file=file, expected=msg("theme.expected_colour"),
+                        found=value if isinstance(value, (str, int, float)) else None)
     return value.strip().lower()
 
 
@@ -59,17 +61,12 @@ def _logo(value: object, folder: Path, file: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise DataError("'logo' is not a file path", file=file, expected="a PNG, JPEG or SVG path", found=value)
+        raise DataError(msg("theme.logo_not_a_path"), file=file, expected=msg("theme.expected_logo_path"))
     path = (folder / value).resolve()
     media = _LOGO_TYPES.get(path.suffix.lower())
     if media is None:
-        raise DataError("unsupported logo format", file=file, expected="a .png, .jpg or .svg file", found=value)
-    if not path.is_file():
-        raise DataError("logo file not found", file=file, expected="an existing file", found=str(path))
-    data = path.read_bytes()
-    if len(data) > MAX_LOGO_BYTES:
-        raise DataError("logo file too large", file=file, expected=f"at most {MAX_LOGO_BYTES} bytes",
-                        found=len(data))
+        raise DataError(msg("theme.logo_format"), file=file, expected=msg("theme.expected_logo_format"), found=value)
+    data = read_bytes(path, MAX_LOGO_BYTES)  # a regular file of bounded size, or refused naming the logo
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
 
 
@@ -80,23 +77,17 @@ def load_theme(path: str | Path | None = None) -> Theme:
         path = DEFAULT_THEME_PATH
     path = Path(path)
     name = str(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the theme file: {exc.__class__.__name__}", file=name,
-                        expected="a UTF-8 YAML file") from None
-    data = safe_load_text(text, file=name) or {}
+    data = read_yaml_file(path) or {}
     if not isinstance(data, dict):
-        raise DataError("a theme is a mapping of keys to values", file=name,
-                        expected=f"keys among {', '.join(_KEYS)}", found=type(data).__name__)
+        raise DataError(msg("theme.not_mapping"), file=name, expected=msg("theme.expected_keys", keys=", ".join(_KEYS)))
     unknown = sorted(str(k) for k in data if k not in _KEYS)
     if unknown:
-        raise DataError("unknown theme keys", file=name, expected=f"keys among {', '.join(_KEYS)}",
+        raise DataError(msg("theme.unknown_keys"), file=name, expected=msg("theme.expected_keys", keys=", ".join(_KEYS)),
                         found=unknown)
     organisation = data.get("organisation") or ""
     if not isinstance(organisation, str) or len(organisation) > MAX_ORGANISATION_CHARS:
-        raise DataError("'organisation' must be a short text", file=name,
-                        expected=f"at most {MAX_ORGANISATION_CHARS} characters", found=organisation)
+        raise DataError(msg("theme.organisation"), file=name,
+                        expected=msg("theme.expected_short_text", limit=MAX_ORGANISATION_CHARS))
     return Theme(
         organisation=organisation.strip(),
         primary=_colour(data, "primary", defaults.primary, name),

@@ -1,5 +1,5 @@
 """Cell text as people type it: numbers in French or English notation, labels folded for
-comparison, spreadsheet values as text.
+comparison, spreadsheet values as text, and text that lost its UTF-16 byte-order mark.
 
 Small and without dependencies inside the package, so that every reader (text tables, workbooks,
 statistics files, double headers) and the codebook inference can share it without importing
@@ -85,3 +85,17 @@ def fold(text: str) -> str:
     s = re.sub(r"[\u00a0\u202f\s]+", " ", s)
     return s.strip()
 
+
+def utf16_without_bom(raw: bytes) -> str | None:
+    """``utf-16-le`` or ``utf-16-be`` when the bytes read as UTF-16 text that lost its byte-order
+    mark (one byte of every two is zero, always the same one: Latin text), else None."""
+    sample = raw[:65536]
+    low, high = sample[0::2], sample[1::2]
+    if len(high) < 8:
+        return None
+    zeros_low, zeros_high = low.count(0) / len(low), high.count(0) / len(high)
+    if zeros_high > 0.5 and zeros_low < 0.02:
+        return "utf-16-le"
+    if zeros_low > 0.5 and zeros_high < 0.02:
+        return "utf-16-be"
+    return None

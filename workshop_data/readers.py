@@ -16,7 +16,7 @@ from typing import Any, BinaryIO, Iterable
 
 import pandas as pd
 
-from .cells import cell_text, fold, parse_number
+from .cells import cell_text, fold, parse_number, utf16_without_bom
 from .errors import DataError, too_many_columns
 from .files import open_regular, os_reason
 from .messages import Text, msg
@@ -132,7 +132,7 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(raw, "utf-16", name), "utf-16"
     if b"\x00" in raw:
-        encoding = _utf16_without_bom(raw)
+        encoding = utf16_without_bom(raw)
         if encoding is None:
             raise _binary(name)
         return _strict(raw, encoding, name), encoding
@@ -141,21 +141,6 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     except UnicodeDecodeError:
         pass
     return _strict(raw, "cp1252", name), "cp1252"
-
-
-def _utf16_without_bom(raw: bytes) -> str | None:
-    """``utf-16-le`` or ``utf-16-be`` when the bytes read as UTF-16 text that lost its byte-order
-    mark (one byte of every two is zero, always the same one: Latin text), else None."""
-    sample = raw[:65536]
-    low, high = sample[0::2], sample[1::2]
-    if len(high) < 8:
-        return None
-    zeros_low, zeros_high = low.count(0) / len(low), high.count(0) / len(high)
-    if zeros_high > 0.5 and zeros_low < 0.02:
-        return "utf-16-le"
-    if zeros_low > 0.5 and zeros_high < 0.02:
-        return "utf-16-be"
-    return None
 
 
 def _strict(raw: bytes, encoding: str, name: str) -> str:
