@@ -23,7 +23,7 @@ import yaml
 
 from workshop_data.codebook import CHANNELS, DIMENSIONS
 from workshop_data.errors import ConflictError, WorkshopFileError
-from workshop_data.files import atomic_write_text, check_target, open_regular, read_bytes, unwritable
+from workshop_data.files import atomic_write_text, check_regular, check_target, open_regular, read_bytes, unwritable
 from workshop_data.messages import localise, msg
 from workshop_data.yaml_safe import safe_load_text
 
@@ -68,12 +68,24 @@ def _plain(value: Any) -> Any:
         return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, str) and not value.isascii():
+        return _writable(value)
     if isinstance(value, (bool, str, int, float)) or value is None:
         return value
     item = getattr(value, "item", None)  # numpy scalar
     if callable(item):
         return _plain(item())
     raise WorkshopFileError(msg("workshop.unwritable_value"), expected=msg("workshop.expected_plain_values"))
+
+
+def _writable(text: str) -> str:
+    """Text a file can hold: a file name that is not UTF-8 (kept by Python as lone surrogates, from
+    a Latin-1 disk) is written with its odd bytes escaped (``\\xe9``) rather than failing the save."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
 def _canonical_keys(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
@@ -505,7 +517,7 @@ def save_workshop(ws: Workshop, path: str | Path, *, expected_revision: int | No
 def edit_workshop(path: str | Path, operation: Callable[[Workshop], Workshop]) -> Workshop:
     """Lock, load, apply ``operation``, save: concurrent edits all apply, one after the other."""
     path = Path(path)
-    check_target(path, error=WorkshopFileError)
+    check_regular(path, error=WorkshopFileError)  # a missing workshop leaves no lock file behind
     with _locked(path):
         current = load_workshop(path)
         changed = operation(current)

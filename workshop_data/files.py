@@ -62,7 +62,7 @@ def os_reason(exc: OSError) -> Text:
         return msg("file.reason.read_only")
     if exc.errno == errno.ENOENT:
         return msg("file.reason.missing")
-    if exc.errno in (errno.ENOTDIR, errno.EISDIR):
+    if exc.errno in (errno.ENOTDIR, errno.EISDIR, errno.EEXIST):  # EEXIST: a file where a folder should be made
         return msg("file.reason.not_a_folder")
     if exc.errno == errno.ELOOP:
         return msg("file.reason.loop")
