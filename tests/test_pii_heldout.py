@@ -42,8 +42,15 @@ HELD_OUT: list[tuple[str, tuple[str, ...]]] = [
     ("Signé : le fils de M. et Mme GARNIER, Thomas", ("GARNIER",)),
 ]
 
-#: Held-out cases the scrubber missed when they were first run (none tuned for afterwards).
-MISSED: dict[int, str] = {}
+#: Held-out cases the scrubber missed when they were first run after the extension, and still misses
+#: (none tuned for). First run: 21 of 25 caught (7 of 25 before the extension). The fourth miss, 03
+#: ("lucie moreau"), came from a wrong entry in the list of names that are also ordinary words
+#: ("moreau" is no word): the list was reviewed as a whole against its own rule, and 03 then passed.
+MISSED: dict[int, str] = {
+    11: "a year written in words (mil neuf cent quatre-vingt): no rule reads numbers in words but phones",
+    19: "a social-network handle (@jdupont67): no rule for handles",
+    21: "a passport number mixing letters and digits: identifiers are read as digits only",
+}
 
 
 @pytest.mark.parametrize("index", range(len(HELD_OUT)), ids=[f"heldout-{i:02d}" for i in range(len(HELD_OUT))])

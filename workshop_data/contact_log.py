@@ -33,6 +33,7 @@ from .cells import utf16_without_bom
 from .errors import DataError
 from .files import check_regular, read_chunks
 from .messages import msg
+from .pii import scrub_text
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CHUNK = 8 << 20
@@ -186,7 +187,7 @@ def _inspect(path: Path) -> LogFile:
     names = tuple(next(csv.reader([header], delimiter=delimiter), []))
     if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
         raise DataError(msg("log.bad_header"), file=str(path), line=1, expected=msg("log.expected_names"),
-                        found=header[:200])
+                        found=scrub_text(header)[0][:200])  # no header: the first contact's values
     lines = text.splitlines()
     first_lines = tuple(lines[1:-1] if len(head) == _HEAD_BYTES else lines[1:])  # the last line may be cut
     return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names,

@@ -24,6 +24,7 @@ from .contact_log import OpenLog, combined_hash, head_values, open_log
 from .engines import Engine
 from .errors import DataError, DataWarning
 from .messages import msg
+from .pii import scrub_text
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "contacts_total",
@@ -263,7 +264,7 @@ def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMappi
         labels = sorted(set(frame["unlisted_low"].dropna()) | set(frame["unlisted_high"].dropna()))
         shown = labels[:UNLISTED_LABELS_SHOWN] + (["…"] if len(labels) > UNLISTED_LABELS_SHOWN else [])
         warnings.append(DataWarning(
-            msg("contacts.unlisted", n=unlisted, labels=", ".join(str(label) for label in shown)),
+            msg("contacts.unlisted", n=unlisted, labels=", ".join(scrub_text(str(label))[0] for label in shown)),
             file=name, column=mapping.channel, count=unlisted))
     if unmatched:
         warnings.append(DataWarning(

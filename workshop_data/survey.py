@@ -178,7 +178,7 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
     out = [lookup[v] for v in raw]
     bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
     if bad_rows:
-        found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows)][:3]
+        found = _shown_values(raw[r - 1] for r in bad_rows)
         if not lenient:
             raise DataError(
                 msg("survey.misfit", n=len(bad_rows), type=spec.type), file=name, column=spec.name,
@@ -195,6 +195,20 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
     if spec.type == "boolean":
         return pd.Series(pd.array([pd.NA if v is None else bool(v) for v in out], dtype="boolean"))
     return pd.Series(pd.array([pd.NA if v is None else str(v) for v in out], dtype="string"))
+
+
+def _shown_values(values, limit: int = 3, width: int = 40) -> list[str]:
+    """A few offending cells as a refusal may quote them: scrubbed first, then cut (cut first, an
+    e-mail or a plate cut in half would no longer be recognised, and would be shown)."""
+    shown: list[str] = []
+    for value in values:
+        text = scrub_text(str(value))[0]
+        text = text if len(text) <= width else text[:width] + "…"
+        if text not in shown:
+            shown.append(text)
+        if len(shown) >= limit:
+            break
+    return shown
 
 
 class _Bad:
@@ -264,7 +278,7 @@ def _weights(frame: pd.DataFrame, book: Codebook, name: str, ids: pd.Index) -> p
     numbers = [None if v is None else parse_number(v) for v in raw]
     bad = [i + 1 for i, v in enumerate(numbers) if v is None or v <= 0]
     if bad:
-        found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad)][:3]
+        found = _shown_values(raw[r - 1] for r in bad)
         raise DataError(
             msg("survey.bad_weights", n=len(bad)), file=name, column=book.weight,
             rows=bad, expected=msg("survey.expected_weight"), found=", ".join(found),
