@@ -283,7 +283,7 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
             _checked(contacts_path, contacts_source, "contacts", workshop_file)
         if codebook.contacts is None:
             raise WorkshopFileError("the workshop's codebook has no contacts mapping to read the contact log with")
-        found = contact_features(contacts_path, codebook.contacts, survey.data.index.to_list())
+        found = contact_features(contacts_path, codebook.contacts, survey.data.index.to_list(), id_type=codebook.id_type)
         wanted = (contacts_source or {}).get("sha256")
         if wanted and found.report.source.get("sha256") != wanted:
             raise WorkshopFileError(

@@ -11,6 +11,7 @@ import pandas as pd
 from .codebook import Codebook, ColumnSpec
 from .errors import DataError, DataWarning
 from .files import sha256_of
+from .ids import canonical_ids
 from .messages import Text, msg
 from .infer import ROW_NUMBER_ID, boolean_values, fold_label, infer_codebook, missing_labels
 from .pii import detect_pii_columns, scrub_series, scrub_text
@@ -76,7 +77,7 @@ def load_survey(
         book.check_columns(frame.columns, file=name)
 
     frame = _drop_pii(frame, book, privacy)
-    ids = _respondent_ids(frame[book.respondent_id], book.respondent_id, name)
+    ids = _respondent_ids(frame[book.respondent_id], book.respondent_id, name, book.id_type)
     data = {}
     for column, spec in book.columns.items():
         if spec.type in ("pii", "ignore"):
@@ -140,11 +141,13 @@ def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd
     return frame.drop(columns=list(drop))
 
 
-def _respondent_ids(values: pd.Series, column: str, name: str) -> pd.Index:
+def _respondent_ids(values: pd.Series, column: str, name: str, id_type: str = "text") -> pd.Index:
+    """The ids in their canonical form (:mod:`workshop_data.ids`: 17.0 is 17), each present and unique."""
     missing = [i + 1 for i, v in enumerate(values.isna().to_numpy()) if v]
     if missing:
         raise DataError(msg("survey.missing_ids", n=len(missing)), file=name, column=column, rows=missing,
                         expected=msg("survey.expected_id"))
+    values = pd.Series(canonical_ids(values.to_numpy(dtype=object), id_type), dtype=object)
     duplicated = values.duplicated(keep=False).to_numpy()
     if duplicated.any():
         rows = [i + 1 for i, v in enumerate(duplicated) if v]
