@@ -433,3 +433,23 @@ def test_a_contact_log_without_line_breaks_is_refused_not_read_as_no_rows(tmp_pa
         read_contacts(path)
     assert "no line break in the first 65,536 bytes" in str(caught.value)
     assert "aucun saut de ligne" in caught.value.localise("fr")
+
+
+@pytest.mark.parametrize("args, french", [
+    (["undo"], "rien à annuler"),
+    (["redo"], "rien à rétablir"),
+    (["rename", "P9", "x"], "persona inconnu : « P9 »"),
+    (["rename", "P1", "   "], "le nom du persona est vide"),
+    (["note", "P1", "Accueil", " "], "la note est vide"),
+    (["merge", "P1", "P1"], "impossible de fusionner un persona avec lui-même"),
+])
+def test_edit_refusals_in_french(ws: Path, args: list[str], french: str) -> None:
+    before = ws.read_bytes()
+    refused(run("--lang", "fr", "edit", ws, *args), french)
+    assert ws.read_bytes() == before
+
+
+def test_split_without_its_sources_is_refused_in_french(ws: Path) -> None:
+    (ws.parent / "survey.csv").rename(ws.parent / "elsewhere.csv")
+    refused(run("--lang", "fr", "edit", ws, "split", "P1"), "le fichier d'enquête d'où vient cet atelier est introuvable",
+            "--survey")
