@@ -64,8 +64,12 @@ def asked_language(args: Sequence[str]) -> str:
     for index, arg in enumerate(args):
         if arg == "--":
             break
-        value = args[index + 1] if arg == "--lang" and index + 1 < len(args) else arg.partition("=")[2] \
-            if arg.startswith("--lang=") else None
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
         if value in LANGUAGES:
             return value
     return language_from_environment()
@@ -137,7 +141,7 @@ def _shown_name(name: Any) -> str | None:
     """A file name as a message can show it (bytes the terminal cannot print escaped)."""
     if name is None:
         return None
-    return os.fsdecode(name).encode("utf-8", "backslashreplace").decode("utf-8")
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
 
 
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:

@@ -154,7 +154,7 @@ def _respondent_ids(values: pd.Series, column: str, name: str, id_type: str = "t
         repeated = list(dict.fromkeys(values[duplicated].tolist()))
         raise DataError(
             msg("survey.repeated_ids", n=len(repeated)), file=name, column=column, rows=rows,
-            expected=msg("survey.expected_unique_id"), found=", ".join(map(str, repeated[:5])),
+            expected=msg("survey.expected_unique_id"), found=", ".join(_shown_values(repeated, limit=5)),
         )
     return pd.Index([str(v) for v in values.to_numpy()], dtype=object)
 
