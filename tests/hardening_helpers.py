@@ -51,12 +51,50 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
+#: Run first in a ``python -c`` child: at exit, write the child's own peak resident memory (VmHWM).
+_PEAK_PRELUDE = """
+import atexit as _atexit, os as _os
+def _write_peak(path=_os.environ.get("HARDENING_PEAK_FILE")):
+    if path:
+        with open("/proc/self/status") as status, open(path, "w") as out:
+            out.write(next((l.split()[1] for l in status if l.startswith("VmHWM:")), ""))
+_atexit.register(_write_peak)
+"""
+
+
+def _own_peak_mb(path: str) -> float | None:
+    try:
+        text = Path(path).read_text().strip()
+    except OSError:
+        return None
+    return int(text) / 1024 if text.isdigit() else None
+
+
 def run_measured(argv: list[str], *, limit_mb: int = DEFAULT_LIMIT_MB, timeout: float = 300,
                  env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
-    """Run ``argv`` under an address-space cap; return its exit code, output and peak RSS."""
+    """Run ``argv`` under an address-space cap; return its exit code, output and peak RSS.
+
+    The peak is the child's own (``VmHWM`` of its process image, written at exit by a prelude when
+    ``argv`` is ``python -c CODE``): the ``ru_maxrss`` that ``wait4`` reports also counts the parent's
+    pages the child held between fork and exec, so it grows with the test runner's own size. A
+    child killed before it could write its figure falls back to ``ru_maxrss``.
+    """
+    peak = tempfile.NamedTemporaryFile(prefix="peak-", delete=False)
+    peak.close()
+    env = {**(env or child_env()), "HARDENING_PEAK_FILE": peak.name}
+    if len(argv) > 2 and argv[1] == "-c":
+        argv = [argv[0], "-c", _PEAK_PRELUDE + argv[2], *argv[3:]]
+    try:
+        return _run_capped(argv, limit_mb, timeout, env, cwd, peak.name)
+    finally:
+        Path(peak.name).unlink(missing_ok=True)
+
+
+def _run_capped(argv: list[str], limit_mb: int, timeout: float, env: dict[str, str], cwd: Path | None,
+                peak: str) -> Measured:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd or ROOT,
-                                env=env or child_env(), preexec_fn=_limit(limit_mb))
+                                env=env, preexec_fn=_limit(limit_mb))
         killed = threading.Event()
 
         def kill() -> None:
@@ -76,7 +114,7 @@ def run_measured(argv: list[str], *, limit_mb: int = DEFAULT_LIMIT_MB, timeout: 
             returncode=proc.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
-            maxrss_mb=usage.ru_maxrss / 1024,
+            maxrss_mb=_own_peak_mb(peak) or usage.ru_maxrss / 1024,
             timed_out=killed.is_set(),
         )
 

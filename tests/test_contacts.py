@@ -78,7 +78,7 @@ def test_hand_computed_log_cp1252_semicolon():
 
 
 def test_zeros_not_missing_for_people_without_contacts():
-    table = contact_features(LOG, MAPPING, ["C", "Z", "A"], min_matched_share=0).table  # a unit test: few ids
+    table = contact_features(LOG, MAPPING, ["C", "Z", "A"]).table
     assert list(table.index) == ["C", "Z", "A"]
     assert not table.isna().any().any()
     assert (table.loc[["C", "Z"]] == 0).all().all()

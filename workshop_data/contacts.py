@@ -41,6 +41,9 @@ COUNT_COLUMNS = tuple(c for c in FEATURE_COLUMNS if not c.endswith("_share"))
 # What the per-id expression gives besides the features; summed (or min/max) over unmatched ids.
 _REPORT_SUMS = ("rows", "bad_timestamps", "out_of_window", "unlisted_channels", "digital_contacts")
 REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
+#: The share of respondents a log must match is checked from this many respondents on (the least a
+#: survey is analysed with): below, a handful of people without contacts would make any log fail.
+MATCH_CHECK_RESPONDENTS = 20
 TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
 UNLISTED_LABELS_SHOWN = 10
 
@@ -141,8 +144,8 @@ def contact_features(
     log read from that table of the engine's database. ``engine``: see :mod:`workshop_data.engines`.
     Ids are compared in their canonical form (:mod:`workshop_data.ids`; ``respondent_ids`` are
     taken as they are, canonical already when they come from :func:`~workshop_data.survey.load_survey`).
-    A log whose ids match fewer than ``min_matched_share`` of the respondents is refused: it is
-    another survey's log, or its ids were written another way (0 to accept any).
+    A log whose ids match fewer than ``min_matched_share`` of the respondents (of 20 or more) is
+    refused: it is another survey's log, or its ids were written another way (0 to accept any).
     """
     eng = engines.connect(engine)
     log = open_log(source, eng, table=table)
@@ -238,7 +241,7 @@ def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_
             file=log.name, column=mapping.timestamp, expected=msg("contacts.expected_dates"),
         )
     found = int(matched.sum())
-    if rows and len(ids) and found < min_matched * len(ids):
+    if rows and len(ids) >= MATCH_CHECK_RESPONDENTS and found < min_matched * len(ids):
         raise _few_matches(frame, matched, ids, found, mapping, log.name)
     report = ContactReport(
         rows=rows,
