@@ -76,12 +76,14 @@ def load_inputs(
     sheet: str | None = None,
     engine: Any = None,
     contacts_table: str | None = None,
+    min_matched_share: float = 0.5,
 ) -> Inputs:
     """Read, check and scrub the survey, then aggregate the contact log onto its respondents.
 
     ``sheet`` chooses the sheet of a workbook survey; without it the sheet holding the table is found.
     ``engine`` runs the aggregation (see :mod:`workshop_data.engines`); with ``contacts_table`` the
-    log is that table of the engine's database and ``contacts_path`` is not needed.
+    log is that table of the engine's database and ``contacts_path`` is not needed. A log whose ids
+    match fewer than ``min_matched_share`` of the respondents is refused (0 accepts any log).
     """
     book = resolve_codebook(survey_path, codebook, contacts_path)
     survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents, sheet=sheet)
@@ -101,7 +103,8 @@ def load_inputs(
             expected=msg("contacts.expected_mapping"),
         )
     features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
-                                table=contacts_table)
+                                table=contacts_table, id_type=survey.codebook.id_type,
+                                min_matched_share=min_matched_share)
     from .journeys import respondent_journeys
 
     features.journeys = respondent_journeys(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
