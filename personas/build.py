@@ -287,7 +287,8 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
         if codebook.contacts.topic:
             from workshop_data.journeys import respondent_journeys
 
-            journeys = respondent_journeys(contacts_path, codebook.contacts, survey.data.index.to_list())
+            journeys = respondent_journeys(contacts_path, codebook.contacts, survey.data.index.to_list(),
+                                           id_type=codebook.id_type)
     if not ws.model.get("encoder"):
         raise WorkshopFileError(msg("edit.no_encoder"))
     from .sources import SourceFeatures

@@ -108,7 +108,7 @@ def load_inputs(
     from .journeys import respondent_journeys
 
     features.journeys = respondent_journeys(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
-                                            table=contacts_table)
+                                            table=contacts_table, id_type=survey.codebook.id_type)
     return Inputs(survey=survey, contacts=features)
 
 
