@@ -392,7 +392,8 @@ def codebook(survey: Path, contacts: Path | None, sheet: str | None, out: Path) 
     _report_layout({**frame.attrs, "rows": len(frame)})
     book = infer_codebook(frame)
     if contacts is not None:
-        book.contacts = infer_mapping(contacts)
+        ids = frame[book.respondent_id].astype("string").tolist() if book.respondent_id in frame.columns else None
+        book.contacts = infer_mapping(contacts, respondent_ids=ids)
     save_codebook(book, out)
     counts: dict[str, int] = {}
     for spec in book.columns.values():

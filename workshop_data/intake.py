@@ -58,12 +58,14 @@ def sample_contacts(contacts_path: str | Path | None, rows: int = CONTACT_SAMPLE
     return engines.to_arrow(eng, log.head(rows)).to_pandas().astype("string")
 
 
-def infer_mapping(contacts_path: str | Path | None, *, engine: Any = None, table: str | None = None):
+def infer_mapping(contacts_path: str | Path | None, *, engine: Any = None, table: str | None = None,
+                  respondent_ids: Any = None):
+    """The log's mapping guessed from its first rows (and the survey's ids, which find the id column by value)."""
     from .infer import infer_contact_mapping
 
     sample = sample_contacts(contacts_path, engine=engine, table=table)
     sample.attrs["file"] = table or (Path(contacts_path).name if isinstance(contacts_path, (str, Path)) else None)
-    return infer_contact_mapping(sample)
+    return infer_contact_mapping(sample, respondent_ids)
 
 
 def load_inputs(
@@ -95,7 +97,8 @@ def load_inputs(
     eng = engines.connect(engine)
     mapping = survey.codebook.contacts
     if mapping is None:
-        mapping = infer_mapping(contacts_path, engine=eng, table=contacts_table)
+        mapping = infer_mapping(contacts_path, engine=eng, table=contacts_table,
+                                respondent_ids=survey.data.index.to_list())
         survey.codebook.contacts = mapping
     if mapping is None:
         raise CodebookError(
