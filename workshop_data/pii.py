@@ -103,6 +103,13 @@ PHONE_IN_WORDS = re.compile(
     rf"(?i)(?<![\w-])(?:z[ée]ro|0\d?|\+\s?33|plus\s+trente-trois)(?:[\s,.;]+{_NUMBER_TOKEN}){{4,}}(?![\w-])"
 )
 
+#: A year said in words ("mil neuf cent quatre-vingt", "deux mille trois"): a birth year after "né en".
+YEAR_IN_WORDS = re.compile(rf"(?i)\b(?:mil|mille|deux\s+mille)(?:[\s-]+(?:{_NUMBER_WORDS}))*\b")
+#: A social-network handle (@jdupont67), once e-mail addresses are gone.
+HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.]{2,}\b")
+#: An identifier mixing letters and digits (passport 12AB34567, licence, file codes): 8+ signs, 3+ digits, 2+ letters.
+MIXED_ID = re.compile(r"(?<![\w-])(?=(?:[A-Za-z]*\d){3})(?=(?:\d*[A-Za-z]){2})[A-Za-z0-9]{8,}(?![\w-])")
+
 PLACEHOLDERS = {
     "email": "[courriel]", "phone": "[téléphone]", "id_number": "[numéro]", "name": "[nom]", "address": "[adresse]",
     "plate": "[immatriculation]", "link": "[lien]", "secret": "[code]", "date": "[date]",
@@ -315,7 +322,13 @@ def _replace_dates(text: str, counts: dict[str, int]) -> str:
             return PLACEHOLDERS["date"]
         return match.group(0)
 
-    return DATE_IN_DIGITS.sub(date, DATE_IN_WORDS.sub(date, text))
+    def year(match: re.Match[str]) -> str:  # a year in words is a date only where a birth is said
+        if any(0 <= match.start() - end <= 40 for end in births):
+            counts["date"] = counts.get("date", 0) + 1
+            return PLACEHOLDERS["date"]
+        return match.group(0)
+
+    return YEAR_IN_WORDS.sub(year, DATE_IN_DIGITS.sub(date, DATE_IN_WORDS.sub(date, text)))
 
 
 def _replace_introduced_ids(text: str, counts: dict[str, int]) -> str:
@@ -334,8 +347,9 @@ def _replace_introduced_ids(text: str, counts: dict[str, int]) -> str:
 def scrub_text(text: str) -> tuple[str, dict[str, int]]:
     """Replace what could point at a person by a placeholder in brackets: links' tokens, e-mails
     (obfuscated too), bank and social security numbers, dates that may be a birth date, phone
-    numbers (in words too), id-like numbers (long ones, and any a word introduces as an
-    identifier), licence plates, street addresses (with or without a number) and names.
+    numbers (in words too), id-like numbers (long ones, any a word introduces as an identifier,
+    and codes mixing letters and digits), licence plates, social-network handles, street
+    addresses (with or without a number) and names.
 
     Every replacement leaves a bracketed placeholder: a cell the scrubber changed can always be
     told from one it left alone, which is how quotes are never taken from a changed cell."""
@@ -360,6 +374,8 @@ def scrub_text(text: str) -> tuple[str, dict[str, int]]:
     out = _replace_introduced_ids(out, counts)
     out = sub(LONG_NUMBER, "id_number", out)
     out = sub(PLATE, "plate", out)
+    out = sub(MIXED_ID, "id_number", out)
+    out = sub(HANDLE, "name", out)
     out = sub(STREET, "address", out)
     out = sub(NAMED_STREET, "address", out)
     out = _replace_names(out, counts)
