@@ -10,14 +10,21 @@ import functools
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Iterator, Sequence
 
 import click
 
 from personas.model import NARRATIVE_FIELDS
 
 EXPORT_FORMATS = ("pdf", "html", "md", "csv", "yaml", "pptx", "png")
+LANGUAGES = ("fr", "en")
+#: Seeds as scikit-learn and numpy take them: 0 to 2**32 - 1.
+MAX_SEED = 2**32 - 1
+#: The language found in the arguments before Click parses them (its own errors come first).
+_ASKED: ContextVar[str | None] = ContextVar("asked_language", default=None)
 
 
 class _Group(click.Group):
@@ -27,8 +34,75 @@ class _Group(click.Group):
         return list(self.commands)
 
 
+class _Root(_Group):
+    """The top-level command: messages in the asked language from the first one, and no traceback.
+
+    Click's own errors (a missing option, a value out of range) are raised while parsing, before
+    any ``--lang`` is known to a command: the language is read from the arguments first, and
+    Click's strings, which it marks for gettext, are translated by the catalogue in
+    ``workshop_data/locales/click``. What no command turned into a message (a full disk met
+    outside the file helpers, a name that is not UTF-8) becomes one here, exit code 2.
+    """
+
+    def main(self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any) -> Any:
+        args = list(sys.argv[1:] if args is None else args)
+        lang = asked_language(args)
+        token = _ASKED.set(lang)
+        try:
+            with click_language(lang):
+                return super().main(args, prog_name=prog_name, **extra)
+        except (OSError, UnicodeError) as exc:
+            _refuse(exc)
+        finally:
+            _ASKED.reset(token)
+
+
+def asked_language(args: Sequence[str]) -> str:
+    """``--lang fr`` or ``--lang=fr`` anywhere before ``--`` in the arguments, else the locale's language."""
+    from workshop_data.messages import language_from_environment
+
+    for index, arg in enumerate(args):
+        if arg == "--":
+            break
+        if arg == "--lang" and index + 1 < len(args):
+            value = args[index + 1]
+        elif arg.startswith("--lang="):
+            value = arg.partition("=")[2]
+        else:
+            continue
+        if value in LANGUAGES:
+            return value
+    return language_from_environment()
+
+
+@contextmanager
+def click_language(lang: str) -> Iterator[None]:
+    """Click's own messages in ``lang`` for the duration: its gettext domain bound to our catalogue.
+
+    Click calls :func:`gettext.gettext`, which looks the language up in ``LANGUAGE`` (then the
+    locale) on every call; both are put back afterwards.
+    """
+    import gettext
+
+    folder = Path(__file__).resolve().with_name("workshop_data") / "locales" / "click"
+    domain = gettext.textdomain()
+    previous_folder = gettext.bindtextdomain(domain)
+    previous_language = os.environ.get("LANGUAGE")
+    gettext.bindtextdomain(domain, str(folder))
+    os.environ["LANGUAGE"] = lang
+    try:
+        yield
+    finally:
+        gettext.bindtextdomain(domain, previous_folder)
+        if previous_language is None:
+            os.environ.pop("LANGUAGE", None)
+        else:
+            os.environ["LANGUAGE"] = previous_language
+
+
 def message_language(explicit: str | None = None) -> str:
-    """The language of messages: the command's ``--lang``, else the top-level one, else the locale."""
+    """The language of messages: the command's ``--lang``, else the top-level one, else the one
+    found in the arguments, else the locale."""
     from workshop_data.messages import language_from_environment
 
     if explicit:
@@ -36,7 +110,7 @@ def message_language(explicit: str | None = None) -> str:
     ctx = click.get_current_context(silent=True)
     if ctx is not None and ctx.find_root().params.get("lang"):
         return ctx.find_root().params["lang"]
-    return language_from_environment()
+    return _ASKED.get() or language_from_environment()
 
 
 def say(key: str, **params: Any) -> None:
@@ -48,8 +122,31 @@ def say(key: str, **params: Any) -> None:
     click.echo(render(key, params, lang or message_language()), err=True)
 
 
+def _refuse(exc: BaseException) -> None:
+    """A refusal as one message on stderr and exit code 2: a domain error as it is, an operating
+    system's or an encoding's failure in words, naming the file."""
+    from workshop_data.errors import DataError
+    from workshop_data.files import os_reason
+    from workshop_data.messages import msg
+
+    if isinstance(exc, OSError):
+        exc = DataError(msg("file.os_error", reason=os_reason(exc)), file=_shown_name(exc.filename))
+    elif isinstance(exc, UnicodeError):
+        exc = DataError(msg("cli.not_utf8"), expected=msg("cli.expected_utf8"))
+    say("report.error", message=exc)
+    sys.exit(2)
+
+
+def _shown_name(name: Any) -> str | None:
+    """A file name as a message can show it (bytes the terminal cannot print escaped)."""
+    if name is None:
+        return None
+    return os.fsencode(name).decode("utf-8", "backslashreplace")
+
+
 def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Turn the toolkit's domain errors into one message on stderr and exit code 2."""
+    """Turn the toolkit's domain errors, and operating-system failures, into one message on stderr
+    and exit code 2."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -60,14 +157,107 @@ def domain_errors(command: Callable[..., Any]) -> Callable[..., Any]:
             ctx.meta["lang"] = message_language(kwargs.get("lang"))
         try:
             return command(*args, **kwargs)
-        except DataError as exc:
-            say("report.error", message=exc)
-            sys.exit(2)
-        except (FileNotFoundError, IsADirectoryError, PermissionError) as exc:
-            click.echo(f"Error: {exc.filename or ''}: {exc.strerror or exc}", err=True)
-            sys.exit(2)
+        except (DataError, OSError, UnicodeError) as exc:
+            _refuse(exc)
 
     return wrapper
+
+
+def _localised(key: str, **params: Any) -> str:
+    from workshop_data.messages import render
+
+    return render(key, params, message_language())
+
+
+class Seed(click.ParamType):
+    """A random seed as scikit-learn and numpy accept it: a whole number from 0 to 2**32 - 1."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> int:
+        if isinstance(value, int) and not isinstance(value, bool) and 0 <= value <= MAX_SEED:
+            return value
+        try:
+            seed = int(str(value).strip())
+        except ValueError:
+            seed = -1
+        if not 0 <= seed <= MAX_SEED:
+            self.fail(_localised("cli.seed_range", value=str(value), high=str(MAX_SEED)), param, ctx)
+        return seed
+
+
+class Words(click.ParamType):
+    """Text typed on the command line (a name, a note, a title): it must be text, not bytes.
+
+    A terminal set to Latin-1 passes 'é' as a byte that is not UTF-8; Python keeps it as a lone
+    surrogate, which no file can hold. Refused here, naming the argument, rather than failing at
+    the save.
+    """
+
+    name = "text"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        text = str(value)
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError as exc:
+            byte = os.fsencode(text[exc.start:exc.end])[:1].hex().upper()
+            self.fail(_localised("cli.argument_not_utf8", byte=byte), param, ctx)
+        return text
+
+
+class OutPath(click.Path):
+    """An output file: a new one, or a regular file to replace; never a device, a pipe or a folder."""
+
+    def __init__(self) -> None:
+        super().__init__(path_type=Path, dir_okay=False)
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> Any:
+        from workshop_data.errors import DataError
+        from workshop_data.files import check_target
+
+        try:
+            check_target(Path(value))
+        except DataError as exc:
+            self.fail(exc.localise(message_language()), param, ctx)
+        return super().convert(value, param, ctx)
+
+
+class MethodChoice(click.ParamType):
+    """A clustering method name, checked against the methods when parsing (imported only then)."""
+
+    name = "method"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> str:
+        from clustering.methods import METHODS
+
+        if value not in METHODS:
+            self.fail(_localised("cli.choice", value=str(value), choices=" | ".join(sorted(METHODS))), param, ctx)
+        return value
+
+
+class KRange(click.ParamType):
+    """``MIN MAX`` of the k that ``--k auto`` chooses from: whole numbers from 2 to 20, MIN <= MAX."""
+
+    name = "k-range"
+    arity = 2
+    is_composite = True
+
+    def get_metavar(self, *args: Any, **kwargs: Any) -> str:
+        return "MIN MAX"
+
+    def convert(self, value: Any, param: Any, ctx: Any) -> tuple[int, int]:
+        if isinstance(value, tuple) and len(value) == 2 and all(isinstance(v, int) for v in value):
+            low, high = value
+        else:
+            try:
+                low, high = (int(str(v)) for v in value)
+            except (TypeError, ValueError):
+                low, high = 0, 0
+        if not (2 <= low <= high <= 20):
+            shown = " ".join(map(str, value)) if isinstance(value, (tuple, list)) else str(value)
+            self.fail(_localised("cli.k_range", value=shown), param, ctx)
+        return low, high
 
 
 class ProgressBar:
@@ -103,7 +293,7 @@ class KChoice(click.ParamType):
         except ValueError:
             k = 0
         if not 2 <= k <= 20:
-            self.fail(f"expected 'auto' or a whole number from 2 to 20, got {value!r}", param, ctx)
+            self.fail(_localised("cli.k", value=str(value)), param, ctx)
         return k
 
 
@@ -148,7 +338,7 @@ def _reason(removed: dict) -> Any:
 survey_arg = click.argument("survey", type=click.Path(path_type=Path))
 codebook_opt = click.option("--codebook", type=click.Path(path_type=Path), help="Codebook YAML (inferred when absent).")
 contacts_opt = click.option("--contacts", type=click.Path(path_type=Path), help="Contact log: CSV, Parquet or a glob.")
-sheet_opt = click.option("--sheet", default=None, help="Workbook sheet to read (found when absent).")
+sheet_opt = click.option("--sheet", type=Words(), default=None, help="Workbook sheet to read (found when absent).")
 lenient_opt = click.option("--lenient", is_flag=True, help="Values that do not fit the codebook become missing.")
 
 
@@ -160,7 +350,7 @@ def engine_opts(command: Callable[..., Any]) -> Callable[..., Any]:
                         help="duckdb | spark | spark://HOST:PORT | sc://HOST:PORT | a database URL.")(command)
 
 
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=_Root, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="persona-workshop")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
               help="Language of messages (default: the locale, LC_ALL/LC_MESSAGES/LANG).")
@@ -171,7 +361,7 @@ def main(lang: str | None) -> None:
 @main.command()
 @click.argument("out_dir", type=click.Path(path_type=Path, file_okay=False))
 @click.option("--respondents", type=click.IntRange(20, 1_000_000), default=1500, show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=Seed(), default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
               help="Language of the workshop (default fr) and of messages (default: the locale).")
 @domain_errors
@@ -189,7 +379,7 @@ def demo(out_dir: Path, respondents: int, seed: int, lang: str | None) -> None:
 @survey_arg
 @contacts_opt
 @sheet_opt
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=OutPath(), required=True)
 @domain_errors
 def codebook(survey: Path, contacts: Path | None, sheet: str | None, out: Path) -> None:
     """Draft a codebook from the data alone, for people to correct."""
@@ -202,7 +392,8 @@ def codebook(survey: Path, contacts: Path | None, sheet: str | None, out: Path) 
     _report_layout({**frame.attrs, "rows": len(frame)})
     book = infer_codebook(frame)
     if contacts is not None:
-        book.contacts = infer_mapping(contacts)
+        ids = frame[book.respondent_id].astype("string").tolist() if book.respondent_id in frame.columns else None
+        book.contacts = infer_mapping(contacts, respondent_ids=ids)
     save_codebook(book, out)
     counts: dict[str, int] = {}
     for spec in book.columns.values():
@@ -234,7 +425,7 @@ def _print_draft_roles_and_dimensions(book: Any) -> None:
 @engine_opts
 @lenient_opt
 @sheet_opt
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+@click.option("--out", type=OutPath(), required=True,
               help="FEATURES.parquet or FEATURES.csv")
 @domain_errors
 def features(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
@@ -244,9 +435,10 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
     from workshop_data.contacts import feature_table
     from workshop_data.errors import DataError
     from workshop_data.files import atomic_write_bytes
+    from workshop_data.messages import msg
 
     if out.suffix.lower() not in (".parquet", ".csv"):
-        raise DataError("unknown output format", file=str(out), expected="a .parquet or .csv file name")
+        raise DataError(msg("cli.features_format"), file=str(out), expected=msg("cli.expected_features_file"))
     inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     frame = feature_table(encode(inputs.survey, inputs.contact_table).frame(), inputs.contact_table)
@@ -271,12 +463,13 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
 @sheet_opt
 @click.option("--k", "k", type=KChoice(), default="auto", show_default=True,
               help="'auto' (chosen in --k-range) or a number of personas.")
-@click.option("--k-range", "k_range", type=(click.IntRange(2, 20), click.IntRange(2, 20)), default=(3, 8),
+@click.option("--k-range", "k_range", type=KRange(), default=(3, 8),
               show_default=True, help="Range of k that auto chooses from (--k-range 2 10 to widen).")
 @click.option("--typology", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="A workgroup's own typology YAML (format of personas/archetypes.yaml), to name the personas.")
-@click.option("--method", default="default", show_default=True, help="default | kmeans | gmm | lca")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--method", type=MethodChoice(), default="default", show_default=True,
+              help="default | kmeans | gmm | lca")
+@click.option("--seed", type=Seed(), default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
               help="Language of the workshop (default: the survey's, English for an English questionnaire, "
                    "else French) and of messages (default: the locale).")
@@ -284,24 +477,19 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
               help="Smallest persona; smaller clusters are merged into their nearest.")
 @click.option("--bootstrap", type=click.IntRange(0, 1000), default=20, show_default=True,
               help="Resamples for stability (0 to skip).")
-@click.option("--title", default=None, help="Workshop title.")
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--title", type=Words(), default=None, help="Workshop title.")
+@click.option("--out", type=OutPath(), required=True)
 @domain_errors
 def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: str, contacts_table: str | None,
             lenient: bool, sheet: str | None, k: int | str, k_range: tuple[int, int], typology: Path | None,
             method: str, seed: int, lang: str | None, min_size: int, bootstrap: int, title: str | None,
             out: Path) -> None:
     """Cluster respondents into usage profiles and write the workshop file."""
-    from clustering.methods import METHODS
     from personas.archetypes import load_typology
     from personas.build import build_workshop
     from personas.store import save_workshop
     from workshop_data.language import survey_language
 
-    if method not in METHODS:
-        raise click.BadParameter(f"expected one of {', '.join(sorted(METHODS))}", param_hint="--method")
-    if k_range[0] > k_range[1]:
-        raise click.BadParameter(f"low {k_range[0]} is above high {k_range[1]}", param_hint="--k-range")
     names = load_typology(typology)
     inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
@@ -428,8 +616,8 @@ def _with_data_opts(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @edit.command()
-@click.argument("persona")
-@click.argument("name")
+@click.argument("persona", type=Words())
+@click.argument("name", type=Words())
 @domain_errors
 def rename(persona: str, name: str) -> None:
     """Rename persona P."""
@@ -439,9 +627,9 @@ def rename(persona: str, name: str) -> None:
 
 
 @edit.command(name="set")
-@click.argument("persona")
+@click.argument("persona", type=Words())
 @click.argument("field", type=click.Choice(NARRATIVE_FIELDS))
-@click.argument("value")
+@click.argument("value", type=Words())
 @domain_errors
 def set_(persona: str, field: str, value: str) -> None:
     """Set a narrative field of persona P (lists: one item per line)."""
@@ -451,9 +639,9 @@ def set_(persona: str, field: str, value: str) -> None:
 
 
 @edit.command()
-@click.argument("persona")
-@click.argument("service")
-@click.argument("text")
+@click.argument("persona", type=Words())
+@click.argument("service", type=Words())
+@click.argument("text", type=Words())
 @domain_errors
 def note(persona: str, service: str, text: str) -> None:
     """Add a note to persona P, signed by SERVICE."""
@@ -463,8 +651,8 @@ def note(persona: str, service: str, text: str) -> None:
 
 
 @edit.command()
-@click.argument("keep")
-@click.argument("other")
+@click.argument("keep", type=Words())
+@click.argument("other", type=Words())
 @_with_data_opts
 @domain_errors
 def merge(keep: str, other: str, survey: Path | None, contacts: Path | None) -> None:
@@ -481,8 +669,8 @@ def merge(keep: str, other: str, survey: Path | None, contacts: Path | None) -> 
 
 
 @edit.command()
-@click.argument("persona")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.argument("persona", type=Words())
+@click.option("--seed", type=Seed(), default=0, show_default=True)
 @_with_data_opts
 @domain_errors
 def split(persona: str, seed: int, survey: Path | None, contacts: Path | None) -> None:
@@ -519,7 +707,7 @@ def redo() -> None:
 @engine_opts
 @lenient_opt
 @sheet_opt
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True)
+@click.option("--out", type=OutPath(), required=True)
 @domain_errors
 def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Path | None, engine: str,
            contacts_table: str | None, lenient: bool, sheet: str | None, out: Path) -> None:
@@ -546,14 +734,14 @@ def assign(workshop: Path, new_survey: Path, codebook: Path | None, contacts: Pa
 @main.command()
 @workshop_arg
 @click.option("--format", "fmt", type=click.Choice(EXPORT_FORMATS), required=True)
-@click.option("--out", type=click.Path(path_type=Path, dir_okay=False), required=True,
+@click.option("--out", type=OutPath(), required=True,
               help="File to write; for png, the name the pages are numbered from (out-01.png, ...).")
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None, help="Defaults to the workshop's language.")
 @click.option("--theme", type=click.Path(path_type=Path, dir_okay=False), default=None,
               help="Branding YAML: organisation, colours, logo.")
 @click.option("--paper", type=click.Choice(["a4", "a3"]), default="a4", show_default=True,
               help="Page size of pdf, html and png: a3 makes wall posters (one persona a page, larger type).")
-@click.option("--title", default=None, help="Document title (default: the theme's organisation and the date).")
+@click.option("--title", type=Words(), default=None, help="Document title (default: the theme's organisation and the date).")
 @click.option("--sep", type=click.Choice([",", ";", "tab"]), default=None,
               help="CSV separator (default: ';' for a French document, as French Excel reads it; ',' in English).")
 @click.option("--csv-headers", "headers", type=click.Choice(["keys", "words"]), default="keys", show_default=True,
@@ -595,8 +783,10 @@ def app(workshop: Path | None, port: int, host: str) -> None:
     env = dict(os.environ)
     if workshop is not None:
         if not workshop.is_file():
-            click.echo(f"Error: {workshop}: file not found", err=True)
-            sys.exit(2)
+            from workshop_data.errors import DataError
+            from workshop_data.messages import msg
+
+            _refuse(DataError(msg("file.not_found"), file=str(workshop)))
         env["PERSONA_WORKSHOP_OPEN"] = str(workshop.resolve())
     click.echo(words("serve.opening", url=f"http://{host}:{port}"))
     code = _serve(command, env)

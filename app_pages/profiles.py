@@ -10,7 +10,7 @@ import streamlit as st
 
 from personas.traits import trait_names
 
-from app_pages import charts, editing, loaders, number, page_header, percent, progress_callback, show_problem, state
+from app_pages import charts, editing, escape_md, loaders, number, page_header, percent, progress_callback, show_problem, state
 
 K_CHOICES: list[Any] = ["auto", *range(2, 11)]
 FALLBACK_METHODS = ("default", "kmeans", "gmm", "lca")
@@ -142,6 +142,38 @@ def summary_table(personas: list[Any], archetypes: dict[str, str], *, contacts: 
     return pd.DataFrame(columns)
 
 
+def separation_lines(personas: list[Any], lang: str) -> list[str]:
+    """Why each persona exists: the features that most separate it from its nearest persona, in
+    words, with both figures ("**Agile** rather than **Mal informé·e**: awareness 81 against 37")."""
+    t = state.translator()
+    names = {p.id: p.name for p in personas}
+    lines = []
+    for persona in personas:
+        separation = getattr(persona, "separation", None) or {}
+        nearest, features = separation.get("nearest"), separation.get("features") or []
+        if nearest not in names or not features:
+            continue
+        parts = [t("profiles.separation_feature", feature=escape_md((f.get("label") or {}).get(lang)
+                                                                     or (f.get("label") or {}).get("fr") or f.get("feature")),
+                   value=_figure(f, "value"), other=_figure(f, "other"))
+                 for f in features[:3]]
+        lines.append(t("profiles.separation_line", name=escape_md(persona.name), nearest=escape_md(names[nearest]),
+                       features="; ".join(parts)))
+    return lines
+
+
+def _figure(feature: dict[str, Any], key: str) -> str:
+    """A separating figure as read: a score out of 100, a share in per cent, or a number."""
+    value = feature.get(key)
+    if value is None:
+        return "—"
+    if feature.get("kind") in ("category", "contact") and 0 <= float(value) <= 1:
+        return percent(100 * float(value))
+    if feature.get("kind") in ("trait", "item"):
+        return number(value, 0)
+    return number(value, 1)
+
+
 def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
     """The per-k table with translated headers (unknown columns keep their name)."""
     tr = state.translator()
@@ -184,6 +216,11 @@ def render() -> None:
     st.dataframe(summary_table(personas, archetypes, contacts=has_contacts(ws)), hide_index=True, width="stretch")
     if not has_contacts(ws):
         st.caption(t("profiles.no_contact_log"))
+    separation = separation_lines(personas, session.lang)
+    if separation:
+        st.subheader(t("profiles.separation"))
+        st.caption(t("profiles.separation_help"))
+        st.markdown("\n".join(f"- {line}" for line in separation))
     if ws.k_table:
         st.subheader(t("profiles.k_table"))
         st.caption(t("profiles.k_table_help"))

@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workshop_data.errors import DataError
-from workshop_data.yaml_safe import safe_load_text
+from workshop_data.files import read_bytes
+from workshop_data.messages import msg
+from workshop_data.yaml_safe import read_yaml_file
 
 from .formatting import printable
 
 DEFAULT_THEME_PATH = Path(__file__).resolve().parent / "theme.yaml"
 MAX_LOGO_BYTES = 1024 * 1024
-MAX_THEME_BYTES = 64 * 1024
 MAX_ORGANISATION_CHARS = 120
 _HEX = re.compile(r"^#(?:[0-9a-fA-F]{3}|[0-9a-fA-F]{6})$")
 _LOGO_TYPES = {".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml"}
@@ -56,8 +57,8 @@ def _luminance(colour: str) -> float:
 def _colour(data: dict, key: str, default: str, file: str) -> str:
     value = data.get(key, default)
     if not isinstance(value, str) or not _HEX.match(value.strip()):
-        raise DataError(f"'{key}' is not a colour", file=file, expected="a hex colour such as #1f3a5f",
-                        found=value)
+        raise DataError(msg("theme.not_a_colour", key=key), file=file, expected=msg("theme.expected_colour"),
+                        found=value if isinstance(value, (str, int, float)) else None)
     return value.strip().lower()
 
 
@@ -71,7 +72,7 @@ def _checked_image(data: bytes, media: str, file: str, found: str) -> None:
         except ElementTree.ParseError:
             root = None
         if root is None or root.tag.rsplit("}", 1)[-1] != "svg":
-            raise DataError("the logo is not a readable SVG image", file=file, expected="an SVG file", found=found)
+            raise DataError(msg("theme.logo_not_svg"), file=file, expected=msg("theme.expected_svg"), found=found)
         return
     from PIL import Image, UnidentifiedImageError
 
@@ -82,26 +83,19 @@ def _checked_image(data: bytes, media: str, file: str, found: str) -> None:
     except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
         kind = None
     if kind not in ("PNG", "JPEG"):
-        raise DataError("the logo is not a readable PNG or JPEG image", file=file,
-                        expected="a PNG or JPEG file", found=found)
+        raise DataError(msg("theme.logo_not_image"), file=file, expected=msg("theme.expected_png_jpeg"), found=found)
 
 
 def _logo(value: object, folder: Path, file: str) -> str | None:
     if value in (None, ""):
         return None
     if not isinstance(value, str):
-        raise DataError("'logo' is not a file path", file=file, expected="a PNG, JPEG or SVG path", found=value)
+        raise DataError(msg("theme.logo_not_a_path"), file=file, expected=msg("theme.expected_logo_path"))
     path = (folder / value).resolve()
     media = _LOGO_TYPES.get(path.suffix.lower())
     if media is None:
-        raise DataError("unsupported logo format", file=file, expected="a .png, .jpg or .svg file", found=value)
-    if not path.is_file():
-        raise DataError("logo file not found", file=file, expected="an existing file", found=str(path))
-    with path.open("rb") as handle:
-        data = handle.read(MAX_LOGO_BYTES + 1)        # bounded: a link to a device is not read to the end
-    if len(data) > MAX_LOGO_BYTES:
-        raise DataError("logo file too large", file=file, expected=f"at most {MAX_LOGO_BYTES} bytes",
-                        found=f"more than {MAX_LOGO_BYTES} bytes")
+        raise DataError(msg("theme.logo_format"), file=file, expected=msg("theme.expected_logo_format"), found=value)
+    data = read_bytes(path, MAX_LOGO_BYTES)  # a regular file of bounded size, or refused naming the logo
     _checked_image(data, media, file, value)
     return f"data:{media};base64,{base64.b64encode(data).decode('ascii')}"
 
@@ -113,30 +107,19 @@ def load_theme(path: str | Path | None = None) -> Theme:
         path = DEFAULT_THEME_PATH
     path = Path(path)
     name = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_THEME_BYTES + 1)   # bounded: a link to a device is not read to the end
-        text = raw.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise DataError(f"cannot read the theme file: {exc.__class__.__name__}", file=name,
-                        expected="a UTF-8 YAML file") from None
-    if len(raw) > MAX_THEME_BYTES:
-        raise DataError("the theme file is too large", file=name, expected=f"at most {MAX_THEME_BYTES} bytes",
-                        found=f"more than {MAX_THEME_BYTES} bytes")
-    data = safe_load_text(text, file=name) or {}
+    data = read_yaml_file(path) or {}
     if not isinstance(data, dict):
-        raise DataError("a theme is a mapping of keys to values", file=name,
-                        expected=f"keys among {', '.join(_KEYS)}", found=type(data).__name__)
+        raise DataError(msg("theme.not_mapping"), file=name, expected=msg("theme.expected_keys", keys=", ".join(_KEYS)))
     unknown = sorted(str(k) for k in data if k not in _KEYS)
     if unknown:
-        raise DataError("unknown theme keys", file=name, expected=f"keys among {', '.join(_KEYS)}",
+        raise DataError(msg("theme.unknown_keys"), file=name, expected=msg("theme.expected_keys", keys=", ".join(_KEYS)),
                         found=unknown)
     organisation = data.get("organisation") or ""
     if isinstance(organisation, str):
         organisation = printable(organisation)
     if not isinstance(organisation, str) or len(organisation) > MAX_ORGANISATION_CHARS:
-        raise DataError("'organisation' must be a short text", file=name,
-                        expected=f"at most {MAX_ORGANISATION_CHARS} characters", found=organisation)
+        raise DataError(msg("theme.organisation"), file=name,
+                        expected=msg("theme.expected_short_text", limit=MAX_ORGANISATION_CHARS))
     return Theme(
         organisation=organisation.strip(),
         primary=_colour(data, "primary", defaults.primary, name),

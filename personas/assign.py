@@ -16,6 +16,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 
 from .model import Persona, Workshop
 from .operations import _redrafted, profile_stats
@@ -35,13 +36,11 @@ _WAVE_FIELDS = tuple(f for f in (
 def _model_for(ws: Workshop) -> dict[str, Any]:
     """The stored model with the personas' current centres and ids (merges and splits included)."""
     if not ws.model.get("encoder"):
-        raise DataError("this workshop holds no model to assign new respondents with",
-                        expected="a workshop built by persona-workshop cluster")
+        raise DataError(msg("edit.no_model"), expected=msg("edit.expected_built_workshop"))
     centroids = [list(p.centroid) for p in ws.personas]
     widths = {len(c) for c in centroids}
     if len(widths) != 1 or 0 in widths:
-        raise DataError("some personas have no centre in the encoded space; cannot assign new respondents",
-                        found=[p.id for p in ws.personas if not p.centroid])
+        raise DataError(msg("edit.no_centre"), found=[p.id for p in ws.personas if not p.centroid])
     return {**ws.model, "centroids": centroids, "labels": [p.id for p in ws.personas]}
 
 
@@ -57,8 +56,7 @@ def assign_wave(ws: Workshop, survey: "Survey", contacts: "ContactFeatures | Non
 
     had_contacts = any(s.get("role") == "contacts" for s in ws.sources)
     if had_contacts and contacts is None:
-        raise DataError("this workshop was built with a contact log: give the new wave's contact log too",
-                        expected="--contacts FILE")
+        raise DataError(msg("edit.needs_contacts"), expected="--contacts FILE")
     table = None if contacts is None else contacts.table
     period_days = None if contacts is None else contacts.report.period_days
     model = _model_for(ws)

@@ -18,6 +18,7 @@ from clustering.result import Progress, no_progress
 from workshop_data.errors import WorkshopFileError
 from workshop_data.files import sha256_of
 from workshop_data.formats import format_date
+from workshop_data.messages import msg
 
 from .i18n import Translator
 from .model import Persona, Workshop
@@ -198,26 +199,17 @@ def _inside(folder: Path, name: Any, role: str, workshop_file: str | None) -> Pa
     folder = Path(folder).resolve()
     path = (folder / text).resolve() if not unsafe else None
     if path is None or not path.is_relative_to(folder):
-        raise WorkshopFileError(
-            f"the {role} source '{text}' named in the workshop points outside the workshop's folder: refused",
-            file=workshop_file, expected="a file name in the workshop's folder", found=text,
-        )
+        raise WorkshopFileError(msg(f"edit.{role}_outside"), file=workshop_file,
+                                expected=msg("edit.expected_inside"), found=text)
     return path
 
 
 def _checked(path: Path, recorded: dict[str, Any] | None, role: str, workshop_file: str | None) -> Path:
     if not path.is_file():
-        raise WorkshopFileError(
-            f"the {role} file this workshop was built from is missing", file=str(path),
-            expected=f"the {role} file next to the workshop, or give its path",
-        )
+        raise WorkshopFileError(msg(f"edit.{role}_missing"), file=str(path), expected=msg(f"edit.expected_{role}"))
     wanted = (recorded or {}).get("sha256")
     if wanted and sha256_of(path) != wanted:
-        raise WorkshopFileError(
-            f"the {role} file has changed since the workshop was built (its content hash differs): "
-            "statistics would not describe the same respondents",
-            file=str(path), expected=f"sha256 {wanted[:12]}…",
-        )
+        raise WorkshopFileError(msg(f"edit.{role}_changed"), file=str(path), expected=f"sha256 {wanted[:12]}…")
     return path
 
 
@@ -239,11 +231,11 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
     survey_source = _source(ws, "survey")
     if survey_path is None:
         if survey_source is None:
-            raise WorkshopFileError("the workshop names no survey source", expected="a source with role survey")
+            raise WorkshopFileError(msg("edit.no_survey_source"), expected=msg("edit.expected_survey_source"))
         survey_path = _inside(Path(folder), survey_source.get("name"), "survey", workshop_file)
     survey_path = _checked(Path(survey_path), survey_source, "survey", workshop_file)
     if not ws.codebook:
-        raise WorkshopFileError("the workshop holds no codebook to read its survey with")
+        raise WorkshopFileError(msg("edit.no_codebook"))
     codebook = Codebook.from_dict(ws.codebook)
     survey = load_survey(survey_path, codebook, lenient=True, min_respondents=1)
     table = journeys = None
@@ -257,21 +249,20 @@ def load_features(ws: Workshop, folder: str | Path, *, survey_path: str | Path |
         if contacts_path.is_file():
             _checked(contacts_path, contacts_source, "contacts", workshop_file)
         if codebook.contacts is None:
-            raise WorkshopFileError("the workshop's codebook has no contacts mapping to read the contact log with")
-        found = contact_features(contacts_path, codebook.contacts, survey.data.index.to_list())
+            raise WorkshopFileError(msg("edit.no_contacts_mapping"))
+        found = contact_features(contacts_path, codebook.contacts, survey.data.index.to_list(), id_type=codebook.id_type)
         wanted = (contacts_source or {}).get("sha256")
         if wanted and found.report.source.get("sha256") != wanted:
-            raise WorkshopFileError(
-                "the contact log has changed since the workshop was built (its content hash differs)",
-                file=str(contacts_path), expected=f"sha256 {wanted[:12]}…",
-            )
+            raise WorkshopFileError(msg("edit.contacts_changed"), file=str(contacts_path),
+                                    expected=f"sha256 {wanted[:12]}…")
         table = found.table
         if codebook.contacts.topic:
             from workshop_data.journeys import respondent_journeys
 
-            journeys = respondent_journeys(contacts_path, codebook.contacts, survey.data.index.to_list())
+            journeys = respondent_journeys(contacts_path, codebook.contacts, survey.data.index.to_list(),
+                                           id_type=codebook.id_type)
     if not ws.model.get("encoder"):
-        raise WorkshopFileError("the workshop holds no encoder state (model.encoder) to encode its data with")
+        raise WorkshopFileError(msg("edit.no_encoder"))
     from .sources import SourceFeatures
 
     return SourceFeatures.of(encode_with_state(survey, table, ws.model["encoder"]), survey_texts(survey), journeys)

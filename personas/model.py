@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
+from workshop_data.messages import msg
+
 SCHEMA_VERSION = 1
 #: Texts of a persona people may write: its quote, its story and who in the workgroup owns it.
 NARRATIVE_TEXT_FIELDS = ("quote", "story", "owner")
@@ -137,18 +139,17 @@ def invariant_problems(workshop: Workshop) -> list[str]:
     ids = [p.id for p in workshop.personas]
     duplicated = sorted({i for i in ids if ids.count(i) > 1})
     if duplicated:
-        problems.append(f"duplicate persona ids: {', '.join(duplicated)}")
+        problems.append(msg("workshop.duplicate_ids", ids=", ".join(duplicated)))
     counts: dict[str, int] = {}
     for persona_id in workshop.assignments.values():
         counts[persona_id] = counts.get(persona_id, 0) + 1
     unknown = sorted(set(counts) - set(ids))
     if unknown:
-        problems.append(f"respondents assigned to unknown personas: {', '.join(map(str, unknown))}")
+        problems.append(msg("workshop.unknown_personas", ids=", ".join(map(str, unknown))))
     for persona in workshop.personas:
         if persona.size != counts.get(persona.id, 0):
-            problems.append(
-                f"persona {persona.id} has size {persona.size} but {counts.get(persona.id, 0)} assigned respondents"
-            )
+            problems.append(msg("workshop.size_mismatch", persona=persona.id, size=str(persona.size),
+                                n=counts.get(persona.id, 0)))
     return problems
 
 

@@ -19,6 +19,7 @@ from dataclasses import asdict, replace
 from typing import TYPE_CHECKING, Any, Callable
 
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 
 from .model import (
     NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, VALIDATION_STATUSES, Note, Persona, Workshop, invariant_problems,
@@ -70,7 +71,7 @@ def _persona(ws: Workshop, pid: str) -> Persona:
         if persona.id == pid:
             return persona
     valid = ", ".join(p.id for p in ws.personas)
-    raise UnknownPersonaError(f"unknown persona '{pid}'", expected=f"one of {valid}", found=pid)
+    raise UnknownPersonaError(msg("edit.unknown_persona", persona=pid), expected=msg("edit.one_of", names=valid), found=pid)
 
 
 def _members(ws: Workshop, pid: str) -> list[str]:
@@ -142,11 +143,19 @@ def _fresh_note_id(ws: Workshop) -> str:
     return f"N{max(numbers, default=0) + 1}"
 
 
+def _what(what: str) -> Any:
+    """What a text is, in the reader's language when the catalogue names it (a narrative field's name stays)."""
+    from workshop_data.messages import catalogue
+
+    key = f"edit.what.{what.replace('the ', '').replace(' ', '_')}"
+    return msg(key) if key in catalogue("en") else what
+
+
 def _text(value: Any, what: str, *, allow_empty: bool = False) -> str:
     if not isinstance(value, str):
-        raise EditError(f"{what} must be text", found=type(value).__name__)
+        raise EditError(msg("edit.not_text", what=_what(what)))
     if not allow_empty and not value.strip():
-        raise EditError(f"{what} is empty", expected="some text")
+        raise EditError(msg("edit.empty", what=_what(what)), expected=msg("edit.expected_text"))
     return value
 
 
@@ -251,13 +260,12 @@ def _apply(ws: Workshop, entry: dict[str, Any], side: str) -> Workshop:
     except EditError:
         raise
     except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
-        raise EditError(f"cannot {verb} '{name}': its history entry is damaged",
-                        found=f"{exc.__class__.__name__}: {exc}") from None
+        raise EditError(msg(f"edit.{verb}_damaged", name=name), found=str(exc)[:200]) from None
     from .store import persona_problems
 
     problems = invariant_problems(result) + persona_problems(result)
     if problems:
-        raise EditError(f"cannot {verb} '{name}': its history entry is damaged", found="; ".join(problems[:3]))
+        raise EditError(msg(f"edit.{verb}_damaged", name=name), found=problems[:3])
     return result
 
 
@@ -289,7 +297,7 @@ def _apply_entry(ws: Workshop, entry: dict[str, Any], side: str, verb: str) -> W
 def undo(ws: Workshop) -> Workshop:
     """Undo the last edit; it goes to the redo list."""
     if not ws.history:
-        raise EditError("nothing to undo")
+        raise EditError(msg("edit.nothing_to_undo"))
     entry = ws.history[-1]
     out = _apply(ws, entry, "before")
     return replace(out, history=ws.history[:-1], redo=[*ws.redo, entry])
@@ -298,7 +306,7 @@ def undo(ws: Workshop) -> Workshop:
 def redo(ws: Workshop) -> Workshop:
     """Redo the last undone edit."""
     if not ws.redo:
-        raise EditError("nothing to redo")
+        raise EditError(msg("edit.nothing_to_redo"))
     entry = ws.redo[-1]
     out = _apply(ws, entry, "after")
     return replace(out, history=[*ws.history, entry], redo=ws.redo[:-1])
@@ -371,7 +379,8 @@ def _note_index(persona: Persona, note_id: str) -> int:
         if note.id == note_id:
             return index
     valid = ", ".join(n.id for n in persona.notes) or "none"
-    raise UnknownNoteError(f"persona {persona.id} has no note '{note_id}'", expected=f"one of {valid}", found=note_id)
+    raise UnknownNoteError(msg("edit.unknown_note", persona=persona.id, note=note_id),
+                           expected=msg("edit.one_of", names=valid), found=note_id)
 
 
 def edit_note(ws: Workshop, pid: str, note_id: str, text: str) -> Workshop:
@@ -630,7 +639,7 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
     """
     keep, other = _persona(ws, keep_pid), _persona(ws, other_pid)
     if keep_pid == other_pid:
-        raise EditError("cannot merge a persona with itself", found=keep_pid)
+        raise EditError(msg("edit.merge_itself"), found=keep_pid)
     moves = [{"from": other_pid, "to": keep_pid, "ids": _members(ws, other_pid)}]
     from workshop_data.journeys import sum_journeys
 
@@ -675,7 +684,7 @@ def split(ws: Workshop, pid: str, *, features: "FeatureMatrix", seed: int = 0) -
     parts = split_cluster(features, members, method=ws.settings.get("method", "default"), seed=seed)
     moved = [str(rid) for rid, part in parts.items() if part == 1]
     if not moved or len(moved) == len(members):
-        raise EditError(f"persona {pid} could not be split: its members form a single group", found=len(members))
+        raise EditError(msg("edit.no_split", persona=pid), found=len(members))
     new_id = _fresh_persona_id(ws)
     moves = [{"from": pid, "to": new_id, "ids": sorted(moved)}]
     profiles = _profiles(ws, features, moves, [pid, new_id])

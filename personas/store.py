@@ -23,7 +23,8 @@ import yaml
 
 from workshop_data.codebook import CHANNELS, DIMENSIONS
 from workshop_data.errors import ConflictError, WorkshopFileError
-from workshop_data.files import atomic_write_text
+from workshop_data.files import atomic_write_text, check_regular, check_target, open_regular, read_bytes, unwritable
+from workshop_data.messages import localise, msg
 from workshop_data.yaml_safe import safe_load_text
 
 from .model import SCHEMA_VERSION, Persona, Workshop, invariant_problems
@@ -70,15 +71,24 @@ def _plain(value: Any) -> Any:
         return {str(k) if not isinstance(k, str) else k: _plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_plain(v) for v in value]
+    if isinstance(value, str) and not value.isascii():
+        return _writable(value)
     if isinstance(value, (bool, str, int, float)) or value is None:
         return value
     item = getattr(value, "item", None)  # numpy scalar
     if callable(item):
         return _plain(item())
-    raise WorkshopFileError(
-        "a value in the workshop cannot be written to YAML", expected="text, numbers, lists or mappings",
-        found=type(value).__name__,
-    )
+    raise WorkshopFileError(msg("workshop.unwritable_value"), expected=msg("workshop.expected_plain_values"))
+
+
+def _writable(text: str) -> str:
+    """Text a file can hold: a file name that is not UTF-8 (kept by Python as lone surrogates, from
+    a Latin-1 disk) is written with its odd bytes escaped (``\\xe9``) rather than failing the save."""
+    try:
+        text.encode("utf-8")
+        return text
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
 
 
 def _canonical_keys(mapping: dict[str, Any], order: tuple[str, ...]) -> dict[str, Any]:
@@ -133,32 +143,21 @@ def parse_workshop(text: str, *, file: str | None = None) -> Workshop:
     """Read a workshop from YAML text: safe loader, schema version, migrations, fields, invariant."""
     data = safe_load_text(text, file=file, error=WorkshopFileError)
     if not isinstance(data, dict):
-        raise WorkshopFileError(
-            "not a workshop file", file=file, expected="a YAML mapping with schema_version, title, personas",
-            found=type(data).__name__,
-        )
+        raise WorkshopFileError(msg("workshop.not_a_workshop"), file=file, expected=msg("workshop.expected_mapping"))
     version = data.get("schema_version")
     if version is None:
-        raise WorkshopFileError(
-            "not a workshop file: schema_version is missing", file=file,
-            expected=f"schema_version: {SCHEMA_VERSION}",
-        )
+        raise WorkshopFileError(msg("workshop.no_version"), file=file,
+                                expected=msg("workshop.expected_version", version=str(SCHEMA_VERSION)))
     if not isinstance(version, int) or isinstance(version, bool):
-        raise WorkshopFileError("schema_version must be a whole number", file=file, found=version)
+        raise WorkshopFileError(msg("workshop.version_not_whole"), file=file, found=_shown(version))
     if version > SCHEMA_VERSION:
-        raise NewerSchemaError(
-            f"this workshop file uses schema version {version}, written by a newer version of "
-            f"persona-workshop; this version reads up to schema version {SCHEMA_VERSION}. "
-            "Upgrade persona-workshop to open it (the file was left untouched)",
-            file=file, expected=f"schema_version <= {SCHEMA_VERSION}", found=version,
-        )
+        raise NewerSchemaError(msg("workshop.newer", version=str(version), supported=str(SCHEMA_VERSION)), file=file,
+                               expected=msg("workshop.expected_version_at_most", version=str(SCHEMA_VERSION)),
+                               found=version)
     if version < SCHEMA_VERSION:
         data = migrate(data, file=file)
     elif not _END_MARKER.search(text):
-        raise WorkshopFileError(
-            "the workshop file is truncated: it does not end with the end marker '...' "
-            "(was it cut short while saving or copying?)", file=file, expected="a last line '...'",
-        )
+        raise WorkshopFileError(msg("workshop.truncated"), file=file, expected=msg("workshop.expected_end_marker"))
     return _validate(data, file)
 
 
@@ -203,8 +202,8 @@ def migrate(data: dict[str, Any], *, file: str | None = None) -> dict[str, Any]:
         step = MIGRATIONS.get(version)
         if step is None:
             raise WorkshopFileError(
-                f"unknown schema version {data['schema_version']}: no migration from version {version}",
-                file=file, expected=f"schema_version between {min(MIGRATIONS)} and {SCHEMA_VERSION}",
+                msg("workshop.unknown_version", version=str(data["schema_version"])), file=file,
+                expected=msg("workshop.expected_version_between", low=str(min(MIGRATIONS)), high=str(SCHEMA_VERSION)),
                 found=data["schema_version"],
             )
         data = step(data)
@@ -255,6 +254,17 @@ _WORKSHOP_TYPES: dict[str, str] = {
 _NOTE_TYPES = {"id": _TEXT, "service": _TEXT, "text": _TEXT, "created": _TEXT}
 #: A row of a persona's journey: contacts about a topic through a channel (counts, never people).
 _JOURNEY_TYPES = {"topic": _TEXT, "channel": _TEXT, "contacts": _INT}
+#: The catalogue key of each kind of value (``workshop.kind.<key>``), for refusals in the reader's language.
+_KIND_KEYS = {_NUMBER: "number", _OPT_NUMBER: "optional_number", _INT: "whole_number", _TEXT: "text",
+              _OPT_TEXT: "optional_text", _BOOL: "boolean", _TEXTS: "texts", _NUMBERS: "numbers",
+              _NUM_MAP: "number_map", _MAPS: "mappings", _MAP: "mapping", _TEXT_MAPS: "text_maps"}
+#: Fields a hand edit could set to a value no workshop can hold: (lowest, highest) allowed.
+_BOUNDS: dict[str, tuple[float, float]] = {
+    "min_group_size": (1, 10_000), "revision": (0, 2**53), "schema_version": (0, 2**31),
+    "size": (0, 2**53), "prevalence": (0, 2**53), "prevalence_sample": (0, 2**53),
+    "share": (0.0, 1.0), "prevalence_share": (0.0, 1.0), "stability": (0.0, 1.0),
+    "digital_share": (0.0, 1.0), "avoidable_share": (0.0, 1.0),
+}
 
 if set(_PERSONA_TYPES) != {f.name for f in fields(Persona)} or set(_WORKSHOP_TYPES) != {
     f.name for f in fields(Workshop)
@@ -325,22 +335,22 @@ def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: 
                   required: tuple[str, ...]) -> dict[str, Any]:
     unknown = sorted(str(k) for k in raw if k not in types)
     if unknown:
-        raise WorkshopFileError(
-            f"{where}: unknown field(s) {', '.join(unknown)}", file=file,
-            expected="fields of a workshop file (see DESIGN.md)",
-        )
+        raise WorkshopFileError(msg("workshop.unknown_fields", where=where, names=", ".join(unknown), n=len(unknown)),
+                                file=file, expected=msg("workshop.expected_fields"))
     for key in required:
         if key not in raw:
-            raise WorkshopFileError(f"{where}: field '{key}' is missing", file=file)
+            raise WorkshopFileError(msg("workshop.missing_field", where=where, key=key), file=file)
     out: dict[str, Any] = {}
     for key, value in raw.items():
         try:
             out[key] = _check(types[key], value)
         except TypeError:
-            raise WorkshopFileError(
-                f"{where}: field '{key}' has the wrong type", file=file, expected=types[key],
-                found=value if isinstance(value, (str, int, float, bool)) or value is None else type(value).__name__,
-            ) from None
+            raise WorkshopFileError(msg("workshop.wrong_type", where=where, key=key), file=file,
+                                    expected=msg(f"workshop.kind.{_KIND_KEYS[types[key]]}"), found=_shown(value)) from None
+        bounds = _BOUNDS.get(key)
+        if bounds is not None and _outside(out[key], bounds):
+            raise WorkshopFileError(msg("workshop.out_of_range", where=where, key=key), file=file,
+                                    expected=msg("workshop.range", low=bounds[0], high=bounds[1]), found=out[key])
     return out
 
 
@@ -350,6 +360,54 @@ def _check_journey_row(row: dict[str, Any], where: str, file: str | None) -> dic
         raise WorkshopFileError(f"{where}: a count of contacts is negative", file=file,
                                 expected="a whole number >= 0", found=checked["contacts"])
     return checked
+def _outside(value: Any, bounds: tuple[float, float]) -> bool:
+    """Whether a number lies outside ``bounds`` (by more than rounding: a share computed as a sum of
+    weights may come out a hair above 1); None and NaN are for other checks."""
+    if not _is_number(value) or value != value:
+        return False
+    slack = 1e-9 if isinstance(bounds[1], float) else 0
+    return not bounds[0] - slack <= value <= bounds[1] + slack
+
+
+def _shown(value: Any) -> Any:
+    """A hand-edited value as a refusal may show it: a short scalar, else only what kind of value it is."""
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    if isinstance(value, str):
+        return value if len(value) <= 40 else value[:40] + "…"
+    return msg(f"workshop.kind.{'mapping' if isinstance(value, dict) else 'list' if isinstance(value, list) else 'other'}")
+
+
+def _check_header(top: dict[str, Any], file: str | None) -> None:
+    """What a person may have typed into the file's header: a language the toolkit speaks, dates
+    that exist (the header is read back by ``show`` and printed on the documents)."""
+    from .i18n import LANGUAGES
+
+    if "lang" in top and top["lang"] not in LANGUAGES:
+        raise WorkshopFileError(msg("workshop.unknown_language"), file=file, column="lang",
+                                expected=" | ".join(LANGUAGES), found=_shown(top["lang"]))
+    for key in ("created", "updated"):
+        if top.get(key) and _moment(top[key]) is None:
+            raise WorkshopFileError(msg("workshop.bad_date", key=key), file=file, column=key,
+                                    expected=msg("workshop.expected_date"), found=_shown(top[key]))
+
+
+def _moment(text: str) -> datetime | None:
+    """The moment an ISO 8601 text names (``2026-11-30T09:00:00Z``), or None when it names none."""
+    try:
+        return datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _joined(problems: list[str]) -> Any:
+    """The first problems as one text (each in the reader's language when it is a catalogue message)."""
+    return _Problems(problems[:5])
+
+
+class _Problems(list):
+    def localise(self, lang: str) -> str:
+        return "; ".join(localise(p, lang) for p in self)
 
 
 def persona_problems(ws: Workshop) -> list[str]:
@@ -372,6 +430,7 @@ def persona_problems(ws: Workshop) -> list[str]:
 
 def _validate(data: dict[str, Any], file: str | None) -> Workshop:
     top = _check_fields(data, _WORKSHOP_TYPES, "workshop", file, ("schema_version", "title", "personas", "assignments"))
+    _check_header(top, file)
     personas = []
     for index, raw in enumerate(top["personas"]):
         where = f"personas[{index}]"
@@ -383,25 +442,21 @@ def _validate(data: dict[str, Any], file: str | None) -> Workshop:
         persona["journey"] = [_check_journey_row(row, f"{where}.journey[{j_index}]", file)
                               for j_index, row in enumerate(persona.get("journey") or [])]
         if not persona["id"]:
-            raise WorkshopFileError(f"{where}: persona id is empty", file=file)
+            raise WorkshopFileError(msg("workshop.empty_persona_id", where=where), file=file)
         personas.append(persona)
     top["personas"] = personas
     assignments: dict[str, str] = {}
     for rid, pid in top["assignments"].items():
         if not isinstance(rid, (str, int)) or isinstance(rid, bool) or not isinstance(pid, str):
-            raise WorkshopFileError(
-                "assignments: each entry maps a respondent id to a persona id", file=file,
-                expected="respondent id: persona id", found=f"{rid!r}: {pid!r}",
-            )
+            raise WorkshopFileError(msg("workshop.bad_assignment"), file=file,
+                                    expected=msg("workshop.expected_assignment"), found=f"{_shown(rid)!r}: {_shown(pid)!r}")
         assignments[str(rid)] = pid
     top["assignments"] = assignments
     workshop = Workshop.from_dict(top)
     problems = invariant_problems(workshop)
     if problems:
-        raise WorkshopFileError(
-            "the workshop is inconsistent: " + "; ".join(problems[:5]), file=file,
-            expected="every respondent in exactly one persona, sizes equal to the number of assigned respondents",
-        )
+        raise WorkshopFileError(msg("workshop.inconsistent", problems=_joined(problems)), file=file,
+                                expected=msg("workshop.expected_consistent"))
     return workshop
 
 
@@ -423,10 +478,10 @@ def _locked(path: Path) -> Iterator[None]:
         with lock:
             yield
     except Timeout:
-        raise WorkshopFileError(
-            f"the workshop is locked by another process for more than {LOCK_TIMEOUT_SECONDS:.0f} s",
-            file=str(path), expected="the other edit to finish",
-        ) from None
+        raise WorkshopFileError(msg("workshop.locked", seconds=int(LOCK_TIMEOUT_SECONDS)), file=str(path),
+                                expected=msg("workshop.expected_other_edit")) from None
+    except OSError as exc:  # the lock file cannot be created: a full disk, a read-only folder
+        raise unwritable(_lock_path(path), exc, WorkshopFileError) from None
 
 
 def load_workshop(path: str | Path) -> Workshop:
@@ -434,23 +489,12 @@ def load_workshop(path: str | Path) -> Workshop:
     from workshop_data.yaml_safe import MAX_YAML_BYTES
 
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > 4 * MAX_YAML_BYTES:  # refused before reading: memory stays bounded
-            raise WorkshopFileError("file too large for a workshop file", file=str(path),
-                                    expected=f"at most {MAX_YAML_BYTES:,} characters", found=f"{size:,} bytes")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise WorkshopFileError("file not found", file=str(path)) from None
-    except (IsADirectoryError, PermissionError, OSError) as exc:
-        raise WorkshopFileError(f"cannot read the workshop file: {exc.__class__.__name__}", file=str(path)) from None
+    raw = read_bytes(path, 4 * MAX_YAML_BYTES, error=WorkshopFileError)  # a regular file, read with a bound
     try:
         text = raw.decode("utf-8-sig")  # a BOM from a Windows editor is not an error
     except UnicodeDecodeError as exc:
-        raise WorkshopFileError(
-            "the workshop file is not UTF-8 text (truncated or not a workshop file?)", file=str(path),
-            found=f"byte {exc.start}",
-        ) from None
+        raise WorkshopFileError(msg("workshop.not_utf8"), file=str(path),
+                                found=msg("yaml.byte", position=exc.start)) from None
     return parse_workshop(text, file=str(path))
 
 
@@ -468,9 +512,9 @@ def _disk_revision(path: Path) -> int:
     if not path.exists():
         return 0
     try:
-        with open(path, "rb") as handle:
+        with open_regular(path, error=WorkshopFileError) as (handle, _):
             head = handle.read(_HEAD_BYTES).decode("utf-8", errors="replace")
-    except OSError:
+    except (OSError, WorkshopFileError):
         return -1
     head = head.split("\npersonas:", 1)[0]
     versions, revisions = _HEAD_VERSION.findall(head), _HEAD_REVISION.findall(head)
@@ -496,19 +540,15 @@ def saved_revision(path: str | Path) -> int:
 def _write_locked(ws: Workshop, path: Path, expected_revision: int | None) -> Workshop:
     on_disk = _disk_revision(path)
     if expected_revision is not None and on_disk != expected_revision:
-        found = "an unreadable file" if on_disk < 0 else f"revision {on_disk}"
-        raise ConflictError(
-            "the workshop was changed by someone else since it was opened; the edit was not saved. "
-            "Reopen it and apply the edit again",
-            file=str(path), expected=f"revision {expected_revision}", found=found,
-        )
+        found = msg("workshop.unreadable_file") if on_disk < 0 else msg("workshop.revision", revision=str(on_disk))
+        raise ConflictError(msg("workshop.changed_since_opened"), file=str(path),
+                            expected=msg("workshop.revision", revision=str(expected_revision)), found=found)
     saved = replace(ws, revision=max(ws.revision, on_disk) + 1, updated=now_iso())
     problems = invariant_problems(saved) + persona_problems(saved)
     if problems:
-        raise WorkshopFileError("refusing to save an inconsistent workshop: " + "; ".join(problems[:5]),
-                                file=str(path))
+        raise WorkshopFileError(msg("workshop.refused_inconsistent", problems=_joined(problems)), file=str(path))
     text = dump_workshop(saved)
-    atomic_write_text(path, text)
+    atomic_write_text(path, text, error=WorkshopFileError)
     return saved
 
 
@@ -519,6 +559,7 @@ def save_workshop(ws: Workshop, path: str | Path, *, expected_revision: int | No
     revision: someone saved in between, and overwriting would lose their edit.
     """
     path = Path(path)
+    check_target(path, error=WorkshopFileError)  # before the lock file is made next to it
     with _locked(path):
         return _write_locked(ws, path, expected_revision)
 
@@ -526,6 +567,7 @@ def save_workshop(ws: Workshop, path: str | Path, *, expected_revision: int | No
 def edit_workshop(path: str | Path, operation: Callable[[Workshop], Workshop]) -> Workshop:
     """Lock, load, apply ``operation``, save: concurrent edits all apply, one after the other."""
     path = Path(path)
+    check_regular(path, error=WorkshopFileError)  # a missing workshop leaves no lock file behind
     with _locked(path):
         current = load_workshop(path)
         changed = operation(current)

@@ -2,8 +2,7 @@
 
 Hostile inputs are fed to a child interpreter whose address space is capped (RLIMIT_AS), so a bomb
 that gets through fails that child instead of the test machine, and the child's own peak resident
-memory is read back with ``os.wait4`` (by a small launcher, see ``_LAUNCHER``) to assert that
-refusal happened with bounded memory.
+memory is read back with ``os.wait4`` to assert that refusal happened with bounded memory.
 """
 from __future__ import annotations
 
@@ -52,64 +51,70 @@ def child_env(extra: dict[str, str] | None = None) -> dict[str, str]:
     return env
 
 
-#: Starts the measured command and writes the command's own peak memory to a pipe. Linux counts in a
-#: process's ru_maxrss the memory of the process it was forked from (the copy it runs in until exec):
-#: forked straight from a test session that has grown past a bound, every command would "use" that
-#: much. Forked from this small interpreter instead, the command's peak is its own.
-_LAUNCHER = """
-import os, resource, signal, sys
-limit, report = int(sys.argv[1]), int(sys.argv[2])
-pid = os.fork()
-if pid == 0:
-    cap = limit * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
-    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    os.execvp(sys.argv[3], sys.argv[3:])
-_, status, usage = os.wait4(pid, 0)
-os.write(report, str(usage.ru_maxrss).encode())
-os.close(report)
-code = os.waitstatus_to_exitcode(status)
-if code < 0:                                # die of the same signal, as the command did
-    if -code not in (signal.SIGKILL, signal.SIGSTOP):
-        signal.signal(-code, signal.SIG_DFL)
-    os.kill(os.getpid(), -code)
-sys.exit(code)
+#: Run first in a ``python -c`` child: at exit, write the child's own peak resident memory (VmHWM).
+_PEAK_PRELUDE = """
+import atexit as _atexit, os as _os
+def _write_peak(path=_os.environ.get("HARDENING_PEAK_FILE")):
+    if path:
+        with open("/proc/self/status") as status, open(path, "w") as out:
+            out.write(next((l.split()[1] for l in status if l.startswith("VmHWM:")), ""))
+_atexit.register(_write_peak)
 """
+
+
+def _own_peak_mb(path: str) -> float | None:
+    try:
+        text = Path(path).read_text().strip()
+    except OSError:
+        return None
+    return int(text) / 1024 if text.isdigit() else None
 
 
 def run_measured(argv: list[str], *, limit_mb: int = DEFAULT_LIMIT_MB, timeout: float = 300,
                  env: dict[str, str] | None = None, cwd: Path | None = None) -> Measured:
-    """Run ``argv`` under an address-space cap; return its exit code, output and peak RSS (its own,
-    not the test session's: see :data:`_LAUNCHER`)."""
-    read, write = os.pipe()
+    """Run ``argv`` under an address-space cap; return its exit code, output and peak RSS.
+
+    The peak is the child's own (``VmHWM`` of its process image, written at exit by a prelude when
+    ``argv`` is ``python -c CODE``): the ``ru_maxrss`` that ``wait4`` reports also counts the parent's
+    pages the child held between fork and exec, so it grows with the test runner's own size. A
+    child killed before it could write its figure falls back to ``ru_maxrss``.
+    """
+    peak = tempfile.NamedTemporaryFile(prefix="peak-", delete=False)
+    peak.close()
+    env = {**(env or child_env()), "HARDENING_PEAK_FILE": peak.name}
+    if len(argv) > 2 and argv[1] == "-c":
+        argv = [argv[0], "-c", _PEAK_PRELUDE + argv[2], *argv[3:]]
+    try:
+        return _run_capped(argv, limit_mb, timeout, env, cwd, peak.name)
+    finally:
+        Path(peak.name).unlink(missing_ok=True)
+
+
+def _run_capped(argv: list[str], limit_mb: int, timeout: float, env: dict[str, str], cwd: Path | None,
+                peak: str) -> Measured:
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-        try:
-            proc = subprocess.Popen([sys.executable, "-c", _LAUNCHER, str(limit_mb), str(write), *argv],
-                                    stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd or ROOT,
-                                    env=env or child_env(), pass_fds=(write,), start_new_session=True)
-        finally:
-            os.close(write)
+        proc = subprocess.Popen(argv, stdout=out, stderr=err, stdin=subprocess.DEVNULL, cwd=cwd or ROOT,
+                                env=env, preexec_fn=_limit(limit_mb))
         killed = threading.Event()
 
         def kill() -> None:
             killed.set()
-            os.killpg(proc.pid, 9)                   # the launcher and the command it started
+            proc.kill()
 
         timer = threading.Timer(timeout, kill)
         timer.start()
         try:
-            proc.wait()
+            _, status, usage = os.wait4(proc.pid, 0)
         finally:
             timer.cancel()
-        with os.fdopen(read, "rb") as pipe:
-            reported = pipe.read().decode() or "0"
+        proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
         return Measured(
             returncode=proc.returncode,
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
-            maxrss_mb=int(reported) / 1024,
+            maxrss_mb=_own_peak_mb(peak) or usage.ru_maxrss / 1024,
             timed_out=killed.is_set(),
         )
 

@@ -158,3 +158,21 @@ def test_trait_heatmap_names_custom_dimensions_in_words():
     figure = trait_heatmap(personas, {"trust": "Confiance", "sans_papier": "Démarches sans papiers",
                                       "access": "Équipement"}, lambda key, **kw: key)
     assert list(figure.data[0].y) == ["Confiance", "Démarches sans papiers"]
+
+
+def test_what_sets_each_profile_apart_is_said_in_words(app_home, small_sample):
+    ws = fake_workshop()
+    separation = {"nearest": "P2", "features": [
+        {"feature": "trait.awareness", "kind": "trait", "label": {"fr": "Connaissance de l'offre", "en": "Awareness"},
+         "value": 81.0, "other": 37.0, "effect": 1.9, "share": 0.6},
+        {"feature": "contact.phone", "kind": "contact", "label": {"fr": "Téléphone", "en": "Phone"},
+         "value": 0.12, "other": 0.55, "effect": 0.9, "share": 0.2}]}
+    if not hasattr(ws.personas[0], "separation"):
+        pytest.skip("the separation field comes with the engine's branch")
+    ws.personas[0].separation = separation
+    put_workshop(app_home, ws)
+    at = start("profiles")
+    assert_clean(at)
+    text = shown(at)
+    assert f"**{ws.personas[0].name}** plutôt que **{ws.personas[1].name}**" in text
+    assert "Connaissance de l'offre 81 contre 37" in text and "Téléphone 12 % contre 55 %" in text

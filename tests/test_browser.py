@@ -136,6 +136,24 @@ def _nav(page, label: str) -> None:
     _wait_idle(page)
 
 
+def _pick(page, label: str, option: str) -> None:
+    """Pick ``option`` in the selectbox labelled ``label``. A click that lands while the expander
+    above it is still opening (slow machines) leaves the list closed: open it again."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label)
+    for attempt in range(4):
+        box.click()
+        try:
+            page.get_by_role("option", name=option, exact=True).click(timeout=10_000)
+            return
+        except PlaywrightTimeout:
+            if attempt == 3:
+                raise
+            page.keyboard.press("Escape")
+            _wait_idle(page)
+
+
 def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
     from playwright.sync_api import expect, sync_playwright
 
@@ -168,8 +186,7 @@ def test_whole_workshop_in_the_browser(server: str, tmp_path: Path):
         # Cluster into four personas (k=auto is timed by benchmarks/app_speed.py), progress shown.
         _nav(page, "Profils")
         page.get_by_text("Réglages du regroupement", exact=True).click()
-        page.locator("[data-testid='stSelectbox']").filter(has_text="Nombre de profils").click()
-        page.get_by_role("option", name="4", exact=True).click()
+        _pick(page, "Nombre de profils", "4")
         _wait_idle(page)
         page.get_by_role("button", name="Lancer le regroupement", exact=True).click()
         expect(page.get_by_text("Regroupement terminé", exact=False).first).to_be_visible(timeout=90_000)

@@ -345,10 +345,11 @@ BAD_INPUTS = {  # name: (what is done to the inputs, the command's arguments)
         lambda d: rewrite(d / "codebook.yaml", lambda t: t.replace("age: {type: categorical}", "age: {type: nominal}")),
         ["features", "survey.csv", *FEATURES]),
 }
-# Words spelled the same in both languages: formats, "type", "dates", and the codebook's own
-# keywords (its column types are YAML values, written the same whatever the reader's language).
+# Words spelled the same in both languages: formats, "type", "dates", "plausible", and the
+# codebook's own keywords (its column types are YAML values, and "contacts.period" a key, written
+# the same whatever the reader's language).
 SAME_IN_FRENCH = {"csv", "tsv", "xlsx", "parquet", "utf", "bom", "spss", "stata", "windows", "type", "dates",
-                  *COLUMN_TYPES}
+                  "plausible", "period", *COLUMN_TYPES}
 
 
 def _workbook(data: Path) -> None:

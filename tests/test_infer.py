@@ -189,6 +189,34 @@ def test_contact_mapping_with_english_headers_and_iso_dates() -> None:
     assert mapping.channels["Counter"] == "counter"
 
 
+def test_contact_mapping_of_an_english_tool_s_camel_case_export() -> None:
+    log = pd.DataFrame({
+        "CaseNo": ["C1", "C2", "C3", "C4", "C5"],
+        "ResidentRef": ["17.0", "18.0", "17.0", "21.0", "19.0"],
+        "OpenedAt": ["2024-01-02 10:00", "2024-01-03 11:00", "2024-02-01 09:00", "2024-03-01 08:00", "2024-03-02 08:00"],
+        "ContactMode": ["Phone", "Web form", "Walk-in", "Email", "Phone"],
+        "ReasonCode": ["tax", "waste", "tax", "school", "tax"],
+    }, dtype="string")
+    mapping = infer_contact_mapping(log)
+    assert (mapping.respondent_id, mapping.timestamp, mapping.channel, mapping.topic) == (
+        "ResidentRef", "OpenedAt", "ContactMode", "ReasonCode")
+    assert mapping.channels["Walk-in"] == "counter"
+
+
+def test_contact_mapping_finds_the_log_s_id_column_by_the_survey_s_ids_the_survey_s_ids_whatever_its_name() -> None:
+    log = pd.DataFrame({
+        "row": ["1", "2", "3", "4"],
+        "key": ["0017", "18", "17", "21"],
+        "ref": ["X9", "X8", "X7", "X6"],
+        "when": ["2024-01-02", "2024-01-03", "2024-02-01", "2024-03-01"],
+        "canal": ["Appel", "Guichet", "Courriel", "Appel"],
+    }, dtype="string")
+    mapping = infer_contact_mapping(log, ["17", "18", "19", "20", "21"])
+    assert mapping.respondent_id == "key"
+    by_name = infer_contact_mapping(log.drop(columns=["key"]), ["17", "18"])  # no column holds them: by name
+    assert by_name.respondent_id == "ref"  # (then refused by intake, with the ids on both sides)
+
+
 def test_contact_log_without_channel_is_refused() -> None:
     log = pd.DataFrame({"usager": ["a", "b"], "horodatage": ["01/02/2024 10:00", "02/02/2024 11:00"]}, dtype="string")
     with pytest.raises(DataError) as info:

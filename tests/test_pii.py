@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from workshop_data.pii import detect_pii_columns, header_kind, scrub_series, scrub_text
+from workshop_data.pii import PLACEHOLDERS, detect_pii_columns, header_kind, scrub_series, scrub_text
 
 
 def _frame(**columns: list) -> pd.DataFrame:
@@ -165,3 +165,70 @@ def test_identifiers_introduced_by_a_word_are_scrubbed_whatever_their_length(tex
 ])
 def test_numbers_that_are_not_identifiers_stay(text: str) -> None:
     assert scrub_text(text) == (text, {})
+
+
+# --------------------------------------------------------------------------------------------
+# Forms that passed the scrubber and were printed as persona quotes (issue 20)
+
+
+_CHANGED_CASES = [
+    ("voiture AB-123-CD, garée devant la mairie", "AB-123-CD", "plate"),
+    ("ma voiture AB 123 CD a été enlevée", "AB 123 CD", "plate"),
+    ("le lien https://ville.fr/demarche?token=a8F3kP0qZ2&etape=2 ne marche plus", "a8F3kP0qZ2", "link"),
+    ("après connexion, sessionid=5f2b9c1e8d7a4f60 s'affiche", "5f2b9c1e8d7a4f60", "secret"),
+    ("écrivez à jean.dupont(at)orange.fr pour la suite", "dupont", "email"),
+    ("mon adresse jean point dupont arobase orange point fr", "dupont", "email"),
+    ("jean.dupont [at] orange [dot] fr", "dupont", "email"),
+    ("merci à martine durand pour son aide", "durand", "name"),
+    ("Signé DURAND Martine", "DURAND", "name"),
+    ("Signé DURAND Martine", "Martine", "name"),
+    ("je suis née le 12 mars 1975", "1975", "date"),
+    ("le 12 mars 1975 j'ai déménagé", "12 mars 1975", "date"),
+    ("date de naissance 03/07/62", "03/07/62", "date"),
+    ("j'habite rue des Lilas à Colmar", "Lilas", "address"),
+    ("rappelez-moi au zéro six douze trente-quatre cinquante-six soixante-dix-huit", "trente-quatre", "phone"),
+]
+
+
+@pytest.mark.parametrize(("text", "gone", "kind"), _CHANGED_CASES)
+def test_forms_that_used_to_pass_are_scrubbed(text: str, gone: str, kind: str) -> None:
+    clean, counts = scrub_text(text)
+    assert gone not in clean, clean
+    assert counts.get(kind, 0) >= 1, counts
+
+
+@pytest.mark.parametrize("text", [
+    "voir www.strasbourg.eu pour les démarches",
+    "https://ville.fr/demarches/etat-civil fonctionne bien",
+    "rendez-vous le 3 mai 2024 au guichet",
+    "le code de la route et la rue principale",
+    "un deux trois, nous irons au bois",
+    "Rose blanc et claire petit",
+    "j'ai 12 ans 4 mois",
+])
+def test_ordinary_text_near_those_forms_stays(text: str) -> None:
+    assert scrub_text(text) == (text, {})
+
+
+@settings(max_examples=150, deadline=2000)
+@given(st.text(alphabet=st.sampled_from(list("aAeéz0123456789 -.@()[]/?=&:#,rueplaceMarieDURANDzéroun\n")),
+               max_size=3000))
+def test_scrubbing_any_text_ends_fast_and_keeps_no_placeholder_free_change(text: str) -> None:
+    """No input makes the patterns backtrack without end (a deadline a loop cannot meet), and a
+    text the scrubber changed always holds a bracketed placeholder: quotes are told from it."""
+    from personas.narrative import is_quotable
+
+    clean, counts = scrub_text(text)
+    if clean != text:
+        assert counts and any(p in clean for p in set(PLACEHOLDERS.values()))
+        assert not is_quotable(clean)
+
+
+def test_a_quote_is_never_a_cell_the_scrubber_changed() -> None:
+    from personas.narrative import is_quotable
+
+    quotable = "Je préfère venir au guichet, on m'explique mieux les démarches qu'au téléphone."
+    for text, _, _ in _CHANGED_CASES:
+        clean, counts = scrub_text(f"{quotable} {text}")
+        assert counts and not is_quotable(clean), clean
+    assert is_quotable(scrub_text(quotable)[0])

@@ -103,4 +103,4 @@ def test_a_file_that_crashes_the_spss_library_is_refused_not_fatal() -> None:
     path = Path(__file__).parent / "data" / "hostile" / "crashes_pyreadstat.sav"
     with pytest.raises(DataError, match="SPSS") as info:
         read_table(path)
-    assert info.value.localise("fr").startswith("crashes_pyreadstat.sav : fichier SPSS illisible")
+    assert info.value.localise("fr").startswith("crashes_pyreadstat.sav : le fichier SPSS est endommagé")

@@ -228,7 +228,7 @@ def test_newer_schema_version_is_refused_and_never_overwritten(tmp_path: Path):
         (lambda t: t.replace("schema_version: 1\n", "schema_version: -3\n", 1), "unknown schema version"),
         (lambda t: t.replace("schema_version: 1\n", "schema_version: deux\n", 1), "whole number"),
         (lambda t: t.replace("  size: ", "  size: beaucoup #", 1), "'size' has the wrong type"),
-        (lambda t: t.replace("- id: P1\n", "- id: P1\n  couleur: bleu\n", 1), "unknown field(s) couleur"),
+        (lambda t: t.replace("- id: P1\n", "- id: P1\n  couleur: bleu\n", 1), "unknown field couleur"),
         (lambda t: t.replace("  R0001: ", "  R0001: P9 #", 1), "unknown personas: P9"),
         (lambda t: "- just\n- a list\n...\n", "not a workshop file"),
     ],

@@ -16,7 +16,9 @@ import yaml
 
 from .demographics import ROLES, default_role
 from .errors import CodebookError
+from .ids import ID_TYPES
 from .messages import msg
+from .timestamps import parse_period
 
 COLUMN_TYPES = ("likert", "numeric", "categorical", "boolean", "text", "pii", "ignore")
 DIMENSIONS = ("digital_skill", "online_use", "awareness", "trust", "human_contact", "autonomy", "access")
@@ -114,6 +116,9 @@ class ContactMapping:
     topic: str | None = None
     online_available: str | None = None
     channels: dict[str, str] = field(default_factory=dict)
+    #: (first day, last day) as ISO dates: contacts outside are left out and counted (a default
+    #: window applies without it; see :mod:`workshop_data.timestamps`).
+    period: tuple[str, str] | None = None
 
     def canonical_channel(self, value: str) -> str:
         return self.channels.get(value, value if value in CHANNELS else "other")
@@ -129,6 +134,8 @@ class ContactMapping:
         if self.online_available:
             out["online_available"] = self.online_available
         out["channels"] = dict(self.channels)
+        if self.period is not None:
+            out["period"] = list(self.period)
         return out
 
 
@@ -141,6 +148,8 @@ class Codebook:
     dimensions: dict[str, DimensionSpec] = field(default_factory=dict)
     #: Why the draft chose its ``respondent_id`` and ``weight`` columns ({fr, en} under each key).
     why: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: "text" (default) or "number": with "number", 0017, +17 and 17 are one respondent (workshop_data.ids)
+    id_type: str = "text"
 
     def of_type(self, *types: str) -> list[ColumnSpec]:
         return [c for c in self.columns.values() if c.type in types]
@@ -164,6 +173,8 @@ class Codebook:
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"respondent_id": self.respondent_id}
+        if self.id_type != "text":
+            out["id_type"] = self.id_type
         if self.weight:
             out["weight"] = self.weight
         if self.why:
@@ -259,8 +270,11 @@ def _parse_codebook(data: Any, file: str | None) -> Codebook:
     if not isinstance(why, dict) or not set(why) <= {"respondent_id", "weight"}:
         raise fail(msg("codebook.bad_why"), column="why", expected="respondent_id, weight", found=why)
     why = {str(key): _parse_label(text, fail, column=f"why.{key}") for key, text in why.items()}
+    id_type = data.get("id_type", "text")
+    if id_type not in ID_TYPES:
+        raise fail(msg("codebook.bad_id_type"), column="id_type", expected=" | ".join(ID_TYPES), found=id_type)
     return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts, dimensions=dimensions,
-                    why=why)
+                    why=why, id_type=id_type)
 
 
 def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
@@ -397,4 +411,5 @@ def _parse_contacts(raw: Any, fail: Any) -> ContactMapping:
         topic=raw.get("topic"),
         online_available=raw.get("online_available"),
         channels={str(k): str(v) for k, v in channels.items()},
+        period=parse_period(raw.get("period"), fail),
     )

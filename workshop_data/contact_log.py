@@ -29,11 +29,15 @@ import numpy as np
 
 from . import engines
 from .engines import Engine
+from .cells import utf16_without_bom
 from .errors import DataError
+from .files import check_regular, read_chunks
 from .messages import msg
+from .pii import scrub_text
 
 PARQUET_SUFFIXES = (".parquet", ".pq")
 _CHUNK = 8 << 20
+_HEAD_BYTES = 65536  # the first bytes, kept while hashing: header, delimiter, sample lines
 # cp1252 as a 256-character decoding table; the five bytes cp1252 leaves undefined keep their
 # latin-1 reading, so any byte string decodes.
 _CP1252_TABLE = "".join(bytes([b]).decode("cp1252", errors="ignore") or chr(b) for b in range(256))
@@ -71,12 +75,7 @@ def open_log(source: Any, engine: Engine, *, table: str | None = None) -> OpenLo
         return OpenLog(engines.table(engine, table), [], f"{engine.name} table {table}")
     if not engine.reads_files:
         raise DataError(msg("log.table_only"), file=engine.name, expected=msg("log.expected_table"))
-    files = []
-    for path in _resolve(source):
-        try:
-            files.append(_inspect(path))
-        except (OSError, IsADirectoryError) as exc:
-            raise DataError(msg("file.unreadable", reason=exc.__class__.__name__), file=str(path)) from None
+    files = [_inspect(path) for path in _resolve(source)]
     name = _source_name(source, files)
     if len({f.kind for f in files}) > 1:
         raise DataError(msg("log.mixed"), file=name, expected=msg("log.expected_one_kind"))
@@ -131,9 +130,10 @@ def _resolve(source: str | Path | Sequence[str | Path]) -> list[Path]:
             if not found:
                 raise DataError(msg("log.empty_folder"), file=text, expected=msg("log.expected_files"))
             paths.extend(found)
-        elif not path.is_file():
+        elif not path.exists() and not path.is_symlink():
             raise DataError(msg("file.not_found"), file=text, expected=msg("log.expected_file"))
         else:
+            check_regular(path)
             paths.append(path)
     return paths
 
@@ -142,11 +142,10 @@ def _inspect(path: Path) -> LogFile:
     """Hash the file and, for text, find its encoding and delimiter in the same single pass."""
     if path.suffix.lower() in PARQUET_SUFFIXES:
         digest = hashlib.sha256()
-        with open(path, "rb") as handle:
-            head = handle.read(4)
-            digest.update(head)
-            while block := handle.read(_CHUNK):
-                digest.update(block)
+        head = b""
+        for block in read_chunks(path, chunk=_CHUNK):
+            head = head or block[:4]
+            digest.update(block)
         if head != b"PAR1":
             raise DataError(msg("log.not_parquet"), file=str(path), expected=msg("log.expected_parquet"))
         return LogFile(path, "parquet", digest.hexdigest())
@@ -155,19 +154,19 @@ def _inspect(path: Path) -> LogFile:
     utf8_ok = True
     cp1252_bytes = False
     head = b""
-    with open(path, "rb") as handle:
-        while block := handle.read(_CHUNK):
-            digest.update(block)
-            if not head:
-                head = block[:65536]
-            if utf8_ok:
-                try:
-                    decoder.decode(block)
-                except UnicodeDecodeError:
-                    utf8_ok = False
-            if not utf8_ok and not cp1252_bytes:
-                codes = np.frombuffer(block, dtype=np.uint8)
-                cp1252_bytes = bool(((codes >= 0x80) & (codes < 0xA0)).any())
+    for block in read_chunks(path, chunk=_CHUNK):
+        if not head:
+            head = block[:_HEAD_BYTES]
+            _check_lines(path, head, len(block))
+        digest.update(block)
+        if utf8_ok:
+            try:
+                decoder.decode(block)
+            except UnicodeDecodeError:
+                utf8_ok = False
+        if not utf8_ok and not cp1252_bytes:
+            codes = np.frombuffer(block, dtype=np.uint8)
+            cp1252_bytes = bool(((codes >= 0x80) & (codes < 0xA0)).any())
     if not head.strip(b"\xef\xbb\xbf\r\n\t "):
         raise DataError(msg("log.empty"), file=str(path), expected=msg("log.expected_rows"))
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
@@ -188,18 +187,27 @@ def _inspect(path: Path) -> LogFile:
     names = tuple(next(csv.reader([header], delimiter=delimiter), []))
     if not names or len(set(names)) != len(names) or not all(n.strip() for n in names):
         raise DataError(msg("log.bad_header"), file=str(path), line=1, expected=msg("log.expected_names"),
-                        found=header[:200])
+                        found=scrub_text(header)[0][:200])  # no header: the first contact's values
     lines = text.splitlines()
-    first_lines = tuple(lines[1:-1] if len(head) == 65536 else lines[1:])  # the last line may be cut
+    first_lines = tuple(lines[1:-1] if len(head) == _HEAD_BYTES else lines[1:])  # the last line may be cut
     return LogFile(path, "csv", digest.hexdigest(), encoding, delimiter, cp1252_bytes and not utf8_ok, names,
                    first_lines)
+
+
+def _check_lines(path: Path, head: bytes, read: int) -> None:
+    """Refuse a log that cannot be one contact a line: no line break where the header should end
+    (one endless line would be read as a header and no rows), or UTF-16 text that lost its BOM."""
+    if read > len(head) and b"\n" not in head and b"\r" not in head:
+        raise DataError(msg("log.no_line_break", limit=len(head)), file=str(path), expected=msg("log.expected_lines"))
+    if not head.startswith((b"\xff\xfe", b"\xfe\xff")) and utf16_without_bom(head):
+        raise DataError(msg("log.utf16_without_bom"), file=str(path), expected=msg("log.expected_encoding"))
 
 
 def _transcode(log: LogFile, folder: Path) -> Path:
     """Copy a cp1252 file to UTF-8, chunk by chunk (single-byte: chunks never split a character)."""
     target = folder / f"{len(list(folder.iterdir()))}-{log.path.stem}.csv"
-    with open(log.path, "rb") as source, open(target, "w", encoding="utf-8", newline="") as out:
-        while block := source.read(_CHUNK):
+    with open(target, "w", encoding="utf-8", newline="") as out:
+        for block in read_chunks(log.path, chunk=_CHUNK):
             out.write(codecs.charmap_decode(block, "strict", _CP1252_TABLE)[0])
     return target
 

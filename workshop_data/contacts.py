@@ -23,7 +23,9 @@ from .codebook import CHANNELS, DIGITAL_CHANNELS, ContactMapping
 from .contact_log import OpenLog, combined_hash, head_values, open_log
 from .engines import Engine
 from .errors import DataError, DataWarning
+from .ids import id_expr
 from .messages import msg
+from .pii import scrub_text
 
 FEATURE_COLUMNS: tuple[str, ...] = (
     "contacts_total",
@@ -37,8 +39,11 @@ FEATURE_COLUMNS: tuple[str, ...] = (
 )
 COUNT_COLUMNS = tuple(c for c in FEATURE_COLUMNS if not c.endswith("_share"))
 # What the per-id expression gives besides the features; summed (or min/max) over unmatched ids.
-_REPORT_SUMS = ("rows", "bad_timestamps", "unlisted_channels", "digital_contacts")
+_REPORT_SUMS = ("rows", "bad_timestamps", "out_of_window", "unlisted_channels", "digital_contacts")
 REPEAT_WINDOW_SECONDS = 7 * 24 * 3600
+#: The share of respondents a log must match is checked from this many respondents on (the least a
+#: survey is analysed with): below, a handful of people without contacts would make any log fail.
+MATCH_CHECK_RESPONDENTS = 20
 TRUE_VALUES = ("oui", "o", "yes", "y", "true", "vrai", "1", "x")
 UNLISTED_LABELS_SHOWN = 10
 
@@ -55,6 +60,8 @@ class ContactReport:
     period_days: float
     source: dict  # {"role": "contacts", "name", "sha256" (None for a database table), "rows"}
     warnings: list[DataWarning] = field(default_factory=list)
+    out_of_window: int = 0          # readable timestamps outside the plausible window: left out too
+    matched_respondents: int = 0    # survey respondents with at least one contact in the log
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -76,12 +83,13 @@ def read_contacts(source: Any = None, *, engine: str | Engine | None = None, tab
 
 
 def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = (),
-                  calendar: Any = None) -> Any:
+                  calendar: Any = None, *, window: tuple[int, int] | None = None, id_type: str = "text") -> Any:
     """The per-respondent aggregation, as one Ibis expression over a raw contact table.
 
     One row per respondent id found in the log (ids as trimmed strings) with FEATURE_COLUMNS, plus
-    ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps``,
-    ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds
+    ``rows`` (all its contacts, readable timestamp or not), ``bad_timestamps`` (unreadable),
+    ``out_of_window`` (readable, outside ``window``: day numbers, :func:`timestamps.window_days`;
+    the default window when not given), ``unlisted_channels``, ``digital_contacts``, ``first_contact`` and ``last_contact`` (seconds
     of wall-clock time since 1970), and two of its channel labels the mapping does not list.
     ``shapes`` are timestamp layouts found on a sample (:func:`timestamps.detect_shapes`): they
     only make reading faster. ``calendar``: :func:`timestamps.calendar_table` on the table's
@@ -93,11 +101,14 @@ def features_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestam
     _check_columns(table, mapping, file=None)
     if calendar is None:
         calendar = ibis.memtable(timestamps.calendar_table())
-    log = _with_repeats(_normalised(table, mapping, shapes), calendar)
+    if window is None:
+        window = timestamps.window_days(mapping.period)
+    log = _with_repeats(_normalised(table, mapping, shapes, id_type), calendar, window)
     valid = log.seconds.notnull()
     grouped = log.group_by("rid").aggregate(
         rows=log.count(),
-        bad_timestamps=log.count(where=~valid),
+        bad_timestamps=log.count(where=~valid & ~log.outside),
+        out_of_window=log.count(where=log.outside),
         unlisted_channels=log.count(where=valid & log.unlisted_label.notnull()),
         contacts_total=log.count(where=valid),
         **{f"contacts_{channel}": log.count(where=valid & (log.channel == number))
@@ -126,11 +137,17 @@ def contact_features(
     max_bad_timestamp_share: float = 0.5,
     engine: str | Engine | None = None,
     table: str | None = None,
+    id_type: str = "text",
+    min_matched_share: float = 0.5,
 ) -> ContactFeatures:
     """Aggregate the log onto the survey's respondents: every respondent gets a row (zeros if none).
 
     ``source`` is a file, a glob, a folder or a list of files; or, with ``table``, ignored and the
     log read from that table of the engine's database. ``engine``: see :mod:`workshop_data.engines`.
+    Ids are compared in their canonical form (:mod:`workshop_data.ids`; ``respondent_ids`` are
+    taken as they are, canonical already when they come from :func:`~workshop_data.survey.load_survey`).
+    A log whose ids match fewer than ``min_matched_share`` of the respondents (of 20 or more) is
+    refused: it is another survey's log, or its ids were written another way (0 to accept any).
     """
     eng = engines.connect(engine)
     log = open_log(source, eng, table=table)
@@ -138,11 +155,12 @@ def contact_features(
         _check_columns(log.table, mapping, file=log.name)
         ids = pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object))
         shapes = _timestamp_shapes(eng, log, mapping)
-        per_id = features_expr(log.table, mapping, shapes, engines.upload(eng, timestamps.calendar_table()))
+        per_id = features_expr(log.table, mapping, shapes, engines.upload(eng, timestamps.calendar_table()),
+                               id_type=id_type)
         result = _run(eng, _onto_respondents(per_id, engines.upload(eng, _id_table(ids))), log.name)
     finally:
         log.close()
-    return _assemble(result, ids, mapping, log, max_bad_timestamp_share)
+    return _assemble(result, ids, mapping, log, max_bad_timestamp_share, min_matched_share)
 
 
 def feature_table(encoded: pd.DataFrame, contacts: pd.DataFrame | None) -> pd.DataFrame:
@@ -189,6 +207,7 @@ def _onto_respondents(per_id: Any, wanted: Any) -> Any:
     joined = per_id.left_join(wanted, per_id.respondent_id == wanted.wanted_id)
     return joined.group_by(key=joined.wanted_id).aggregate(
         ids=joined.count(),
+        example_id=joined.respondent_id.nullif("").min(),  # of the unmatched row: an id the survey lacks
         **{name: joined[name].sum() for name in (*COUNT_COLUMNS, *_REPORT_SUMS)},
         first_contact=joined.first_contact.min(),
         last_contact=joined.last_contact.max(),
@@ -211,16 +230,21 @@ def _run(engine: Engine, expr: Any, name: str) -> Any:
 # -- back on this machine: one row per respondent and the report -----------------------------------
 
 
-def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_bad: float) -> ContactFeatures:
+def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_bad: float,
+              min_matched: float = 0.0) -> ContactFeatures:
     frame = result.to_pandas()
     matched = frame["key"].notna().to_numpy()
     totals = _totals(frame, matched)
-    rows, bad = totals["rows"], totals["bad_timestamps"]
-    if rows and bad / rows > max_bad:
+    rows, bad, outside = totals["rows"], totals["bad_timestamps"], totals["out_of_window"]
+    if rows and (bad + outside) / rows > max_bad:
         raise DataError(
-            msg("contacts.bad_timestamps", bad=bad, n=rows), file=log.name, column=mapping.timestamp,
-            expected=msg("contacts.expected_dates"),
+            msg("contacts.bad_timestamps", bad=bad + outside, n=rows, unreadable=bad, outside=outside,
+                window=_window_words(mapping)),
+            file=log.name, column=mapping.timestamp, expected=msg("contacts.expected_dates"),
         )
+    found = int(matched.sum())
+    if rows and len(ids) >= MATCH_CHECK_RESPONDENTS and found < min_matched * len(ids):
+        raise _few_matches(frame, matched, ids, found, mapping, log.name)
     report = ContactReport(
         rows=rows,
         matched_rows=rows - totals["unmatched_rows"],
@@ -230,6 +254,8 @@ def _assemble(result: Any, ids: Any, mapping: ContactMapping, log: OpenLog, max_
         period_days=totals["period_days"],
         source={"role": "contacts", "name": log.name, "sha256": combined_hash(log.files), "rows": rows},
         warnings=_warnings(frame, totals, mapping, log.name),
+        out_of_window=outside,
+        matched_respondents=found,
     )
     return ContactFeatures(table=_per_respondent_table(frame[matched], ids), report=report)
 
@@ -261,11 +287,15 @@ def _warnings(frame: pd.DataFrame, totals: dict[str, Any], mapping: ContactMappi
     bad, unlisted, unmatched = totals["bad_timestamps"], totals["unlisted_channels"], totals["unmatched_rows"]
     if bad:
         warnings.append(DataWarning(msg("contacts.left_out", n=bad), file=name, column=mapping.timestamp, count=bad))
+    if totals["out_of_window"]:
+        outside = totals["out_of_window"]
+        warnings.append(DataWarning(msg("contacts.outside_window", n=outside, window=_window_words(mapping)),
+                                    file=name, column=mapping.timestamp, count=outside))
     if unlisted:
         labels = sorted(set(frame["unlisted_low"].dropna()) | set(frame["unlisted_high"].dropna()))
         shown = labels[:UNLISTED_LABELS_SHOWN] + (["…"] if len(labels) > UNLISTED_LABELS_SHOWN else [])
         warnings.append(DataWarning(
-            msg("contacts.unlisted", n=unlisted, labels=", ".join(str(label) for label in shown)),
+            msg("contacts.unlisted", n=unlisted, labels=", ".join(scrub_text(str(label))[0] for label in shown)),
             file=name, column=mapping.channel, count=unlisted))
     if unmatched:
         warnings.append(DataWarning(
@@ -297,20 +327,41 @@ def _share(part: Any, total: Any) -> Any:
     return ibis.ifelse(total > 0, part.cast("float64") / total, 0.0)
 
 
-def _with_repeats(log: Any, calendar: Any) -> Any:
+def _window_words(mapping: ContactMapping) -> Any:
+    """The plausible window in words: the codebook's period, or the default one."""
+    first, last = mapping.period or (timestamps.DEFAULT_FIRST_DAY, None)
+    return msg("contacts.window", first=first, last=last) if last else msg("contacts.default_window", first=first)
+
+
+def _few_matches(frame: pd.DataFrame, matched: Any, ids: Any, found: int, mapping: ContactMapping,
+                 name: str) -> DataError:
+    """The refusal of a log that matches too few respondents, with one id of each side to compare."""
+    in_log = set(frame.loc[matched, "key"])
+    survey_example = next((str(i) for i in ids if i not in in_log), "")
+    unmatched = frame.loc[~matched, "example_id"].dropna()
+    log_example = str(unmatched.iloc[0]) if len(unmatched) else ""
+    return DataError(
+        msg("contacts.few_matches", found=found, n=len(ids)), file=name, column=mapping.respondent_id,
+        expected=msg("contacts.expected_matches"),
+        found=msg("contacts.id_examples", survey=scrub_text(survey_example)[0][:40],
+                  log=scrub_text(log_example)[0][:40]),
+    )
+
+
+def _with_repeats(log: Any, calendar: Any, window: tuple[int, int] | None = None) -> Any:
     """Seconds and month of each contact, and whether it follows one on the same topic by the same
     person within 7×24 h (inclusive), or is the first on its topic (counting those counts the
     topics without a distinct count). A contact whose timestamp cannot be read has no seconds and
     sorts apart (first or last, by engine): it never comes between two readable ones, nor before
     the first readable one."""
-    timed = timestamps.with_moments(log, calendar, ["rid", "topic", "channel", "online", "unlisted_label"])
+    timed = timestamps.with_moments(log, calendar, ["rid", "topic", "channel", "online", "unlisted_label"], window)
     previous = timed.seconds.lag().over(group_by=[timed.rid, timed.topic], order_by=timed.seconds)
     topic = timed.topic.notnull() & timed.seconds.notnull()
     return timed.mutate(repeat=topic & (timed.seconds - previous <= REPEAT_WINDOW_SECONDS).fill_null(False),
                         first_on_topic=topic & previous.isnull())
 
 
-def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape]) -> Any:
+def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape], id_type: str = "text") -> Any:
     """Each contact as the few narrow columns the window has to carry: trimmed id, topic, stamp,
     channel number (its place in CHANNELS), online flag, and its channel label when the map does
     not list it (NULL otherwise)."""
@@ -326,7 +377,7 @@ def _normalised(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps
     else:
         stamp = timestamps.text_stamp(stamp.cast("string"), shapes, trimmed=_trimmed(stamp))
     return table.select(
-        rid=_trimmed(table[mapping.respondent_id]).fill_null(""),
+        rid=id_expr(_trimmed(table[mapping.respondent_id]), id_type).fill_null(""),
         topic=_trimmed(table[mapping.topic]).nullif("") if mapping.topic else ibis.null("string"),
         stamp=stamp,
         channel=raw_channel.substitute(codes, else_=CHANNELS.index("other")).cast("int8"),

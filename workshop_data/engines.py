@@ -191,5 +191,10 @@ def _spark_view(engine: Engine, frame: Any) -> Any:
     return engine.con.table(name)
 
 
-def first_line(exc: Exception) -> str:
-    return str(exc).strip().splitlines()[0][:300] if str(exc).strip() else exc.__class__.__name__
+def first_line(exc: Exception) -> Any:
+    """The engine's own first line about a failure, as a reason to show: scrubbed (an engine quotes
+    the value it could not convert, which can be anything a person typed), never a class name."""
+    from .pii import scrub_text
+
+    text = str(exc).strip()
+    return scrub_text(text.splitlines()[0])[0][:300] if text else msg("engine.no_detail")

@@ -94,6 +94,12 @@ class DataError(Exception):
         return self.localise("en")
 
 
+def too_many_columns(count: int, limit: int, name: str, line: int | None = None) -> DataError:
+    """A table wider than the readers accept (every reader refuses it in the same words)."""
+    return DataError(msg("file.too_many_columns", count=count), file=name, line=line,
+                     expected=msg("file.at_most_columns", limit=limit))
+
+
 class CodebookError(DataError):
     """The codebook is malformed or does not fit the data."""
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from .readers import parse_number
+from .cells import parse_number
 
 _CODE = re.compile(r"^[A-Za-z_][\w.\[\]#:-]{0,39}$")
 #: Share of the columns that must look like codes on the first line, and like texts on the second.

@@ -11,6 +11,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
+from typing import Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -331,7 +332,8 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
         columns[name] = infer_column(name, frame[name])
     columns = {name: spec if spec.type in ("ignore", "pii", "text") else _with_role(spec, frame[name])
                for name, spec in with_file_labels(columns, frame).items()}
-    mapping = infer_contact_mapping(contacts) if contacts is not None else None
+    mapping = infer_contact_mapping(contacts, frame[respondent_id].astype("string").tolist()
+                                    if respondent_id in frame.columns else None) if contacts is not None else None
     dimensions = propose_dimensions(frame, columns)
     why = {"respondent_id": reason("respondent_id") if respondent_id != ROW_NUMBER_ID else reason("row_numbers")}
     if weight is not None:
@@ -495,8 +497,9 @@ def canonical_channel(value: str) -> str:
     return "other"
 
 
-_CONTACT_PERSON = re.compile(r"\b(?:usager|usagers|repondant|respondent|user|client|citoyen|personne|beneficiaire|demandeur|administre|person)\b")
-_CONTACT_ID = re.compile(r"\b(?:id|identifiant|ident)\b")
+_CONTACT_PERSON = re.compile(r"\b(?:usager|usagers|repondant|respondent|user|client|citoyen|personne|beneficiaire|demandeur"
+                             r"|administre|person|citizen|resident|customer|caller|applicant|habitant)\b")
+_CONTACT_ID = re.compile(r"\b(?:id|identifiant|ident|ref|reference|uid|number|numero|no|num)\b")
 _CONTACT_EVENT = re.compile(r"\b(?:contact|ticket|appel|demande|dossier|event|interaction|call|message|ligne|row)\b")
 _CONTACT_TIME = re.compile(r"\b(?:date|horodatage|horodateur|timestamp|heure|time|datetime|jour|quand|created|cree)\b")
 _CONTACT_CHANNEL = re.compile(r"\b(?:canal|canaux|channel|mode|media|moyen|type contact|source|origine|via)\b")
@@ -504,13 +507,36 @@ _CONTACT_TOPIC = re.compile(r"\b(?:objet|motif|theme|sujet|topic|demarche|catego
 _CONTACT_ONLINE = re.compile(r"(?:en ligne|online|dematerialis|dispo|teleservice|available|digital)")
 
 
-def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
-    """Guess which contact-log columns hold the respondent id, timestamp, channel, topic and online flag."""
+def _contact_header_words(header: str) -> str:
+    """A log header's words, CamelCase split too (``CitizenRef`` -> ``citizen ref``): logs exported by
+    English tools name columns that way."""
+    return _header_words(re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", " ", str(header)))
+
+
+def _id_matches(values: pd.Series, wanted: set[str]) -> float:
+    """The share of a column's distinct values that are respondent ids of the survey (canonical forms)."""
+    from .ids import canonical_id
+
+    distinct = {canonical_id(v) for v in values.dropna().unique()[:5000]}
+    return len(distinct & wanted) / len(distinct) if distinct else 0.0
+
+
+def infer_contact_mapping(contacts: pd.DataFrame, respondent_ids: Iterable[Any] | None = None) -> ContactMapping:
+    """Guess which contact-log columns hold the respondent id, timestamp, channel, topic and online flag.
+
+    By the headers, in French and English (CamelCase included), and by the values: a date column,
+    a column of channel labels, and, given the survey's ``respondent_ids``, the column whose values
+    are the survey's ids (whatever it is called, it is the one that links the log to the survey).
+    """
+    from .ids import canonical_ids
+
     frame = contacts.astype("string")
     columns = list(frame.columns)
     file = frame.attrs.get("file")
-    headers = {c: _header_words(c) for c in columns}
+    headers = {c: _contact_header_words(c) for c in columns}
     used: set[str] = set()
+    wanted = set(canonical_ids(respondent_ids)) if respondent_ids is not None else set()
+    matches = {c: _id_matches(frame[c], wanted) for c in columns} if wanted else {}
 
     def pick(candidates: list[str]) -> str | None:
         for c in candidates:
@@ -533,7 +559,8 @@ def infer_contact_mapping(contacts: pd.DataFrame) -> ContactMapping:
                    + sorted((c for c in columns if channel_share(c) >= 0.6), key=channel_share, reverse=True))
     online = pick([c for c in columns if _CONTACT_ONLINE.search(headers[c]) and _boolean_share(frame[c]) >= 0.9])
     respondent = pick(
-        [c for c in columns if _CONTACT_PERSON.search(headers[c])]
+        sorted((c for c in columns if matches.get(c, 0.0) >= 0.5), key=lambda c: -matches[c])
+        + [c for c in columns if _CONTACT_PERSON.search(headers[c])]
         + [c for c in columns if _CONTACT_ID.search(headers[c]) and not _CONTACT_EVENT.search(headers[c])]
     )
     topic = pick([c for c in columns if _CONTACT_TOPIC.search(headers[c])])

@@ -58,12 +58,14 @@ def sample_contacts(contacts_path: str | Path | None, rows: int = CONTACT_SAMPLE
     return engines.to_arrow(eng, log.head(rows)).to_pandas().astype("string")
 
 
-def infer_mapping(contacts_path: str | Path | None, *, engine: Any = None, table: str | None = None):
+def infer_mapping(contacts_path: str | Path | None, *, engine: Any = None, table: str | None = None,
+                  respondent_ids: Any = None):
+    """The log's mapping guessed from its first rows (and the survey's ids, which find the id column by value)."""
     from .infer import infer_contact_mapping
 
     sample = sample_contacts(contacts_path, engine=engine, table=table)
     sample.attrs["file"] = table or (Path(contacts_path).name if isinstance(contacts_path, (str, Path)) else None)
-    return infer_contact_mapping(sample)
+    return infer_contact_mapping(sample, respondent_ids)
 
 
 def load_inputs(
@@ -76,12 +78,14 @@ def load_inputs(
     sheet: str | None = None,
     engine: Any = None,
     contacts_table: str | None = None,
+    min_matched_share: float = 0.5,
 ) -> Inputs:
     """Read, check and scrub the survey, then aggregate the contact log onto its respondents.
 
     ``sheet`` chooses the sheet of a workbook survey; without it the sheet holding the table is found.
     ``engine`` runs the aggregation (see :mod:`workshop_data.engines`); with ``contacts_table`` the
-    log is that table of the engine's database and ``contacts_path`` is not needed.
+    log is that table of the engine's database and ``contacts_path`` is not needed. A log whose ids
+    match fewer than ``min_matched_share`` of the respondents is refused (0 accepts any log).
     """
     book = resolve_codebook(survey_path, codebook, contacts_path)
     survey = load_survey(survey_path, book, lenient=lenient, min_respondents=min_respondents, sheet=sheet)
@@ -93,7 +97,8 @@ def load_inputs(
     eng = engines.connect(engine)
     mapping = survey.codebook.contacts
     if mapping is None:
-        mapping = infer_mapping(contacts_path, engine=eng, table=contacts_table)
+        mapping = infer_mapping(contacts_path, engine=eng, table=contacts_table,
+                                respondent_ids=survey.data.index.to_list())
         survey.codebook.contacts = mapping
     if mapping is None:
         raise CodebookError(
@@ -101,11 +106,12 @@ def load_inputs(
             expected=msg("contacts.expected_mapping"),
         )
     features = contact_features(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
-                                table=contacts_table)
+                                table=contacts_table, id_type=survey.codebook.id_type,
+                                min_matched_share=min_matched_share)
     from .journeys import respondent_journeys
 
     features.journeys = respondent_journeys(contacts_path, mapping, survey.data.index.to_list(), engine=eng,
-                                            table=contacts_table)
+                                            table=contacts_table, id_type=survey.codebook.id_type)
     return Inputs(survey=survey, contacts=features)
 
 

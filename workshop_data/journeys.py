@@ -27,11 +27,13 @@ OTHER = ""
 
 
 def journey_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamps.Shape] = (),
-                 calendar: Any = None) -> Any:
+                 calendar: Any = None, *, window: tuple[int, int] | None = None, id_type: str = "text") -> Any:
     """Contacts per respondent id, topic and channel (its place in CHANNELS), over a raw contact table.
 
-    Only contacts with a readable timestamp count, as in the contact features; a contact without
-    a topic counts under an empty one.
+    Only the contacts the contact features count are counted (a readable timestamp inside the
+    plausible ``window``, ids in the same canonical form: see
+    :func:`workshop_data.contacts.features_expr`), so a persona's journey adds up to its contacts;
+    a contact without a topic counts under an empty one.
     """
     import ibis
 
@@ -40,14 +42,17 @@ def journey_expr(table: Any, mapping: ContactMapping, shapes: Sequence[timestamp
     _check_columns(table, mapping, file=None)
     if calendar is None:
         calendar = ibis.memtable(timestamps.calendar_table())
-    log = timestamps.with_moments(_normalised(table, mapping, shapes), calendar, ["rid", "topic", "channel"])
+    if window is None:
+        window = timestamps.window_days(mapping.period)
+    log = timestamps.with_moments(_normalised(table, mapping, shapes, id_type), calendar, ["rid", "topic", "channel"],
+                                  window)
     log = log.filter(log.seconds.notnull())
     return (log.group_by(respondent_id=log.rid, topic=log.topic.fill_null(OTHER), channel=log.channel)
             .aggregate(contacts=log.count()))
 
 
 def respondent_journeys(source: Any, mapping: ContactMapping, respondent_ids: Sequence[str], *,
-                        engine: Any = None, table: str | None = None) -> pd.DataFrame | None:
+                        engine: Any = None, table: str | None = None, id_type: str = "text") -> pd.DataFrame | None:
     """The survey's respondents' contacts by topic and channel (COLUMNS; channel as its name), or
     None when the log records no topic. Only ids of the survey come back: the rest stay on the engine."""
     from .contact_log import open_log
@@ -63,7 +68,7 @@ def respondent_journeys(source: Any, mapping: ContactMapping, respondent_ids: Se
         ids = pd.unique(pd.Series([str(i) for i in respondent_ids], dtype=object))
         wanted = engines.upload(eng, pa.table({"wanted_id": pa.array(list(ids), type=pa.string())}))
         per_id = journey_expr(log.table, mapping, _timestamp_shapes(eng, log, mapping),
-                              engines.upload(eng, timestamps.calendar_table()))
+                              engines.upload(eng, timestamps.calendar_table()), id_type=id_type)
         kept = per_id.inner_join(wanted, per_id.respondent_id == wanted.wanted_id).select(*COLUMNS)
         frame = _run(eng, kept, log.name).to_pandas()
     finally:

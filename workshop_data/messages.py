@@ -35,10 +35,11 @@ def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
 @lru_cache(maxsize=None)
 def catalogue(lang: str) -> dict[str, Any]:
     """The flattened catalogue of one language (plural entries kept as mappings)."""
-    from .yaml_safe import safe_load_text
+    import yaml  # the package's own catalogue: trusted data, read with the plain safe loader
 
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
-    return _flatten(safe_load_text((_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")) or {})
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return _flatten(yaml.load((_LOCALES / f"{lang}.yaml").read_text(encoding="utf-8"), Loader=loader) or {})
 
 
 def render(key: str, params: Mapping[str, Any], lang: str) -> str:

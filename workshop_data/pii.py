@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from .readers import fold
+from .cells import fold
 from .yaml_safe import safe_load_text
 
 _VOCAB = Path(__file__).with_name("vocab")
@@ -49,16 +49,71 @@ STREET = re.compile(  # the street's name runs to the next punctuation, or four 
     ADDRESS.pattern + r"(?:[^,.;:!?()\n]{0,40}?(?=\s*(?:[,.;:!?()\n]|$))|(?:[ \t]+[^\s,.;:!?()]+){0,4})",
     re.IGNORECASE,
 )
-_CAP_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’\-]+"
+_CAP_WORD = r"[A-ZÀ-ÖØ-Þ][a-zà-öø-ÿ'’]+(?:-[A-ZÀ-ÖØ-Þa-zà-öø-ÿ][a-zà-öø-ÿ'’]+)*"
+_UPPER_WORD = r"[A-ZÀ-Þ]{2,}(?:-[A-ZÀ-Þ]{2,})*"
 INTRODUCTION = re.compile(
     r"(?i:je\s+m['’]\s?appelle|mon\s+nom\s+est|mon\s+pr[ée]nom\s+est|my\s+name\s+is|je\s+suis\s+(?:madame|monsieur|mme|m\.))"
-    rf"\s+((?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}})(?:[\s\-]+(?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}}))?)"
+    rf"\s+((?:{_CAP_WORD}|{_UPPER_WORD})(?:[\s\-]+(?:{_CAP_WORD}|{_UPPER_WORD}))?)"
 )
-CIVILITY = re.compile(rf"\b(?:Madame|Monsieur|Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?)\s+((?:{_CAP_WORD}|[A-ZÀ-Þ]{{2,}})(?:\s+{_CAP_WORD})?)")
-CAP_PAIR = re.compile(rf"\b({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\s+({_CAP_WORD}|[A-ZÀ-Þ]{{2,}})\b")
+CIVILITY = re.compile(rf"\b(?:Madame|Monsieur|Mme|Mlle|M\.|Mr\.?|Mrs\.?|Ms\.?)\s+((?:{_CAP_WORD}|{_UPPER_WORD})(?:\s+{_CAP_WORD})?)")
+#: Words and their spans, for names read pair by pair (overlapping: "Signé DURAND Martine").
+WORD = re.compile(r"[^\W\d_]+(?:['’\-][^\W\d_]+)*")
+
+#: French plates: SIV since 2009 (AB-123-CD; no I, O or U) and the older FNI (1234 AB 67).
+PLATE = re.compile(
+    r"(?<![\w-])(?i:[A-HJ-NP-TV-Z]{2}[\s-]?\d{3}[\s-]?[A-HJ-NP-TV-Z]{2})(?![\w-])"
+    r"|(?<![\w-])\d{1,4}[ \t-]?[A-Z]{1,3}[ \t-]?(?:\d{2}|2[AB]|97\d)(?![\w-])"
+)
+#: A link's query and fragment, or a path segment that reads as a token (letters and digits mixed).
+URL = re.compile(r"(?i)\b(?:https?://|www\.)[^\s<>\"'()\[\]]+")
+_URL_TOKEN_SEGMENT = re.compile(r"(?i)^(?=[a-z0-9_-]*\d)(?=[a-z0-9_-]*[a-z])[a-z0-9_-]{12,}$|^\d{6,}$")
+SECRET = re.compile(
+    r"(?i)(?<![\w])((?:access_?|auth_?|refresh_?|id_?)?token|session_?id|jsessionid|phpsessid|sid|auth|api_?key|key"
+    r"|code|ticket|password|passwd|pwd|secret|signature|sig|otp)\s*[=:]\s*[^\s&#,;]+"
+)
+#: E-mails written so that robots do not read them: (at), [at], " at ", arobase; (dot), " point ".
+_MAIL_PART = r"[a-z0-9_+\-]{1,64}"
+_MAIL_DOT = r"(?:\s*[.]\s*|\s*[(\[{]\s*(?:dot|point)\s*[)\]}]\s*|\s+(?:dot|point)\s+)"
+_MAIL_AT = r"(?:\s*@\s*|\s*[(\[{]\s*(?:at|arobase|@)\s*[)\]}]\s*|\s+(?:at|arobase)\s+)"
+_TLDS = r"(?:fr|com|net|org|eu|info|be|ch|lu|de|it|es|uk|io|biz|re|gp|mq|gf|yt|nc|pf)"
+OBFUSCATED_EMAIL = re.compile(
+    rf"(?i)(?<![\w.+\-]){_MAIL_PART}(?:{_MAIL_DOT}{_MAIL_PART}){{0,4}}{_MAIL_AT}"
+    rf"{_MAIL_PART}(?:{_MAIL_DOT}{_MAIL_PART}){{0,3}}{_MAIL_DOT}{_TLDS}(?![\w\-])"
+)
+_MONTHS = (r"janvier|f[ée]vrier|mars|avril|mai|juin|juillet|ao[uû]t|septembre|octobre|novembre|d[ée]cembre"
+           r"|janv\.?|f[ée]vr?\.?|avr\.?|juil\.?|sept?\.?|oct\.?|nov\.?|d[ée]c\.?"
+           r"|january|february|march|april|may|june|july|august|september|october|november|december")
+DATE_IN_WORDS = re.compile(rf"(?i)\b(?:[0-3]?\d|1er|premier)\s+(?:{_MONTHS})\s+((?:1[89]|20)\d\d|\d\d)\b")
+DATE_IN_DIGITS = re.compile(r"(?<![\d/.\-])[0-3]?\d([/.\-])[01]?\d\1((?:1[89]|20)\d\d|\d\d)(?![\d/.\-])")
+BIRTH = re.compile(r"(?i)\b(?:n[ée]e?s?\s+(?:le|en|à)|naissance|anniversaire|birth|born)\b")
+#: A year this many years back or more may be a birth year: a full date with it is scrubbed anywhere.
+BIRTH_YEARS_BACK = 14
+_STREET_TYPES = (r"rue|avenue|av\.|boulevard|bd|place|chemin|all[ée]e|impasse|route|quai|cours|square|voie|"
+                 r"lieu-dit|r[ée]sidence|cit[ée]|passage|hameau|faubourg|sentier|venelle|ruelle|parvis|esplanade")
+#: A street named without its number: a street word, an article perhaps, then capitalised words.
+NAMED_STREET = re.compile(
+    rf"(?<![\w-])(?i:{_STREET_TYPES})\s+(?:(?i:de\s+la|de\s+l['’]|des|du|de|d['’]|l['’]|la|le|les|aux|au)\s*)?"
+    rf"(?:{_CAP_WORD}|{_UPPER_WORD}|\d+(?:er|e)?)(?:[\s\-]+(?:(?i:de|du|des|la|le|les|d['’]|l['’])\s*)?"
+    rf"(?:{_CAP_WORD}|{_UPPER_WORD})){{0,3}}"
+)
+_NUMBER_WORDS = (r"z[ée]ro|un|une|deux|trois|quatre|cinq|six|sept|huit|neuf|dix|onze|douze|treize|quatorze|"
+                 r"quinze|seize|vingts?|trente|quarante|cinquante|soixante|cents?|et")
+_NUMBER_TOKEN = rf"(?:\d{{1,2}}|(?:{_NUMBER_WORDS})(?:-(?:{_NUMBER_WORDS}))*)"
+#: A phone number said in words ("zéro six douze trente-quatre..."), digits mixed in or not.
+PHONE_IN_WORDS = re.compile(
+    rf"(?i)(?<![\w-])(?:z[ée]ro|0\d?|\+\s?33|plus\s+trente-trois)(?:[\s,.;]+{_NUMBER_TOKEN}){{4,}}(?![\w-])"
+)
+
+#: A year said in words ("mil neuf cent quatre-vingt", "deux mille trois"): a birth year after "né en".
+YEAR_IN_WORDS = re.compile(rf"(?i)\b(?:mil|mille|deux\s+mille)(?:[\s-]+(?:{_NUMBER_WORDS}))*\b")
+#: A social-network handle (@jdupont67), once e-mail addresses are gone.
+HANDLE = re.compile(r"(?<![\w.@])@[A-Za-z0-9_][A-Za-z0-9_.]{2,}\b")
+#: An identifier mixing letters and digits (passport 12AB34567, licence, file codes): 8+ signs, 3+ digits, 2+ letters.
+MIXED_ID = re.compile(r"(?<![\w-])(?=(?:[A-Za-z]*\d){3})(?=(?:\d*[A-Za-z]){2})[A-Za-z0-9]{8,}(?![\w-])")
 
 PLACEHOLDERS = {
     "email": "[courriel]", "phone": "[téléphone]", "id_number": "[numéro]", "name": "[nom]", "address": "[adresse]",
+    "plate": "[immatriculation]", "link": "[lien]", "secret": "[code]", "date": "[date]",
 }
 REASONS = {
     "email": "values are e-mail addresses",
@@ -170,7 +225,9 @@ def detect_pii_columns(frame: pd.DataFrame) -> list[dict]:
 
 
 def _replace_names(text: str, counts: dict[str, int]) -> str:
-    first, last = _names("first"), _names("last")
+    """Names introduced ("je m'appelle", a civility) and pairs of words that are a first name and a
+    last name, read pair by pair so that a capitalised word before a name ("Signé DURAND Martine")
+    does not hide it. In lower case, a pair counts only when neither word is also an ordinary word."""
 
     def introduced(match: re.Match[str]) -> str:
         counts["name"] = counts.get("name", 0) + 1
@@ -179,15 +236,101 @@ def _replace_names(text: str, counts: dict[str, int]) -> str:
 
     text = INTRODUCTION.sub(introduced, text)
     text = CIVILITY.sub(introduced, text)
+    words = [(m.start(), m.end(), m.group(0)) for m in WORD.finditer(text)]
+    spans: list[list[int]] = []
+    for (start, _, a), (next_start, end, b) in zip(words, words[1:]):
+        if text[_:next_start].strip(" \t") or not _is_name_pair(a, b):
+            continue
+        if spans and spans[-1][1] >= start:
+            spans[-1][1] = end
+        else:
+            spans.append([start, end])
+    for start, end in reversed(spans):
+        counts["name"] = counts.get("name", 0) + 1
+        text = text[:start] + PLACEHOLDERS["name"] + text[end:]
+    return text
 
-    def pair(match: re.Match[str]) -> str:
-        a, b = fold(match.group(1)), fold(match.group(2))
-        if (a in first and (b in last or b in first)) or (a in last and b in first and match.group(1).isupper()):
-            counts["name"] = counts.get("name", 0) + 1
-            return PLACEHOLDERS["name"]
+
+def _name_in(word: str, kind: str) -> bool:
+    """Whether a word is a name of the kind, a compound (Jean-Pierre, DUPONT-MOREAU) when every part is."""
+    names = _names(kind)
+    folded = fold(word).replace("’", "'")
+    return folded in names or ("-" in folded and all(part in names for part in folded.split("-") if part))
+
+
+def _is_name_pair(a: str, b: str) -> bool:
+    capitalised = a[:1].isupper() and b[:1].isupper()
+    if capitalised:
+        first_a = _name_in(a, "first")
+        return (first_a and (_name_in(b, "last") or _name_in(b, "first"))) or (
+            a.isupper() and _name_in(a, "last") and _name_in(b, "first"))
+    common = _common_words()
+    if fold(a) in common or fold(b) in common:
+        return False
+    return (_name_in(a, "first") and _name_in(b, "last")) or (_name_in(a, "last") and _name_in(b, "first"))
+
+
+@lru_cache(maxsize=None)
+def _common_words() -> frozenset[str]:
+    data = safe_load_text((Path(__file__).with_name("pii_words.yaml")).read_text(encoding="utf-8"))
+    return frozenset(fold(word) for word in data["common_words"])
+
+
+def _replace_links(text: str, counts: dict[str, int]) -> str:
+    """A link keeps its site and plain path; its query, fragment and any token-like path segment go.
+    ``token=…``, ``sessionid=…`` and their kin go wherever they are written."""
+
+    def link(match: re.Match[str]) -> str:
+        url = match.group(0).rstrip(".,;:!?")
+        trail = match.group(0)[len(url):]
+        base, query = re.split(r"[?#]", url, maxsplit=1)[0], re.search(r"[?#]", url)
+        scheme, slash, rest = base.rpartition("//")
+        host, *segments = rest.split("/")
+        kept = [PLACEHOLDERS["link"] if _URL_TOKEN_SEGMENT.match(seg) else seg for seg in segments]
+        if query is None and kept == segments:
+            return match.group(0)
+        counts["link"] = counts.get("link", 0) + 1
+        tail = query.group(0) + PLACEHOLDERS["link"] if query is not None else ""
+        return scheme + slash + "/".join([host, *kept]) + tail + trail
+
+    text = URL.sub(link, text)
+    new, n = SECRET.subn(lambda m: m.group(1) + "=" + PLACEHOLDERS["secret"], text)
+    if n:
+        counts["secret"] = counts.get("secret", 0) + n
+    return new
+
+
+def _birth_cutoff() -> int:
+    """The latest year a birth date of an adult respondent could have (``SOURCE_DATE_EPOCH`` honoured)."""
+    import os
+    import time
+
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    now = int(epoch) if epoch.isdigit() else time.time()
+    return time.gmtime(now).tm_year - BIRTH_YEARS_BACK
+
+
+def _replace_dates(text: str, counts: dict[str, int]) -> str:
+    """Full dates that may be a birth date: any after "né le" or "naissance", and any whose year
+    lies far enough back to be one. A recent date ("le 12/03/2024", a contact) stays."""
+    births = [m.end() for m in BIRTH.finditer(text)]
+    cutoff = _birth_cutoff()
+
+    def date(match: re.Match[str]) -> str:
+        year = match.group(match.lastindex or 0)
+        after_birth = any(0 <= match.start() - end <= 40 for end in births)
+        if after_birth or (len(year) == 4 and int(year) <= cutoff):
+            counts["date"] = counts.get("date", 0) + 1
+            return PLACEHOLDERS["date"]
         return match.group(0)
 
-    return CAP_PAIR.sub(pair, text)
+    def year(match: re.Match[str]) -> str:  # a year in words is a date only where a birth is said
+        if any(0 <= match.start() - end <= 40 for end in births):
+            counts["date"] = counts.get("date", 0) + 1
+            return PLACEHOLDERS["date"]
+        return match.group(0)
+
+    return YEAR_IN_WORDS.sub(year, DATE_IN_DIGITS.sub(date, DATE_IN_WORDS.sub(date, text)))
 
 
 def _replace_introduced_ids(text: str, counts: dict[str, int]) -> str:
@@ -204,8 +347,14 @@ def _replace_introduced_ids(text: str, counts: dict[str, int]) -> str:
 
 
 def scrub_text(text: str) -> tuple[str, dict[str, int]]:
-    """Replace e-mails, phone numbers, id-like numbers (long ones, and any a word introduces as an
-    identifier), street addresses and names by placeholders."""
+    """Replace what could point at a person by a placeholder in brackets: links' tokens, e-mails
+    (obfuscated too), bank and social security numbers, dates that may be a birth date, phone
+    numbers (in words too), id-like numbers (long ones, any a word introduces as an identifier,
+    and codes mixing letters and digits), licence plates, social-network handles, street
+    addresses (with or without a number) and names.
+
+    Every replacement leaves a bracketed placeholder: a cell the scrubber changed can always be
+    told from one it left alone, which is how quotes are never taken from a changed cell."""
     counts: dict[str, int] = {}
     if not text:
         return text, counts
@@ -216,13 +365,21 @@ def scrub_text(text: str) -> tuple[str, dict[str, int]]:
             counts[kind] = counts.get(kind, 0) + n
         return new
 
-    out = sub(EMAIL, "email", str(text))
+    out = _replace_links(str(text), counts)
+    out = sub(EMAIL, "email", out)
+    out = sub(OBFUSCATED_EMAIL, "email", out)
     out = sub(IBAN, "id_number", out)
     out = sub(NIR, "id_number", out)
+    out = _replace_dates(out, counts)
     out = sub(PHONE, "phone", out)
+    out = sub(PHONE_IN_WORDS, "phone", out)
     out = _replace_introduced_ids(out, counts)
     out = sub(LONG_NUMBER, "id_number", out)
+    out = sub(PLATE, "plate", out)
+    out = sub(MIXED_ID, "id_number", out)
+    out = sub(HANDLE, "name", out)
     out = sub(STREET, "address", out)
+    out = sub(NAMED_STREET, "address", out)
     out = _replace_names(out, counts)
     return out, counts
 

@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 import re
 import zipfile
 from collections import Counter
-from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any, BinaryIO, Iterable
 
 import pandas as pd
 
-from .errors import DataError
+from .cells import cell_text, fold, parse_number, utf16_without_bom
+from .errors import DataError, too_many_columns
+from .files import open_regular, os_reason
 from .messages import Text, msg
 from .statfiles import read_stat_file, stat_format
 from .workbook import SheetTable, choose_table, merged_ranges, table_of_sheet
@@ -32,47 +32,7 @@ MAX_UNZIPPED_BYTES = 1_000_000_000
 ZIP_BOMB_BYTES, ZIP_BOMB_RATIO = 100_000_000, 200  # this big and this compressed: not a survey
 _MAX_BAD_LINES = 10
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009\u2007']")
-_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
-
-
-@lru_cache(maxsize=100_000)
-def parse_number(text: str) -> float | None:
-    """Read a number as people type it in France or elsewhere: '1 234,5', '12,5 %', '1,234.5'.
-
-    A trailing '%' is dropped (12,5 % -> 12.5): a share stays in the unit people typed it in.
-    Returns None for anything that is not one finite number.
-    """
-    if text is None:
-        return None
-    s = str(text).strip().replace("\u2212", "-")
-    if not s:
-        return None
-    if s.endswith("%"):
-        s = s[:-1].rstrip()
-    s = _SPACES.sub("", s)
-    if not s:
-        return None
-    commas, dots = s.count(","), s.count(".")
-    if commas and dots:
-        if s.rfind(",") > s.rfind("."):
-            s = s.replace(".", "").replace(",", ".")
-        else:
-            s = s.replace(",", "")
-    elif commas > 1:
-        if not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", s):
-            return None
-        s = s.replace(",", "")
-    elif commas == 1:
-        s = s.replace(",", ".")
-    elif dots > 1:
-        if not re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", s):
-            return None
-        s = s.replace(".", "")
-    if not _NUMBER.fullmatch(s):
-        return None
-    value = float(s)
-    return value if math.isfinite(value) else None
+_LINE_END = re.compile(r"\r\n?|\n")
 
 
 def read_table(
@@ -85,31 +45,31 @@ def read_table(
     """
     path = Path(path)
     name = path.name
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise DataError(msg("file.not_found"), file=str(path), expected=msg("file.expected_survey"))
     if path.is_dir():
         raise DataError(msg("file.folder"), file=str(path), expected=msg("file.expected_file"))
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise DataError(msg("file.too_large", size=size), file=name, expected=msg("file.at_most_bytes", limit=max_bytes))
-    if size == 0:
-        raise _empty(name)
-    try:
-        with open(path, "rb") as handle:
-            head = handle.read(8)
-        fmt = _format_of(head, path.suffix.lower())
-        if fmt == "xls":
-            raise DataError(msg("file.old_excel"), file=name, expected=msg("file.expected_not_xls"))
-        if fmt == "xlsx":
-            header, rows, info = _read_xlsx(path, name, max_columns, sheet)
-        elif fmt == "parquet":
-            header, rows, info = _read_parquet(path, name, max_columns)
-        elif fmt in ("sav", "zsav", "por", "dta"):
-            header, rows, info = read_stat_file(path, name, fmt, max_columns)
-        else:
-            header, rows, info = _read_text(path.read_bytes(), name, max_columns)
-    except OSError as exc:
-        raise DataError(msg("file.unreadable", reason=exc.strerror or exc.__class__.__name__), file=name) from None
+    with open_regular(path) as (handle, size):
+        if size > max_bytes:
+            raise DataError(msg("file.too_large", size=size), file=name,
+                            expected=msg("file.at_most_bytes", limit=max_bytes))
+        if size == 0:
+            raise _empty(name)
+        try:
+            fmt = _format_of(handle.read(8), path.suffix.lower())
+            handle.seek(0)
+            if fmt == "xls":
+                raise DataError(msg("file.old_excel"), file=name, expected=msg("file.expected_not_xls"))
+            if fmt == "xlsx":
+                header, rows, info = _read_xlsx(handle, size, name, max_columns, sheet)
+            elif fmt == "parquet":
+                header, rows, info = _read_parquet(handle, name, max_columns)
+            elif fmt in ("sav", "zsav", "por", "dta"):
+                header, rows, info = read_stat_file(path, name, fmt, max_columns)
+            else:
+                header, rows, info = _read_text(handle.read(size), name, max_columns)
+        except OSError as exc:
+            raise DataError(msg("file.unreadable", reason=os_reason(exc)), file=name) from None
     if fmt in ("csv", "xlsx") and info.get("header_lines", 1) == 1:
         header, rows, info = _split_double_header(header, rows, info)
     frame = _to_frame(header, rows, name, info.get("header_row", 1))
@@ -140,14 +100,10 @@ def _binary(name: str) -> DataError:
     return DataError(msg("file.binary"), file=name, expected=msg("file.expected_table_file"))
 
 
-def too_many_columns(count: int, limit: int, name: str, line: int | None = None) -> DataError:
-    return DataError(msg("file.too_many_columns", count=count), file=name, line=line,
-                     expected=msg("file.at_most_columns", limit=limit))
-
-
-def _unreadable_xlsx(exc: Exception, name: str) -> DataError:
-    return DataError(msg("xlsx.unreadable_because", reason=exc.__class__.__name__), file=name,
-                     expected=msg("xlsx.expected_workbook"))
+def _unreadable_xlsx(name: str) -> DataError:
+    """A workbook the reader stops on: damaged, or a zip archive that is no workbook. The reader's
+    own words (a missing XML part, a bad attribute) would mean nothing to the person who sent it."""
+    return DataError(msg("xlsx.damaged"), file=name, expected=msg("xlsx.expected_workbook"))
 
 
 def _format_of(head: bytes, suffix: str) -> str:
@@ -176,7 +132,10 @@ def _decode(raw: bytes, name: str) -> tuple[str, str]:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _strict(raw, "utf-16", name), "utf-16"
     if b"\x00" in raw:
-        raise _binary(name)
+        encoding = utf16_without_bom(raw)
+        if encoding is None:
+            raise _binary(name)
+        return _strict(raw, encoding, name), encoding
     try:
         return raw.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
@@ -242,7 +201,7 @@ def _sniff_delimiter(sample: str, name: str) -> str:
 
 
 def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[list[str], list[list[str]]]:
-    first_line = text.split("\n", 1)[0]
+    first_line = _LINE_END.split(text, 1)[0]  # CR alone ends a line too (Excel for Mac's "CSV (Macintosh)")
     if first_line.count(delimiter) + 1 > max_columns:
         raise too_many_columns(first_line.count(delimiter) + 1, max_columns, name, line=1)
     csv.field_size_limit(MAX_CELL_CHARS)
@@ -251,8 +210,11 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
     rows: list[list[str]] = []
     bad: list[int] = []
     found: list[int] = []
+    opened: int | None = None  # the line of a quote that swallowed the lines after it
+    end = 0
     try:
         for record in reader:
+            start, end = end + 1, reader.line_num
             if not record or (len(record) == 1 and not record[0].strip()):
                 continue
             if header is None:
@@ -265,6 +227,8 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
             if len(record) > len(header) and not any(v.strip() for v in record[len(header):]):
                 record = record[: len(header)]  # trailing separators some spreadsheets add
             if len(record) != len(header):
+                if opened is None and end > start and any("\n" in v or "\r" in v for v in record):
+                    opened = start
                 bad.append(reader.line_num)
                 found.append(len(record))
                 continue
@@ -276,6 +240,9 @@ def _parse_csv(text: str, delimiter: str, name: str, max_columns: int) -> tuple[
         ) from None
     if header is None:
         raise _empty(name)
+    if opened is not None:
+        raise DataError(msg("csv.stray_quote"), file=name, line=opened,
+                        expected=msg("csv.expected_quotes"))
     if bad:
         lines = ", ".join(str(n) for n in bad[:_MAX_BAD_LINES]) + (" ..." if len(bad) > _MAX_BAD_LINES else "")
         raise DataError(
@@ -294,31 +261,39 @@ def _show(delimiter: str) -> str | Text:
 
 
 def _read_xlsx(
-    path: Path, name: str, max_columns: int, sheet: str | None = None
+    handle: BinaryIO, size: int, name: str, max_columns: int, sheet: str | None = None
 ) -> tuple[list[str], list[list[str]], dict[str, Any]]:
-    """The table of a workbook: the sheet asked for, else the one holding the largest table."""
+    """The table of a workbook: the sheet asked for, else the one holding the largest table.
+
+    Read from the open file rather than its name: a workbook saved as ``.csv`` is read for what it
+    is (the reader refuses a name that does not end in ``.xlsx``).
+    """
     try:
-        with zipfile.ZipFile(path) as archive:
+        with zipfile.ZipFile(handle) as archive:
             unzipped = sum(info.file_size for info in archive.infolist())
+            is_workbook = "xl/workbook.xml" in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise DataError(msg("xlsx.unreadable"), file=name, expected=msg("xlsx.expected_workbook")) from None
-    compressed = max(path.stat().st_size, 1)
+    compressed = max(size, 1)
     if unzipped > MAX_UNZIPPED_BYTES or (unzipped > ZIP_BOMB_BYTES and unzipped > ZIP_BOMB_RATIO * compressed):
         raise DataError(msg("xlsx.too_large_unzipped"), file=name,
                         expected=msg("file.at_most_bytes", limit=MAX_UNZIPPED_BYTES))
+    if not is_workbook:
+        raise DataError(msg("xlsx.not_a_workbook"), file=name, expected=msg("xlsx.expected_workbook"))
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except Exception as exc:  # openpyxl raises many types on corrupt files; all mean the same here
-        raise _unreadable_xlsx(exc, name) from None
+        handle.seek(0)
+        book = openpyxl.load_workbook(handle, read_only=True, data_only=True)
+    except Exception:  # openpyxl raises many types on corrupt files; all mean the same here
+        raise _unreadable_xlsx(name) from None
     try:
         sheets = _sheets_to_read(book, name, sheet)
-        tables = [_sheet_table(path, ws, name, max_columns) for ws in sheets]
+        tables = [_sheet_table(handle, ws, name, max_columns) for ws in sheets]
     except DataError:
         raise
-    except Exception as exc:
-        raise _unreadable_xlsx(exc, name) from None
+    except Exception:
+        raise _unreadable_xlsx(name) from None
     finally:
         book.close()
     table = choose_table(tables)
@@ -350,7 +325,7 @@ def _sheets_to_read(book: Any, name: str, sheet: str | None) -> list[Any]:
     )
 
 
-def _sheet_table(path: Path, sheet: Any, name: str, max_columns: int) -> SheetTable | None:
+def _sheet_table(archive: Any, sheet: Any, name: str, max_columns: int) -> SheetTable | None:
     try:
         declared_cols, declared_rows = sheet.max_column, sheet.max_row
     except Exception:
@@ -362,7 +337,7 @@ def _sheet_table(path: Path, sheet: Any, name: str, max_columns: int) -> SheetTa
         raise DataError(msg("xlsx.declared_rows", count=declared_rows), file=name,
                         expected=msg("xlsx.at_most_rows", limit=MAX_XLSX_ROWS))
     rows = _xlsx_rows(sheet, name, max_columns)
-    merges = merged_ranges(path, getattr(sheet, "_worksheet_path", None), MAX_UNZIPPED_BYTES)
+    merges = merged_ranges(archive, getattr(sheet, "_worksheet_path", None), MAX_UNZIPPED_BYTES)
     return table_of_sheet(sheet.title, rows, merges)
 
 
@@ -385,37 +360,21 @@ def _xlsx_rows(sheet: Any, name: str, max_columns: int) -> list[list[str]]:
     return out
 
 
-def cell_text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, float):
-        if math.isfinite(value) and value.is_integer() and abs(value) < 1e15:
-            return str(int(value))
-        return repr(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat(sep=" ") if hasattr(value, "hour") and hasattr(value, "date") else value.isoformat()
-    return str(value)
-
-
 # --- Parquet ------------------------------------------------------------------------------------
 
 
-def _read_parquet(path: Path, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
+def _read_parquet(handle: BinaryIO, name: str, max_columns: int) -> tuple[list[str], list[list[str]], dict[str, Any]]:
     import pyarrow.parquet as pq
 
     try:
-        meta = pq.ParquetFile(path)
+        meta = pq.ParquetFile(handle)
         if meta.metadata.num_columns > max_columns:
             raise too_many_columns(meta.metadata.num_columns, max_columns, name)
         table = meta.read()
     except DataError:
         raise
-    except Exception as exc:
-        raise DataError(
-            msg("parquet.unreadable", reason=exc.__class__.__name__), file=name, expected=msg("parquet.expected")
-        ) from None
+    except Exception:  # pyarrow's ArrowInvalid, OSError...: a damaged or truncated file, in any case
+        raise DataError(msg("parquet.damaged"), file=name, expected=msg("parquet.expected")) from None
     header = [str(c) for c in table.column_names]
     columns = []
     for column in table.columns:
@@ -455,18 +414,3 @@ def _to_frame(header: list[str], rows: list[list[str]], name: str, header_line: 
     return pd.DataFrame(data)
 
 
-@lru_cache(maxsize=200_000)
-def fold(text: str) -> str:
-    """Fold a label for comparison: lower case, no accents, one apostrophe, single spaces.
-
-    Exports spell the same answer 'Plutôt d’accord', 'plutot d'accord ' or 'PLUTÔT D'ACCORD'; people
-    mean one thing, so matching must too.
-    """
-    import unicodedata
-
-    s = unicodedata.normalize("NFKD", str(text))
-    s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.replace("œ", "oe").replace("Œ", "oe").replace("æ", "ae").replace("Æ", "ae")
-    s = re.sub(r"[\u2019\u2018\u02bc`´]", "'", s).lower()
-    s = re.sub(r"[\u00a0\u202f\s]+", " ", s)
-    return s.strip()

@@ -12,7 +12,8 @@ import math
 from pathlib import Path
 from typing import Any
 
-from .errors import DataError
+from .cells import cell_text
+from .errors import DataError, too_many_columns
 from .messages import msg
 
 FORMATS = {"sav": "SPSS", "zsav": "SPSS", "por": "SPSS portable", "dta": "Stata"}
@@ -48,8 +49,6 @@ def read_stat_file(path: Path, name: str, fmt: str, max_columns: int) -> tuple[l
     import subprocess
     import sys
 
-    from .readers import too_many_columns
-
     package_root = str(Path(__file__).resolve().parents[1])
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
     child = subprocess.run(
@@ -65,7 +64,7 @@ def read_stat_file(path: Path, name: str, fmt: str, max_columns: int) -> tuple[l
         raise too_many_columns(outcome[1], max_columns, name)
     if outcome[0] == "unreadable":
         raise DataError(
-            msg("stat.unreadable", format=FORMATS[fmt], reason=outcome[1]), file=name,
+            msg("stat.damaged", format=FORMATS[fmt]), file=name,
             expected=msg("stat.expected", format=FORMATS[fmt]),
         )
     return outcome[1], outcome[2], outcome[3]
@@ -108,8 +107,6 @@ def parse_stat_file(path: str, fmt: str, max_columns: int) -> tuple:
 
 def _labelled(value: Any, labels: dict | None) -> str:
     """One cell as text: a coded answer becomes its label; a missing one (NaN, user-missing) empty."""
-    from .readers import cell_text
-
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return ""
     if labels:

@@ -11,6 +11,7 @@ import pandas as pd
 from .codebook import Codebook, ColumnSpec
 from .errors import DataError, DataWarning
 from .files import sha256_of
+from .ids import canonical_ids
 from .messages import Text, msg
 from .infer import ROW_NUMBER_ID, boolean_values, fold_label, infer_codebook, missing_labels
 from .pii import detect_pii_columns, scrub_series, scrub_text
@@ -76,7 +77,7 @@ def load_survey(
         book.check_columns(frame.columns, file=name)
 
     frame = _drop_pii(frame, book, privacy)
-    ids = _respondent_ids(frame[book.respondent_id], book.respondent_id, name)
+    ids = _respondent_ids(frame[book.respondent_id], book.respondent_id, name, book.id_type)
     data = {}
     for column, spec in book.columns.items():
         if spec.type in ("pii", "ignore"):
@@ -140,18 +141,20 @@ def _drop_pii(frame: pd.DataFrame, book: Codebook, privacy: PrivacyReport) -> pd
     return frame.drop(columns=list(drop))
 
 
-def _respondent_ids(values: pd.Series, column: str, name: str) -> pd.Index:
+def _respondent_ids(values: pd.Series, column: str, name: str, id_type: str = "text") -> pd.Index:
+    """The ids in their canonical form (:mod:`workshop_data.ids`: 17.0 is 17), each present and unique."""
     missing = [i + 1 for i, v in enumerate(values.isna().to_numpy()) if v]
     if missing:
         raise DataError(msg("survey.missing_ids", n=len(missing)), file=name, column=column, rows=missing,
                         expected=msg("survey.expected_id"))
+    values = pd.Series(canonical_ids(values.to_numpy(dtype=object), id_type), dtype=object)
     duplicated = values.duplicated(keep=False).to_numpy()
     if duplicated.any():
         rows = [i + 1 for i, v in enumerate(duplicated) if v]
         repeated = list(dict.fromkeys(values[duplicated].tolist()))
         raise DataError(
             msg("survey.repeated_ids", n=len(repeated)), file=name, column=column, rows=rows,
-            expected=msg("survey.expected_unique_id"), found=", ".join(map(str, repeated[:5])),
+            expected=msg("survey.expected_unique_id"), found=", ".join(_shown_values(repeated, limit=5)),
         )
     return pd.Index([str(v) for v in values.to_numpy()], dtype=object)
 
@@ -178,7 +181,7 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
     out = [lookup[v] for v in raw]
     bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
     if bad_rows:
-        found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad_rows)][:3]
+        found = _shown_values(raw[r - 1] for r in bad_rows)
         if not lenient:
             raise DataError(
                 msg("survey.misfit", n=len(bad_rows), type=spec.type), file=name, column=spec.name,
@@ -195,6 +198,20 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
     if spec.type == "boolean":
         return pd.Series(pd.array([pd.NA if v is None else bool(v) for v in out], dtype="boolean"))
     return pd.Series(pd.array([pd.NA if v is None else str(v) for v in out], dtype="string"))
+
+
+def _shown_values(values, limit: int = 3, width: int = 40) -> list[str]:
+    """A few offending cells as a refusal may quote them: scrubbed first, then cut (cut first, an
+    e-mail or a plate cut in half would no longer be recognised, and would be shown)."""
+    shown: list[str] = []
+    for value in values:
+        text = scrub_text(str(value))[0]
+        text = text if len(text) <= width else text[:width] + "…"
+        if text not in shown:
+            shown.append(text)
+        if len(shown) >= limit:
+            break
+    return shown
 
 
 class _Bad:
@@ -264,7 +281,7 @@ def _weights(frame: pd.DataFrame, book: Codebook, name: str, ids: pd.Index) -> p
     numbers = [None if v is None else parse_number(v) for v in raw]
     bad = [i + 1 for i, v in enumerate(numbers) if v is None or v <= 0]
     if bad:
-        found = [scrub_text(v)[0] for v in dict.fromkeys(str(raw[r - 1])[:40] for r in bad)][:3]
+        found = _shown_values(raw[r - 1] for r in bad)
         raise DataError(
             msg("survey.bad_weights", n=len(bad)), file=name, column=book.weight,
             rows=bad, expected=msg("survey.expected_weight"), found=", ".join(found),

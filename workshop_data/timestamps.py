@@ -25,9 +25,13 @@ from __future__ import annotations
 import re
 from collections import Counter
 from dataclasses import dataclass
+from datetime import date
 from typing import Any, Iterable, Sequence
 
 YEARS = (1900, 2199)
+#: Without a period in the codebook, a contact dated before this day, or after today, is out of any
+#: plausible window: a default date (1900-01-01), a typing slip (2105), a clock never set.
+DEFAULT_FIRST_DAY = "2000-01-01"
 PARTS = ("year", "month", "day", "hour", "minute", "second")
 # Portable regular expressions (RE2, Java and PostgreSQL read them alike); groups in PARTS order
 # except the French day-month-year.
@@ -130,9 +134,11 @@ def calendar_table() -> Any:
     })
 
 
-def with_moments(log: Any, calendar: Any, columns: Sequence[str]) -> Any:
+def with_moments(log: Any, calendar: Any, columns: Sequence[str], window: tuple[int, int] | None = None) -> Any:
     """``columns`` of ``log`` with each contact's ``seconds`` (since 1970, wall-clock time) and
-    ``month`` (``YYYYMM``), both NULL when its ``stamp`` is no real moment.
+    ``month`` (``YYYYMM``), both NULL when its ``stamp`` is no real moment or falls outside
+    ``window`` (first and last day, as day numbers since 1970: see :func:`window_days`), and
+    ``outside``: whether it is a real moment outside the window (left out, and counted apart).
 
     ``calendar`` is :func:`calendar_table` on the same engine.
     """
@@ -141,10 +147,41 @@ def with_moments(log: Any, calendar: Any, columns: Sequence[str]) -> Any:
     joined = log.left_join(calendar, (log.stamp // 10**6) == calendar.day_key)
     clock = joined.stamp % 10**6
     hour, minute, second = clock // 10**4, (clock // 100) % 100, clock % 100
-    valid = joined.day_number.notnull() & (hour <= 23) & (minute <= 59) & (second <= 59)
+    readable = joined.day_number.notnull() & (hour <= 23) & (minute <= 59) & (second <= 59)
+    inside = ibis.literal(True)
+    if window is not None:
+        inside = (joined.day_number >= window[0]) & (joined.day_number <= window[1])
+    valid = readable & inside
     seconds = joined.day_number * 86400 + hour * 3600 + minute * 60 + second
     return joined.select(*columns, seconds=ibis.ifelse(valid, seconds, ibis.null("int64")),
-                         month=ibis.ifelse(valid, joined.month_key, ibis.null("int64")))
+                         month=ibis.ifelse(valid, joined.month_key, ibis.null("int64")),
+                         outside=(readable & ~inside).fill_null(False))
+
+
+def window_days(period: tuple[str, str] | None = None, today: date | None = None) -> tuple[int, int]:
+    """The plausible window of contact dates as day numbers since 1970: the codebook's ``period``,
+    else from :data:`DEFAULT_FIRST_DAY` to today (a log cannot hold contacts from the future)."""
+    first, last = period if period is not None else (DEFAULT_FIRST_DAY, (today or date.today()).isoformat())
+    epoch = date(1970, 1, 1)
+    return (date.fromisoformat(first) - epoch).days, (date.fromisoformat(last) - epoch).days
+
+
+def parse_period(raw: Any, fail: Any) -> tuple[str, str] | None:
+    """A codebook's ``period: [first day, last day]`` as ISO dates in order, or None; ``fail`` builds the refusal."""
+    from .messages import msg
+
+    if raw is None:
+        return None
+    days = None
+    if isinstance(raw, (list, tuple)) and len(raw) == 2:
+        try:
+            days = [date.fromisoformat(str(value).strip()) for value in raw]
+        except ValueError:
+            days = None
+    if days is None or days[0] > days[1] or days[0].year < YEARS[0] or days[1].year > YEARS[1]:
+        raise fail(msg("codebook.bad_period"), column="contacts.period", expected=msg("codebook.expected_period"),
+                   found=str(raw)[:60])
+    return days[0].isoformat(), days[1].isoformat()
 
 
 def _joined(parts: list[Any]) -> Any:

@@ -20,7 +20,8 @@ from typing import Any
 import yaml
 
 from .errors import DataError
-from .messages import msg
+from .files import read_bytes
+from .messages import Text, msg
 
 MAX_YAML_BYTES = 50 * 1024 * 1024
 MAX_DEPTH = 64
@@ -45,9 +46,7 @@ def _as_text(loader: yaml.SafeLoader, node: yaml.Node) -> str:
 
 
 def _refuse_tag(loader: yaml.SafeLoader, node: yaml.Node) -> Any:
-    raise yaml.constructor.ConstructorError(
-        None, None, f"the YAML tag {node.tag!r} is not allowed here (plain data only)", node.start_mark
-    )
+    raise _Refused(msg("yaml.tag_refused", tag=node.tag), node.start_mark.line + 1 if node.start_mark else None)
 
 
 _PlainLoader.add_constructor("tag:yaml.org,2002:timestamp", _as_text)
@@ -57,7 +56,7 @@ _PlainLoader.add_constructor(None, _refuse_tag)
 
 
 class _Refused(Exception):
-    def __init__(self, message: str, line: int | None) -> None:
+    def __init__(self, message: Text, line: int | None) -> None:
         super().__init__(message)
         self.message = message
         self.line = line
@@ -86,12 +85,9 @@ def _measure(text: str) -> None:
         top[1] += nodes
         top[2] = max(top[2], height)
         if top[1] > MAX_NODES:
-            raise _Refused(
-                f"the document expands to more than {MAX_NODES:,} values (a YAML alias bomb, or far too large)",
-                _line(event),
-            )
+            raise _Refused(msg("yaml.too_many_values", limit=MAX_NODES), _line(event))
         if len(stack) + height > MAX_DEPTH:
-            raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", _line(event))
+            raise _Refused(msg("yaml.too_deep", limit=MAX_DEPTH), _line(event))
 
     for event in yaml.parse(text, Loader=_BaseLoader):
         if isinstance(event, yaml.ScalarEvent):
@@ -100,7 +96,7 @@ def _measure(text: str) -> None:
             add(1, 0, event)
         elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
             if len(stack) >= MAX_DEPTH:
-                raise _Refused(f"nesting deeper than {MAX_DEPTH} levels", _line(event))
+                raise _Refused(msg("yaml.too_deep", limit=MAX_DEPTH), _line(event))
             if event.anchor is not None:
                 anchors[event.anchor] = _OPEN
             stack.append([event.anchor, 1, 0])
@@ -112,12 +108,12 @@ def _measure(text: str) -> None:
         elif isinstance(event, yaml.AliasEvent):
             aliases += 1
             if aliases > MAX_ALIASES:
-                raise _Refused(f"more than {MAX_ALIASES:,} aliases (a YAML alias bomb?)", _line(event))
+                raise _Refused(msg("yaml.too_many_aliases", limit=MAX_ALIASES), _line(event))
             target = anchors.get(event.anchor)
             if target is _OPEN:
-                raise _Refused(f"the alias *{event.anchor} refers to itself (a recursive document)", _line(event))
+                raise _Refused(msg("yaml.recursive_alias", alias=event.anchor), _line(event))
             if target is None:
-                raise _Refused(f"the alias *{event.anchor} refers to no anchor", _line(event))
+                raise _Refused(msg("yaml.unknown_alias", alias=event.anchor), _line(event))
             add(target[0], target[1], event)
         elif isinstance(event, yaml.DocumentEndEvent):
             anchors.clear()
@@ -141,22 +137,15 @@ def safe_load_text(text: str, *, file: str | None = None, error: type[DataError]
         raise error(msg("yaml.invalid", reason=str(exc)), file=file) from None
     except (ValueError, OverflowError, TypeError, RecursionError) as exc:
         # e.g. an integer of more than 4,300 digits, or a value the constructors cannot build
-        raise error(msg("yaml.invalid", reason=f"{exc.__class__.__name__}: {str(exc)[:200]}"), file=file) from None
+        raise error(msg("yaml.invalid", reason=msg("yaml.unbuildable_value", detail=str(exc).split(";")[0][:200])), file=file) from None
 
 
 def read_yaml_file(path: str | Path, *, error: type[DataError] = DataError) -> Any:
-    """Read and parse a YAML file, refusing a too large one before reading it into memory."""
+    """Read and parse a YAML file: a regular file only, and no more of it than a document may hold."""
     path = Path(path)
+    raw = read_bytes(path, MAX_YAML_BYTES * 4, error=error)
     try:
-        size = path.stat().st_size
-        if size > MAX_YAML_BYTES * 4:
-            raise error(msg("yaml.too_large"), file=str(path), expected=msg("yaml.at_most_characters", limit=MAX_YAML_BYTES),
-                        found=msg("yaml.bytes", n=size))
-        text = path.read_bytes().decode("utf-8-sig")
-    except FileNotFoundError:
-        raise error(msg("file.not_found"), file=str(path)) from None
+        text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise error(msg("yaml.not_utf8"), file=str(path), found=msg("yaml.byte", position=exc.start)) from None
-    except OSError as exc:
-        raise error(msg("file.unreadable", reason=exc.__class__.__name__), file=str(path)) from None
     return safe_load_text(text, file=str(path), error=error)
