@@ -39,6 +39,10 @@ STATE_VERSION = 1
 _NUMERIC_CLIP = 5.0
 #: Cluster on a dimension's items one by one (its score only describes) rather than on its score.
 ITEM_LEVEL = True
+#: How the contact log enters the clustering: ``counts`` (issue 18) adds each channel's count (log)
+#: beside its share, so that two people with the same mix but ten times the contacts differ; a state
+#: saved before it (no ``encoding``) keeps the shares alone.
+CONTACT_ENCODING = "counts"
 _LABELS_FILE = Path(__file__).resolve().parent / "labels.yaml"
 
 
@@ -305,7 +309,7 @@ def _learn_state(survey: Survey, contacts: pd.DataFrame | None, group_weights: d
 
     if contacts is not None:
         channels = [c for c in CHANNELS if f"contacts_{c}" in contacts.columns]
-        state["contacts"] = {"channels": channels,
+        state["contacts"] = {"channels": channels, "encoding": CONTACT_ENCODING,
                              "avoidable": "avoidable_contacts" in contacts.columns or "avoidable_share" in contacts.columns,
                              "repeat": "repeat_contacts" in contacts.columns}
     else:
@@ -426,6 +430,11 @@ def _add_contacts(built: _Built, survey: Survey, contacts: pd.DataFrame | None, 
 
     with np.errstate(invalid="ignore", divide="ignore"):
         built.add("contacts_total", total, "contacts", dict(words["contact"]["contacts_total"]), "log1p")
+        if state["contacts"].get("encoding") == "counts":
+            for channel in state["contacts"]["channels"]:
+                label = {lang: words["contact"]["count"][lang].format(channel=words["channel"][channel][lang].lower())
+                         for lang in ("fr", "en")}
+                built.add(f"count_{channel}", _contact_column(table, f"contacts_{channel}"), "contacts", label, "log1p")
         for channel in state["contacts"]["channels"]:
             label = {lang: words["contact"]["share"][lang].format(channel=words["channel"][channel][lang].lower())
                      for lang in ("fr", "en")}

@@ -32,9 +32,11 @@ WEIGHTING = "relevance"
 def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[str, float]:
     """Each variable's multiplier, learnt from the data: its relevance (how much the other
     variables confirm it, :class:`clustering.weights.FeatureWeights`), then the survey's answers
-    and the contact habits each judged on their own (:func:`clustering.weights.block_structure`):
-    when one of the two is clearly clustered and the other is not, the other steps back."""
-    from .weights import BLOCK_BACKGROUND, CONTACT_SHARE, FeatureWeights, block_structure
+    and the contact habits each judged on their own (:func:`clustering.weights.block_evidence`):
+    when one of the two is clearly clustered and the other neither is nor follows its groups
+    (:func:`clustering.weights.explained`), the other steps back."""
+    from .weights import (BLOCK_BACKGROUND, BLOCK_CONFIRMED, BLOCK_MARGIN, CONTACT_SHARE, FeatureWeights,
+                          block_evidence, explained)
 
     variables = [features.variables.get(c, c) for c in features.columns]
     kwargs = {"method": "relevance"} if WEIGHTING == "relevance" else {"method": "sparse"}
@@ -47,17 +49,24 @@ def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[s
         return weights
     position = {c: j for j, c in enumerate(features.columns)}
     factor = np.array([weights.get(v, 1.0) for v in variables])
-    clustered = {}
-    for name, columns in blocks.items():
-        cols = [position[c] for c in columns]
-        clustered[name] = block_structure(features.X[:, cols] * factor[cols][None, :], n_clusters, seed)
+    blocks_X = {name: features.X[:, [position[c] for c in columns]] * factor[[position[c] for c in columns]][None, :]
+                for name, columns in blocks.items()}
+    evidence = {name: block_evidence(X, n_clusters, seed) for name, X in blocks_X.items()}
+    other = {"answers": "contacts", "contacts": "answers"}
+    confirmed = {}
+    for name in blocks:
+        _, labels, rows = evidence[other[name]]
+        confirmed[name] = explained(blocks_X[name][rows], labels) if labels is not None else 0.0
     mass = {name: float(sum(factor[position[c]] ** 2 for c in columns) / max(len(columns), 1)
                         * len({features.variables.get(c, c) for c in columns}))
             for name, columns in blocks.items()}
-    if clustered["contacts"] and not clustered["answers"]:
-        quiet, loud, share = "answers", "contacts", BLOCK_BACKGROUND
-    else:  # contact habits describe more than they divide, unless they alone are clustered
-        quiet, loud, share = "contacts", "answers", BLOCK_BACKGROUND if clustered["answers"] else CONTACT_SHARE
+    loud = max(blocks, key=lambda name: (evidence[name][0], name == "answers"))
+    quiet = other[loud]
+    if evidence[loud][0] < BLOCK_MARGIN or confirmed[quiet] >= BLOCK_CONFIRMED:
+        # neither clustered, or the two agree: contact habits describe more than they divide
+        loud, quiet, share = "answers", "contacts", CONTACT_SHARE
+    else:  # one block is clustered and the other does not follow its groups: it steps back
+        share = BLOCK_BACKGROUND
     step = min(1.0, float(np.sqrt(share ** 2 * mass[loud] / max(mass[quiet], 1e-12))))
     for variable in {features.variables.get(c, c) for c in blocks[quiet]}:
         weights[variable] = weights.get(variable, 1.0) * step

@@ -34,6 +34,9 @@ BLOCK_BACKGROUND = 0.5
 #: The contact habits' weight beside the answers when both or neither are clustered (as a
 #: multiplier of the answers' total: the encoding before issue 18 gave them half the traits').
 CONTACT_SHARE = 0.5
+#: The other block "follows" a clustered block's groups when that partition explains at least this
+#: share of it (adjusted R^2, :func:`explained`): the two then agree and neither steps back.
+BLOCK_CONFIRMED = 0.05
 BLOCK_SAMPLE = 800
 
 
@@ -220,10 +223,11 @@ class FeatureWeights(BaseEstimator):
         return self
 
 
-def block_structure(X: np.ndarray, max_k: int, seed: int) -> bool:
-    """Is this block of columns clustered on its own? Its silhouette at the best k (2 to ``max_k``)
-    against that of a copula reference of the same block (the verdict's reference, see
-    :func:`clustering.selection.copula_reference`): at least :data:`BLOCK_MARGIN` higher."""
+def block_evidence(X: np.ndarray, max_k: int, seed: int) -> tuple[float, np.ndarray | None, np.ndarray]:
+    """How clustered a block of columns is on its own: its silhouette above a copula reference of
+    the same block (the verdict's reference, :func:`clustering.selection.copula_reference`) at the
+    k (2 to ``max_k``) where that excess is largest; with the partition at that k and the rows
+    (a fixed subsample) it labels. The partition is None when the block cannot be clustered."""
     from sklearn.metrics import silhouette_score
 
     from .methods import fit_range
@@ -233,11 +237,26 @@ def block_structure(X: np.ndarray, max_k: int, seed: int) -> bool:
     X = X[rows]
     ks = [k for k in range(2, max_k + 1) if k < len(X) // 4]
     if X.shape[1] == 0 or not ks or not np.any(X.std(axis=0) > 1e-12):
-        return False
+        return 0.0, None, rows
     with threadpool_limits(1):
         fitted = fit_range("default", X, None, ks, seed)
     own = {k: float(silhouette_score(X, fitted[k].labels_)) if len(np.unique(fitted[k].labels_)) > 1 else -1.0
            for k in ks}
     null = reference_figures(X, ks, seed, "copula", draws=2)
-    margin = max(own[k] - null[k]["validity"] for k in ks if np.isfinite(null[k]["validity"]))
-    return bool(margin >= BLOCK_MARGIN)
+    excess = {k: own[k] - null[k]["validity"] for k in ks if np.isfinite(null[k]["validity"])}
+    if not excess:
+        return 0.0, None, rows
+    best = max(excess, key=excess.get)
+    return float(excess[best]), fitted[best].labels_, rows
+
+
+def explained(X: np.ndarray, labels: np.ndarray) -> float:
+    """Adjusted R^2 of a block's columns (together) on a partition of the respondents: how much of
+    the block the partition accounts for."""
+    n, k = X.shape[0], len(np.unique(labels))
+    total = float(((X - X.mean(axis=0)) ** 2).sum())
+    if total <= 0 or k < 2 or n <= k:
+        return 0.0
+    r2 = float(between_ss(X, labels, [np.arange(X.shape[1])])[0]) * n / total
+    return max(0.0, 1.0 - (1.0 - r2) * (n - 1) / (n - k))
+
