@@ -31,6 +31,8 @@ AGE_BOUNDS = (14, 105)
 AGE_MIN_DISTINCT = 15
 AGE_MIN_SPAN = 30
 BIRTH_YEARS = (1900, 2015)
+#: A short name with a demographic prefix ("brnnorge": born in Norway) is at most this long.
+CODE_MAX_LENGTH = 12
 
 
 @lru_cache(maxsize=1)
@@ -41,7 +43,9 @@ def _vocabulary() -> dict:
     fillers = frozenset(str(w) for w in data["filler_words"])
     entries = []
     codes: dict[str, str] = {}
+    prefixes: list[tuple[str, str]] = []
     for kind, words in data["demographics"].items():
+        prefixes += [(str(p), str(kind)) for p in words.get("code_prefixes") or []]
         for alone, key in ((False, "phrases"), (True, "alone")):
             for phrase in words.get(key) or []:
                 content = tuple(w for w in str(phrase).split() if w not in fillers)
@@ -50,7 +54,8 @@ def _vocabulary() -> dict:
             codes.setdefault(str(code), str(kind))
     genders = {side: frozenset(str(v) for v in values) for side, values in data["gender_values"].items()}
     return {"max_other": int(data["max_other_words"]), "fillers": fillers, "entries": tuple(entries),
-            "codes": codes, "genders": genders}
+            "codes": codes, "prefixes": tuple(prefixes), "genders": genders,
+            "question_words": frozenset(str(w) for w in data.get("question_words") or [])}
 
 
 @lru_cache(maxsize=1)
@@ -81,6 +86,10 @@ def _code_kind(text: str) -> str | None:
     codes = _vocabulary()["codes"]
     if compact in codes:
         return codes[compact]
+    if " " not in str(text).strip() and len(compact) <= CODE_MAX_LENGTH:
+        for prefix, kind in _vocabulary()["prefixes"]:
+            if compact.startswith(prefix) and compact[len(prefix):].isalpha():
+                return kind
     stem = re.sub(r"\d+$", "", compact)
     return codes.get(stem) if stem and stem != compact else None
 
@@ -94,6 +103,8 @@ def demographic_kind(texts: Iterable[str]) -> str | None:
         if code is not None:
             return code
         content = [w for w in header_words(str(text)) if w not in fillers]
+        if vocab["question_words"] & set(content):
+            continue  # "importance_religion": a question about religion, not the respondent's religion
         for kind, phrase, alone in vocab["entries"]:
             if not phrase or not _contains(content, phrase):
                 continue

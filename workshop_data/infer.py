@@ -11,7 +11,7 @@ import re
 from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -25,6 +25,9 @@ from .readers import fold, parse_number
 from .roles import design_kind, is_id_header, is_row_number, is_weight_values, reason, weight_preference
 from .scales import Scale, boolean_values, fold_label, match_scale, missing_labels
 from .yaml_safe import safe_load_text
+
+if TYPE_CHECKING:
+    from .questions import KnownQuestion
 
 _VOCAB = Path(__file__).with_name("vocab")
 ROW_NUMBER_ID = "_row"  # respondent_id of a codebook whose survey has no id column: rows are numbered
@@ -225,9 +228,10 @@ _CODED_DEMOGRAPHICS = ("gender", "ethnicity", "religion", "orientation", "distri
 MAX_DEMOGRAPHIC_CODES = 12
 
 
-def _with_role(spec: ColumnSpec, values: pd.Series) -> ColumnSpec:
-    """Basis or descriptor: a demographic by its header, label or values is a descriptor."""
-    named = demographic_kind([spec.name, *spec.label.values()])
+def _with_role(spec: ColumnSpec, values: pd.Series, known_question: bool = False) -> ColumnSpec:
+    """Basis or descriptor: a demographic by its header, label or values is a descriptor. The label
+    of a known survey question ("Spending on education") is a question, not a demographic."""
+    named = demographic_kind([spec.name] if known_question else [spec.name, *spec.label.values()])
     if named is not None and not (spec.levels and match_scale(list(spec.levels)) is not None):
         kind, why = named, reason("demographic_named", kind=msg(f"why.kind.{named}"))
     elif spec.type in ("numeric", "categorical", "boolean") and (found := demographic_kind_of_values(values)):
@@ -330,11 +334,17 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
                                        why=reason("pii", detail=msg(f"report.reason.{pii[name]['kind']}")))
             continue
         columns[name] = infer_column(name, frame[name])
-    columns = {name: spec if spec.type in ("ignore", "pii", "text") else _with_role(spec, frame[name])
-               for name, spec in with_file_labels(columns, frame).items()}
+    columns, known = with_known_questions(with_file_labels(columns, frame), frame)
+    columns = {name: spec if spec.type in ("ignore", "pii", "text") else _with_role(spec, frame[name], name in known)
+               for name, spec in columns.items()}
+    columns = without_derived_scores(columns, frame)
     mapping = infer_contact_mapping(contacts, frame[respondent_id].astype("string").tolist()
                                     if respondent_id in frame.columns else None) if contacts is not None else None
     dimensions = propose_dimensions(frame, columns)
+    for name, dim in dimensions.items():
+        if not dim.label:
+            dim.label = next((dict(q.dimension_label) for q in known.values()
+                              if q.dimension == name and q.dimension_label), {})
     why = {"respondent_id": reason("respondent_id") if respondent_id != ROW_NUMBER_ID else reason("row_numbers")}
     if weight is not None:
         why["weight"] = reason("weight")
@@ -433,6 +443,47 @@ def with_file_labels(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dic
         if texts.get(name):
             spec = labelled_column(spec, texts[name])
         out[name] = spec
+    return out
+
+
+def with_known_questions(columns: dict[str, ColumnSpec], frame: pd.DataFrame
+                         ) -> tuple[dict[str, ColumnSpec], dict[str, "KnownQuestion"]]:
+    """The draft with the questions of well-known surveys behind their codes (``imwbcnt``, ``N3``)
+    as labels in both languages, and an inventory item's trait and direction
+    (:mod:`workshop_data.questions`); a label the file gave stays. Returns the columns and the
+    known questions found."""
+    from .questions import known_questions
+
+    known = known_questions(frame.columns)
+    texts = frame.attrs.get("column_labels") or {}
+    out = {}
+    for name, spec in columns.items():
+        question = known.get(name)
+        if question is not None and spec.type not in ("ignore", "pii", "text") and not texts.get(name):
+            spec = replace(spec, label=dict(question.label))
+            if question.dimension and spec.type == "likert":
+                spec = replace(spec, dimension=question.dimension, reverse=question.reverse)
+        out[name] = spec
+    return out, known
+
+
+def without_derived_scores(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dict[str, ColumnSpec]:
+    """Scores computed from other columns (a sum of items, a number in another unit) describe the
+    personas but are not clustered: they would count their sources twice
+    (:func:`workshop_data.roles.derived_scores`)."""
+    from .roles import derived_scores
+
+    numeric = [s for s in columns.values() if s.type in ("numeric", "likert")]
+    if len(numeric) < 2:
+        return columns
+    numbers = pd.DataFrame({s.name: _likert_positions(frame[s.name], s) for s in numeric}, index=frame.index)
+    found = derived_scores(numbers)
+    out = dict(columns)
+    for name, (how, sources) in found.items():
+        if columns[name].is_descriptor:
+            continue
+        out[name] = replace(columns[name], role="descriptor", dimension=None, reverse=False,
+                            why=reason(f"derived.{how}", sources=", ".join(sources)))
     return out
 
 

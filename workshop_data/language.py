@@ -60,7 +60,9 @@ def survey_language(codebook: "Codebook", data: "pd.DataFrame | None" = None) ->
         if spec.type in ("pii", "ignore"):
             continue
         texts.append(name)
-        texts.extend(text for text in (spec.label or {}).values() if text != name)
+        labels = {text for text in (spec.label or {}).values() if text and text != name}
+        if len(labels) == 1:  # a label in both languages (a known question) says nothing of the file's
+            texts.extend(labels)
         texts.extend(spec.levels or [])
         if data is not None and spec.type == "categorical" and name in data.columns:
             texts.extend(str(v) for v in data[name].dropna().astype(str).value_counts().index[:ANSWERS_PER_COLUMN])

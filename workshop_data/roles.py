@@ -140,3 +140,65 @@ def reason(key: str, **params: object) -> dict[str, str]:
     """Why the draft gave a column its type or role, in both languages (``why.<key>`` in the
     catalogues), as the codebook stores it."""
     return {lang: render(f"why.{key}", params, lang) for lang in LANGS}
+
+
+#: A column is a score computed from others when they explain this much of it (adjusted R^2), or
+#: when it follows one other column in the same order (a number in another unit: population and
+#: its logarithm).
+DERIVED_R2 = 0.98
+DERIVED_RANK = 0.999
+DERIVED_SAMPLE = 5000
+MIN_ROWS_FOR_DERIVED = 30
+
+
+def derived_scores(numbers: pd.DataFrame) -> dict[str, tuple[str, list[str]]]:
+    """Columns that are computed from other columns of ``numbers`` (floats, NaN when skipped), each
+    with how (``unit``: one column in another unit; ``score``: a combination of several) and its
+    sources, the most weighty first.
+
+    A sum or mean of items has more distinct values than each of its items, so a column is only
+    explained by columns with fewer distinct values than itself (an item is never "explained" by
+    the sum it belongs to and the other items); a column that ranks every respondent as an earlier
+    column does is that column in another unit.
+    """
+    from scipy.stats import spearmanr
+
+    if len(numbers) > DERIVED_SAMPLE:
+        numbers = numbers.sample(DERIVED_SAMPLE, random_state=0)
+    distinct = {c: int(numbers[c].nunique()) for c in numbers.columns}
+    found: dict[str, tuple[str, list[str]]] = {}
+    for position, column in enumerate(numbers.columns):
+        target = numbers[column]
+        known = target.notna()
+        if known.sum() < MIN_ROWS_FOR_DERIVED or distinct[column] < 3:
+            continue
+        for earlier in numbers.columns[:position]:
+            both = known & numbers[earlier].notna()
+            if earlier not in found and both.sum() >= MIN_ROWS_FOR_DERIVED and distinct[earlier] >= 3:
+                rho = spearmanr(target[both], numbers[earlier][both]).statistic
+                if np.isfinite(rho) and abs(rho) >= DERIVED_RANK:
+                    found[column] = ("unit", [str(earlier)])
+                    break
+        if column in found:
+            continue
+        parts = [c for c in numbers.columns if c != column and c not in found and 2 <= distinct[c] < distinct[column]]
+        if len(parts) < 2:
+            continue
+        X = numbers.loc[known, parts]
+        complete = X.notna().all(axis=1)
+        if complete.sum() >= max(MIN_ROWS_FOR_DERIVED, 5 * len(parts)):
+            X, y = X[complete].to_numpy(dtype=np.float64), target[known][complete].to_numpy(dtype=np.float64)
+        else:  # a score may be the sum of the answered items: skipped ones then count as the mean
+            X, y = X.fillna(X.mean()).to_numpy(dtype=np.float64), target[known].to_numpy(dtype=np.float64)
+        n, p = X.shape
+        if n <= p + 2 or y.std() <= 0:
+            continue
+        design = np.column_stack([np.ones(n), X])
+        coef, *_ = np.linalg.lstsq(design, y, rcond=None)
+        r2 = 1.0 - float(((y - design @ coef) ** 2).sum()) / float(((y - y.mean()) ** 2).sum())
+        adjusted = 1.0 - (1.0 - r2) * (n - 1) / (n - p - 1)
+        if adjusted >= DERIVED_R2:
+            weight = np.abs(coef[1:]) * X.std(axis=0)
+            order = np.argsort(-weight, kind="stable")
+            found[column] = ("score", [str(parts[i]) for i in order if weight[i] >= 0.05 * weight.max()])
+    return found
