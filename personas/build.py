@@ -74,7 +74,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     from workshop_data.codebook import Codebook
     from workshop_data.journeys import persona_journey
 
-    from .archetypes import builtin_typology, fallback_name, match_archetypes, typology_record
+    from .archetypes import builtin_typology, data_names, match_archetypes, typology_record
     from .store import now, now_iso
 
     t = Translator(lang)
@@ -95,13 +95,10 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     features = encode_with_state(survey, table, result.model["encoder"])
     labels = result.labels
     apart = persona_separations(features, labels, pid_of)
-    weights = result.model["encoder"].get("variable_weights") or {}
-    names = _unique_names([
-        typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else
-        fallback_name(profile, lang, typology, weights=weights, others=result.profiles,
-                      separation=apart.get(pid, {}).get("features"))
-        for profile, m, pid in zip(result.profiles, matches, pids)
-    ])
+    drafted = data_names(result.profiles, lang, typology, encoder=result.model["encoder"],
+                         separations=[apart.get(pid, {}).get("features") for pid in pids])
+    names = _unique_names([typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else name
+                           for m, name in zip(matches, drafted)])
     personas = []
     for profile, match, pid, name in zip(result.profiles, matches, pids, names):
         members = [str(r) for r in labels.index[labels.to_numpy() == profile.cluster]]

@@ -257,7 +257,8 @@ _JOURNEY_TYPES = {"topic": _TEXT, "channel": _TEXT, "contacts": _INT}
 #: The catalogue key of each kind of value (``workshop.kind.<key>``), for refusals in the reader's language.
 _KIND_KEYS = {_NUMBER: "number", _OPT_NUMBER: "optional_number", _INT: "whole_number", _TEXT: "text",
               _OPT_TEXT: "optional_text", _BOOL: "boolean", _TEXTS: "texts", _NUMBERS: "numbers",
-              _NUM_MAP: "number_map", _MAPS: "mappings", _MAP: "mapping", _TEXT_MAPS: "text_maps"}
+              _NUM_MAP: "number_map", _MAPS: "mappings", _MAP: "mapping", _TEXT_MAPS: "text_maps",
+              _SEPARATION: "separation"}
 #: Fields a hand edit could set to a value no workshop can hold: (lowest, highest) allowed.
 _BOUNDS: dict[str, tuple[float, float]] = {
     "min_group_size": (1, 10_000), "revision": (0, 2**53), "schema_version": (0, 2**31),

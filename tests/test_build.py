@@ -193,7 +193,7 @@ def test_a_file_without_separation_still_loads_and_a_bad_one_is_refused(demo, tm
     data = yaml.safe_load(dump_workshop(demo["workshop"]))
     for persona in data["personas"]:
         del persona["separation"]
-    assert parse_workshop(yaml.safe_dump(data)).personas[0].separation == {}
+    assert parse_workshop(yaml.safe_dump(data, explicit_end=True)).personas[0].separation == {}
     data["personas"][0]["separation"] = {"nearest": "P2", "features": [{"feature": "x", "kind": "colour"}]}
     with pytest.raises(WorkshopFileError):
-        parse_workshop(yaml.safe_dump(data))
+        parse_workshop(yaml.safe_dump(data, explicit_end=True))
