@@ -11,11 +11,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("workshop_data", "personas", "clustering", "exports")
-#: Circles known and being broken on other branches of this round; remove an entry once merged.
+#: Circles known and being broken on other branches of this round; an entry that is no longer a
+#: circle fails the test below, so the list only ever says what is true.
 PENDING = {
-    frozenset({"workshop_data.errors", "workshop_data.messages", "workshop_data.yaml_safe"}),
-    frozenset({"workshop_data.headers", "workshop_data.readers", "workshop_data.statfiles"}),
-    frozenset({"exports.method", "exports.overview", "exports.traits", "exports.validations", "exports.view"}),
+    # on main since the field edits of issue 19 (store's lazy imports of edits; edits imports operations)
+    frozenset({"personas.edits", "personas.operations", "personas.store"}),
 }
 
 
@@ -90,3 +90,8 @@ def test_a_circle_is_found() -> None:
 def test_no_import_circle_in_the_domain_packages() -> None:
     found = [sorted(c) for c in circles(import_graph()) if c not in PENDING]
     assert found == []
+
+
+def test_every_pending_circle_is_still_a_circle() -> None:
+    found = set(circles(import_graph()))
+    assert [sorted(c) for c in PENDING if c not in found] == []
