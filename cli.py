@@ -471,7 +471,8 @@ def features(survey: Path, codebook: Path | None, contacts: Path | None, engine:
               help="default | kmeans | gmm | lca")
 @click.option("--seed", type=Seed(), default=0, show_default=True)
 @click.option("--lang", type=click.Choice(["fr", "en"]), default=None,
-              help="Language of the workshop (default fr) and of messages (default: the locale).")
+              help="Language of the workshop (default: the survey's, English for an English questionnaire, "
+                   "else French) and of messages (default: the locale).")
 @click.option("--min-size", type=click.IntRange(1, 10_000), default=10, show_default=True,
               help="Smallest persona; smaller clusters are merged into their nearest.")
 @click.option("--bootstrap", type=click.IntRange(0, 1000), default=20, show_default=True,
@@ -487,12 +488,14 @@ def cluster(survey: Path, codebook: Path | None, contacts: Path | None, engine: 
     from personas.archetypes import load_typology
     from personas.build import build_workshop
     from personas.store import save_workshop
+    from workshop_data.language import survey_language
 
     names = load_typology(typology)
     inputs = _inputs(survey, codebook, contacts, lenient, engine, contacts_table, sheet)
     _report_inputs(inputs)
     workshop = build_workshop(
-        inputs.survey, inputs.contacts, k=k, method=method, seed=seed, lang=lang or "fr", title=title,
+        inputs.survey, inputs.contacts, k=k, method=method, seed=seed,
+        lang=lang or survey_language(inputs.survey.codebook, inputs.survey.data), title=title,
         min_size=min_size, bootstrap=bootstrap, k_range=k_range, typology=names, progress=ProgressBar("Clustering"),
     )
     save_workshop(workshop, out)

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-ORDER = ["features", "recovery", "structures", "clustering_speed", "wide_codebook", "pdf_speed", "app_speed"]
+ORDER = ["features", "recovery", "structures", "families", "heldout", "real_surveys", "clustering_speed", "wide_codebook", "pdf_speed", "app_speed"]
 
 
 def main(argv: list[str]) -> int:

@@ -17,7 +17,7 @@ from sklearn.exceptions import ConvergenceWarning
 from workshop_data.errors import DataError
 from workshop_data.survey import Survey
 
-from .encoding import FeatureMatrix, encode, encode_with_state
+from .encoding import DEFAULT_GROUP_WEIGHTS, FeatureMatrix, encode, encode_with_state
 from .methods import METHODS, make_method, weighted_centers
 from .profiles import profile_clusters
 from .result import ClusteringResult, Progress, no_progress
@@ -25,6 +25,52 @@ from .selection import STABILITY_SAMPLE, k_table, stability_of, structure_verdic
 
 
 DEFAULT_K_RANGE = (3, 8)
+#: How the variables are weighed: learnt by sparse k-means (see clustering/weights.py).
+WEIGHTING = "relevance"
+
+
+def learn_weights(features: FeatureMatrix, n_clusters: int, seed: int) -> dict[str, float]:
+    """Each variable's multiplier, learnt from the data: its relevance (how much the other
+    variables confirm it, :class:`clustering.weights.FeatureWeights`), then the survey's answers
+    and the contact habits each judged on their own (:func:`clustering.weights.block_evidence`):
+    when one of the two is clearly clustered and the other neither is nor follows its groups
+    (:func:`clustering.weights.explained`), the other steps back."""
+    from .weights import (BLOCK_BACKGROUND, BLOCK_CONFIRMED, BLOCK_MARGIN, CONTACT_SHARE, FeatureWeights,
+                          block_evidence, explained)
+
+    variables = [features.variables.get(c, c) for c in features.columns]
+    kwargs = {"method": "relevance"} if WEIGHTING == "relevance" else {"method": "sparse"}
+    if WEIGHTING == "r2":
+        kwargs["n_bounds"] = 1
+    weights = FeatureWeights(n_clusters=n_clusters, random_state=seed, **kwargs).fit(features.X, variables).weights_
+    blocks = {"contacts": [c for c in features.columns if features.groups.get(c) == "contacts"]}
+    blocks["answers"] = [c for c in features.columns if features.groups.get(c) != "contacts"]
+    if WEIGHTING != "relevance" or not all(blocks.values()):
+        return weights
+    position = {c: j for j, c in enumerate(features.columns)}
+    factor = np.array([weights.get(v, 1.0) for v in variables])
+    blocks_X = {name: features.X[:, [position[c] for c in columns]] * factor[[position[c] for c in columns]][None, :]
+                for name, columns in blocks.items()}
+    evidence = {name: block_evidence(X, n_clusters, seed) for name, X in blocks_X.items()}
+    other = {"answers": "contacts", "contacts": "answers"}
+    confirmed = {}
+    for name in blocks:
+        _, labels, rows = evidence[other[name]]
+        confirmed[name] = explained(blocks_X[name][rows], labels) if labels is not None else 0.0
+    mass = {name: float(sum(factor[position[c]] ** 2 for c in columns) / max(len(columns), 1)
+                        * len({features.variables.get(c, c) for c in columns}))
+            for name, columns in blocks.items()}
+    loud = max(blocks, key=lambda name: (evidence[name][0], name == "answers"))
+    quiet = other[loud]
+    if evidence[loud][0] < BLOCK_MARGIN or confirmed[quiet] >= BLOCK_CONFIRMED:
+        # neither clustered, or the two agree: contact habits describe more than they divide
+        loud, quiet, share = "answers", "contacts", CONTACT_SHARE
+    else:  # one block is clustered and the other does not follow its groups: it steps back
+        share = BLOCK_BACKGROUND
+    step = min(1.0, float(np.sqrt(share ** 2 * mass[loud] / max(mass[quiet], 1e-12))))
+    for variable in {features.variables.get(c, c) for c in blocks[quiet]}:
+        weights[variable] = weights.get(variable, 1.0) * step
+    return weights
 
 
 def _relabel(labels: np.ndarray) -> np.ndarray:
@@ -90,11 +136,14 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
     if method not in METHODS:
         raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=method)
     progress(0.0, "encoding")
-    features = encode(survey, contacts)
+    features = encode(survey, contacts, group_weights=DEFAULT_GROUP_WEIGHTS if WEIGHTING == "groups" else None)
     n = features.n
     if n < 2:
         raise DataError("too few respondents to cluster", expected="at least 2", found=n)
     ks = _ks(k, k_range, n)
+    if WEIGHTING in ("sparse", "r2", "relevance"):
+        progress(0.02, "weighing the variables")
+        features = features.reweighted(learn_weights(features, max(ks), seed))
     X = features.matrix(METHODS[method].input)
     w = features.sample_weight
 
@@ -141,6 +190,11 @@ def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, mi
     progress(0.9, "profiles")
     profiles = profile_clusters(features, series, period_days=period_days, stability=stability)
     structure, evidence = structure_verdict(next(r for r in table if r["recommended"]))
+    single = single_answer(features, labels)
+    if single is not None:
+        evidence["single_answer"] = single
+        if structure == "clear":
+            structure = "weak"  # the categories of one answer, not a structure of the whole survey
     centers = weighted_centers(features.X, labels, final_k, w)
     model = {
         "encoder": features.state,
@@ -158,7 +212,7 @@ def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, mi
         "bootstrap": int(bootstrap),
         "min_size": int(min_size),
         "features": list(features.columns),
-        "weights": dict(features.state["group_weights"]),
+        "weights": dict(features.state.get("variable_weights") or features.state.get("group_weights") or {}),
         "survey_weights": bool(survey.codebook.weight),
         "n_respondents": int(n),
         "structure": structure,
@@ -167,6 +221,32 @@ def _cluster(survey, features, ks, X, w, make, *, k, method, seed, bootstrap, mi
     progress(1.0, "done")
     return ClusteringResult(labels=series, profiles=profiles, k_table=table, settings=settings, model=model,
                             messages=messages)
+
+
+#: A partition this close (ARI) to the categories of one answer only reproduces that answer.
+SINGLE_ANSWER_ARI = 0.8
+
+
+def single_answer(features: FeatureMatrix, labels: np.ndarray) -> dict[str, Any] | None:
+    """The categorical or yes/no answer whose categories the partition reproduces (ARI at least
+    :data:`SINGLE_ANSWER_ARI`), with that ARI; None when no answer alone makes the partition."""
+    from sklearn.metrics import adjusted_rand_score
+
+    if len(np.unique(labels)) < 2 or features.items.shape[1] == 0:
+        return None
+    kinds = {a["column"]: a["kind"] for a in features.state.get("answers", [])}
+    best = None
+    for column in features.items.columns:
+        if kinds.get(column) not in ("categorical", "boolean"):
+            continue
+        codes = features.items[column].to_numpy(dtype=np.float64)
+        known = ~np.isnan(codes)
+        if known.sum() < 2 or len(np.unique(codes[known])) < 2:
+            continue
+        ari = float(adjusted_rand_score(codes[known], labels[known]))
+        if ari >= SINGLE_ANSWER_ARI and (best is None or ari > best["ari"]):
+            best = {"column": str(column), "ari": round(ari, 4)}
+    return best
 
 
 def split_cluster(features: FeatureMatrix, member_ids: Sequence[str], *, method: str = "default", seed: int = 0) -> pd.Series:

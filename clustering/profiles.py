@@ -242,3 +242,77 @@ def describe(features: FeatureMatrix, member: np.ndarray, w: np.ndarray) -> dict
             persona, sample = _shares(values[member], w[member]), _shares(values, w)
         out[column] = {"label": dict(spec["label"]), "kind": spec["kind"], "persona": persona, "sample": sample}
     return out
+
+
+# --------------------------------------------------------------------------------------------
+# What divides each group from its nearest
+
+
+N_SEPARATING = 5
+
+
+def feature_kind(feature: str, group: str | None, state: dict | None = None) -> str:
+    """``trait``, ``item``, ``category``, ``number`` or ``contact``: what a feature is, in words a
+    sheet can use."""
+    if feature.startswith("trait:"):
+        return "trait"
+    if group == "contacts":
+        return "contact"
+    if "=" in feature:
+        return "category"
+    answers = {a["column"]: a["kind"] for a in (state or {}).get("answers", [])}
+    return "item" if answers.get(feature) == "ordinal" else "number"
+
+
+def separations(features: FeatureMatrix, labels: pd.Series, *, limit: int = N_SEPARATING) -> dict:
+    """For each label: its nearest group (centres in the clustering's own weighted space) and the
+    features that divide them, the largest share of that distance first, at most one per variable
+    (one category of an answer, never two that contradict each other).
+
+    Each feature: ``feature``, ``kind`` (:func:`feature_kind`), ``label`` {fr, en}, ``value`` (this
+    group's weighted mean in readable units: 0-100 for traits and items, a share for a category or
+    a channel, the number itself otherwise), ``other`` (the nearest group's), ``effect`` (Cohen's d
+    on the pooled standard deviation, Cohen's h for a share) and ``share`` (of the squared distance
+    between the two centres that this feature makes).
+    """
+    aligned = labels.reindex(features.respondent_ids)
+    present = aligned.notna().to_numpy()
+    values = aligned.to_numpy()
+    clusters = label_order(aligned[present].unique())
+    if len(clusters) < 2:
+        return {}
+    w = features.sample_weight
+    masks = {c: present & (values == c) for c in clusters}
+    centres = {c: (features.X[m] * w[m, None]).sum(axis=0) / max(w[m].sum(), 1e-12) for c, m in masks.items()}
+    position = {c: j for j, c in enumerate(features.columns)}
+    out = {}
+    for c in clusters:
+        nearest = min((o for o in clusters if o != c),
+                      key=lambda o: (float(((centres[c] - centres[o]) ** 2).sum()), str(o)))
+        gap = (centres[c] - centres[nearest]) ** 2
+        total = float(gap.sum())
+        ranked = sorted(range(len(features.columns)), key=lambda j: (-gap[j], features.columns[j]))
+        items, seen = [], set()
+        for j in ranked:
+            column = features.columns[j]
+            variable = features.variables.get(column, column)
+            if variable in seen or total <= 0 or gap[j] <= 1e-12 or column not in features.raw.columns:
+                continue
+            raw = features.raw[column].to_numpy(dtype=np.float64)
+            mine, theirs = _wmean(raw[masks[c]], w[masks[c]]), _wmean(raw[masks[nearest]], w[masks[nearest]])
+            binary = bool(np.all((raw == 0.0) | (raw == 1.0)))
+            if "=" in column and mine < theirs:
+                continue  # a category is a reason when this group has more of it
+            pooled = np.sqrt((_wstd(raw[masks[c]], w[masks[c]]) ** 2 + _wstd(raw[masks[nearest]], w[masks[nearest]]) ** 2) / 2)
+            effect = (float(2 * np.arcsin(np.sqrt(np.clip(mine, 0, 1))) - 2 * np.arcsin(np.sqrt(np.clip(theirs, 0, 1))))
+                      if binary else float((mine - theirs) / pooled) if pooled > 1e-12 else 0.0)
+            seen.add(variable)
+            items.append({"feature": column, "kind": feature_kind(column, features.groups.get(column), features.state),
+                          "label": dict(features.labels.get(column, {"fr": column, "en": column})),
+                          "value": round(mine, 4), "other": round(theirs, 4), "effect": round(effect, 4),
+                          "share": round(float(gap[position[column]] / total), 4)})
+            if len(items) >= limit:
+                break
+        out[c.item() if hasattr(c, "item") else c] = {"nearest": nearest.item() if hasattr(nearest, "item") else nearest,
+                                                      "features": items}
+    return out

@@ -19,7 +19,7 @@ from the seed) the k table then measures, per k:
 The rule (:func:`recommend`) joins the gap and Hennig's clusterboot: among the k up to the largest
 gap whose gap is within one standard error of it (the plateau: one more cluster gains no more than
 it would on structureless data), the finest k whose every cluster reproduces (bootstrap Jaccard >= 0.75 for
-each) and whose silhouette is within 10 % of the best; when none does, the first k of the plateau, stepped down to the largest k below it whose
+each) and whose silhouette above the reference is at least half the best; when none does, the first k of the plateau, stepped down to the largest k below it whose
 clusters reproduce on average (mean >= 0.75, none under 0.5). Measured on
 ``benchmarks/structures.py`` against Tibshirani's first-local-maximum rule, the gap's maximum,
 Hennig's finest stable k alone and prediction strength: see README "How personas are built".
@@ -50,12 +50,16 @@ STABLE_MEAN = 0.75
 STABLE_MIN = 0.5
 #: Hennig's "stable" reading applied to every cluster (the finest k whose every cluster reproduces).
 STABLE_EACH = 0.75
-#: A k is chosen only if its silhouette is within 10 % of the best of the range: a reproducible
-#: split of one group along a skewed feature (contact volume) tightens clusters but blurs them.
-SILHOUETTE_FRACTION = 0.9
+#: A k is chosen only if its silhouette *above the reference without structure* (same k) is at
+#: least half the best of the range: a reproducible split of one group along a skewed feature
+#: (contact volume) tightens clusters but gains nothing over the reference. (Before issue 18: the
+#: raw silhouette within 10 % of the best, which favours k = 2 on item-level encodings.)
+SILHOUETTE_FRACTION = 0.5
 #: The chosen partition is "clearly separated" when its silhouette beats the reference's by this
 #: much and by this many standard deviations of the reference's silhouette.
 SEPARATION_MIN = 0.05
+#: A clear structure: every cluster reproduces at least this well (Hennig: 0.6-0.75, patterns).
+CLEAR_STABLE_MIN = 0.6
 SEPARATION_Z = 3.0
 #: Which reference without structure the gap and the verdict compare with (see :data:`REFERENCES`).
 REFERENCE = "gaussian"
@@ -113,7 +117,8 @@ def copula_reference(X: np.ndarray, rng: np.random.Generator) -> np.ndarray:
 
     n, p = X.shape
     scores = np.column_stack([norm.ppf((rankdata(X[:, j]) - 0.5) / n) for j in range(p)])
-    corr = np.nan_to_num(np.atleast_2d(np.corrcoef(scores, rowvar=False))) + 1e-9 * np.eye(p)
+    with np.errstate(invalid="ignore", divide="ignore"):  # a constant column correlates with nothing
+        corr = np.nan_to_num(np.atleast_2d(np.corrcoef(scores, rowvar=False))) + 1e-9 * np.eye(p)
     uniform = norm.cdf(rng.multivariate_normal(np.zeros(p), corr, size=n, method="eigh"))
     positions = np.minimum((uniform * n).astype(int), n - 1)
     return np.column_stack([np.sort(X[:, j])[positions[:, j]] for j in range(p)])
@@ -222,10 +227,16 @@ def reproduces(row: dict[str, Any]) -> bool | None:
 def recommend(table: list[dict[str, Any]]) -> int:
     """The recommended k of a k table (see the module docstring for the rule)."""
     rows = sorted(table, key=lambda r: r["k"])
-    top = max(_number(r.get("validity"), -1.0) for r in rows)
+
+    def excess(row: dict[str, Any]) -> float:
+        """Silhouette above the reference without structure at the same k (raw when unmeasured)."""
+        null = row.get("null_validity")
+        return _number(row.get("validity"), -1.0) - (0.0 if null is None else _number(null, 0.0))
+
+    top = max(excess(r) for r in rows)
 
     def separated(row: dict[str, Any]) -> bool:
-        return top <= 0 or _number(row.get("validity"), -1.0) >= SILHOUETTE_FRACTION * top
+        return top <= 0 or excess(row) >= SILHOUETTE_FRACTION * top
 
     best = max(rows, key=lambda r: _number(r.get("gap"), 0.0))
     floor = _number(best.get("gap"), 0.0) - _number(best.get("gap_sd"), 0.0)
@@ -247,9 +258,10 @@ def structure_verdict(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
     z = margin / spread if np.isfinite(margin) and spread > 1e-9 else (float("inf") if margin > 0 else 0.0)
     separated = bool(np.isfinite(margin) and margin >= SEPARATION_MIN and z >= SEPARATION_Z)
     stable = reproduces(row)
+    every = row.get("stability_min") is None or _number(row.get("stability_min"), 0.0) >= CLEAR_STABLE_MIN
     if stable is False:
         verdict = "none"
-    elif separated:
+    elif separated and every:
         verdict = "clear"
     else:
         verdict = "weak"
@@ -264,7 +276,8 @@ def structure_verdict(row: dict[str, Any]) -> tuple[str, dict[str, Any]]:
         "stability_min": row.get("stability_min"),
         "prediction_strength": row.get("prediction_strength"),
         "thresholds": {"separation": SEPARATION_MIN, "separation_z": SEPARATION_Z,
-                       "stability_mean": STABLE_MEAN, "stability_min": STABLE_MIN},
+                       "stability_mean": STABLE_MEAN, "stability_min": STABLE_MIN,
+                       "clear_stability_min": CLEAR_STABLE_MIN},
     }
     return verdict, evidence
 

@@ -16,7 +16,7 @@ from personas.model import Workshop
 from .formatting import (archetype_label, archetype_names, fmt_dec, fmt_int, fmt_pct, one_line,
                          printable_workshop, translator)
 from .overview import structure_lines
-from .view import descriptor_label
+from .view import descriptor_label, separation_text
 
 #: The k table's columns ``show`` prints, in order.
 K_COLUMNS = ("k", "validity", "null_validity", "gap", "gap_sd", "stability", "stability_min",
@@ -69,7 +69,9 @@ def summary_lines(ws: Workshop, lang: str | None = None) -> list[str]:
             t("method.answer_yes") if p.validated else t("method.answer_no"),
             ", ".join(t(f"show.field.{f}") if t.has(f"show.field.{f}") else f for f in p.not_recomputed),
         ])
-        notes[index] = [f"        [{one_line(n.service)}] {one_line(n.text)}" for n in p.notes]
+        apart = "" if small else separation_text(ws, p, lang, t)
+        notes[index] = ([f"        {apart}"] if apart else []) + \
+            [f"        [{one_line(n.service)}] {one_line(n.text)}" for n in p.notes]
     table = _aligned(rows, {3, 4, 5, 6})
     lines.append(table[0])
     for index, line in enumerate(table[1:], start=1):

@@ -298,6 +298,36 @@ def descriptor_rows(persona: Persona, lang: str, t: Translator, fit: bool) -> li
     return rows
 
 
+def _separation_figure(item: dict[str, Any], lang: str) -> tuple[str, str]:
+    """A separating feature's two values as the sheet writes them: 0-100 scores as whole numbers,
+    shares (a category, a channel, a contact share) as percentages, other numbers as they are."""
+    feature, kind = str(item.get("feature", "")), item.get("kind")
+    mine, theirs = float(item.get("value") or 0.0), float(item.get("other") or 0.0)
+    if kind in ("trait", "item"):
+        return fmt_int(round(mine), lang), fmt_int(round(theirs), lang)
+    if kind == "category" or feature.startswith("share_") or feature.endswith("_share"):
+        return fmt_pct(mine, lang), fmt_pct(theirs, lang)
+    return fmt_dec(mine, lang, 1), fmt_dec(theirs, lang, 1)
+
+
+def separation_text(ws: Workshop, persona: Persona, lang: str, t: Translator, limit: int = 3) -> str:
+    """What sets a persona apart from its nearest persona, in words and figures ("Apart from P3
+    (name): Trust 72 vs 35; Phone 48 % vs 12 %"); empty when the workshop does not say."""
+    found = getattr(persona, "separation", None) or {}
+    items = [i for i in found.get("features") or [] if isinstance(i, dict)][:limit]
+    if not items:
+        return ""
+    names = {p.id: one_line(p.name) for p in ws.personas}
+    parts = []
+    for item in items:
+        label = item.get("label") or {}
+        text = str(label.get(lang) or label.get("fr") or label.get("en") or item.get("feature", ""))
+        mine, theirs = _separation_figure(item, lang)
+        parts.append(t("sheet.apart_feature", label=one_line(text), value=mine, other=theirs))
+    nearest = str(found.get("nearest", ""))
+    return t("sheet.apart", nearest=nearest, name=names.get(nearest, nearest), features=t("punct.list_sep").join(parts))
+
+
 def portrait(ws: Workshop, persona: Persona, index: int, t: Translator) -> dict[str, str]:
     """A pictogram of the persona's archetype, or its initials without one; never a face."""
     icon = icon_for(ws, persona.archetype)

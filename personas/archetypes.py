@@ -15,6 +15,7 @@ named from its own distinguishing features, in words (:func:`fallback_name`).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -27,6 +28,8 @@ from clustering.result import ClusterProfile
 from workshop_data.errors import DataError
 
 _FILE = Path(__file__).resolve().parent / "archetypes.yaml"
+#: A variable whose learnt weight (multiplier) is under this carries no structure: it names nothing.
+MIN_NAMING_WEIGHT = 0.3
 CHANNEL_GROUPS = {"email": "digital", "web": "digital", "chat": "digital", "social": "digital",
                   "phone": "phone", "counter": "counter", "mail": "mail"}
 GROUP_ORDER = ("digital", "phone", "counter", "mail")
@@ -372,8 +375,30 @@ def _side_words(naming: dict[str, Any], label: str, side: str, lang: str) -> str
     return f"{label} : {level}" if lang == "fr" else f"{label}: {level}"
 
 
-def _feature_words(item: Any, naming: dict[str, Any], lang: str) -> str | None:
-    """A distinguishing feature in words: a trait's or item's level, a category, a contact share."""
+def _stem(word: str) -> str:
+    from workshop_data.readers import fold
+
+    return fold(word)[:5]
+
+
+def _category_words(label: str, category: str, lang: str) -> str:
+    """"Label : category" without the label's words that the category already says
+    ("Importance religion : Très importante" -> "Religion : très importante")."""
+    separator = " : " if lang == "fr" else ": "
+    if not label.endswith(category):
+        return label
+    base = label[: -len(category)].rstrip().removesuffix(separator.strip()).rstrip()
+    said = {_stem(w) for w in re.findall(r"[^\W\d_]{4,}", category)}
+    kept = [w for w in base.split() if len(w) < 4 or _stem(w) not in said]
+    if not base or not kept or len(kept) == len(base.split()):
+        return label
+    head = " ".join(kept)
+    return f"{head[:1].upper()}{head[1:]}{separator}{category[:1].lower()}{category[1:]}"
+
+
+def _feature_words(item: Any, naming: dict[str, Any], lang: str, kind: str | None = None) -> str | None:
+    """A distinguishing feature in words: a trait's or item's level, a category, a yes/no answer,
+    a contact share."""
     feature = str(item.feature)
     side = "high" if item.effect > 0 else "low"
     if feature.startswith("trait:"):
@@ -382,29 +407,135 @@ def _feature_words(item: Any, naming: dict[str, Any], lang: str) -> str | None:
         if words:
             return words[lang][side]
         return _side_words(naming, item.label.get(lang) or dim, side, lang)
-    if "=" in feature:
-        return item.label.get(lang) if item.effect > 0 else None
     label = item.label.get(lang)
+    if "=" in feature:
+        return _category_words(label, feature.split("=", 1)[1], lang) if item.effect > 0 and label else None
+    if kind == "boolean" and label:
+        answer = (naming.get("answers") or {}).get(lang, {}).get("yes" if side == "high" else "no")
+        if answer:
+            return f"{label} : {answer}" if lang == "fr" else f"{label}: {answer}"
     return _side_words(naming, label, side, lang) if label else None
 
 
-def fallback_name(profile: ClusterProfile, lang: str = "fr", typology: Typology | None = None) -> str:
-    """A name from the data: the two most distinguishing features in words and the main channel."""
+def _variable(feature: str) -> str:
+    """The variable a feature encodes: a category's column, an item's column, the channel mix."""
+    if feature.startswith("item:"):
+        return feature
+    if feature.startswith("share_"):
+        return "channel_mix"
+    return feature.split("=", 1)[0]
+
+
+def encoder_facts(encoder: dict[str, Any] | None) -> dict[str, Any]:
+    """What naming reads from a clustering's encoder state: the learnt weight of each variable,
+    the trait each item measures (a name says a trait once, not again through one of its items)
+    and the kind of each answer (a yes/no answer reads "yes" or "no", not "high" or "low")."""
+    encoder = encoder or {}
+    traits = {}
+    for dim, trait in (encoder.get("traits") or {}).items():
+        for item in trait.get("items") or []:
+            traits[f"item:{item['column']}"] = f"trait:{dim}"
+    kinds = {str(a["column"]): str(a["kind"]) for a in encoder.get("answers") or [] if "column" in a}
+    return {"weights": dict(encoder.get("variable_weights") or {}), "traits": traits, "kinds": kinds}
+
+
+def _main_channel(profile: ClusterProfile) -> str | None:
+    if not profile.channel_mix or sum(profile.channel_mix.values()) <= 0:
+        return None
+    return max(sorted(profile.channel_mix), key=lambda c: profile.channel_mix[c])
+
+
+def fallback_name(profile: ClusterProfile, lang: str = "fr", typology: Typology | None = None, *,
+                  weights: dict[str, float] | None = None, others: list[ClusterProfile] | None = None,
+                  separation: list[dict] | None = None, encoder: dict[str, Any] | None = None) -> str:
+    """A name from the data: the two most distinguishing features in words and the main channel.
+
+    At most one feature per variable (never "Race: Other, race: Asian"); a variable the clustering
+    gave (almost) no weight, ``weights`` (variable -> multiplier), names nothing, since it carries
+    no structure; the main channel only when it is not every persona's (``others``). When nothing
+    sets the persona apart from everyone, the features that divide it from its nearest persona
+    (``separation``, as :func:`clustering.profiles.separations` gives them) name it. ``encoder``
+    (the clustering's encoder state, :func:`encoder_facts`) says which trait each item measures
+    and which answers are yes/no; its learnt weights stand in for ``weights`` when none are given.
+    """
     naming = (typology or builtin_typology()).naming
     lang = lang if lang in LANGS else "fr"
-    parts: list[str] = []
-    ranked = sorted(profile.distinguishing, key=lambda d: (not str(d.feature).startswith("trait:"),))
-    for item in ranked:
-        if len(parts) == 2:
-            break
-        words = _feature_words(item, naming, lang)
-        if words and words not in parts:
-            parts.append(words)
-    if profile.channel_mix and sum(profile.channel_mix.values()) > 0:
-        channel = max(sorted(profile.channel_mix), key=lambda c: profile.channel_mix[c])
+    parts = _name_parts(profile, lang, typology, weights=weights, separation=separation, encoder=encoder)
+    channel = _main_channel(profile)
+    if channel and not (others and all(_main_channel(o) == channel for o in others)):
         parts.append(naming["channels"][lang].get(channel, channel))
     if not parts:
         number = int(profile.cluster) + 1 if isinstance(profile.cluster, (int, np.integer)) else profile.cluster
         return naming["generic"][lang].format(n=number)
+    return _joined(parts, naming)
+
+
+def _joined(parts: list[str], naming: dict[str, Any]) -> str:
     tail = [part[:1].lower() + part[1:] if part[1:2].islower() else part for part in parts[1:]]
     return naming["separator"].join([parts[0], *tail])
+
+
+def _as_items(separation: list[dict] | None) -> list[Any]:
+    from types import SimpleNamespace
+
+    return [SimpleNamespace(feature=f["feature"], label=f["label"], effect=f["effect"]) for f in separation or []]
+
+
+def _name_parts(profile: ClusterProfile, lang: str, typology: Typology | None, *, weights: dict[str, float] | None,
+                separation: list[dict] | None, encoder: dict[str, Any] | None, limit: int = 2,
+                given: list[str] | None = None, used: set[str] | None = None,
+                only_separation: bool = False) -> list[str]:
+    """Up to ``limit`` features in words (see :func:`fallback_name`), after the ``given`` ones."""
+    naming = (typology or builtin_typology()).naming
+    facts = encoder_facts(encoder)
+    weights = weights if weights is not None else facts["weights"]
+    parts: list[str] = list(given or [])
+    used = set() if used is None else used
+
+    def variable(feature: str) -> str:
+        return facts["traits"].get(feature) or _variable(feature)
+
+    def carries(feature: str) -> bool:
+        return float(weights.get(_variable(feature), weights.get(feature, 1.0))) >= MIN_NAMING_WEIGHT
+
+    def take(items) -> None:
+        ranked = sorted(items, key=lambda d: (not str(d.feature).startswith(("trait:", "item:")),))
+        for item in ranked:
+            if len(parts) >= limit:
+                break
+            feature = str(item.feature)
+            if variable(feature) in used or not carries(feature):
+                continue
+            words = _feature_words(item, naming, lang, facts["kinds"].get(_variable(feature)))
+            if words and words not in parts:
+                parts.append(words)
+                used.add(variable(feature))
+
+    if not only_separation:
+        take(profile.distinguishing)
+    if (only_separation or not parts) and separation:
+        take(_as_items(separation))
+    return parts
+
+
+def data_names(profiles: list[ClusterProfile], lang: str = "fr", typology: Typology | None = None, *,
+               encoder: dict[str, Any] | None = None, separations: list[list[dict] | None] | None = None
+               ) -> list[str]:
+    """The data-driven name of every profile (:func:`fallback_name`, each beside all the others),
+    two equal names told apart by what divides each from its nearest (its ``separation``): "Low
+    trust, mostly by phone, affairs: high" rather than "Low trust, mostly by phone (2)". Names
+    still equal after that are left to the caller."""
+    typology = typology or builtin_typology()
+    lang = lang if lang in LANGS else "fr"
+    separations = list(separations or [None] * len(profiles))
+    names = [fallback_name(p, lang, typology, others=profiles, separation=sep, encoder=encoder)
+             for p, sep in zip(profiles, separations)]
+    for name in sorted({n for n in names if names.count(n) > 1}):
+        for i in [i for i, n in enumerate(names) if n == name]:
+            said: set[str] = set()
+            _name_parts(profiles[i], lang, typology, weights=None, separation=separations[i], encoder=encoder, used=said)
+            found = _name_parts(profiles[i], lang, typology, weights=None, separation=separations[i], encoder=encoder,
+                                limit=2, given=[name], used=said, only_separation=True)
+            if len(found) > 1:
+                names[i] = _joined(found, typology.naming)
+    return names

@@ -22,8 +22,9 @@ from workshop_data.messages import msg
 
 from .i18n import Translator
 from .model import Persona, Workshop
-from .narrative import draft_narrative, is_quotable, pick_quote
+from .narrative import draft_narrative, pick_quote
 from .operations import profile_stats
+from .quotes import N_QUOTE_CANDIDATES, quote_candidates, survey_texts  # noqa: F401 (assign reads them here)
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -34,8 +35,6 @@ if TYPE_CHECKING:
     from .sources import SourceFeatures
     from workshop_data.contacts import ContactFeatures
     from workshop_data.survey import Survey
-
-N_QUOTE_CANDIDATES = 8
 
 
 def _finite(value: Any) -> Any:
@@ -49,51 +48,6 @@ def _finite(value: Any) -> Any:
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
-
-
-def _text_columns(survey: "Survey") -> list[str]:
-    return [spec.name for spec in survey.codebook.of_type("text") if spec.name in survey.data.columns]
-
-
-def quote_candidates(survey: "Survey", features: "FeatureMatrix", member_ids: list[str],
-                     centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
-    """Quotable scrubbed free-text answers of the members, nearest the persona's centre first."""
-    return candidates_from_texts(survey_texts(survey), features, member_ids, centroid, limit)
-
-
-def survey_texts(survey: "Survey") -> "pd.DataFrame":
-    """The survey's scrubbed free-text answers (one column per free-text question)."""
-    return survey.data.loc[:, _text_columns(survey)]
-
-
-def candidates_from_texts(texts: "pd.DataFrame", features: "FeatureMatrix", member_ids: list[str],
-                          centroid: list[float], limit: int = N_QUOTE_CANDIDATES) -> list[str]:
-    """:func:`quote_candidates` from the free-text answers alone (as :class:`SourceFeatures` holds them)."""
-    columns = list(texts.columns)
-    if not columns or not member_ids:
-        return []
-    answered = texts.reindex(member_ids)
-    has_text = answered.notna().any(axis=1).to_numpy()
-    ids = [rid for rid, keep in zip(member_ids, has_text) if keep]
-    if not ids:
-        return []
-    positions = features.respondent_ids.get_indexer(ids)
-    known = positions >= 0
-    ids = [rid for rid, ok in zip(ids, known) if ok]
-    X = features.X[positions[known]]
-    center = np.asarray(centroid, dtype=float) if len(centroid) == X.shape[1] else X.mean(axis=0)
-    distance = ((X - center) ** 2).sum(axis=1)
-    out: list[str] = []
-    for index in np.lexsort((np.asarray(ids, dtype=str), distance)):
-        for column in columns:
-            value = answered.at[ids[index], column]
-            if isinstance(value, str):
-                text = " ".join(value.split())
-                if is_quotable(text) and text not in out:
-                    out.append(text)
-        if len(out) >= limit:
-            break
-    return out[:limit]
 
 
 def _unique_names(names: list[str]) -> list[str]:
@@ -120,7 +74,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     from workshop_data.codebook import Codebook
     from workshop_data.journeys import persona_journey
 
-    from .archetypes import builtin_typology, fallback_name, match_archetypes, typology_record
+    from .archetypes import builtin_typology, data_names, match_archetypes, typology_record
     from .store import now, now_iso
 
     t = Translator(lang)
@@ -138,17 +92,19 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     matches = match_archetypes(result.profiles, typology)
     pids = [f"P{i + 1}" for i in range(len(result.profiles))]
     pid_of = {profile.cluster: pid for profile, pid in zip(result.profiles, pids)}
-    names = _unique_names([
-        typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else fallback_name(profile, lang, typology)
-        for profile, m in zip(result.profiles, matches)
-    ])
     features = encode_with_state(survey, table, result.model["encoder"])
     labels = result.labels
+    apart = persona_separations(features, labels, pid_of)
+    drafted = data_names(result.profiles, lang, typology, encoder=result.model["encoder"],
+                         separations=[apart.get(pid, {}).get("features") for pid in pids])
+    names = _unique_names([typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else name
+                           for m, name in zip(matches, drafted)])
     personas = []
     for profile, match, pid, name in zip(result.profiles, matches, pids, names):
         members = [str(r) for r in labels.index[labels.to_numpy() == profile.cluster]]
         persona = Persona(id=pid, name=name, archetype=match.archetype,
-                          archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile))
+                          archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile),
+                          separation=apart.get(pid, {}))
         candidates = quote_candidates(survey, features, members, persona.centroid)
         archetype = typology.get(match.archetype)
         narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size),
@@ -188,6 +144,19 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     )
     progress(1.0, t("build.progress.done"))
     return ws
+
+
+def persona_separations(features: "FeatureMatrix", labels: "pd.Series", pid_of: dict) -> dict[str, dict]:
+    """Each persona's ``separation`` (see :class:`~personas.model.Persona`), keyed by persona id:
+    its nearest persona and what divides them (:func:`clustering.profiles.separations`). ``labels``
+    holds any labelling of the respondents, ``pid_of`` maps its labels to persona ids; the
+    workshop operations call it again after a merge, a split or a move."""
+    from clustering.profiles import separations
+
+    out = {}
+    for label, found in separations(features, labels).items():
+        out[pid_of[label]] = _finite({"nearest": pid_of[found["nearest"]], "features": found["features"]})
+    return out
 
 
 def _quality_counts(survey: "Survey", contacts: "ContactFeatures | None") -> dict[str, Any]:

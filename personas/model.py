@@ -73,6 +73,11 @@ class Persona:
     #: service -> {"status": "recognised" | "reservation", "text": str, "date": ISO date}: which
     #: services of the workgroup recognise their users in this persona, or have a reservation.
     validations: dict[str, dict[str, str]] = field(default_factory=dict)
+    #: Why this persona exists apart from its nearest: {"nearest": persona id, "features": [{"feature",
+    #: "kind" (trait | item | category | number | contact), "label": {fr, en}, "value" (this persona),
+    #: "other" (the nearest), "effect" (Cohen's d or h), "share" (of the distance between them)}]},
+    #: strongest first; empty in files written before it existed.
+    separation: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -519,7 +519,7 @@ def _requoted(ws: Workshop, personas: list[Persona], features: "FeatureMatrix | 
     Without them, a persona left with no candidate at all lists "quote" in ``not_recomputed``
     rather than staying silently without one.
     """
-    from .build import candidates_from_texts
+    from .quotes import candidates_from_texts
     from .narrative import pick_quote
 
     texts = getattr(features, "texts", None)

@@ -229,6 +229,10 @@ _NUM_MAP = "mapping of names to numbers"
 _MAPS = "list of mappings"
 _MAP = "mapping"
 _TEXT_MAPS = "mapping of names to mappings of texts"
+_SEPARATION = ("mapping {nearest: persona id, features: [{feature, kind (trait | item | category | number | "
+               "contact), label: {fr, en}, value, other, effect, share}]}")
+SEPARATION_KINDS = ("trait", "item", "category", "number", "contact")
+_SEPARATION_NUMBERS = ("value", "other", "effect", "share")
 
 _PERSONA_TYPES: dict[str, str] = {
     "id": _TEXT, "name": _TEXT, "archetype": _OPT_TEXT, "archetype_fit": _OPT_NUMBER, "size": _INT,
@@ -239,7 +243,7 @@ _PERSONA_TYPES: dict[str, str] = {
     "descriptors": _MAP, "not_recomputed": _TEXTS, "representatives": _TEXTS, "centroid": _NUMBERS, "quote": _TEXT, "quote_candidates": _TEXTS,
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
     "dos": _TEXTS, "donts": _TEXTS, "owner": _TEXT, "journey": _MAPS,
-    "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS,
+    "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS, "separation": _SEPARATION,
 }
 _WORKSHOP_TYPES: dict[str, str] = {
     "schema_version": _INT, "title": _TEXT, "personas": _MAPS, "assignments": _MAP, "lang": _TEXT,
@@ -253,7 +257,8 @@ _JOURNEY_TYPES = {"topic": _TEXT, "channel": _TEXT, "contacts": _INT}
 #: The catalogue key of each kind of value (``workshop.kind.<key>``), for refusals in the reader's language.
 _KIND_KEYS = {_NUMBER: "number", _OPT_NUMBER: "optional_number", _INT: "whole_number", _TEXT: "text",
               _OPT_TEXT: "optional_text", _BOOL: "boolean", _TEXTS: "texts", _NUMBERS: "numbers",
-              _NUM_MAP: "number_map", _MAPS: "mappings", _MAP: "mapping", _TEXT_MAPS: "text_maps"}
+              _NUM_MAP: "number_map", _MAPS: "mappings", _MAP: "mapping", _TEXT_MAPS: "text_maps",
+              _SEPARATION: "separation"}
 #: Fields a hand edit could set to a value no workshop can hold: (lowest, highest) allowed.
 _BOUNDS: dict[str, tuple[float, float]] = {
     "min_group_size": (1, 10_000), "revision": (0, 2**53), "schema_version": (0, 2**31),
@@ -298,12 +303,33 @@ def _check(kind: str, value: Any) -> Any:
         return value
     if kind == _MAP and isinstance(value, dict):
         return value
+    if kind == _SEPARATION and isinstance(value, dict):
+        return _separation(value)
     if kind == _TEXT_MAPS and isinstance(value, dict) and all(
         isinstance(k, str) and isinstance(v, dict) and all(isinstance(a, str) and isinstance(b, str) for a, b in v.items())
         for k, v in value.items()
     ):
         return value
     raise TypeError(kind)
+
+
+def _separation(value: dict[str, Any]) -> dict[str, Any]:
+    """A persona's ``separation`` (empty in files written before it existed), or raise TypeError."""
+    if not value:
+        return {}
+    if set(value) != {"nearest", "features"} or not isinstance(value["nearest"], str) \
+            or not isinstance(value["features"], list):
+        raise TypeError(_SEPARATION)
+    features = []
+    for item in value["features"]:
+        if not isinstance(item, dict) or set(item) != {"feature", "kind", "label", *_SEPARATION_NUMBERS} \
+                or not isinstance(item["feature"], str) or item["kind"] not in SEPARATION_KINDS \
+                or not isinstance(item["label"], dict) \
+                or not all(isinstance(k, str) and isinstance(v, str) for k, v in item["label"].items()) \
+                or not all(_is_number(item[key]) for key in _SEPARATION_NUMBERS):
+            raise TypeError(_SEPARATION)
+        features.append({**item, **{key: float(item[key]) for key in _SEPARATION_NUMBERS}})
+    return {"nearest": value["nearest"], "features": features}
 
 
 def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: str | None,

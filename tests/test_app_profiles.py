@@ -175,4 +175,4 @@ def test_what_sets_each_profile_apart_is_said_in_words(app_home, small_sample):
     assert_clean(at)
     text = shown(at)
     assert f"**{ws.personas[0].name}** plutôt que **{ws.personas[1].name}**" in text
-    assert "Connaissance de l'offre 81 contre 37" in text and "Téléphone 12 % contre 55 %" in text
+    assert "Connaissance de l'offre 81 contre 37" in text and "Téléphone 12\u202f% contre 55\u202f%" in text  # French percent: narrow no-break space

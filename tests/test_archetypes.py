@@ -5,7 +5,7 @@ from __future__ import annotations
 from clustering.result import ClusterProfile, Distinguishing
 import pytest
 
-from personas.archetypes import (TypologyError, fallback_name, fit_matrix, load_archetypes, load_typology,
+from personas.archetypes import (TypologyError, data_names, fallback_name, fit_matrix, load_archetypes, load_typology,
                                  match_archetypes, typology_record, workshop_typology)
 
 IDS = ["agile", "poorly_informed", "distrustful", "needs_support", "disconnected", "human_contact"]
@@ -89,6 +89,44 @@ def test_fallback_name_reads_as_words_for_items_and_categories():
     profile = _profile(0, {"selfLR": 80.0}, {}, distinguishing=d)
     assert fallback_name(profile, "fr") == "Position gauche-droite : élevé, profession : employé"
     assert fallback_name(profile, "en") == "Left-right position: high, occupation: clerk"
+
+
+
+def test_fallback_name_takes_one_category_per_answer_and_nothing_from_a_column_without_weight():
+    d = [Distinguishing("race=Other", {"fr": "Race : Other", "en": "Race: Other"}, 0.6, 0.1, 1.4),
+         Distinguishing("race=Asian", {"fr": "Race : Asian", "en": "Race: Asian"}, 0.3, 0.05, 1.2),
+         Distinguishing("nb_foyer", {"fr": "Nb foyer", "en": "Household size"}, 3.0, 2.0, 1.1),
+         Distinguishing("trust_q", {"fr": "Confiance", "en": "Trust"}, 80, 50, 0.9)]
+    profile = _profile(0, {}, {}, distinguishing=d)
+    name = fallback_name(profile, "en", weights={"race": 1.0, "nb_foyer": 0.05, "trust_q": 1.0})
+    assert name == "Race: Other, trust: high"
+
+
+def test_fallback_name_says_yes_or_no_for_a_yes_no_answer_and_names_a_trait_once():
+    d = [Distinguishing("abortion", {"fr": "Avortement", "en": "Abortion"}, 0.2, 0.6, -0.9),
+         Distinguishing("item:q1", {"fr": "Confiance q1", "en": "Trust q1"}, 80, 50, 0.9),
+         Distinguishing("trait:trust", {"fr": "Confiance", "en": "Trust"}, 80, 50, 0.8)]
+    encoder = {"answers": [{"kind": "boolean", "column": "abortion"}],
+               "traits": {"trust": {"items": [{"column": "q1"}]}}}
+    profile = _profile(0, {}, {}, distinguishing=d)
+    assert fallback_name(profile, "en", encoder=encoder) == "Trust q1: high, abortion: no"
+    assert fallback_name(profile, "fr", encoder=encoder) == "Confiance q1 : élevé, avortement : non"
+
+
+def test_data_names_tell_equal_names_apart_by_what_divides_each_from_its_nearest():
+    d = [Distinguishing("trait:trust", {"fr": "Confiance", "en": "Trust"}, 20, 50, -1.0)]
+    one, two = _profile(0, {}, {}, distinguishing=d), _profile(1, {}, {}, distinguishing=d)
+    apart = [[{"feature": "affairs", "label": {"fr": "Aventures", "en": "Affairs"}, "effect": 0.7}],
+             [{"feature": "affairs", "label": {"fr": "Aventures", "en": "Affairs"}, "effect": -0.7}]]
+    assert data_names([one, two], "en", separations=apart) == ["Low trust, affairs: high", "Low trust, affairs: low"]
+
+
+def test_fallback_name_from_what_divides_it_from_its_nearest_and_no_channel_every_persona_shares():
+    profile = _profile(0, {}, {"phone": 0.8, "web": 0.2})
+    other = _profile(1, {}, {"phone": 0.6, "web": 0.4})
+    apart = [{"feature": "trait:trust", "label": {"fr": "Confiance", "en": "Trust"}, "effect": -0.8}]
+    assert fallback_name(profile, "en", others=[profile, other], separation=apart) == "Low trust"
+    assert fallback_name(profile, "en", others=[profile, other]) == "Profile 1"
 
 
 TYPOLOGY = """

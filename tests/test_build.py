@@ -167,3 +167,33 @@ def test_drafted_bullets_have_no_near_duplicates(demo):
                 assert not near_duplicate(a, b), (persona.id, field, a, b)
     assert "Faire ses démarches en ligne, à toute heure" in seen
     assert "Faire ses démarches en ligne, sans se déplacer" not in seen
+
+
+def test_each_persona_says_what_divides_it_from_its_nearest(demo, tmp_path: Path):
+    ws = demo["workshop"]
+    ids = {p.id for p in ws.personas}
+    for persona in ws.personas:
+        apart = persona.separation
+        assert apart["nearest"] in ids - {persona.id}
+        assert apart["features"], persona.id
+        first = apart["features"][0]
+        assert first["kind"] in ("trait", "item", "category", "number", "contact")
+        assert first["label"]["fr"] and first["label"]["en"]
+        assert abs(first["value"] - first["other"]) > 0
+        variables = [f["feature"].split("=")[0] for f in apart["features"]]
+        assert len(variables) == len(set(variables))  # one category of an answer at most
+    path = tmp_path / "w.yaml"
+    save_workshop(ws, path)
+    assert load_workshop(path).personas[0].separation == ws.personas[0].separation
+
+
+def test_a_file_without_separation_still_loads_and_a_bad_one_is_refused(demo, tmp_path: Path):
+    import yaml
+
+    data = yaml.safe_load(dump_workshop(demo["workshop"]))
+    for persona in data["personas"]:
+        del persona["separation"]
+    assert parse_workshop(yaml.safe_dump(data, explicit_end=True)).personas[0].separation == {}
+    data["personas"][0]["separation"] = {"nearest": "P2", "features": [{"feature": "x", "kind": "colour"}]}
+    with pytest.raises(WorkshopFileError):
+        parse_workshop(yaml.safe_dump(data, explicit_end=True))

@@ -105,7 +105,8 @@ def test_frame_has_ids_encoded_columns_and_scores():
     survey, contacts, _ = planted_survey(50, seed=4)
     frame = encode(survey, contacts).frame()
     assert frame.columns[0] == "respondent_id"
-    assert "score_awareness" in frame.columns and "share_phone" in frame.columns
+    assert "score_awareness" in frame.columns and "count_phone" in frame.columns
+    assert "share_phone" not in frame.columns  # the shares describe; the counts are clustered (issue 18)
     assert len(frame) == 50
 
 

@@ -281,8 +281,10 @@ def test_microsoft_forms_xlsx_export(tmp_path: Path) -> None:
     drafted = infer_codebook(read_table(path))
     assert drafted.respondent_id == "ID"
     types = {name: spec.type for name, spec in drafted.columns.items()}
+    # "Adresse de messagerie" holds "anonymous" on every row: no personal data, left out as constant
+    # (issue 18: a column dropped as personal data is one that holds personal data).
     assert types == {
-        "Heure de début": "ignore", "Heure de fin": "ignore", "Adresse de messagerie": "pii", "Nom": "pii",
+        "Heure de début": "ignore", "Heure de fin": "ignore", "Adresse de messagerie": "ignore", "Nom": "pii",
         "Heure de la dernière modification": "ignore", "Comment jugez-vous l'accueil ?": "likert",
         "Utilisez-vous internet ?": "boolean", "Votre âge": "numeric", "Vos suggestions": "text",
     }

@@ -34,7 +34,9 @@ class ColumnSpec:
 
     ``role`` is ``basis`` (drives the clusters) or ``descriptor`` (profiled per persona only). Left
     out, it is worked out from the header and label: demographics are descriptors (see
-    :mod:`workshop_data.demographics`); after construction it is always one of the two.
+    :mod:`workshop_data.demographics`); after construction it is always one of the two. ``why``
+    ({fr, en}) is the reason the draft gave for the type and role, for people to check; the
+    toolkit never reads it back.
     """
 
     name: str
@@ -45,6 +47,7 @@ class ColumnSpec:
     dimension: str | None = None
     label: dict[str, str] = field(default_factory=dict)
     role: str | None = None
+    why: dict[str, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.role is None:
@@ -75,6 +78,8 @@ class ColumnSpec:
         out["role"] = self.role
         if self.label:
             out["label"] = dict(self.label)
+        if self.why:
+            out["why"] = dict(self.why)
         return out
 
 
@@ -141,6 +146,8 @@ class Codebook:
     weight: str | None = None
     contacts: ContactMapping | None = None
     dimensions: dict[str, DimensionSpec] = field(default_factory=dict)
+    #: Why the draft chose its ``respondent_id`` and ``weight`` columns ({fr, en} under each key).
+    why: dict[str, dict[str, str]] = field(default_factory=dict)
     #: "text" (default) or "number": with "number", 0017, +17 and 17 are one respondent (workshop_data.ids)
     id_type: str = "text"
 
@@ -170,6 +177,8 @@ class Codebook:
             out["id_type"] = self.id_type
         if self.weight:
             out["weight"] = self.weight
+        if self.why:
+            out["why"] = {key: dict(text) for key, text in self.why.items()}
         out["columns"] = {name: spec.to_dict() for name, spec in self.columns.items()}
         if self.dimensions:
             out["dimensions"] = {name: spec.to_dict() for name, spec in self.dimensions.items()}
@@ -257,11 +266,15 @@ def _parse_codebook(data: Any, file: str | None) -> Codebook:
         columns[str(name)] = _parse_column(str(name), raw, fail)
     contacts = _parse_contacts(data["contacts"], fail) if data.get("contacts") is not None else None
     dimensions = _parse_dimensions(data.get("dimensions"), columns, fail)
+    why = data.get("why") or {}
+    if not isinstance(why, dict) or not set(why) <= {"respondent_id", "weight"}:
+        raise fail(msg("codebook.bad_why"), column="why", expected="respondent_id, weight", found=why)
+    why = {str(key): _parse_label(text, fail, column=f"why.{key}") for key, text in why.items()}
     id_type = data.get("id_type", "text")
     if id_type not in ID_TYPES:
         raise fail(msg("codebook.bad_id_type"), column="id_type", expected=" | ".join(ID_TYPES), found=id_type)
     return Codebook(respondent_id=rid, columns=columns, weight=weight, contacts=contacts, dimensions=dimensions,
-                    id_type=id_type)
+                    why=why, id_type=id_type)
 
 
 def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
@@ -311,6 +324,7 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
         dimension=dimension,
         label=label,
         role=role,
+        why=_parse_label(raw.get("why"), fail, column=name),
     )
 
 

@@ -8,10 +8,10 @@ people's call; the draft guesses one only when a header says it plainly.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import TYPE_CHECKING, Any, Iterable
 
 import numpy as np
 import pandas as pd
@@ -20,8 +20,14 @@ from .codebook import CHANNELS, Codebook, ColumnSpec, ContactMapping, DimensionS
 from .errors import DataError
 from .messages import msg
 from .pii import detect_pii_columns
+from .demographics import demographic_kind, demographic_kind_of_values
 from .readers import fold, parse_number
+from .roles import design_kind, is_id_header, is_row_number, is_weight_values, reason, weight_preference
+from .scales import Scale, boolean_values, fold_label, match_scale, missing_labels
 from .yaml_safe import safe_load_text
+
+if TYPE_CHECKING:
+    from .questions import KnownQuestion
 
 _VOCAB = Path(__file__).with_name("vocab")
 ROW_NUMBER_ID = "_row"  # respondent_id of a codebook whose survey has no id column: rows are numbered
@@ -74,79 +80,6 @@ _DIMENSION_HINTS = (  # only phrases that name a trait plainly; anything vaguer 
     ("access", r"\bacces a internet|\bconnexion (?:a )?internet|\bequipe\w* d'un (?:ordinateur|smartphone)|"
                r"\bordinateur a (?:la maison|domicile)|\bsmartphone\b"),
 )
-
-
-@dataclass(frozen=True)
-class Scale:
-    id: str
-    kind: str
-    levels: tuple[tuple[str, ...], ...]  # each level: canonical label first, then variants
-
-    @property
-    def labels(self) -> list[str]:
-        return [variants[0] for variants in self.levels]
-
-
-@lru_cache(maxsize=200_000)
-def fold_label(text: str) -> str:
-    """A label folded for matching: also drops '(e)' endings and a leading code like '1 - ' or 'A3.'."""
-    s = fold(text)
-    s = re.sub(r"\(\s*e\s*\)|\(\s*es\s*\)|\(\s*s\s*\)|[·.]e\b|[·.]es\b", "", s)
-    s = re.sub(r"\b(satisfait|insatisfait|content|mecontent|concerne|informe)e?s?\b", r"\1", s)  # feminine forms
-    s = re.sub(r"^(?:[a-z]?\d{1,2}\s*[-–=:.)]\s*)(?=\D)", "", s)
-    s = re.sub(r"[\s.!;,]+$", "", s)
-    s = re.sub(r"\s+", " ", s).strip()
-    return s
-
-
-@lru_cache(maxsize=None)
-def _scales_vocab() -> dict:
-    return safe_load_text((_VOCAB / "scales.yaml").read_text(encoding="utf-8"))
-
-
-@lru_cache(maxsize=None)
-def known_scales() -> tuple[Scale, ...]:
-    return tuple(
-        Scale(id=s["id"], kind=s["kind"], levels=tuple(tuple(str(v) for v in level) for level in s["levels"]))
-        for s in _scales_vocab()["scales"]
-    )
-
-
-@lru_cache(maxsize=None)
-def missing_labels() -> frozenset[str]:
-    """Answers meaning "no answer" (Ne sait pas, NSP...), folded."""
-    return frozenset(fold_label(v) for v in _scales_vocab()["missing_labels"])
-
-
-@lru_cache(maxsize=None)
-def boolean_values() -> dict[str, bool]:
-    vocab = {str(k).lower(): v for k, v in _scales_vocab()["booleans"].items()}
-    out = {fold_label(v): True for v in vocab["true"]}
-    out.update({fold_label(v): False for v in vocab["false"]})
-    out.update({"1": True, "0": False})
-    return out
-
-
-def match_scale(values: list[str]) -> tuple[Scale, dict[str, int]] | None:
-    """The known scale whose labels cover every value, and each folded value's position (0-based)."""
-    observed = {fold_label(v) for v in values} - missing_labels()
-    if len(observed) < 2:
-        return None
-    best: tuple[tuple[float, int], Scale, dict[str, int]] | None = None
-    for scale in known_scales():
-        positions: dict[str, int] = {}
-        for i, variants in enumerate(scale.levels):
-            for variant in variants:
-                positions.setdefault(fold_label(variant), i)
-        if not observed <= positions.keys():
-            continue
-        covered = len({positions[v] for v in observed})
-        if covered < len(observed):
-            continue  # two different answers cannot be one level of this scale
-        score = (covered / len(scale.levels), len(scale.levels))
-        if best is None or score > best[0]:
-            best = (score, scale, {v: positions[v] for v in observed})
-    return None if best is None else (best[1], best[2])
 
 
 _SCALE_WORDS = re.compile(
@@ -245,7 +178,8 @@ def _find_id(frame: pd.DataFrame, skip: set[str]) -> str:
         if c not in skip and frame[c].notna().all() and frame[c].is_unique and len(frame) > 1
     ]
     for column in complete:
-        if _ID_HEADER.match(_header_words(column)) or re.match(r"^(?:id|n°|no\.?)[\s_]", fold(column)):
+        if (_ID_HEADER.match(_header_words(column)) or re.match(r"^(?:id|n°|no\.?)[\s_]", fold(column))
+                or is_id_header(column)):
             return column
     for column in frame.columns:
         if column not in skip and re.fullmatch(r"id|identifiant|id repondant|respondent id|respondent|repondant|"
@@ -260,34 +194,80 @@ def _find_id(frame: pd.DataFrame, skip: set[str]) -> str:
         codes = values.str.fullmatch(r"[A-Za-z]*[-_]?\d+|[0-9A-Fa-f]{8}-[0-9A-Fa-f-]{27}")
         if frame.columns.get_loc(column) == 0 and bool(codes.all()):
             return column  # a first column of codes like 17, R-042 or a UUID, all different
+    for column in complete:
+        if is_row_number(frame[column]) and demographic_kind([column]) is None \
+                and demographic_kind_of_values(frame[column]) is None:
+            return column  # numbers in sequence, or codes, different on every row, wherever the column is
     return ROW_NUMBER_ID
 
 
 def _find_weight(frame: pd.DataFrame, skip: set[str]) -> str | None:
-    for column in frame.columns:
-        if column in skip or not _WEIGHT_HEADER.match(_header_words(column)):
+    """The survey weight: among the columns named like one whose values are weights (positive, not
+    a small scale, not the same on every row), an analysis or post-stratification weight first."""
+    candidates = []
+    for position, column in enumerate(frame.columns):
+        if column in skip:
             continue
         values = frame[column].dropna()
-        numbers = pd.Series([parse_number(v) for v in values.to_numpy()], dtype="float64")
-        if len(values) and numbers.notna().all() and (numbers > 0).all():
-            mean = float(numbers.mean())
-            if 0.01 <= mean <= 10_000:
-                return column
-    return None
+        named = _WEIGHT_HEADER.match(_header_words(column)) or design_kind(column, values) == "weight"
+        if named and values.nunique() > 1 and is_weight_values(values) and frame[column].notna().all():
+            candidates.append((weight_preference(column), position, column))
+    return min(candidates)[2] if candidates else None
 
 
 def infer_column(name: str, values: pd.Series) -> ColumnSpec:
-    """Draft the spec of one column from its header and non-empty values."""
+    """Draft the spec of one column from its header and values, its role, and why (``why``)."""
+    spec = _typed_column(name, values)
+    if spec.type in ("ignore", "pii", "text"):
+        return spec
+    return _with_role(spec, values)
+
+
+#: Demographics whose numeric codes stand for categories (1 = man, 2 = woman; a district's code).
+_CODED_DEMOGRAPHICS = ("gender", "ethnicity", "religion", "orientation", "district", "nationality", "occupation")
+MAX_DEMOGRAPHIC_CODES = 12
+
+
+def _with_role(spec: ColumnSpec, values: pd.Series, known_question: bool = False) -> ColumnSpec:
+    """Basis or descriptor: a demographic by its header, label or values is a descriptor. The label
+    of a known survey question ("Spending on education") is a question, not a demographic."""
+    named = demographic_kind([spec.name] if known_question else [spec.name, *spec.label.values()])
+    if named is not None and not (spec.levels and match_scale(list(spec.levels)) is not None):
+        kind, why = named, reason("demographic_named", kind=msg(f"why.kind.{named}"))
+    elif spec.type in ("numeric", "categorical", "boolean") and (found := demographic_kind_of_values(values)):
+        kind, why = found, reason("demographic_values", kind=msg(f"why.kind.{found}"))
+    else:
+        return replace(spec, role="basis", why=spec.why or reason(f"basis_{spec.type}"))
+    if spec.type == "numeric" and kind in _CODED_DEMOGRAPHICS and values.nunique() <= MAX_DEMOGRAPHIC_CODES:
+        spec = replace(spec, type="categorical")
+    return replace(spec, role="descriptor", dimension=None, reverse=False, why=why)
+
+
+def _typed_column(name: str, values: pd.Series) -> ColumnSpec:
+    """The column's type from its header and values, with the reason for it."""
     label = {"fr": name, "en": name}
     header = _header_words(name)
     present = values.dropna()
     distinct = present.unique()
-    if present.empty or len(distinct) == 1:
-        return ColumnSpec(name=name, type="ignore", label=label)
+
+    def ignored(key: str, **params: object) -> ColumnSpec:
+        return ColumnSpec(name=name, type="ignore", label=label, why=reason(key, **params))
+
+    if present.empty:
+        return ignored("empty")
+    if len(distinct) == 1:
+        return ignored("constant")
+    design = design_kind(name, present)
+    if design is not None:
+        return ignored(f"design.{design}")
+    if is_id_header(name) and values.notna().all() and values.is_unique:
+        return ignored("row_number")
+    if is_row_number(values) and demographic_kind([name]) is None and demographic_kind_of_values(values) is None:
+        return ignored("row_number")
     if _SUBMISSION_HEADER.match(header) or _TECHNICAL_HEADER.match(header):
-        return ColumnSpec(name=name, type="ignore", label=label)
+        return ignored("technical")
     if _is_datetime_values(present):
-        return ColumnSpec(name=name, type="ignore", label=label)
+        return ignored("dates")
     dimension, reverse = _guess_dimension(name)
     texts = [str(v) for v in distinct]
     folded = {fold_label(v) for v in texts} - missing_labels()
@@ -306,7 +286,7 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
     if folded and folded <= booleans.keys() and len({booleans[v] for v in folded}) == 2:
         if not folded <= {"0", "1"} or _BOOL_HEADER.search(fold(name)):
             return ColumnSpec(name=name, type="boolean", dimension=dimension, reverse=reverse and dimension is not None,
-                              label=label)
+                              label=label, why=reason("basis_boolean"))
     kept = [str(v) for v in distinct if fold_label(str(v)) not in missing_labels()]
     parsed = [parse_number(v) for v in kept]
     if kept and all(v is not None for v in parsed):
@@ -321,20 +301,24 @@ def infer_column(name: str, values: pd.Series) -> ColumnSpec:
     mean_length = float(present.str.len().mean())
     n_distinct = len(distinct)
     if _TEXT_HEADER.search(header) and present.str.contains(r"[^\W\d_]{2,}\s", regex=True).mean() >= 0.3:
-        return ColumnSpec(name=name, type="text", label=label)
+        return ColumnSpec(name=name, type="text", label=label, why=reason("text"))
     if mean_length >= TEXT_MIN_MEAN_LENGTH and (
         n_distinct > min(MAX_CATEGORIES, 0.3 * len(present)) or (mean_length >= 40 and n_distinct > 12)
     ):
-        return ColumnSpec(name=name, type="text", label=label)
+        return ColumnSpec(name=name, type="text", label=label, why=reason("text"))
     if n_distinct <= MAX_CATEGORIES or n_distinct <= 0.05 * len(present):
         return ColumnSpec(name=name, type="categorical", label=label)
     if mean_length >= 15 or present.str.contains(r"\s", regex=True).mean() > 0.5:
-        return ColumnSpec(name=name, type="text", label=label)
-    return ColumnSpec(name=name, type="ignore", label=label)
+        return ColumnSpec(name=name, type="text", label=label, why=reason("text"))
+    return ignored("unreadable")
 
 
 def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None) -> Codebook:
-    """Draft a codebook for a survey read as text (see :func:`workshop_data.readers.read_table`)."""
+    """Draft a codebook for a survey read as text (see :func:`workshop_data.readers.read_table`).
+
+    Every column gets a type, a role and the reason for them (``why``), as does the choice of the
+    respondent id and of the weight (the codebook's top-level ``why``).
+    """
     if frame.columns.empty:
         raise DataError(msg("infer.no_columns"), file=frame.attrs.get("file"), expected=msg("infer.expected_columns"))
     frame = frame.astype("string")
@@ -346,15 +330,26 @@ def infer_codebook(frame: pd.DataFrame, *, contacts: pd.DataFrame | None = None)
         if name in (respondent_id, weight):
             continue
         if name in pii:
-            columns[name] = ColumnSpec(name=name, type="pii", label={"fr": name, "en": name})
+            columns[name] = ColumnSpec(name=name, type="pii", label={"fr": name, "en": name},
+                                       why=reason("pii", detail=msg(f"report.reason.{pii[name]['kind']}")))
             continue
         columns[name] = infer_column(name, frame[name])
-    columns = with_file_labels(columns, frame)
+    columns, known = with_known_questions(with_file_labels(columns, frame), frame)
+    columns = {name: spec if spec.type in ("ignore", "pii", "text") else _with_role(spec, frame[name], name in known)
+               for name, spec in columns.items()}
+    columns = without_derived_scores(columns, frame)
     mapping = infer_contact_mapping(contacts, frame[respondent_id].astype("string").tolist()
                                     if respondent_id in frame.columns else None) if contacts is not None else None
     dimensions = propose_dimensions(frame, columns)
+    for name, dim in dimensions.items():
+        if not dim.label:
+            dim.label = next((dict(q.dimension_label) for q in known.values()
+                              if q.dimension == name and q.dimension_label), {})
+    why = {"respondent_id": reason("respondent_id") if respondent_id != ROW_NUMBER_ID else reason("row_numbers")}
+    if weight is not None:
+        why["weight"] = reason("weight")
     return Codebook(respondent_id=respondent_id, columns=columns, weight=weight, contacts=mapping,
-                    dimensions=dimensions)
+                    dimensions=dimensions, why=why)
 
 
 # --- dimensions: what the Likert items measure together -------------------------------------------
@@ -409,6 +404,8 @@ def _take_scale(members: list[ColumnSpec], signs: dict[str, float], proposed: di
     if len(unnamed) < 2:
         return
     label = {lang: scale_name([s.label.get(lang) or s.name for s in unnamed]) for lang in ("fr", "en")}
+    if not any(re.search(r"[^\W\d_]{2,}", text or "") for text in label.values()):
+        return  # items whose labels share no word ("Q6_1", "Q6_2"): no name to give, they stay items
     name = slug(label["fr"], taken={*DIMENSIONS, *proposed, *(s.dimension for s in columns.values() if s.dimension)})
     direction = np.sign(sum(signs[s.name] for s in unnamed)) or 1.0  # most of its own items read forward
     for spec in unnamed:
@@ -446,6 +443,47 @@ def with_file_labels(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dic
         if texts.get(name):
             spec = labelled_column(spec, texts[name])
         out[name] = spec
+    return out
+
+
+def with_known_questions(columns: dict[str, ColumnSpec], frame: pd.DataFrame
+                         ) -> tuple[dict[str, ColumnSpec], dict[str, "KnownQuestion"]]:
+    """The draft with the questions of well-known surveys behind their codes (``imwbcnt``, ``N3``)
+    as labels in both languages, and an inventory item's trait and direction
+    (:mod:`workshop_data.questions`); a label the file gave stays. Returns the columns and the
+    known questions found."""
+    from .questions import known_questions
+
+    known = known_questions(frame.columns)
+    texts = frame.attrs.get("column_labels") or {}
+    out = {}
+    for name, spec in columns.items():
+        question = known.get(name)
+        if question is not None and spec.type not in ("ignore", "pii", "text") and not texts.get(name):
+            spec = replace(spec, label=dict(question.label))
+            if question.dimension and spec.type == "likert":
+                spec = replace(spec, dimension=question.dimension, reverse=question.reverse)
+        out[name] = spec
+    return out, known
+
+
+def without_derived_scores(columns: dict[str, ColumnSpec], frame: pd.DataFrame) -> dict[str, ColumnSpec]:
+    """Scores computed from other columns (a sum of items, a number in another unit) describe the
+    personas but are not clustered: they would count their sources twice
+    (:func:`workshop_data.roles.derived_scores`)."""
+    from .roles import derived_scores
+
+    numeric = [s for s in columns.values() if s.type in ("numeric", "likert")]
+    if len(numeric) < 2:
+        return columns
+    numbers = pd.DataFrame({s.name: _likert_positions(frame[s.name], s) for s in numeric}, index=frame.index)
+    found = derived_scores(numbers)
+    out = dict(columns)
+    for name, (how, sources) in found.items():
+        if columns[name].is_descriptor:
+            continue
+        out[name] = replace(columns[name], role="descriptor", dimension=None, reverse=False,
+                            why=reason(f"derived.{how}", sources=", ".join(sources)))
     return out
 
 

@@ -20,6 +20,7 @@ SAMPLE_VALUES = 2_000
 CONTENT_SHARE = 0.3   # share of non-empty values that must look like the kind
 NAME_SHARE = 0.6      # names are matched against lists, so ask for more evidence
 NAME_MIN_DISTINCT = 5
+CONSTANT_ROWS = 10   # a header-named column holding one value on this many rows describes the file
 
 EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)*\.[a-zA-Z]{2,}(?![\w-])")
 PHONE = re.compile(
@@ -215,7 +216,8 @@ def detect_pii_columns(frame: pd.DataFrame) -> list[dict]:
             continue
         named = header_kind(str(column))
         distinct = values.nunique()
-        if named is not None and not (2 <= distinct <= 10 and distinct < 0.5 * len(values)):
+        constant = distinct == 1 and len(values) >= CONSTANT_ROWS  # a file's name or edition, no one's data
+        if named is not None and not constant and not (2 <= distinct <= 10 and distinct < 0.5 * len(values)):
             found.append(
                 {"column": column, "kind": "header", "reason": f"header names personal data ({named.replace('_', ' ')})"}
             )
