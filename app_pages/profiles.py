@@ -142,36 +142,23 @@ def summary_table(personas: list[Any], archetypes: dict[str, str], *, contacts: 
     return pd.DataFrame(columns)
 
 
-def separation_lines(personas: list[Any], lang: str) -> list[str]:
+def separation_lines(ws: Any, lang: str) -> list[str]:
     """Why each persona exists: the features that most separate it from its nearest persona, in
-    words, with both figures ("**Agile** rather than **Mal informé·e**: awareness 81 against 37")."""
+    words, with both figures ("**Agile** rather than **Mal informé·e**: awareness 81 against 37"),
+    as the sheets say it (:func:`exports.view.separation_parts`)."""
+    from exports.view import separation_parts
+
     t = state.translator()
-    names = {p.id: p.name for p in personas}
     lines = []
-    for persona in personas:
-        separation = getattr(persona, "separation", None) or {}
-        nearest, features = separation.get("nearest"), separation.get("features") or []
-        if nearest not in names or not features:
+    for persona in ws.personas:
+        _, nearest, parts = separation_parts(ws, persona, lang)
+        if not parts:
             continue
-        parts = [t("profiles.separation_feature", feature=escape_md((f.get("label") or {}).get(lang)
-                                                                     or (f.get("label") or {}).get("fr") or f.get("feature")),
-                   value=_figure(f, "value"), other=_figure(f, "other"))
-                 for f in features[:3]]
-        lines.append(t("profiles.separation_line", name=escape_md(persona.name), nearest=escape_md(names[nearest]),
-                       features="; ".join(parts)))
+        features = "; ".join(t("profiles.separation_feature", feature=escape_md(label), value=mine, other=theirs)
+                             for label, mine, theirs in parts)
+        lines.append(t("profiles.separation_line", name=escape_md(persona.name), nearest=escape_md(nearest),
+                       features=features))
     return lines
-
-
-def _figure(feature: dict[str, Any], key: str) -> str:
-    """A separating figure as read: a score out of 100, a share in per cent, or a number."""
-    value = feature.get(key)
-    if value is None:
-        return "—"
-    if feature.get("kind") in ("category", "contact") and 0 <= float(value) <= 1:
-        return percent(100 * float(value))
-    if feature.get("kind") in ("trait", "item"):
-        return number(value, 0)
-    return number(value, 1)
 
 
 def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
@@ -216,7 +203,7 @@ def render() -> None:
     st.dataframe(summary_table(personas, archetypes, contacts=has_contacts(ws)), hide_index=True, width="stretch")
     if not has_contacts(ws):
         st.caption(t("profiles.no_contact_log"))
-    separation = separation_lines(personas, session.lang)
+    separation = separation_lines(ws, session.lang)
     if separation:
         st.subheader(t("profiles.separation"))
         st.caption(t("profiles.separation_help"))

@@ -165,14 +165,12 @@ def test_what_sets_each_profile_apart_is_said_in_words(app_home, small_sample):
     separation = {"nearest": "P2", "features": [
         {"feature": "trait.awareness", "kind": "trait", "label": {"fr": "Connaissance de l'offre", "en": "Awareness"},
          "value": 81.0, "other": 37.0, "effect": 1.9, "share": 0.6},
-        {"feature": "contact.phone", "kind": "contact", "label": {"fr": "Téléphone", "en": "Phone"},
+        {"feature": "share_phone", "kind": "contact", "label": {"fr": "Part des contacts par téléphone", "en": "Phone"},
          "value": 0.12, "other": 0.55, "effect": 0.9, "share": 0.2}]}
-    if not hasattr(ws.personas[0], "separation"):
-        pytest.skip("the separation field comes with the engine's branch")
     ws.personas[0].separation = separation
     put_workshop(app_home, ws)
     at = start("profiles")
     assert_clean(at)
     text = shown(at)
     assert f"**{ws.personas[0].name}** plutôt que **{ws.personas[1].name}**" in text
-    assert "Connaissance de l'offre 81 contre 37" in text and "Téléphone 12 % contre 55 %" in text
+    assert "Connaissance de l'offre\u00a0: 81/100 contre 37/100" in text and "Part des contacts par téléphone\u00a0: 12\u202f% contre 55\u202f%" in text
