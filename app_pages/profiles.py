@@ -73,7 +73,7 @@ def _typology_choice() -> tuple[Any, bool]:
     return typology, True
 
 
-def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path:
+def run_clustering(k: Any, method: str, seed: int, typology: Any = None, lang: str | None = None) -> Path:
     """Cluster the current survey into a new workshop, showing progress; the result opens at once."""
     session = state.get()
     t = state.translator()
@@ -82,7 +82,7 @@ def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path
         report = progress_callback(t("profiles.running"))
         path = editing.build_workshop(
             session.survey_path, session.contacts_path, session.codebook,
-            k=k, method=method, seed=int(seed), lang=session.lang, progress=report,
+            k=k, method=method, seed=int(seed), lang=lang or session.lang, progress=report,
             lenient=session.lenient, sheet=session.sheet, typology=typology,
         )
         seconds = time.perf_counter() - started
@@ -90,6 +90,27 @@ def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path
         status.update(label=done, state="complete", expanded=False)
     state.flash("success", done)
     return path
+
+
+def _workshop_language() -> str:
+    """The language the personas are named and drafted in: the survey's own by default (an English
+    questionnaire gives English personas), whatever the screen's language."""
+    t = state.translator()
+    session = state.get()
+    try:
+        found = loaders.survey_language(session.survey_path, session.codebook, lenient=session.lenient,
+                                        sheet=session.sheet)
+    except Exception:  # the clustering reports an unreadable survey itself, in its own words
+        found = session.lang
+    options = ["fr", "en"]
+    if st.session_state.get("w_ws_lang_of") != session.survey_path:  # a new survey: its language again
+        st.session_state["w_ws_lang"] = found
+        st.session_state["w_ws_lang_of"] = session.survey_path
+    choice = st.radio(t("profiles.workshop_lang"), options, key="w_ws_lang", horizontal=True,
+                      format_func=lambda v: t(f"profiles.lang_{v}"))
+    name = t(f"profiles.lang_{found}")
+    st.caption(t("profiles.workshop_lang_help", lang=name, lang_lower=name.lower()))
+    return str(choice)
 
 
 def _settings() -> None:
@@ -105,13 +126,14 @@ def _settings() -> None:
                               format_func=lambda v: t("profiles.k_auto") if v == "auto" else str(v))
         seed = cols[2].number_input(t("profiles.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="w_seed")
         typology, ready = _typology_choice()
+        lang = _workshop_language()
         if session.workshop is not None:
             st.caption(t("profiles.replace_warning"))
         if st.button(t("profiles.run"), type="primary", key="w_run", icon=":material/play_arrow:", disabled=not ready):
             from workshop_data.errors import DataError
 
             try:
-                run_clustering(k, method, int(seed), typology)
+                run_clustering(k, method, int(seed), typology, lang)
                 st.rerun()
             except (DataError, ImportError, NotImplementedError, ValueError) as exc:
                 show_problem(exc)
