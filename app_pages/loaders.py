@@ -39,6 +39,21 @@ def load_survey(path: str | Path, codebook: dict[str, Any] | None = None, *, len
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
+def _survey_language(path: str, key: str, codebook: dict[str, Any] | None, lenient: bool, sheet: str | None) -> str:
+    from workshop_data.language import survey_language
+
+    survey = load_inputs(path, None, codebook, lenient=lenient, sheet=sheet).survey
+    return survey_language(survey.codebook, survey.data)
+
+
+def survey_language(path: str | Path, codebook: dict[str, Any] | None = None, *, lenient: bool = False,
+                    sheet: str | None = None) -> str:
+    """The language the survey's questions are written in (``fr`` or ``en``): the personas' names
+    and drafted texts default to it, as ``cluster`` does without ``--lang``."""
+    return _survey_language(str(path), file_key(path), codebook, lenient, sheet)
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
 def _codebook_of(path: str, key: str) -> dict[str, Any]:
     from workshop_data.codebook import load_codebook
 

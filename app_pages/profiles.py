@@ -73,7 +73,7 @@ def _typology_choice() -> tuple[Any, bool]:
     return typology, True
 
 
-def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path:
+def run_clustering(k: Any, method: str, seed: int, typology: Any = None, lang: str | None = None) -> Path:
     """Cluster the current survey into a new workshop, showing progress; the result opens at once."""
     session = state.get()
     t = state.translator()
@@ -82,7 +82,7 @@ def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path
         report = progress_callback(t("profiles.running"))
         path = editing.build_workshop(
             session.survey_path, session.contacts_path, session.codebook,
-            k=k, method=method, seed=int(seed), lang=session.lang, progress=report,
+            k=k, method=method, seed=int(seed), lang=lang or session.lang, progress=report,
             lenient=session.lenient, sheet=session.sheet, typology=typology,
         )
         seconds = time.perf_counter() - started
@@ -90,6 +90,27 @@ def run_clustering(k: Any, method: str, seed: int, typology: Any = None) -> Path
         status.update(label=done, state="complete", expanded=False)
     state.flash("success", done)
     return path
+
+
+def _workshop_language() -> str:
+    """The language the personas are named and drafted in: the survey's own by default (an English
+    questionnaire gives English personas), whatever the screen's language."""
+    t = state.translator()
+    session = state.get()
+    try:
+        found = loaders.survey_language(session.survey_path, session.codebook, lenient=session.lenient,
+                                        sheet=session.sheet)
+    except Exception:  # the clustering reports an unreadable survey itself, in its own words
+        found = session.lang
+    options = ["fr", "en"]
+    if st.session_state.get("w_ws_lang_of") != session.survey_path:  # a new survey: its language again
+        st.session_state["w_ws_lang"] = found
+        st.session_state["w_ws_lang_of"] = session.survey_path
+    choice = st.radio(t("profiles.workshop_lang"), options, key="w_ws_lang", horizontal=True,
+                      format_func=lambda v: t(f"profiles.lang_{v}"))
+    name = t(f"profiles.lang_{found}")
+    st.caption(t("profiles.workshop_lang_help", lang=name, lang_lower=name.lower()))
+    return str(choice)
 
 
 def _settings() -> None:
@@ -105,13 +126,14 @@ def _settings() -> None:
                               format_func=lambda v: t("profiles.k_auto") if v == "auto" else str(v))
         seed = cols[2].number_input(t("profiles.seed"), min_value=0, max_value=2**31 - 1, value=0, step=1, key="w_seed")
         typology, ready = _typology_choice()
+        lang = _workshop_language()
         if session.workshop is not None:
             st.caption(t("profiles.replace_warning"))
         if st.button(t("profiles.run"), type="primary", key="w_run", icon=":material/play_arrow:", disabled=not ready):
             from workshop_data.errors import DataError
 
             try:
-                run_clustering(k, method, int(seed), typology)
+                run_clustering(k, method, int(seed), typology, lang)
                 st.rerun()
             except (DataError, ImportError, NotImplementedError, ValueError) as exc:
                 show_problem(exc)
@@ -142,36 +164,23 @@ def summary_table(personas: list[Any], archetypes: dict[str, str], *, contacts: 
     return pd.DataFrame(columns)
 
 
-def separation_lines(personas: list[Any], lang: str) -> list[str]:
+def separation_lines(ws: Any, lang: str) -> list[str]:
     """Why each persona exists: the features that most separate it from its nearest persona, in
-    words, with both figures ("**Agile** rather than **Mal informé·e**: awareness 81 against 37")."""
+    words, with both figures ("**Agile** rather than **Mal informé·e**: awareness 81 against 37"),
+    as the sheets say it (:func:`exports.view.separation_parts`)."""
+    from exports.view import separation_parts
+
     t = state.translator()
-    names = {p.id: p.name for p in personas}
     lines = []
-    for persona in personas:
-        separation = getattr(persona, "separation", None) or {}
-        nearest, features = separation.get("nearest"), separation.get("features") or []
-        if nearest not in names or not features:
+    for persona in ws.personas:
+        _, nearest, parts = separation_parts(ws, persona, lang)
+        if not parts:
             continue
-        parts = [t("profiles.separation_feature", feature=escape_md((f.get("label") or {}).get(lang)
-                                                                     or (f.get("label") or {}).get("fr") or f.get("feature")),
-                   value=_figure(f, "value"), other=_figure(f, "other"))
-                 for f in features[:3]]
-        lines.append(t("profiles.separation_line", name=escape_md(persona.name), nearest=escape_md(names[nearest]),
-                       features="; ".join(parts)))
+        features = "; ".join(t("profiles.separation_feature", feature=escape_md(label), value=mine, other=theirs)
+                             for label, mine, theirs in parts)
+        lines.append(t("profiles.separation_line", name=escape_md(persona.name), nearest=escape_md(nearest),
+                       features=features))
     return lines
-
-
-def _figure(feature: dict[str, Any], key: str) -> str:
-    """A separating figure as read: a score out of 100, a share in per cent, or a number."""
-    value = feature.get(key)
-    if value is None:
-        return "—"
-    if feature.get("kind") in ("category", "contact") and 0 <= float(value) <= 1:
-        return percent(100 * float(value))
-    if feature.get("kind") in ("trait", "item"):
-        return number(value, 0)
-    return number(value, 1)
 
 
 def k_frame(k_table: list[dict[str, Any]]) -> pd.DataFrame:
@@ -216,7 +225,7 @@ def render() -> None:
     st.dataframe(summary_table(personas, archetypes, contacts=has_contacts(ws)), hide_index=True, width="stretch")
     if not has_contacts(ws):
         st.caption(t("profiles.no_contact_log"))
-    separation = separation_lines(personas, session.lang)
+    separation = separation_lines(ws, session.lang)
     if separation:
         st.subheader(t("profiles.separation"))
         st.caption(t("profiles.separation_help"))

@@ -256,6 +256,8 @@ def feature_kind(feature: str, group: str | None, state: dict | None = None) -> 
     sheet can use."""
     if feature.startswith("trait:"):
         return "trait"
+    if feature.startswith("item:"):  # an item of a dimension clustered on its own, 0-100 like its trait
+        return "item"
     if group == "contacts":
         return "contact"
     if "=" in feature:

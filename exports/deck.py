@@ -428,7 +428,8 @@ def _persona_slides(prs, doc: dict[str, Any], sheet: dict[str, Any], theme: Them
         sheet["evidence_n"],
         f"{t('evidence.stability')}{t('punct.colon')} {sheet['stability_text'] or '—'} ({sheet['stability_reading']})",
         sheet["prevalence_text"] + (t("punct.colon") + " " + t("punct.list_sep").join(sheet["defining"])
-                                    if sheet["defining"] else "")]
+                                    if sheet["defining"] else ""),
+        *([sheet["apart"]] if sheet["apart"] else [])]
     said = [line for row in doc["validations"]["rows"] if row["id"] == sheet["id"]
             for line in (f"{t('validation.recognised')}{t('punct.colon')} {row['recognised']}",
                          f"{t('validation.reservations')}{t('punct.colon')} {row['reservations']}")]

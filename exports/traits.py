@@ -101,7 +101,7 @@ def figures_mm(sheet: dict[str, Any], font_size: float) -> float:
         avoidable = f"{sheet['avoidable_text']}, {sheet['avoidable_volume']}."
         total += heading + TEXT_LINE_MM * scale * _lines(avoidable, chars * 0.92) + 1
     evidence = [sheet["evidence_n"], f"{sheet['stability_text']} {sheet['stability_reading']}",
-                sheet["prevalence_text"] + " ".join(sheet["defining"]), *sheet["not_recomputed"]]
+                sheet["prevalence_text"] + " ".join(sheet["defining"]), sheet["apart"], *sheet["not_recomputed"]]
     inner = chars * 62 / 68
     total += EVIDENCE_MM + heading + sum(LINE_MM * scale * _lines(p, inner) + 1.5 for p in evidence)
     return total

@@ -34,7 +34,7 @@ from .validations import validation_line, validation_parts
 PORTRAIT_COLOURS = 8  # .portrait-0 … .portrait-7 in sheet.css
 #: Sheet fields that are statistics: blanked for a group under the minimum size.
 _STATISTICS = ("size_text", "size_number", "share_text", "archetype_fit", "avoidable_text", "avoidable_volume",
-               "evidence_n", "stability_text", "prevalence_text")
+               "evidence_n", "stability_text", "prevalence_text", "apart")
 MAX_DEFINING = 4
 MAX_DESCRIPTORS = 4
 MAX_REASONS = 5
@@ -156,7 +156,7 @@ def _figure_lines(sheet: dict[str, Any], key: str, chars: int) -> float:
     if key == "small":
         return 6.0
     evidence = [sheet["evidence_n"], f"{sheet['stability_text']} {sheet['stability_reading']}",
-                sheet["prevalence_text"] + " ".join(sheet["defining"]), *sheet["not_recomputed"]]
+                sheet["prevalence_text"] + " ".join(sheet["defining"]), sheet["apart"], *sheet["not_recomputed"]]
     return HEADING_LINES + 2 + sum(_lines_of(p, wide * 0.9) + 0.4 for p in evidence)
 
 
@@ -303,29 +303,42 @@ def _separation_figure(item: dict[str, Any], lang: str) -> tuple[str, str]:
     shares (a category, a channel, a contact share) as percentages, other numbers as they are."""
     feature, kind = str(item.get("feature", "")), item.get("kind")
     mine, theirs = float(item.get("value") or 0.0), float(item.get("other") or 0.0)
-    if kind in ("trait", "item"):
-        return fmt_int(round(mine), lang), fmt_int(round(theirs), lang)
+    if kind in ("trait", "item") or feature.startswith(("trait:", "item:")):  # files written before "item"
+        return f"{fmt_int(round(mine), lang)}/100", f"{fmt_int(round(theirs), lang)}/100"
     if kind == "category" or feature.startswith("share_") or feature.endswith("_share"):
         return fmt_pct(mine, lang), fmt_pct(theirs, lang)
     return fmt_dec(mine, lang, 1), fmt_dec(theirs, lang, 1)
 
 
-def separation_text(ws: Workshop, persona: Persona, lang: str, t: Translator, limit: int = 3) -> str:
-    """What sets a persona apart from its nearest persona, in words and figures ("Apart from P3
-    (name): Trust 72 vs 35; Phone 48 % vs 12 %"); empty when the workshop does not say."""
+def separation_parts(ws: Workshop, persona: Persona, lang: str, limit: int = 3
+                     ) -> tuple[str, str, list[tuple[str, str, str]]]:
+    """What sets a persona apart from its nearest persona: that persona's id and name, and up to
+    ``limit`` features as (label in ``lang``, this persona's figure, the nearest's figure). The
+    nearest persona is named as the documents in ``lang`` name it. The sheets, ``show`` and the
+    app's Profils page all read it, so they say the same thing."""
     found = getattr(persona, "separation", None) or {}
     items = [i for i in found.get("features") or [] if isinstance(i, dict)][:limit]
-    if not items:
-        return ""
-    names = {p.id: one_line(p.name) for p in ws.personas}
+    nearest = str(found.get("nearest", ""))
+    names = {p.id: one_line(in_language(ws, p, lang)[0].name) for p in ws.personas}
+    if not items or nearest not in names:
+        return nearest, names.get(nearest, nearest), []
     parts = []
     for item in items:
         label = item.get("label") or {}
         text = str(label.get(lang) or label.get("fr") or label.get("en") or item.get("feature", ""))
         mine, theirs = _separation_figure(item, lang)
-        parts.append(t("sheet.apart_feature", label=one_line(text), value=mine, other=theirs))
-    nearest = str(found.get("nearest", ""))
-    return t("sheet.apart", nearest=nearest, name=names.get(nearest, nearest), features=t("punct.list_sep").join(parts))
+        parts.append((one_line(text), mine, theirs))
+    return nearest, names[nearest], parts
+
+
+def separation_text(ws: Workshop, persona: Persona, lang: str, t: Translator, limit: int = 3) -> str:
+    """What sets a persona apart from its nearest persona, in words and figures ("Apart from P3
+    (name): Trust 72 vs 35; Phone 48 % vs 12 %"); empty when the workshop does not say."""
+    nearest, name, parts = separation_parts(ws, persona, lang, limit)
+    if not parts:
+        return ""
+    words = [t("sheet.apart_feature", label=label, value=mine, other=theirs) for label, mine, theirs in parts]
+    return t("sheet.apart", nearest=nearest, name=name, features=t("punct.list_sep").join(words))
 
 
 def portrait(ws: Workshop, persona: Persona, index: int, t: Translator) -> dict[str, str]:
@@ -402,6 +415,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         "sections": sections, "font_size": font_size, "fits": fits,
         "stability_reading": t(stability_reading(persona.stability)),
         "defining": defining_words(persona, t, traits, MAX_DEFINING if fit else None),
+        "apart": separation_text(ws, persona, lang, t),
         "validated": persona.validated,
         "validations": said, "validations_line": said_line, "validations_lang": langs.get("notes", ""),
         **_figures(ws, persona, lang, t),

@@ -165,14 +165,36 @@ def test_what_sets_each_profile_apart_is_said_in_words(app_home, small_sample):
     separation = {"nearest": "P2", "features": [
         {"feature": "trait.awareness", "kind": "trait", "label": {"fr": "Connaissance de l'offre", "en": "Awareness"},
          "value": 81.0, "other": 37.0, "effect": 1.9, "share": 0.6},
-        {"feature": "contact.phone", "kind": "contact", "label": {"fr": "Téléphone", "en": "Phone"},
+        {"feature": "share_phone", "kind": "contact", "label": {"fr": "Part des contacts par téléphone", "en": "Phone"},
          "value": 0.12, "other": 0.55, "effect": 0.9, "share": 0.2}]}
-    if not hasattr(ws.personas[0], "separation"):
-        pytest.skip("the separation field comes with the engine's branch")
     ws.personas[0].separation = separation
     put_workshop(app_home, ws)
     at = start("profiles")
     assert_clean(at)
     text = shown(at)
     assert f"**{ws.personas[0].name}** plutôt que **{ws.personas[1].name}**" in text
-    assert "Connaissance de l'offre 81 contre 37" in text and "Téléphone 12\u202f% contre 55\u202f%" in text  # French percent: narrow no-break space
+    assert "Connaissance de l'offre\u00a0: 81/100 contre 37/100" in text and "Part des contacts par téléphone\u00a0: 12\u202f% contre 55\u202f%" in text
+
+
+def test_the_personas_language_defaults_to_the_survey_s(app_home, small_sample, tmp_path):
+    """Issue 18: an English questionnaire gives English personas unless someone asks otherwise,
+    whatever the screen's language; a French one, French."""
+    import pandas as pd
+
+    from app_pages import state
+
+    at = start("profiles")
+    assert at.radio(key="w_ws_lang").value == "fr"          # the bundled sample is French
+    english = tmp_path / "survey_en.csv"
+    pd.DataFrame({
+        "respondent": range(1, 41),
+        "How easy is it for you to use online services?": ["Very easy", "Easy", "Difficult", "Very difficult"] * 10,
+        "Do you trust the city with your personal data?": ["Strongly agree", "Agree", "Disagree", "Strongly disagree"] * 10,
+        "How often do you use the internet?": ["Every day", "Every week", "Rarely", "Never"] * 10,
+    }).to_csv(english, index=False)
+    session = at.session_state[state.STATE_KEY]
+    session.survey_path, session.codebook = str(english), None
+    at.run()
+    assert_clean(at)
+    assert at.radio(key="w_ws_lang").value == "en"
+    assert "L'enquête est rédigée en anglais" in shown(at)

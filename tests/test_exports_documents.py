@@ -251,3 +251,22 @@ def test_the_overview_shows_each_persona_s_own_key_lever():
         == "Expliquer l'usage des données"
     assert key_lever([same], {"orienter vers le téléservice à chaque contact"}) == same   # nothing else to say
     assert key_lever([], set()) == ""
+
+
+@pytest.mark.parametrize("lang", ["fr", "en"])
+def test_what_sets_each_persona_apart_is_on_every_sheet(lang):
+    """Issue 18: the reason a persona exists (the features dividing it from its nearest persona)
+    is on its sheet in the HTML, the Markdown and the PDF, in the document's language."""
+    ws = copy.deepcopy(built_demo()["workshop"])
+    ws.lang = lang
+    doc = view.document_view(ws)
+    apart = [sheet["apart"] for sheet in doc["sheets"]]
+    assert all(apart), "every demo persona has a nearest persona and what divides them"
+    opening = {"fr": "ce qui le distingue de « ", "en": "what sets it apart from “"}[lang]
+    assert all(_flat(text).startswith(opening) for text in apart)
+    page = _flat(htmllib.unescape(exports.render_html(ws)))
+    markdown = _flat(exports.render_markdown(ws))
+    pdf = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(exports.render_pdf(exports.render_html(ws)))).pages))
+    for text in apart:
+        assert _flat(text) in page and _flat(text) in markdown
+        assert _flat(text)[:40] in pdf
