@@ -78,6 +78,9 @@ def name_in(ws: Workshop, persona: Persona, lang: str) -> str | None:
     :func:`drafted_name`, which also asks whether people typed it), else None."""
     from personas.archetypes import fallback_name, workshop_typology
 
+    drafted = getattr(persona, "drafted_name", None) or {}
+    if drafted.get(ws.lang) == persona.name:  # the build's or a split's own draft, in both languages
+        return str(drafted[lang]) if drafted.get(lang) else None
     base, suffix = _SUFFIX.match(persona.name).groups()
     suffix = suffix or ""
     typology = workshop_typology(ws.settings)

@@ -74,7 +74,7 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     from workshop_data.codebook import Codebook
     from workshop_data.journeys import persona_journey
 
-    from .archetypes import builtin_typology, data_names, match_archetypes, typology_record
+    from .archetypes import LANGS, builtin_typology, data_names, match_archetypes, typology_record
     from .store import now, now_iso
 
     t = Translator(lang)
@@ -95,16 +95,20 @@ def build_workshop(survey: "Survey", contacts: "ContactFeatures | None" = None, 
     features = encode_with_state(survey, table, result.model["encoder"])
     labels = result.labels
     apart = persona_separations(features, labels, pid_of)
-    drafted = data_names(result.profiles, lang, typology, encoder=result.model["encoder"],
-                         separations=[apart.get(pid, {}).get("features") for pid in pids])
-    names = _unique_names([typology.get(m.archetype).name.get(lang, m.archetype) if m.archetype else name
-                           for m, name in zip(matches, drafted)])
+    in_each = {}  # the drafted names in both languages: a document in the other one prints them
+    for language in LANGS:
+        drafted = data_names(result.profiles, language, typology, encoder=result.model["encoder"],
+                             separations=[apart.get(pid, {}).get("features") for pid in pids])
+        in_each[language] = _unique_names([typology.get(m.archetype).name.get(language, m.archetype)
+                                           if m.archetype else name for m, name in zip(matches, drafted)])
+    names = in_each[lang]
     personas = []
-    for profile, match, pid, name in zip(result.profiles, matches, pids, names):
+    for index, (profile, match, pid, name) in enumerate(zip(result.profiles, matches, pids, names)):
         members = [str(r) for r in labels.index[labels.to_numpy() == profile.cluster]]
         persona = Persona(id=pid, name=name, archetype=match.archetype,
                           archetype_fit=float(match.fit) if match.archetype else None, **profile_stats(profile),
-                          separation=apart.get(pid, {}))
+                          separation=apart.get(pid, {}),
+                          drafted_name={language: in_each[language][index] for language in LANGS})
         candidates = quote_candidates(survey, features, members, persona.centroid)
         archetype = typology.get(match.archetype)
         narrative = draft_narrative(persona, archetype, lang, figures=persona.size >= int(min_size),

@@ -78,6 +78,10 @@ class Persona:
     #: "other" (the nearest), "effect" (Cohen's d or h), "share" (of the distance between them)}]},
     #: strongest first; empty in files written before it existed.
     separation: dict[str, Any] = field(default_factory=dict)
+    #: The name the toolkit drafted, in each language ({"fr": …, "en": …}): a document in another
+    #: language prints the other one while ``name`` is still this draft; empty in files written
+    #: before it existed and for names people gave.
+    drafted_name: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -660,10 +660,12 @@ def merge(ws: Workshop, keep_pid: str, other_pid: str, *, features: "FeatureMatr
 
 
 def _new_persona(pid: str, profile: "ClusterProfile", ws: Workshop) -> Persona:
-    from .archetypes import fallback_name, workshop_typology
+    from .archetypes import LANGS, fallback_name, workshop_typology
     from .narrative import draft_narrative
 
-    persona = Persona(id=pid, name=fallback_name(profile, ws.lang, workshop_typology(ws.settings)),
+    typology, encoder = workshop_typology(ws.settings), (ws.model or {}).get("encoder")
+    drafted = {lang: fallback_name(profile, lang, typology, encoder=encoder) for lang in LANGS}
+    persona = Persona(id=pid, name=drafted.get(ws.lang) or drafted["fr"], drafted_name=drafted,
                       **profile_stats(profile))
     return replace(persona, **draft_narrative(persona, None, ws.lang, figures=persona.size >= ws.min_group_size,
                                               codebook=ws.codebook))

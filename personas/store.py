@@ -244,6 +244,7 @@ _PERSONA_TYPES: dict[str, str] = {
     "story": _TEXT, "goals": _TEXTS, "frustrations": _TEXTS, "needs": _TEXTS, "levers": _TEXTS,
     "dos": _TEXTS, "donts": _TEXTS, "owner": _TEXT, "journey": _MAPS,
     "notes": _MAPS, "validated": _BOOL, "validations": _TEXT_MAPS, "separation": _SEPARATION,
+    "drafted_name": _MAP,
 }
 _WORKSHOP_TYPES: dict[str, str] = {
     "schema_version": _INT, "title": _TEXT, "personas": _MAPS, "assignments": _MAP, "lang": _TEXT,

@@ -164,3 +164,39 @@ def test_a_custom_typology_s_archetype_texts_are_kept_when_redrafting_in_english
     assert english.story.startswith("Handles procedures on a phone, in the evening or at the weekend.")
     assert "Finish a procedure in one go" in english.goals and "Status notifications" in english.levers
     assert "story" not in kept and "goals" not in kept
+
+
+NAMES_NOBODY = """
+typology: {id: metropole, name: {fr: "Typologie de la métropole", en: "Metropolis typology"}}
+archetypes:
+  - id: pressed
+    name: {fr: "Pressé", en: "In a hurry"}
+    required: [patience]
+    signature:
+      traits: {patience: 10, trust: 60}
+"""
+
+
+def test_names_drafted_from_the_data_are_printed_in_the_document_s_language(tmp_path):
+    """A persona named from the data (no archetype fits) keeps the name the build drafted in each
+    language: an English export of a French workshop prints the English one, as long as nobody
+    renamed it; a split's new personas too."""
+    from personas.archetypes import load_typology
+    from personas.build import build_workshop
+    from personas_helpers import make_features
+
+    path = tmp_path / "metropole.yaml"
+    path.write_text(NAMES_NOBODY, encoding="utf-8")
+    inputs = built_demo()["inputs"]
+    ws = build_workshop(inputs.survey, inputs.contacts, k=4, seed=0, bootstrap=0, lang="fr",
+                        typology=load_typology(path))
+    assert all(p.archetype is None for p in ws.personas)
+    assert all(p.name == p.drafted_name["fr"] != p.drafted_name["en"] for p in ws.personas)
+    ws = operations.rename(ws, "P1", "Les pressés du guichet")
+    ws = operations.split(ws, "P2", features=make_features(ws, seed=1))
+    page = htmllib.unescape(exports.render_html(ws, lang="en"))
+    for persona in ws.personas:
+        if persona.id == "P1":
+            assert "Les pressés du guichet" in page
+        else:
+            assert persona.drafted_name["en"] in page and persona.drafted_name["fr"] not in page, persona.id
