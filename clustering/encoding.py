@@ -605,9 +605,9 @@ def encode(survey: Survey, contacts: pd.DataFrame | None = None, *,
     fm = _assemble(survey, contacts, state, fit=True)
     if fm.X.shape[1] == 0:
         from workshop_data.errors import DataError
+        from workshop_data.messages import msg
 
-        raise DataError("no column can be clustered: every usable column is constant or missing",
-                        expected="Likert, numeric, categorical or boolean columns that vary")
+        raise DataError(msg("cluster.nothing_to_cluster"), expected=msg("cluster.expected_varying_columns"))
     return fm
 
 

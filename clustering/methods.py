@@ -257,6 +257,7 @@ def make_method(name: str, n_clusters: int, random_state: int) -> ClusterMixin:
         cls = METHODS[name]
     except KeyError:
         from workshop_data.errors import DataError
+        from workshop_data.messages import msg
 
-        raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=name) from None
+        raise DataError(msg("cluster.unknown_method"), expected=" | ".join(sorted(METHODS)), found=name) from None
     return cls(n_clusters=n_clusters, random_state=random_state)

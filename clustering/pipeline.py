@@ -15,6 +15,7 @@ import pandas as pd
 from sklearn.exceptions import ConvergenceWarning
 
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 from workshop_data.survey import Survey
 
 from .encoding import DEFAULT_GROUP_WEIGHTS, FeatureMatrix, encode, encode_with_state
@@ -105,19 +106,19 @@ def _ks(k: int | str, k_range: tuple[int, int], n: int) -> list[int]:
             try:
                 k = int(k)
             except ValueError:
-                raise DataError("k must be 'auto' or a whole number", expected="auto | 2..n", found=k) from None
+                raise DataError(msg("cluster.bad_k"), expected="auto | 2..n", found=k) from None
         else:
             lo, hi = int(k_range[0]), int(k_range[1])
             if lo < 1 or hi < lo:
-                raise DataError("k_range must be (low, high) with 1 <= low <= high", found=k_range)
+                raise DataError(msg("cluster.bad_k_range"), expected="1 <= min <= max", found=k_range)
             ks = [v for v in range(lo, hi + 1) if v < n]
             if not ks:
-                raise DataError("too few respondents to cluster", expected=f"more than {lo}", found=n)
+                raise DataError(msg("cluster.too_few"), expected=msg("cluster.expected_more_than", n=lo), found=n)
             return ks
     if not isinstance(k, (int, np.integer)) or k < 1:
-        raise DataError("k must be 'auto' or a positive whole number", found=k)
+        raise DataError(msg("cluster.bad_k"), expected="auto | 2..n", found=k)
     if k > n:
-        raise DataError(f"k={k} is more than the {n} respondents", expected=f"k <= {n}", found=k)
+        raise DataError(msg("cluster.k_above_n", k=k, n=n), expected=f"k <= {n}", found=k)
     return [int(k)]
 
 
@@ -134,12 +135,12 @@ def cluster(survey: Survey, contacts: pd.DataFrame | None = None, *, k: int | st
     merged into their nearest and a message says so.
     """
     if method not in METHODS:
-        raise DataError("unknown clustering method", expected=" | ".join(sorted(METHODS)), found=method)
+        raise DataError(msg("cluster.unknown_method"), expected=" | ".join(sorted(METHODS)), found=method)
     progress(0.0, "encoding")
     features = encode(survey, contacts, group_weights=DEFAULT_GROUP_WEIGHTS if WEIGHTING == "groups" else None)
     n = features.n
     if n < 2:
-        raise DataError("too few respondents to cluster", expected="at least 2", found=n)
+        raise DataError(msg("cluster.too_few"), expected=msg("cluster.expected_at_least", n=2), found=n)
     ks = _ks(k, k_range, n)
     if WEIGHTING in ("sparse", "r2", "relevance"):
         progress(0.02, "weighing the variables")
@@ -255,9 +256,9 @@ def split_cluster(features: FeatureMatrix, member_ids: Sequence[str], *, method:
     positions = features.respondent_ids.get_indexer(ids)
     if (positions < 0).any():
         missing = [str(i) for i, p in zip(ids, positions) if p < 0][:5]
-        raise DataError("respondents not in the encoded survey", expected="ids of the survey", found=missing)
+        raise DataError(msg("cluster.unknown_respondents"), expected=msg("cluster.expected_survey_ids"), found=missing)
     if len(positions) < 2:
-        raise DataError("a persona needs at least two respondents to be split", found=len(positions))
+        raise DataError(msg("cluster.split_too_small"), found=len(positions))
     sub = features.subset(positions)
     estimator = make_method(method, 2, seed).fit(sub.matrix(METHODS[method].input), sample_weight=sub.sample_weight)
     labels = _relabel(estimator.labels_)
@@ -287,7 +288,7 @@ def assign_new(model: dict[str, Any], survey: Survey, contacts: pd.DataFrame | N
     features = encode_with_state(survey, contacts, model["encoder"])
     centers = np.asarray(model["centroids"], dtype=np.float64)
     if centers.ndim != 2 or centers.shape[1] != features.X.shape[1]:
-        raise DataError("the stored model does not fit this encoding", expected=f"{features.X.shape[1]} columns",
+        raise DataError(msg("cluster.model_mismatch"), expected=msg("cluster.expected_columns", n=features.X.shape[1]),
                         found=centers.shape)
     distance = ((features.X[:, None, :] - centers[None, :, :]) ** 2).sum(axis=2)
     nearest = np.argmin(distance, axis=1)

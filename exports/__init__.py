@@ -12,6 +12,7 @@ import yaml
 
 from personas.model import Workshop
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 from workshop_data.files import atomic_write_bytes
 
 from .html import render_html
@@ -87,7 +88,7 @@ def render_bytes(ws: Workshop, fmt: str, *, lang: str | None = None, theme: Them
         from .png import pages_zip
 
         return pages_zip(*render_pages(ws, lang=lang, theme=theme, paper=paper, title=title))
-    raise DataError("unknown export format", column="format", found=fmt, expected=" | ".join(FORMATS))
+    raise DataError(msg("export.unknown_format"), column="format", found=fmt, expected=" | ".join(FORMATS))
 
 
 def write_export(ws: Workshop, fmt: str, path: str | Path, *, lang: str | None = None,

@@ -24,6 +24,7 @@ from typing import Any
 
 from personas.model import Workshop
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 
 from .charts import CHANNEL_COLOURS
 from .pictograms import png_path
@@ -200,8 +201,8 @@ def _logo(slide, theme: Theme, x: float, y: float, h: float) -> None:
         picture = slide.shapes.add_picture(io.BytesIO(base64.b64decode(uri.split(",", 1)[1])), _in(x), _in(y),
                                            height=_in(h))
     except Exception as exc:  # noqa: BLE001 - load_theme checks the image; this is the last guard
-        raise DataError("the theme's logo is not an image PowerPoint can hold", column="logo",
-                        expected="a PNG or JPEG file", found=exc.__class__.__name__) from None
+        raise DataError(msg("export.logo_not_for_pptx"), column="logo",
+                        expected=msg("theme.expected_png_jpeg"), found=exc.__class__.__name__) from None
     _alt(picture, theme.organisation or "logo")
 
 

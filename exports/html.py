@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from personas.model import Workshop
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 
 from .theme import Theme, load_theme
 from .view import document_view
@@ -85,8 +86,8 @@ def render_document(ws: Workshop, *, lang: str | None = None, theme: Theme | Non
     """:func:`render_html`'s page and the view it was made of (the PNG pages' alternative texts
     are written from it)."""
     if persona_id is not None and persona_id not in {p.id for p in ws.personas}:
-        raise DataError("no such persona", column="persona_id", found=persona_id,
-                        expected=f"one of {', '.join(p.id for p in ws.personas)}")
+        raise DataError(msg("export.no_such_persona"), column="persona_id", found=persona_id,
+                        expected=" | ".join(p.id for p in ws.personas))
     theme = theme or load_theme()
     doc = document_view(ws, lang=lang, persona_id=persona_id, theme=theme, title=title, paper=paper)
     template = _environment().get_template("document.html.j2")

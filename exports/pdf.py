@@ -14,6 +14,7 @@ element WeasyPrint builds for it (a wrapper around its tree builder, installed o
 from __future__ import annotations
 
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 
 PDF_VARIANT = "pdf/ua-1"
 PAPERS = ("a4", "a3")
@@ -46,7 +47,7 @@ def _tag_languages() -> None:
 def render_pdf(html: str, *, paper: str = "a4") -> bytes:
     """PDF bytes of a document made by :func:`exports.render_html` (with the same ``paper``)."""
     if paper not in PAPERS:
-        raise DataError("unknown paper size", column="paper", found=paper, expected=" | ".join(PAPERS))
+        raise DataError(msg("export.unknown_paper"), column="paper", found=paper, expected=" | ".join(PAPERS))
     from weasyprint import HTML
     from weasyprint.urls import URLFetcher
 

@@ -20,6 +20,7 @@ import io
 
 from personas.model import Workshop
 from workshop_data.errors import DataError
+from workshop_data.messages import msg
 
 from .formatting import archetype_names, printable_workshop, translator
 
@@ -46,9 +47,9 @@ def render_csv(ws: Workshop, *, lang: str | None = None, sep: str | None = None,
     t = translator(lang or ws.lang)
     lang = t.lang
     if sep is not None and sep not in CSV_SEPARATORS:
-        raise DataError("unknown CSV separator", column="sep", found=sep, expected=" | ".join(CSV_SEPARATORS))
+        raise DataError(msg("export.unknown_separator"), column="sep", found=sep, expected=" | ".join(CSV_SEPARATORS))
     if headers not in CSV_HEADERS:
-        raise DataError("unknown kind of CSV header", column="headers", found=headers, expected=" | ".join(CSV_HEADERS))
+        raise DataError(msg("export.unknown_headers"), column="headers", found=headers, expected=" | ".join(CSV_HEADERS))
     delimiter = CSV_SEPARATORS[sep] if sep is not None else DEFAULT_SEPARATOR[lang]
     personas = {p.id: p for p in ws.personas}
     names = {p.id: (drafted_name(ws, p, lang) if lang != ws.lang else None) or p.name for p in ws.personas}

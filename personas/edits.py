@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from workshop_data.errors import ConflictError
+from workshop_data.messages import msg
 
 from . import operations
 from .model import NARRATIVE_FIELDS, NARRATIVE_LIST_FIELDS, Workshop
@@ -75,7 +76,7 @@ def current_value(ws: Workshop, persona_id: str, field: str) -> Any:
         return None if said is None else {"status": said.get("status"), "text": str(said.get("text") or "")}
     if field in ("name", "archetype", "validated") or field in NARRATIVE_FIELDS:
         return copy.deepcopy(getattr(persona, field))
-    raise operations.EditError("unknown field", expected="name | archetype | validated | "
+    raise operations.EditError(msg("edit.unknown_field"), expected="name | archetype | validated | "
                                + " | ".join(NARRATIVE_FIELDS) + " | note:<id> | validation:<service>", found=field)
 
 
@@ -143,7 +144,7 @@ def apply_field_edit(ws: Workshop, edit: FieldEdit) -> Workshop:
     value = normalised(edit.field, edit.value)
     if edit.field == NEW_NOTE:
         if not isinstance(value, str) or not value.strip():
-            raise operations.EditError("the note is empty", expected="some text")
+            raise operations.EditError(msg("edit.empty", what=msg("edit.what.note")), expected=msg("edit.expected_text"))
         return signed(operations.add_note(ws, edit.persona, edit.by or "", value.strip()), ws, edit.by)
     current = current_value(ws, edit.persona, edit.field)
     if normalised(edit.field, edit.base) != current:

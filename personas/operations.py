@@ -275,10 +275,8 @@ def _apply_entry(ws: Workshop, entry: dict[str, Any], side: str, verb: str) -> W
     if [p.id for p in ws.personas] != entry[other]["order"] or any(
         p["id"] not in current or not _matches(current[p["id"]], p) for p in entry[other]["personas"]
     ):
-        raise EditError(
-            f"cannot {verb} '{entry.get('op')}': the workshop was changed "
-            "outside its history", expected="the personas as the edit left them",
-        )
+        raise EditError(msg(f"edit.{verb}_outside", name=str(entry.get("op"))),
+                        expected=msg("edit.expected_as_left"))
     by_id = {p.id: p for p in ws.personas}
     for data in entry[side]["personas"]:
         full = _patched(current[data["id"]], data) if data["id"] in current else data
@@ -345,13 +343,13 @@ def rename(ws: Workshop, pid: str, name: str) -> Workshop:
 
 def _field_value(field: str, value: Any) -> str | list[str]:
     if field not in NARRATIVE_FIELDS:
-        raise EditError("unknown narrative field", expected=" | ".join(NARRATIVE_FIELDS), found=field)
+        raise EditError(msg("edit.unknown_narrative_field"), expected=" | ".join(NARRATIVE_FIELDS), found=field)
     if field in NARRATIVE_LIST_FIELDS:
         if isinstance(value, str):
             return [line.strip() for line in value.splitlines() if line.strip()]
         if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
             return list(value)
-        raise EditError(f"{field} takes a list of texts, or a text with one item per line",
+        raise EditError(msg("edit.list_field", field=field), expected=msg("edit.expected_list"),
                         found=type(value).__name__)
     return _text(value, field, allow_empty=True)
 
@@ -409,7 +407,7 @@ def set_archetype(ws: Workshop, pid: str, archetype_id: str | None) -> Workshop:
 
         ids = [a.id for a in workshop_typology(ws.settings).archetypes]
         if archetype_id not in ids:
-            raise EditError("unknown archetype", expected=" | ".join(ids), found=archetype_id)
+            raise EditError(msg("edit.unknown_archetype"), expected=" | ".join(ids), found=archetype_id)
         pending.append("archetype_fit")
     changed = _redrafted(persona, replace(persona, archetype=archetype_id, archetype_fit=None,
                                           not_recomputed=pending), ws)
@@ -419,7 +417,7 @@ def set_archetype(ws: Workshop, pid: str, archetype_id: str | None) -> Workshop:
 def set_validated(ws: Workshop, pid: str, validated: bool) -> Workshop:
     persona = _persona(ws, pid)
     if not isinstance(validated, bool):
-        raise EditError("validated is true or false", found=validated)
+        raise EditError(msg("edit.validated_bool"), expected="true | false", found=validated)
     return _commit(ws, "validate", {"persona": pid, "validated": validated},
                    _replaced(ws, replace(persona, validated=validated)))
 
@@ -432,7 +430,7 @@ def set_validation(ws: Workshop, pid: str, service: str, status: str | None, tex
     validations = {k: dict(v) for k, v in persona.validations.items() if k != service}
     if status is not None:
         if status not in VALIDATION_STATUSES:
-            raise EditError("unknown validation status", expected=" | ".join(VALIDATION_STATUSES), found=status)
+            raise EditError(msg("edit.unknown_status"), expected=" | ".join(VALIDATION_STATUSES), found=status)
         validations[service] = {"status": status, "text": _text(text, "the reservation", allow_empty=True).strip(),
                                 "date": _now()[:10]}
     return _commit(ws, "validation", {"persona": pid, "service": service, "status": status, "text": text},
@@ -459,11 +457,8 @@ def _check_features(ws: Workshop, features: "FeatureMatrix", pids: list[str]) ->
     wanted = pd.Index([rid for rid, p in ws.assignments.items() if p in pids])
     missing = wanted.difference(features.respondent_ids)
     if len(missing):
-        raise EditError(
-            f"the source data does not hold {len(missing)} respondent(s) of the personas edited "
-            f"({', '.join(map(str, missing[:5]))}): it is not the data this workshop was built from",
-            expected="the survey and contact log named in the workshop sources",
-        )
+        raise EditError(msg("edit.source_lacks_respondents", n=len(missing)),
+                        expected=msg("edit.expected_sources"), found=[str(m) for m in missing[:5]])
 
 
 def _profiles(ws: Workshop, features: "FeatureMatrix", moves: list[dict[str, Any]],
@@ -705,15 +700,15 @@ def _rule_mask(rule: dict[str, Any], features: "FeatureMatrix") -> "pd.Series":
     import pandas as pd
 
     if not isinstance(rule, dict):
-        raise EditError("a rule is a mapping: trait, op, value (and optionally from)", found=rule)
+        raise EditError(msg("edit.rule_not_mapping"), expected="trait, op, value (from)", found=rule)
     trait, op, value = rule.get("trait"), rule.get("op"), rule.get("value")
     columns = list(features.trait_scores.columns)
     if trait not in columns:
-        raise EditError("the rule names an unknown trait", expected=" | ".join(map(str, columns)), found=trait)
+        raise EditError(msg("edit.rule_unknown_trait"), expected=" | ".join(map(str, columns)), found=trait)
     if op not in RULE_OPERATORS:
-        raise EditError("the rule has an unknown operator", expected=" | ".join(RULE_OPERATORS), found=op)
+        raise EditError(msg("edit.rule_unknown_operator"), expected=" | ".join(RULE_OPERATORS), found=op)
     if not isinstance(value, (int, float)) or isinstance(value, bool):
-        raise EditError("the rule's value must be a number (trait scores are 0-100)", found=value)
+        raise EditError(msg("edit.rule_value"), expected="0-100", found=value)
     scores = features.trait_scores[trait]
     return pd.Series(RULE_OPERATORS[op](scores.to_numpy(dtype=float), float(value)), index=features.respondent_ids)
 
@@ -729,7 +724,7 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
     if source is not None:
         _persona(ws, source)
         if source == to_pid:
-            raise EditError("a move needs two different personas", found=source)
+            raise EditError(msg("edit.move_same"), found=source)
     mask = _rule_mask(rule, features)
     matching = set(mask.index[mask.to_numpy()])
     by_source: dict[str, list[str]] = {}
@@ -737,10 +732,10 @@ def move(ws: Workshop, rule: dict[str, Any], to_pid: str, *, features: "FeatureM
         if pid != to_pid and (source is None or pid == source) and rid in matching:
             by_source.setdefault(pid, []).append(rid)
     if not by_source:
-        raise EditError("no respondent matches the rule", found=rule)
+        raise EditError(msg("edit.rule_matches_nobody"), found=rule)
     for pid, ids in by_source.items():
         if len(ids) == len(_members(ws, pid)):
-            raise EditError(f"the move would empty persona {pid}: merge it instead", found=rule)
+            raise EditError(msg("edit.move_empties", persona=pid), found=rule)
     moves = [{"from": pid, "to": to_pid, "ids": sorted(by_source[pid])}
              for pid in [p.id for p in ws.personas] if pid in by_source]
     touched = [to_pid, *(m["from"] for m in moves)]

@@ -359,8 +359,8 @@ def _check_fields(raw: dict[str, Any], types: dict[str, str], where: str, file: 
 def _check_journey_row(row: dict[str, Any], where: str, file: str | None) -> dict[str, Any]:
     checked = _check_fields(row, _JOURNEY_TYPES, where, file, tuple(_JOURNEY_TYPES))
     if checked["contacts"] < 0:
-        raise WorkshopFileError(f"{where}: a count of contacts is negative", file=file,
-                                expected="a whole number >= 0", found=checked["contacts"])
+        raise WorkshopFileError(msg("workshop.negative_contacts", where=where), file=file,
+                                expected=msg("workshop.expected_count"), found=checked["contacts"])
     return checked
 def _outside(value: Any, bounds: tuple[float, float]) -> bool:
     """Whether a number lies outside ``bounds`` (by more than rounding: a share computed as a sum of
@@ -663,10 +663,8 @@ def edit_from_view(path: str | Path, view: Workshop, operation: Callable[[Worksh
         current = load_workshop(path)
         both = _collide(changed_parts(view, operation(view)), changed_parts(view, current))
         if both or not rebase:
-            found = ", ".join(".".join(part) for part in sorted(both)) or "the shared history"
-            raise ConflictError(
-                "someone else changed the same thing since you saw it; your edit was not saved",
-                file=str(path), expected=f"revision {view.revision}", found=found,
-            )
+            found = ", ".join(".".join(part) for part in sorted(both)) or msg("workshop.shared_history")
+            raise ConflictError(msg("workshop.same_thing_changed"), file=str(path),
+                                expected=msg("workshop.revision", revision=view.revision), found=found)
         return _write_locked(signed_operation(current), path, current.revision)
 

@@ -78,3 +78,32 @@ def test_a_message_survives_pickling_with_its_key() -> None:
 ])
 def test_language_from_the_locale(environ: dict, lang: str) -> None:
     assert language_from_environment(environ) == lang
+
+
+def test_every_refusal_of_the_domain_is_a_catalogue_message() -> None:
+    """A refusal raised as an English literal reaches a French reader in English (issue 20): every
+    DataError, EditError or WorkshopFileError of the domain packages carries a catalogue key."""
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    refusals = {"DataError", "EditError", "WorkshopFileError", "ConflictError", "DataWarning"}
+    literal = []
+    for package in ("workshop_data", "clustering", "personas", "exports"):
+        for path in sorted((root / package).rglob("*.py")):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if not (isinstance(node, ast.Call) and node.args):
+                    continue
+                name = node.func.attr if isinstance(node.func, ast.Attribute) else getattr(node.func, "id", "")
+                if name in refusals and isinstance(node.args[0], (ast.Constant, ast.JoinedStr)):
+                    literal.append(f"{path.relative_to(root)}:{node.lineno}")
+    assert not literal, literal
+
+
+def test_a_clustering_refusal_reads_in_french() -> None:
+    from clustering.pipeline import _ks
+    from workshop_data.messages import localise
+
+    with pytest.raises(DataError) as refused:
+        _ks("auto", (5, 8), 4)
+    assert localise(refused.value.message, "fr") == "trop peu de répondants pour former des groupes"
