@@ -107,12 +107,15 @@ def figures_mm(sheet: dict[str, Any], font_size: float) -> float:
     return total
 
 
-def fit_meters(sheet: dict[str, Any], reserved_mm: float) -> None:
+def fit_meters(sheet: dict[str, Any], reserved_mm: float, sizes: tuple[float, ...] = ()) -> None:
     """Leave out the least marked meters (furthest from 50 kept) until the figures column fits.
 
     The meters kept stay in their order, so that sheets compare; the others are counted in
     ``traits_more`` and the sheet says "+n more". At least :data:`MIN_METERS` stay. Every meter
-    stays in ``all_traits`` (the deck's slide has room for more).
+    stays in ``all_traits`` (the deck's slide has room for more). When the column still runs past
+    the page, what sets the persona apart names fewer features (``apart_versions``, longest first;
+    never none), then the sheet takes the next smaller of ``sizes``: the evidence box never spills
+    onto a page of its own.
     """
     budget = BODY_MM - reserved_mm
     sheet["all_traits"] = list(sheet["traits"])
@@ -120,3 +123,11 @@ def fit_meters(sheet: dict[str, Any], reserved_mm: float) -> None:
         weakest = min(sheet["traits"], key=lambda m: abs(m["value"] - 50))
         sheet["traits"] = [m for m in sheet["traits"] if m is not weakest]
         sheet["traits_more"] += 1
+    for shorter in (sheet.get("apart_versions") or [])[1:]:
+        if figures_mm(sheet, sheet["font_size"]) <= budget:
+            break
+        sheet["apart"] = shorter
+    for size in sorted(sizes, reverse=True):
+        if figures_mm(sheet, sheet["font_size"]) <= budget:
+            break
+        sheet["font_size"] = min(sheet["font_size"], size)

@@ -416,14 +416,15 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         "stability_reading": t(stability_reading(persona.stability)),
         "defining": defining_words(persona, t, traits, MAX_DEFINING if fit else None),
         "apart": separation_text(ws, persona, lang, t),
+        "apart_versions": [separation_text(ws, persona, lang, t, limit=n) for n in (3, 2, 1)],
         "validated": persona.validated,
         "validations": said, "validations_line": said_line, "validations_lang": langs.get("notes", ""),
         **_figures(ws, persona, lang, t),
     }
     if small:  # the privacy rule lives here, not in the templates: no figure leaves this module
-        sheet.update({key: "" for key in _STATISTICS}, not_recomputed=[])
+        sheet.update({key: "" for key in _STATISTICS}, not_recomputed=[], apart_versions=[])
     elif fit and layout is A4:
-        fit_meters(sheet, header_mm)
+        fit_meters(sheet, header_mm, tuple(size for size, _, _ in A4.tiers))
     else:  # the screen, Markdown and the poster have room for every meter
         sheet["all_traits"] = list(sheet["traits"])
     sheet["figure_blocks"] = figure_blocks(sheet)

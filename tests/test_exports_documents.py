@@ -266,7 +266,9 @@ def test_what_sets_each_persona_apart_is_on_every_sheet(lang):
     assert all(_flat(text).startswith(opening) for text in apart)
     page = _flat(htmllib.unescape(exports.render_html(ws)))
     markdown = _flat(exports.render_markdown(ws))
-    pdf = _flat(" ".join(p.extract_text() for p in pypdf.PdfReader(io.BytesIO(exports.render_pdf(exports.render_html(ws)))).pages))
+    pages = pypdf.PdfReader(io.BytesIO(exports.render_pdf(exports.render_html(ws)))).pages
+    assert len(pages) == len(ws.personas) + 3, "a sheet's evidence box spilled onto a page of its own"
+    pdf = _flat(" ".join(p.extract_text() for p in pages))
     for text in apart:
         assert _flat(text) in page and _flat(text) in markdown
         assert _flat(text)[:40] in pdf
