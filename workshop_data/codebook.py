@@ -36,7 +36,9 @@ class ColumnSpec:
     out, it is worked out from the header and label: demographics are descriptors (see
     :mod:`workshop_data.demographics`); after construction it is always one of the two. ``why``
     ({fr, en}) is the reason the draft gave for the type and role, for people to check; the
-    toolkit never reads it back.
+    toolkit never reads it back. ``missing`` lists the codes the survey tool wrote for "no answer"
+    (``[-99, 99]``: numbers, or labels such as ``"NSP"``): intake reads them as skipped answers,
+    never as values on the scale.
     """
 
     name: str
@@ -48,6 +50,7 @@ class ColumnSpec:
     label: dict[str, str] = field(default_factory=dict)
     role: str | None = None
     why: dict[str, str] = field(default_factory=dict)
+    missing: list[float | str] | None = None
 
     def __post_init__(self) -> None:
         if self.role is None:
@@ -71,6 +74,8 @@ class ColumnSpec:
             out["levels"] = list(self.levels)
         if self.scale is not None:
             out["scale"] = [_plain_number(v) for v in self.scale]
+        if self.missing:
+            out["missing"] = [v if isinstance(v, str) else _plain_number(v) for v in self.missing]
         if self.reverse:
             out["reverse"] = True
         if self.dimension:
@@ -304,6 +309,7 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
         scale = (float(scale[0]), float(scale[1]))
     if ctype == "likert" and levels is None and scale is None:
         raise fail(msg("codebook.likert_unscaled"), column=name, expected="levels: [...] | scale: [1, 5]")
+    missing = _parse_missing(raw.get("missing"), ctype, name, fail)
     dimension = raw.get("dimension")
     if dimension is not None and not _is_dimension_name(dimension):
         raise fail(msg("codebook.bad_dimension_name"), column=name,
@@ -325,7 +331,23 @@ def _parse_column(name: str, raw: Any, fail: Any) -> ColumnSpec:
         label=label,
         role=role,
         why=_parse_label(raw.get("why"), fail, column=name),
+        missing=missing,
     )
+
+
+MISSING_CODE_TYPES = ("likert", "numeric", "categorical", "boolean")  # the types whose answers can be a code
+
+
+def _parse_missing(raw: Any, ctype: str, name: str, fail: Any) -> list[float | str] | None:
+    """A column's ``missing`` codes: a non-empty list of numbers or labels, on a column of answers."""
+    if raw is None:
+        return None
+    codes = raw if isinstance(raw, list) else None
+    if (not codes or ctype not in MISSING_CODE_TYPES
+            or not all(isinstance(v, (int, float, str)) and not isinstance(v, bool) for v in codes)
+            or any(isinstance(v, float) and not math.isfinite(v) for v in codes)):
+        raise fail(msg("codebook.bad_missing"), column=name, expected=msg("codebook.expected_missing"), found=raw)
+    return [v if isinstance(v, str) else float(v) for v in codes]
 
 
 def _is_dimension_name(value: Any) -> bool:

@@ -23,7 +23,8 @@ from .pii import detect_pii_columns
 from .demographics import demographic_kind, demographic_kind_of_values
 from .readers import fold, parse_number
 from .roles import design_kind, is_id_header, is_row_number, is_weight_values, reason, weight_preference
-from .scales import Scale, boolean_values, fold_label, match_scale, missing_labels
+from .scales import (Scale, boolean_values, fold_label, is_missing_code, match_scale, missing_labels, scale_words,
+                     split_missing_codes)
 from .yaml_safe import safe_load_text
 
 if TYPE_CHECKING:
@@ -82,11 +83,6 @@ _DIMENSION_HINTS = (  # only phrases that name a trait plainly; anything vaguer 
 )
 
 
-_SCALE_WORDS = re.compile(
-    r"\b(?:pas du tout|peu|assez|tres|tout a fait|plutot|jamais|toujours|souvent|rarement|parfois|beaucoup|"
-    r"moyennement|inutile|utile|important|satisf\w*|facile|difficile|d'accord|desaccord|not at all|very|somewhat|"
-    r"extremely|never|always|often|rarely|sometimes|agree|disagree|useful|easy|hard|tous les jours)\b"
-)
 _CODED = re.compile(r"^\s*(\d{1,2})\s*(?:[-–=:.)]|\()\s*\D")
 
 
@@ -96,7 +92,7 @@ def _coded_levels(texts: list[str]) -> list[str] | None:
     codes = [_CODED.match(t) for t in answers]
     if len(answers) < 2 or len(answers) > 11 or not all(codes):
         return None
-    if not any(_SCALE_WORDS.search(fold(t)) for t in answers):
+    if not any(scale_words().search(fold(t)) for t in answers):
         return None  # numbered categories (occupations, districts) are not a scale
     numbers = [int(m.group(1)) for m in codes]
     if len(set(numbers)) != len(numbers) or len({fold_label(t) for t in answers}) != len(answers):
@@ -132,6 +128,15 @@ def _integer_scale(numbers: pd.Series, header: str) -> tuple[int, int] | None:
     bottom = 0 if low == 0 else 1
     top = next(t for t in NOMINAL_TOPS if t >= high)
     return bottom, top
+
+
+def _missing_why(key: str, codes: list[float]) -> dict[str, str]:
+    """The reason for a column's type, naming the codes read as "no answer" when there are some."""
+    if not codes:
+        return {}
+    base = reason(key)
+    shown = ", ".join(str(int(c)) if float(c).is_integer() else str(c) for c in codes)
+    return {lang: reason("missing_codes", base=base[lang], codes=shown)[lang] for lang in base}
 
 
 def _header_words(header: str) -> str:
@@ -290,12 +295,15 @@ def _typed_column(name: str, values: pd.Series) -> ColumnSpec:
     kept = [str(v) for v in distinct if fold_label(str(v)) not in missing_labels()]
     parsed = [parse_number(v) for v in kept]
     if kept and all(v is not None for v in parsed):
-        numbers = pd.Series(parsed, dtype="float64")
-        scale_range = _integer_scale(numbers, name)
+        answers, codes = split_missing_codes(parsed)
+        scale_range = _integer_scale(pd.Series(answers, dtype="float64"), name)
+        if scale_range is None and codes:
+            codes, scale_range = [], _integer_scale(pd.Series(parsed, dtype="float64"), name)
         if scale_range is not None:
             return ColumnSpec(
                 name=name, type="likert", scale=(float(scale_range[0]), float(scale_range[1])),
                 dimension=dimension, reverse=reverse and dimension is not None, label=label,
+                missing=codes or None, why=_missing_why("basis_likert", codes),
             )
         return ColumnSpec(name=name, type="numeric", label=label)
     mean_length = float(present.str.len().mean())
@@ -419,7 +427,8 @@ def _likert_positions(values: pd.Series, spec: ColumnSpec) -> np.ndarray:
         positions = {fold_label(level): i + 1.0 for i, level in enumerate(spec.levels)}
         table = {v: positions.get(fold_label(v), np.nan) for v in values.dropna().unique()}
     else:
-        table = {v: parse_number(v) for v in values.dropna().unique()}
+        table = {v: None if spec.missing and is_missing_code(v, spec.missing) else parse_number(v)
+                 for v in values.dropna().unique()}
     numbers = (table.get(v) for v in values.to_numpy(dtype=object, na_value=None))
     return np.array([np.nan if v is None else v for v in numbers], dtype=np.float64)
 
@@ -492,7 +501,10 @@ def labelled_scale(spec: ColumnSpec, levels: list[str], values: pd.Series) -> Co
 
     Nominal codes (1 = Homme, 2 = Femme; districts) carry labels too: only labels that read as a
     scale (a known scale, scale words, or already drafted as Likert) and cover every answer count.
+    Labels that mean "no answer" (9 = "Ne sait pas", 99 = "Refused") are the tool's missing codes,
+    never a level.
     """
+    levels = [level for level in levels if fold_label(level) not in missing_labels()]
     if spec.type in ("pii", "ignore", "text") or not 3 <= len(levels) <= 11:
         return spec
     folded = {fold_label(level) for level in levels}
@@ -500,11 +512,12 @@ def labelled_scale(spec: ColumnSpec, levels: list[str], values: pd.Series) -> Co
     if len(folded) != len(levels) or not observed <= folded:
         return spec
     reads_as_scale = spec.type == "likert" or match_scale(levels) is not None or any(
-        _SCALE_WORDS.search(fold(level)) for level in levels
+        scale_words().search(fold(level)) for level in levels
     )
     if not reads_as_scale:
         return spec
-    return replace(spec, type="likert", levels=list(levels), scale=None, label=dict(spec.label))
+    return replace(spec, type="likert", levels=list(levels), scale=None, missing=None,
+                   why={} if spec.missing else spec.why, label=dict(spec.label))
 
 
 def labelled_column(spec: ColumnSpec, text: str) -> ColumnSpec:

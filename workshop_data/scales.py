@@ -12,7 +12,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-from .readers import fold
+import numpy as np
+
+from .readers import fold, parse_number
 from .yaml_safe import safe_load_text
 
 _VOCAB = Path(__file__).with_name("vocab")
@@ -58,6 +60,54 @@ def known_scales() -> tuple[Scale, ...]:
 def missing_labels() -> frozenset[str]:
     """Answers meaning "no answer" (Ne sait pas, NSP...), folded."""
     return frozenset(fold_label(v) for v in _scales_vocab()["missing_labels"])
+
+
+@lru_cache(maxsize=None)
+def scale_words() -> re.Pattern[str]:
+    """Words that make numbered answers ("1 - Pas du tout", "5 - Excellent") read as a scale, for
+    folded text; a word ending in ``*`` stands for any ending (``satisf*``)."""
+    words = sorted((fold(str(w)) for w in _scales_vocab()["scale_words"]), key=len, reverse=True)
+    parts = [re.escape(w[:-1]) + r"\w*" if w.endswith("*") else re.escape(w) for w in words]
+    return re.compile(r"\b(?:" + "|".join(parts) + r")\b")
+
+
+@lru_cache(maxsize=None)
+def sentinel_codes() -> frozenset[float]:
+    """Numbers survey tools write for "no answer" in a numeric scale (-99, 99, 999...)."""
+    return frozenset(float(v) for v in _scales_vocab()["missing_codes"])
+
+
+MAX_MISSING_CODES = 3
+
+
+def split_missing_codes(numbers: list[float], low_limit: float = 0, high_limit: float = 10
+                        ) -> tuple[list[float], list[float]]:
+    """The distinct answers of a numeric column split into its scale and the tool's missing codes.
+
+    A code is missing only when the other answers form a small scale (whole numbers from
+    ``low_limit`` to ``high_limit``, three values or more, every point answered) and the code stands
+    apart from it: below zero, or beyond the scale's top plus one. A 1-5 scale with -99 and 99 is a
+    1-5 scale; a 0-10 scale keeps its 9, a 1-9 scale its 9, an age its 99, a count 0-20 its 99.
+    """
+    distinct = sorted(set(numbers))
+    answers = [v for v in distinct if v not in sentinel_codes()]
+    if not answers:
+        return distinct, []
+    answers = [v for v in distinct if v not in sentinel_codes() or answers[0] <= v <= answers[-1] + 1]
+    codes = [v for v in distinct if v not in answers]
+    if (not codes or len(codes) > MAX_MISSING_CODES or len(answers) < 3 or answers[0] < low_limit
+            or answers[-1] > high_limit or answers != list(np.arange(answers[0], answers[-1] + 1))):
+        return distinct, []
+    return answers, codes
+
+
+def is_missing_code(value: str, codes: list[float | str]) -> bool:
+    """Whether a cell holds one of a column's ``missing`` codes (a number, or a label folded)."""
+    number = parse_number(value)
+    if number is not None:
+        return any(not isinstance(code, str) and number == code for code in codes)
+    folded = fold_label(value)
+    return any(isinstance(code, str) and fold_label(code) == folded for code in codes)
 
 
 @lru_cache(maxsize=None)

@@ -17,6 +17,7 @@ from .infer import ROW_NUMBER_ID, boolean_values, fold_label, infer_codebook, mi
 from .pii import detect_pii_columns, scrub_series, scrub_text
 from .readers import parse_number, read_table
 from .reports import PrivacyReport, QualityReport
+from .scales import is_missing_code
 
 _SCALE_PREFIX_NUMBER = r"^\s*([+-]?\d+(?:[.,]\d+)?)\s*(?:[-–=:.)]\s*\S.*)?$"
 
@@ -178,6 +179,8 @@ def _typed(values: pd.Series, spec: ColumnSpec, name: str, lenient: bool, qualit
             converted = [v if v is None else allowed.get(fold_label(v), _Bad) for v in distinct]
             expected = msg("survey.expected_category", levels=" | ".join(spec.levels))
     lookup = dict(zip(distinct, converted))
+    if spec.missing:
+        lookup.update({v: None for v in distinct if v is not None and is_missing_code(v, spec.missing)})
     out = [lookup[v] for v in raw]
     bad_rows = [i + 1 for i, v in enumerate(out) if v is _Bad]
     if bad_rows:
