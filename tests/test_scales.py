@@ -14,6 +14,7 @@ from workshop_data.scales import fold_label, match_scale
 SCALES = {
     "intensity_fr_5": ["Pas du tout", "Un peu", "Assez", "Beaucoup", "Tout à fait"],
     "intensity_fr_4": ["Pas du tout", "Plutôt pas", "Plutôt", "Tout à fait"],
+    "intensity_fr_4_oui_non": ["Pas du tout", "Plutôt non", "Plutôt oui", "Tout à fait"],
     "intensity_fr_4_beaucoup": ["Pas du tout", "Un peu", "Assez", "Beaucoup"],
     "quality_fr_6": ["Très mauvais", "Mauvais", "Moyen", "Bon", "Très bon", "Excellent"],
     "quality_fr_5": ["Très mauvaise", "Médiocre", "Passable", "Satisfaisante", "Très bonne"],
