@@ -23,7 +23,7 @@ from .formatting import (  # noqa: F401 - re-exported: callers and tests read th
     ELLIPSIS, archetype_label, archetype_names, clamp, fmt_date, fmt_dec, fmt_int, fmt_pct, fmt_value,
     initials, one_line, printable_workshop, stability_reading, translator,
 )
-from .language import in_language, quote_for
+from .language import drafted_name, in_language, quote_for
 from .method import method_view
 from .overview import document_title, overview_view
 from .pictograms import icon_for, svg_data_uri
@@ -319,16 +319,17 @@ def separation_parts(ws: Workshop, persona: Persona, lang: str, limit: int = 3
     found = getattr(persona, "separation", None) or {}
     items = [i for i in found.get("features") or [] if isinstance(i, dict)][:limit]
     nearest = str(found.get("nearest", ""))
-    names = {p.id: one_line(in_language(ws, p, lang)[0].name) for p in ws.personas}
-    if not items or nearest not in names:
-        return nearest, names.get(nearest, nearest), []
+    other = next((p for p in ws.personas if p.id == nearest), None)
+    if not items or other is None:
+        return nearest, nearest, []
+    name = one_line(other.name if lang == ws.lang else drafted_name(ws, other, lang) or other.name)
     parts = []
     for item in items:
         label = item.get("label") or {}
         text = str(label.get(lang) or label.get("fr") or label.get("en") or item.get("feature", ""))
         mine, theirs = _separation_figure(item, lang)
         parts.append((one_line(text), mine, theirs))
-    return nearest, names[nearest], parts
+    return nearest, name, parts
 
 
 def separation_text(ws: Workshop, persona: Persona, lang: str, t: Translator, limit: int = 3) -> str:
