@@ -27,6 +27,7 @@ sys.path.insert(0, str(ROOT))
 
 TRAITS = 8
 ITEMS_PER_TRAIT = 6
+TOPICS = ("confiance", "autonomie", "equipement", "information", "contact", "delais", "accueil", "securite")
 
 
 def write_survey(path: Path, columns: int, respondents: int, seed: int = 0) -> list[list[str]]:
@@ -39,9 +40,14 @@ def write_survey(path: Path, columns: int, respondents: int, seed: int = 0) -> l
     for trait in range(TRAITS):
         members = list(range(trait * ITEMS_PER_TRAIT, (trait + 1) * ITEMS_PER_TRAIT))
         latent[:, members] = 0.8 * traits[:, [trait]] + 0.6 * latent[:, members]
-        blocks.append([f"q{m + 1:04d}" for m in members])
+        blocks.append([f"{TOPICS[trait]}_{m + 1:04d}" for m in members])
     answers = np.clip(np.round(latent * 1.1 + 3), 1, 5).astype(int)
+    # a planted scale's items share a word, as a real questionnaire's do: the draft names a
+    # dimension only from its items' words (codes alone, "q0001", stay items)
     names = [f"q{i + 1:04d}" for i in range(items)]
+    for block in blocks:
+        for name in block:
+            names[int(name.rsplit("_", 1)[1]) - 1] = name
     with open(path, "w", encoding="utf-8") as out:
         out.write("id;" + ";".join(names) + "\n")
         for row, codes in enumerate(answers):

@@ -149,6 +149,24 @@ DERIVED_R2 = 0.98
 DERIVED_RANK = 0.999
 DERIVED_SAMPLE = 5000
 MIN_ROWS_FOR_DERIVED = 30
+#: A number in another unit is looked for among columns with at least this many values (a measure,
+#: not an answer on a scale), on at most this many rows: one rank-correlation matrix, whatever the
+#: number of columns (5,000 columns of a wide export stay within seconds).
+UNIT_MIN_DISTINCT = 12
+UNIT_SAMPLE = 1000
+#: A score is regressed on the columns that correlate most with it, at most this many, and at most
+#: this many columns are tried as scores: the work stays bounded on the widest survey.
+SCORE_PARTS = 60
+SCORE_TARGETS = 400
+
+
+def _standardised(frame: pd.DataFrame) -> np.ndarray:
+    """Columns centred and scaled, a skipped answer at its column's mean (it then adds nothing)."""
+    values = frame.to_numpy(dtype=np.float64)
+    means = np.nanmean(values, axis=0)
+    values = np.where(np.isnan(values), means, values) - means
+    scale = np.sqrt((values ** 2).sum(axis=0))
+    return values / np.where(scale > 0, scale, 1.0)
 
 
 def derived_scores(numbers: pd.DataFrame) -> dict[str, tuple[str, list[str]]]:
@@ -161,29 +179,45 @@ def derived_scores(numbers: pd.DataFrame) -> dict[str, tuple[str, list[str]]]:
     the sum it belongs to and the other items); a column that ranks every respondent as an earlier
     column does is that column in another unit.
     """
-    from scipy.stats import spearmanr
-
     if len(numbers) > DERIVED_SAMPLE:
         numbers = numbers.sample(DERIVED_SAMPLE, random_state=0)
     distinct = {c: int(numbers[c].nunique()) for c in numbers.columns}
+    answered = {c: int(numbers[c].notna().sum()) for c in numbers.columns}
     found: dict[str, tuple[str, list[str]]] = {}
-    for position, column in enumerate(numbers.columns):
+    measures = [c for c in numbers.columns
+                if distinct[c] >= UNIT_MIN_DISTINCT and answered[c] >= MIN_ROWS_FOR_DERIVED]
+    if len(measures) >= 2:
+        sample = numbers[measures].head(UNIT_SAMPLE)
+        ranks = _standardised(sample.rank())
+        rho = ranks.T @ ranks
+        for j, column in enumerate(measures):
+            earlier = [i for i in range(j) if measures[i] not in found and abs(rho[i, j]) >= DERIVED_RANK]
+            if earlier:
+                found[column] = ("unit", [str(measures[earlier[0]])])
+    seen: dict[bytes, str] = {}  # answers on a scale: a recoded copy orders everyone alike, exactly
+    for column in numbers.columns:
+        if not 3 <= distinct[column] < UNIT_MIN_DISTINCT or answered[column] < MIN_ROWS_FOR_DERIVED:
+            continue
+        dense = numbers[column].rank(method="dense").fillna(0).to_numpy(dtype=np.int16)
+        mirrored = np.where(dense > 0, distinct[column] + 1 - dense, 0).astype(np.int16)
+        earlier = seen.get(dense.tobytes()) or seen.get(mirrored.tobytes())
+        if earlier is not None:
+            found[column] = ("unit", [str(earlier)])
+        else:
+            seen[dense.tobytes()] = column
+    candidates = [c for c in numbers.columns if c not in found and distinct[c] >= 3
+                  and answered[c] >= MIN_ROWS_FOR_DERIVED][:SCORE_TARGETS]
+    for column in candidates:
         target = numbers[column]
         known = target.notna()
-        if known.sum() < MIN_ROWS_FOR_DERIVED or distinct[column] < 3:
-            continue
-        for earlier in numbers.columns[:position]:
-            both = known & numbers[earlier].notna()
-            if earlier not in found and both.sum() >= MIN_ROWS_FOR_DERIVED and distinct[earlier] >= 3:
-                rho = spearmanr(target[both], numbers[earlier][both]).statistic
-                if np.isfinite(rho) and abs(rho) >= DERIVED_RANK:
-                    found[column] = ("unit", [str(earlier)])
-                    break
-        if column in found:
-            continue
         parts = [c for c in numbers.columns if c != column and c not in found and 2 <= distinct[c] < distinct[column]]
         if len(parts) < 2:
             continue
+        if len(parts) > SCORE_PARTS:  # the columns most correlated with it: a score's sources are among them
+            z = _standardised(numbers.loc[known, parts])
+            y = _standardised(target[known].to_frame())[:, 0]
+            order = np.argsort(-np.abs(y @ z), kind="stable")[:SCORE_PARTS]
+            parts = [parts[i] for i in sorted(order)]
         X = numbers.loc[known, parts]
         complete = X.notna().all(axis=1)
         if complete.sum() >= max(MIN_ROWS_FOR_DERIVED, 5 * len(parts)):
