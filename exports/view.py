@@ -394,6 +394,7 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
     said_line = validation_line(said, t)
     name = one_line(persona.name)
     owner, version = one_line(getattr(persona, "owner", "")), version_text(ws, persona, lang, t)
+    apart = [separation_text(ws, persona, lang, t, limit=n) for n in (3, 2, 1)]  # longest first: fit_meters
     header_mm = header_extra_mm(name, quote, said_line, layout, f"{t('sheet.owner')} {owner} · {version}")
     font_size, fits = fit_sections(sections, header_mm, A4) if fit else (A4.tiers[0][0], True)
     sheet = {
@@ -416,8 +417,8 @@ def sheet_view(ws: Workshop, persona: Persona, index: int, *, lang: str, t: Tran
         "sections": sections, "font_size": font_size, "fits": fits,
         "stability_reading": t(stability_reading(persona.stability)),
         "defining": defining_words(persona, t, traits, MAX_DEFINING if fit else None),
-        "apart": separation_text(ws, persona, lang, t),
-        "apart_versions": [separation_text(ws, persona, lang, t, limit=n) for n in (3, 2, 1)],
+        "apart_versions": apart,
+        "apart": apart[0],
         "validated": persona.validated,
         "validations": said, "validations_line": said_line, "validations_lang": langs.get("notes", ""),
         **_figures(ws, persona, lang, t),
