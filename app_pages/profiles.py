@@ -176,7 +176,7 @@ def separation_lines(ws: Any, lang: str) -> list[str]:
         _, nearest, parts = separation_parts(ws, persona, lang)
         if not parts:
             continue
-        features = "; ".join(t("profiles.separation_feature", feature=escape_md(label), value=mine, other=theirs)
+        features = t("profiles.list_sep").join(t("profiles.separation_feature", feature=escape_md(label), value=mine, other=theirs)
                              for label, mine, theirs in parts)
         lines.append(t("profiles.separation_line", name=escape_md(persona.name), nearest=escape_md(nearest),
                        features=features))
